@@ -1,0 +1,4 @@
+import { createHandler } from '../shared/http/handler';
+import * as operations from './operations';
+
+export const handler = createHandler('admin', 'management', operations);

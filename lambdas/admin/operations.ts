@@ -1,0 +1,118 @@
+/** Applications (OAuth clients) and API resources. */
+import type { APIGatewayProxyEvent } from 'aws-lambda';
+import { randomString, sha256Hex } from '../shared/crypto/secrets';
+import { apiErrors } from '../shared/http/errors';
+import { json, noContent, noStore } from '../shared/http/responses';
+import { jsonBody, pathParameter, validate } from '../shared/management/request';
+import {
+  createApplicationSchema,
+  createResourceSchema,
+  idSchema,
+  updateApplicationSchema,
+} from '../shared/management/schemas';
+import { countMetric, logger } from '../shared/observability';
+import * as applications from '../shared/store/applications';
+import * as resources from '../shared/store/resources';
+
+const LOWER_ALPHANUMERIC = '0123456789abcdefghijklmnopqrstuvwxyz';
+const newId = () => randomString(21, LOWER_ALPHANUMERIC);
+
+const idParameter = (event: APIGatewayProxyEvent) => validate(idSchema, pathParameter(event, 'id'), 'id');
+
+function audit(action: string, details: Record<string, unknown>) {
+  countMetric('ManagementAction', { action });
+  logger.info(action, details);
+}
+
+/** The public view of an application, Logto-shaped; the secret hash never leaves the store. */
+function applicationView(app: applications.Application) {
+  return {
+    id: app.id,
+    name: app.name,
+    description: app.description,
+    type: app.type,
+    isConfidential: applications.isConfidential(app.type),
+    customClientMetadata: { allowTokenExchange: app.allowTokenExchange },
+    createdAt: app.createdAt,
+  };
+}
+
+export async function createApplication(event: APIGatewayProxyEvent) {
+  const body = jsonBody(event, createApplicationSchema);
+  const secret = applications.isConfidential(body.type) ? randomString(32) : undefined;
+  const app: applications.Application = {
+    id: newId(),
+    name: body.name,
+    description: body.description ?? null,
+    type: body.type,
+    secretHash: secret === undefined ? null : sha256Hex(secret),
+    allowTokenExchange: body.customClientMetadata?.allowTokenExchange ?? false,
+    createdAt: Date.now(),
+  };
+  await applications.putApplication(app);
+  audit('application.created', { id: app.id, type: app.type, allowTokenExchange: app.allowTokenExchange });
+  // The secret is shown this once; only its hash is stored.
+  return json(201, { ...applicationView(app), ...(secret === undefined ? {} : { secret }) }, noStore);
+}
+
+export async function listApplications() {
+  return json(200, (await applications.listApplications()).map(applicationView));
+}
+
+export async function getApplication(event: APIGatewayProxyEvent) {
+  const app = await applications.getApplication(idParameter(event));
+  if (!app) throw apiErrors.notFound('The application does not exist.');
+  return json(200, applicationView(app));
+}
+
+export async function updateApplication(event: APIGatewayProxyEvent) {
+  const id = idParameter(event);
+  const body = jsonBody(event, updateApplicationSchema);
+  const app = await applications.updateApplication(id, {
+    name: body.name,
+    description: body.description,
+    allowTokenExchange: body.customClientMetadata?.allowTokenExchange,
+  });
+  if (!app) throw apiErrors.notFound('The application does not exist.');
+  audit('application.updated', { id, allowTokenExchange: app.allowTokenExchange });
+  return json(200, applicationView(app));
+}
+
+export async function deleteApplication(event: APIGatewayProxyEvent) {
+  const id = idParameter(event);
+  if (!(await applications.deleteApplication(id))) throw apiErrors.notFound('The application does not exist.');
+  audit('application.deleted', { id });
+  return noContent();
+}
+
+export async function createResource(event: APIGatewayProxyEvent) {
+  const body = jsonBody(event, createResourceSchema);
+  const resource: resources.ApiResource = {
+    id: newId(),
+    name: body.name,
+    indicator: body.indicator,
+    accessTokenTtl: body.accessTokenTtl ?? null,
+    scopes: body.scopes,
+    createdAt: Date.now(),
+  };
+  if ((await resources.createResource(resource)) === 'indicator_exists') throw apiErrors.resourceIndicatorExists();
+  audit('resource.created', { id: resource.id, indicator: resource.indicator });
+  return json(201, resource);
+}
+
+export async function listResources() {
+  return json(200, await resources.listResources());
+}
+
+export async function getResource(event: APIGatewayProxyEvent) {
+  const resource = await resources.getResource(idParameter(event));
+  if (!resource) throw apiErrors.notFound('The API resource does not exist.');
+  return json(200, resource);
+}
+
+export async function deleteResource(event: APIGatewayProxyEvent) {
+  const id = idParameter(event);
+  if (!(await resources.deleteResource(id))) throw apiErrors.notFound('The API resource does not exist.');
+  audit('resource.deleted', { id });
+  return noContent();
+}

@@ -1,0 +1,95 @@
+/**
+ * The single source of truth for patgate's HTTP surface.
+ *
+ * The CDK stack builds API Gateway from this table and the local gateway serves from it.
+ * Each handler name is a folder under `lambdas/` holding a `handler.ts` that exports `handler`.
+ * This module must stay free of runtime dependencies: it is imported by CDK code and Lambda bundles alike.
+ */
+
+export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
+
+/** `iam`: API Gateway IAM auth (SigV4, service `execute-api`). `none`: public; the handler authenticates. */
+export type RouteAuth = 'iam' | 'none';
+
+export type HandlerName = 'token' | 'discovery' | 'pats' | 'admin';
+
+export interface Route {
+  readonly method: HttpMethod;
+  /** API Gateway resource path, with `{param}` placeholders. */
+  readonly path: string;
+  readonly handler: HandlerName;
+  readonly auth: RouteAuth;
+  /** Stable operation id: dispatch key inside the handler, metric dimension, OpenAPI operationId. */
+  readonly operation: string;
+}
+
+const PATS = '/api/users/{userId}/personal-access-tokens';
+
+export const routes = [
+  // OAuth / OIDC (public)
+  { method: 'POST', path: '/oidc/token', handler: 'token', auth: 'none', operation: 'exchangeToken' },
+  { method: 'GET', path: '/oidc/jwks', handler: 'discovery', auth: 'none', operation: 'getJwks' },
+  {
+    method: 'GET',
+    path: '/oidc/.well-known/openid-configuration',
+    handler: 'discovery',
+    auth: 'none',
+    operation: 'getOpenIdConfiguration',
+  },
+  {
+    method: 'GET',
+    path: '/.well-known/oauth-authorization-server',
+    handler: 'discovery',
+    auth: 'none',
+    operation: 'getAuthorizationServerMetadata',
+  },
+
+  // Personal access tokens and user state (IAM)
+  { method: 'POST', path: PATS, handler: 'pats', auth: 'iam', operation: 'createPersonalAccessToken' },
+  { method: 'GET', path: PATS, handler: 'pats', auth: 'iam', operation: 'listPersonalAccessTokens' },
+  { method: 'PATCH', path: PATS, handler: 'pats', auth: 'iam', operation: 'renamePersonalAccessToken' },
+  { method: 'DELETE', path: PATS, handler: 'pats', auth: 'iam', operation: 'revokeAllPersonalAccessTokens' },
+  { method: 'POST', path: `${PATS}/delete`, handler: 'pats', auth: 'iam', operation: 'deletePersonalAccessToken' },
+  {
+    method: 'PATCH',
+    path: `${PATS}/{name}`,
+    handler: 'pats',
+    auth: 'iam',
+    operation: 'renamePersonalAccessTokenByPath',
+  },
+  {
+    method: 'DELETE',
+    path: `${PATS}/{name}`,
+    handler: 'pats',
+    auth: 'iam',
+    operation: 'deletePersonalAccessTokenByPath',
+  },
+  {
+    method: 'PATCH',
+    path: '/api/users/{userId}/is-suspended',
+    handler: 'pats',
+    auth: 'iam',
+    operation: 'setUserSuspended',
+  },
+
+  // Applications (OAuth clients) and API resources (IAM)
+  { method: 'POST', path: '/api/applications', handler: 'admin', auth: 'iam', operation: 'createApplication' },
+  { method: 'GET', path: '/api/applications', handler: 'admin', auth: 'iam', operation: 'listApplications' },
+  { method: 'GET', path: '/api/applications/{id}', handler: 'admin', auth: 'iam', operation: 'getApplication' },
+  { method: 'PATCH', path: '/api/applications/{id}', handler: 'admin', auth: 'iam', operation: 'updateApplication' },
+  { method: 'DELETE', path: '/api/applications/{id}', handler: 'admin', auth: 'iam', operation: 'deleteApplication' },
+  { method: 'POST', path: '/api/resources', handler: 'admin', auth: 'iam', operation: 'createResource' },
+  { method: 'GET', path: '/api/resources', handler: 'admin', auth: 'iam', operation: 'listResources' },
+  { method: 'GET', path: '/api/resources/{id}', handler: 'admin', auth: 'iam', operation: 'getResource' },
+  { method: 'DELETE', path: '/api/resources/{id}', handler: 'admin', auth: 'iam', operation: 'deleteResource' },
+] as const satisfies readonly Route[];
+
+export type Operation = (typeof routes)[number]['operation'];
+export type OperationsOf<H extends HandlerName> = Extract<(typeof routes)[number], { handler: H }>['operation'];
+
+export const handlerNames: readonly HandlerName[] = [...new Set(routes.map((route) => route.handler))];
+
+/** Finds the route API Gateway matched, from the event's `httpMethod` and `resource`. */
+export function findRoute(method: string, resource: string): Route | undefined {
+  return routes.find((route) => route.method === method && route.path === resource);
+}

@@ -1,0 +1,29 @@
+/**
+ * AWS SDK v3 clients, created once per container. Timeouts and retries are bounded so that a slow
+ * dependency fails well inside the Lambda timeout (10 s) and API Gateway's 29 s:
+ * worst case ≈ maxAttempts × (connection + request timeout) + backoff ≈ 3 × 1.5 s + backoff < 6 s.
+ * Endpoints come from the standard AWS_ENDPOINT_URL_DYNAMODB / AWS_ENDPOINT_URL_KMS variables when set.
+ */
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { KMSClient } from '@aws-sdk/client-kms';
+
+const clientConfig = {
+  maxAttempts: 3,
+  requestHandler: { connectionTimeout: 500, requestTimeout: 1000 },
+} as const;
+
+let documentClient: DynamoDBDocumentClient | undefined;
+let kmsClient: KMSClient | undefined;
+
+export function dynamo(): DynamoDBDocumentClient {
+  documentClient ??= DynamoDBDocumentClient.from(new DynamoDBClient(clientConfig), {
+    marshallOptions: { removeUndefinedValues: true },
+  });
+  return documentClient;
+}
+
+export function kms(): KMSClient {
+  kmsClient ??= new KMSClient(clientConfig);
+  return kmsClient;
+}

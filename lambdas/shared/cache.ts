@@ -1,0 +1,61 @@
+/**
+ * Stale-while-revalidate caches for data that may be slightly stale (signing keys, applications,
+ * API resources): after the TTL the old value is still served while one background load refreshes
+ * it, so warm requests never wait on these reads. A failed load is never cached.
+ */
+
+interface Entry<T> {
+  value: Promise<T>;
+  fetchedAt: number;
+  refreshing: boolean;
+}
+
+export function cached<T>(load: () => Promise<T>, ttlMs: () => number) {
+  let entry: Entry<T> | undefined;
+  const start = (): Entry<T> => ({ value: load(), fetchedAt: Date.now(), refreshing: false });
+  return {
+    get(): Promise<T> {
+      if (!entry) {
+        const fresh = start();
+        entry = fresh;
+        fresh.value.catch(() => {
+          if (entry === fresh) entry = undefined;
+        });
+        return fresh.value;
+      }
+      if (!entry.refreshing && Date.now() - entry.fetchedAt > ttlMs()) {
+        const current = entry;
+        current.refreshing = true;
+        const fresh = start();
+        fresh.value.then(
+          () => {
+            if (entry === current) entry = fresh;
+          },
+          () => {
+            current.refreshing = false;
+          },
+        );
+      }
+      return entry.value;
+    },
+    invalidate(): void {
+      entry = undefined;
+    },
+  };
+}
+
+/** One `cached` per key, for at most `maxEntries` keys (oldest dropped first). */
+export function keyedCache<T>(load: (key: string) => Promise<T>, ttlMs: () => number, maxEntries = 1000) {
+  const entries = new Map<string, ReturnType<typeof cached<T>>>();
+  return {
+    get(key: string): Promise<T> {
+      let entry = entries.get(key);
+      if (!entry) {
+        if (entries.size >= maxEntries) entries.delete(entries.keys().next().value as string);
+        entry = cached(() => load(key), ttlMs);
+        entries.set(key, entry);
+      }
+      return entry.get();
+    },
+  };
+}

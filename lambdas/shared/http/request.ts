@@ -1,0 +1,49 @@
+import type { APIGatewayProxyEvent } from 'aws-lambda';
+
+/** Case-insensitive header lookup (API Gateway keeps the client's header name casing). */
+export function header(event: APIGatewayProxyEvent, name: string): string | undefined {
+  const wanted = name.toLowerCase();
+  for (const [key, value] of Object.entries(event.headers ?? {})) {
+    if (key.toLowerCase() === wanted && value !== undefined) return value;
+  }
+  return undefined;
+}
+
+/** All values of a header, including repeats (multiValueHeaders). */
+export function headerValues(event: APIGatewayProxyEvent, name: string): string[] {
+  const wanted = name.toLowerCase();
+  for (const [key, values] of Object.entries(event.multiValueHeaders ?? {})) {
+    if (key.toLowerCase() === wanted && values) return values;
+  }
+  const single = header(event, name);
+  return single === undefined ? [] : [single];
+}
+
+/** The media type of Content-Type, lower-cased, without parameters. */
+export function mediaType(event: APIGatewayProxyEvent): { type: string; charset?: string } | undefined {
+  const value = header(event, 'content-type');
+  if (!value) return undefined;
+  const [type = '', ...params] = value.split(';').map((part) => part.trim());
+  const charset = params
+    .map((param) => param.split('='))
+    .find(([key]) => key?.toLowerCase() === 'charset')?.[1]
+    ?.replace(/^"|"$/g, '')
+    .toLowerCase();
+  return { type: type.toLowerCase(), charset };
+}
+
+/** The body as a UTF-8 string; undefined when its bytes are not valid UTF-8. */
+export function bodyText(event: APIGatewayProxyEvent): string | undefined {
+  if (!event.body) return '';
+  if (!event.isBase64Encoded) return event.body;
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(Buffer.from(event.body, 'base64'));
+  } catch {
+    return undefined;
+  }
+}
+
+export function bodyByteLength(event: APIGatewayProxyEvent): number {
+  if (!event.body) return 0;
+  return event.isBase64Encoded ? Buffer.from(event.body, 'base64').length : Buffer.byteLength(event.body, 'utf8');
+}

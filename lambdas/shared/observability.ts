@@ -1,0 +1,22 @@
+/**
+ * Powertools logger and metrics, one instance per container. Service name and metrics namespace
+ * come from POWERTOOLS_SERVICE_NAME / POWERTOOLS_METRICS_NAMESPACE (set by the stack).
+ * Rule: never log a request body, an Authorization header, a PAT, a client secret or a token.
+ */
+import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+
+export const logger = new Logger();
+export const metrics = new Metrics({ defaultDimensions: {} });
+export { MetricUnit };
+
+export function countMetric(name: string, dimensions: Record<string, string> = {}): void {
+  if (Object.keys(dimensions).length === 0) {
+    metrics.addMetric(name, MetricUnit.Count, 1);
+    return;
+  }
+  // A single-metric entry keeps per-outcome dimensions off the other metrics of the invocation.
+  const single = metrics.singleMetric();
+  for (const [key, value] of Object.entries(dimensions)) single.addDimension(key, value);
+  single.addMetric(name, MetricUnit.Count, 1);
+}

@@ -1,0 +1,63 @@
+/**
+ * Signs JWTs with the current KMS key. The private key never leaves KMS: we hash the JWS signing
+ * input locally and ask KMS to sign the digest (MessageType DIGEST), then convert KMS's DER ECDSA
+ * signature to the fixed-size r‖s form JWS requires (RFC 7518 §3.4).
+ */
+import { createHash, randomUUID } from 'node:crypto';
+import { SignCommand } from '@aws-sdk/client-kms';
+import { base64url } from 'jose';
+import { kms } from '../aws-clients';
+import { cached } from '../cache';
+import { env } from '../config';
+import { toDependencyError } from '../http/dependency-errors';
+import { derToJose } from './ecdsa-der';
+import { fetchSigningKey, keyCacheTtlMs, type SigningKey } from './kms-keys';
+
+const currentKey = cached(async () => {
+  const key = await fetchSigningKey(env.signingKeyAlias());
+  if (!key) throw new Error(`Signing key alias ${env.signingKeyAlias()} does not exist`);
+  return key;
+}, keyCacheTtlMs);
+
+/** Resolves the current key ahead of the first request (called at container init). */
+export function warmSigningKey(): void {
+  currentKey.get().catch(() => undefined);
+}
+
+const digestOf: Record<SigningKey['alg'], string> = { ES256: 'sha256', ES384: 'sha384', RS256: 'sha256' };
+const ecdsaSize: Partial<Record<SigningKey['alg'], number>> = { ES256: 32, ES384: 48 };
+
+export interface SignedJwt {
+  token: string;
+  kid: string;
+}
+
+export async function signJwt(payload: Record<string, unknown>, type = 'at+jwt'): Promise<SignedJwt> {
+  const key = await currentKey.get();
+  const header = { alg: key.alg, typ: type, kid: key.kid };
+  const signingInput = `${base64url.encode(JSON.stringify(header))}.${base64url.encode(JSON.stringify(payload))}`;
+  const digest = createHash(digestOf[key.alg]).update(signingInput).digest();
+
+  let signature: Uint8Array;
+  try {
+    const response = await kms().send(
+      new SignCommand({
+        KeyId: key.keyArn,
+        Message: digest,
+        MessageType: 'DIGEST',
+        SigningAlgorithm: key.kmsAlgorithm,
+      }),
+    );
+    if (!response.Signature) throw new Error('KMS returned no signature');
+    signature = response.Signature;
+  } catch (error) {
+    // The key may have been disabled or replaced: look it up afresh next time.
+    currentKey.invalidate();
+    throw toDependencyError('kms', error);
+  }
+  const size = ecdsaSize[key.alg];
+  const jws = size ? derToJose(signature, size) : signature;
+  return { token: `${signingInput}.${base64url.encode(jws)}`, kid: key.kid };
+}
+
+export const newJti = () => randomUUID();

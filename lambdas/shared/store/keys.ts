@@ -1,0 +1,43 @@
+/**
+ * Single-table layout. Every item has `pk` and `sk`; listable entities also carry `gsi1pk`/`gsi1sk`
+ * (index `gsi1`). Items that should disappear on their own carry `ttl` (epoch seconds).
+ *
+ * | item                 | pk                        | sk                  | notes                                        |
+ * |----------------------|---------------------------|---------------------|----------------------------------------------|
+ * | PAT                  | USER#{userId}             | PAT#{sha256(name)}  | name, tokenHash, createdAt, expiresAt, ...   |
+ * | PAT hash lookup      | PATHASH#{sha256(value)}   | PATHASH             | userId, name, expiresAt, scopes, suspended   |
+ * | user state           | USER#{userId}             | USER                | isSuspended, version                         |
+ * | application          | APP#{id}                  | APP                 | gsi1pk=APP, secretHash, allowTokenExchange   |
+ * | API resource         | RES#{id}                  | RES                 | gsi1pk=RES                                   |
+ * | resource by indicator| RESIND#{indicator}        | RESIND              | copy of the resource (resources are immutable)|
+ *
+ * The PAT sort key hashes the name so any 256-character name fits DynamoDB's 1024-byte sort key limit.
+ * The hash lookup item copies what the token endpoint needs (including the user's suspended flag), so an
+ * exchange costs exactly one GetItem; writes keep the copies consistent with TransactWriteItems.
+ * IAM policies restrict each function to the key prefixes it uses (dynamodb:LeadingKeys).
+ */
+import { createHash } from 'node:crypto';
+
+export const GSI1 = 'gsi1';
+
+export const keyPrefix = {
+  user: 'USER#',
+  patHash: 'PATHASH#',
+  application: 'APP#',
+  resource: 'RES#',
+  resourceIndicator: 'RESIND#',
+} as const;
+
+const digest = (value: string) => createHash('sha256').update(value, 'utf8').digest('base64url');
+
+export const keys = {
+  pat: (userId: string, name: string) => ({ pk: `${keyPrefix.user}${userId}`, sk: `PAT#${digest(name)}` }),
+  patHash: (tokenHash: string) => ({ pk: `${keyPrefix.patHash}${tokenHash}`, sk: 'PATHASH' }),
+  user: (userId: string) => ({ pk: `${keyPrefix.user}${userId}`, sk: 'USER' }),
+  application: (id: string) => ({ pk: `${keyPrefix.application}${id}`, sk: 'APP' }),
+  resource: (id: string) => ({ pk: `${keyPrefix.resource}${id}`, sk: 'RES' }),
+  resourceByIndicator: (indicator: string) => ({ pk: `${keyPrefix.resourceIndicator}${indicator}`, sk: 'RESIND' }),
+};
+
+export const patSortKeyPrefix = 'PAT#';
+export const listPartition = { application: 'APP', resource: 'RES' } as const;

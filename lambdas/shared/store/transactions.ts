@@ -1,0 +1,42 @@
+import { TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { dynamo } from '../aws-clients';
+import { DependencyError } from '../http/errors';
+import { toDependencyError } from '../http/dependency-errors';
+
+type TransactItems = NonNullable<TransactWriteCommandInput['TransactItems']>;
+
+/** Outcome of a transaction: either committed, or cancelled with one reason code per item. */
+export type TransactionOutcome = { committed: true } | { committed: false; reasons: readonly string[] };
+
+const MAX_CONFLICT_RETRIES = 4;
+
+/**
+ * Runs TransactWriteItems. Condition failures come back as a value for the caller to interpret;
+ * conflicts with a concurrent transaction are retried (with jitter) before they are reported.
+ */
+export async function transactWrite(items: TransactItems): Promise<TransactionOutcome> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await dynamo().send(new TransactWriteCommand({ TransactItems: items }));
+      return { committed: true };
+    } catch (error) {
+      if (!(error instanceof TransactionCanceledException)) throw toDependencyError('dynamodb', error);
+      const reasons = (error.CancellationReasons ?? []).map((reason) => reason.Code ?? 'None');
+      if (reasons.includes('ConditionalCheckFailed')) return { committed: false, reasons };
+      const retryable = reasons.every(
+        (code) => code === 'None' || code === 'TransactionConflict' || code === 'ThrottlingError',
+      );
+      if (!retryable) throw new DependencyError('dynamodb', false, { cause: error });
+      if (attempt >= MAX_CONFLICT_RETRIES) throw new DependencyError('dynamodb', true, { cause: error });
+      await new Promise((resolve) => setTimeout(resolve, 10 * 2 ** attempt + Math.random() * 20));
+    }
+  }
+}
+
+/** Splits items into chunks that fit one transaction (100 actions). */
+export function chunk<T>(items: readonly T[], size: number): T[][] {
+  const chunks: T[][] = [];
+  for (let i = 0; i < items.length; i += size) chunks.push(items.slice(i, i + size));
+  return chunks;
+}
