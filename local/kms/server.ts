@@ -1,0 +1,156 @@
+/**
+ * HTTP front end of the KMS emulator: speaks the AWS JSON 1.1 protocol (POST / with
+ * `X-Amz-Target: TrentService.<Operation>`) that the unmodified @aws-sdk/client-kms uses. Requests are not
+ * authenticated; any credentials are accepted.
+ */
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { aliasOperations } from './alias-operations';
+import { KmsError, type KmsErrorLike } from './errors';
+import { keyOperations } from './key-operations';
+import { KeyStore } from './keystore';
+import { parseRequestBody, type OperationHandler, type RequestBody, type ResponseBody } from './protocol';
+import { signingOperations } from './signing-operations';
+
+export interface KmsEmulatorOptions {
+  /** 0 (the default) picks a free port. */
+  port?: number;
+  /** Defaults to 127.0.0.1. */
+  host?: string;
+  /** Directory for the persistent state file; without it, state lives in memory only. */
+  dataDir?: string;
+  /** Defaults to us-east-1. */
+  region?: string;
+  /** Defaults to 000000000000. */
+  accountId?: string;
+  /**
+   * Fault injection: called for every well-formed request to a supported operation before it runs. Returning
+   * an error makes the emulator answer with it instead of running the operation.
+   */
+  beforeOperation?: (operation: string, request: RequestBody) => KmsErrorLike | undefined;
+}
+
+export interface KmsEmulator {
+  /** Endpoint for KMSClient's `endpoint` option or AWS_ENDPOINT_URL_KMS. */
+  url: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+const TARGET_PREFIX = 'TrentService.';
+
+const OPERATIONS = new Map<string, OperationHandler>(
+  Object.entries({ ...keyOperations, ...aliasOperations, ...signingOperations }),
+);
+
+interface JsonResponse {
+  statusCode: number;
+  body: ResponseBody;
+  errorType?: string;
+}
+
+export async function startKmsEmulator(options: KmsEmulatorOptions = {}): Promise<KmsEmulator> {
+  const host = options.host ?? '127.0.0.1';
+  const store = await KeyStore.open(
+    { region: options.region ?? 'us-east-1', accountId: options.accountId ?? '000000000000' },
+    options.dataDir,
+  );
+  const server = createServer((request, response) => {
+    dispatch(request, store, options.beforeOperation)
+      .then((result) => writeJson(response, result))
+      .catch((error: unknown) => {
+        console.error('KMS emulator: failed to write a response', error);
+        response.destroy();
+      });
+  });
+  await listen(server, options.port ?? 0, host);
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
+    port,
+    close: async () => {
+      await closeServer(server);
+      await store.flush();
+    },
+  };
+}
+
+async function dispatch(
+  request: IncomingMessage,
+  store: KeyStore,
+  beforeOperation: KmsEmulatorOptions['beforeOperation'],
+): Promise<JsonResponse> {
+  try {
+    const operation = readOperation(request);
+    const handler = OPERATIONS.get(operation);
+    if (handler === undefined) {
+      throw new KmsError('UnknownOperationException', `The KMS emulator does not support operation ${operation}.`);
+    }
+    const body = parseRequestBody(await readBody(request));
+    const injected = beforeOperation?.(operation, body);
+    if (injected !== undefined) return errorResponse(injected);
+    await store.deleteExpiredKeys(new Date());
+    return { statusCode: 200, body: await handler(body, store) };
+  } catch (error) {
+    if (error instanceof KmsError) return errorResponse(error);
+    console.error('KMS emulator: unexpected error', error);
+    return errorResponse(
+      new KmsError('KMSInternalException', `Internal error in the KMS emulator: ${String(error)}`, 500),
+    );
+  }
+}
+
+function readOperation(request: IncomingMessage): string {
+  const target = request.headers['x-amz-target'];
+  if (request.method !== 'POST' || typeof target !== 'string' || !target.startsWith(TARGET_PREFIX)) {
+    throw new KmsError(
+      'UnknownOperationException',
+      `Expected POST with an X-Amz-Target header of the form ${TARGET_PREFIX}<Operation>.`,
+    );
+  }
+  return target.slice(TARGET_PREFIX.length);
+}
+
+function errorResponse(error: KmsErrorLike): JsonResponse {
+  return {
+    statusCode: error.statusCode ?? 400,
+    body: { __type: error.type, message: error.message },
+    errorType: error.type,
+  };
+}
+
+async function readBody(request: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of request) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function writeJson(response: ServerResponse, { statusCode, body, errorType }: JsonResponse): void {
+  const payload = JSON.stringify(body);
+  response.writeHead(statusCode, {
+    'Content-Type': 'application/x-amz-json-1.1',
+    'Content-Length': Buffer.byteLength(payload),
+    'x-amzn-RequestId': randomUUID(),
+    ...(errorType !== undefined && { 'x-amzn-ErrorType': errorType }),
+  });
+  response.end(payload);
+}
+
+function listen(server: Server, port: number, host: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+}
+
+function closeServer(server: Server): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.close((error) => (error ? reject(error) : resolve()));
+    // SDK clients keep connections alive; without this, close() would wait for them to time out.
+    server.closeAllConnections();
+  });
+}
