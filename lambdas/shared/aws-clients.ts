@@ -10,7 +10,8 @@ import { KMSClient } from '@aws-sdk/client-kms';
 
 const clientConfig = {
   maxAttempts: 3,
-  requestHandler: { connectionTimeout: 500, requestTimeout: 1000 },
+  // Without throwOnRequestTimeout the SDK only logs a warning when requestTimeout passes and keeps waiting.
+  requestHandler: { connectionTimeout: 500, requestTimeout: 1000, throwOnRequestTimeout: true },
 } as const;
 
 let documentClient: DynamoDBDocumentClient | undefined;

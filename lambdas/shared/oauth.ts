@@ -5,3 +5,9 @@ export const ACCESS_TOKEN_TYPE = 'urn:ietf:params:oauth:token-type:access_token'
 
 /** Without a resource, tokens may only carry OpenID Connect's standard scopes. */
 export const OIDC_SCOPES = ['openid', 'profile', 'email', 'phone', 'address'] as const;
+
+/**
+ * Longest accepted resource indicator, in UTF-8 bytes: the indicator is part of a DynamoDB partition
+ * key (`RESIND#…`, at most 2048 bytes), so a limit in characters would let multi-byte ones break it.
+ */
+export const MAX_RESOURCE_INDICATOR_BYTES = 1000;

@@ -7,7 +7,16 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 
 export const logger = new Logger();
-export const metrics = new Metrics({ defaultDimensions: {} });
+
+// Read-only routes emit no metrics; Powertools warns about that on every call, which is noise here.
+export const metrics = new Metrics({
+  logger: {
+    debug: (...args: unknown[]) => logger.debug(String(args[0])),
+    info: (...args: unknown[]) => logger.info(String(args[0])),
+    warn: (...args: unknown[]) => logger.debug(String(args[0])),
+    error: (...args: unknown[]) => logger.error(String(args[0])),
+  },
+});
 export { MetricUnit };
 
 export function countMetric(name: string, dimensions: Record<string, string> = {}): void {

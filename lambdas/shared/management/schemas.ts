@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { applicationTypes } from '../store/applications';
+import { MAX_RESOURCE_INDICATOR_BYTES } from '../oauth';
 
 /** Operator-supplied user ids: Logto ids, UUIDs, emails, `auth0|…` style ids. */
 export const userIdSchema = z
@@ -65,7 +66,11 @@ export const createResourceSchema = z.strictObject({
   name: z.string().trim().min(1).max(256),
   indicator: z
     .string()
-    .max(1000)
+    .max(MAX_RESOURCE_INDICATOR_BYTES)
+    .refine(
+      (value) => Buffer.byteLength(value) <= MAX_RESOURCE_INDICATOR_BYTES,
+      `indicator must be at most ${MAX_RESOURCE_INDICATOR_BYTES} bytes (UTF-8)`,
+    )
     .refine(
       (value) => URL.canParse(value) && !value.includes('#'),
       'indicator must be an absolute URI without fragment',

@@ -20,6 +20,14 @@ import { createHash } from 'node:crypto';
 
 export const GSI1 = 'gsi1';
 
+/** The table's key schema, shared by the CDK stack and the local bootstrap so the two cannot drift. */
+export const tableSchema = {
+  partitionKey: 'pk',
+  sortKey: 'sk',
+  indexes: [{ name: GSI1, partitionKey: 'gsi1pk', sortKey: 'gsi1sk' }],
+  ttlAttribute: 'ttl',
+} as const;
+
 export const keyPrefix = {
   user: 'USER#',
   patHash: 'PATHASH#',

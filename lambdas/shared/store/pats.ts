@@ -9,7 +9,7 @@ import { env } from '../config';
 import { guarded } from '../http/dependency-errors';
 import { keys, patSortKeyPrefix } from './keys';
 import { conditionalWrite } from './conditional';
-import { chunk, transactWrite } from './transactions';
+import { chunk, optimistically, RETRY, transactWrite } from './transactions';
 
 export interface Pat {
   userId: string;
@@ -97,8 +97,8 @@ export type CreatePatResult = 'created' | 'name_exists';
  * Writes the PAT item, its hash lookup and a check that the user state did not change since it was
  * read; so a PAT created while the user is being suspended can never miss the suspended flag.
  */
-export async function createPat(pat: Omit<Pat, 'lastUsedAt'>): Promise<CreatePatResult> {
-  for (;;) {
+export function createPat(pat: Omit<Pat, 'lastUsedAt'>): Promise<CreatePatResult> {
+  return optimistically(async () => {
     const user = await getUserState(pat.userId);
     const ttl = ttlFor(pat.expiresAt);
     const outcome = await transactWrite([
@@ -136,15 +136,16 @@ export async function createPat(pat: Omit<Pat, 'lastUsedAt'>): Promise<CreatePat
     ]);
     if (outcome.committed) return 'created';
     if (outcome.reasons[0] === 'ConditionalCheckFailed') return 'name_exists';
-    // A 256-bit random value colliding (reason 1) is not a real possibility; user state changed (reason 2): re-read.
+    // A 190-bit random value colliding (reason 1) is not a real possibility; user state changed (reason 2): re-read.
     if (outcome.reasons[2] !== 'ConditionalCheckFailed') throw new Error('PAT value collision');
-  }
+    return RETRY;
+  });
 }
 
 export type RenamePatResult = { status: 'renamed'; pat: Pat } | { status: 'not_found' } | { status: 'name_exists' };
 
-export async function renamePat(userId: string, currentName: string, newName: string): Promise<RenamePatResult> {
-  for (;;) {
+export function renamePat(userId: string, currentName: string, newName: string): Promise<RenamePatResult> {
+  return optimistically(async () => {
     const pat = await getPat(userId, currentName);
     if (!pat) return { status: 'not_found' };
     if (currentName === newName) return { status: 'renamed', pat };
@@ -179,7 +180,8 @@ export async function renamePat(userId: string, currentName: string, newName: st
     if (outcome.committed) return { status: 'renamed', pat: renamed };
     if (outcome.reasons[0] === 'ConditionalCheckFailed') return { status: 'name_exists' };
     // The PAT changed under us (deleted or renamed concurrently): look again.
-  }
+    return RETRY;
+  });
 }
 
 function deleteActions(pat: Pat) {
@@ -196,26 +198,28 @@ function deleteActions(pat: Pat) {
   ];
 }
 
-export async function deletePat(userId: string, name: string): Promise<boolean> {
-  for (;;) {
+export function deletePat(userId: string, name: string): Promise<boolean> {
+  return optimistically(async () => {
     const pat = await getPat(userId, name);
     if (!pat) return false;
     const outcome = await transactWrite(deleteActions(pat));
-    if (outcome.committed) return true;
-  }
+    return outcome.committed ? true : RETRY;
+  });
 }
 
 /** Deletes every PAT of the user, 50 PATs (100 items) per transaction; returns how many went. */
 export async function deleteAllPats(userId: string): Promise<number> {
   let deleted = 0;
-  for (;;) {
+  return optimistically(async () => {
     const pats = await listPats(userId);
     if (pats.length === 0) return deleted;
     for (const batch of chunk(pats, 50)) {
       const outcome = await transactWrite(batch.flatMap(deleteActions));
       if (outcome.committed) deleted += batch.length;
     }
-  }
+    // Look again: PATs renamed or created meanwhile must go too.
+    return RETRY;
+  });
 }
 
 /**

@@ -8,7 +8,7 @@ import { env } from '../config';
 import { guarded } from '../http/dependency-errors';
 import { keys, listPartition } from './keys';
 import { listByKind } from './list-index';
-import { transactWrite } from './transactions';
+import { optimistically, RETRY, transactWrite } from './transactions';
 
 export interface ApiResource {
   id: string;
@@ -76,8 +76,8 @@ export async function listResources(): Promise<ApiResource[]> {
   return (await listByKind(listPartition.resource)).map(toResource);
 }
 
-export async function deleteResource(id: string): Promise<boolean> {
-  for (;;) {
+export function deleteResource(id: string): Promise<boolean> {
+  return optimistically(async () => {
     const resource = await getResource(id);
     if (!resource) return false;
     const outcome = await transactWrite([
@@ -91,6 +91,6 @@ export async function deleteResource(id: string): Promise<boolean> {
         },
       },
     ]);
-    if (outcome.committed) return true;
-  }
+    return outcome.committed ? true : RETRY;
+  });
 }

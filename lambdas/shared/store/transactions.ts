@@ -40,3 +40,19 @@ export function chunk<T>(items: readonly T[], size: number): T[][] {
   for (let i = 0; i < items.length; i += size) chunks.push(items.slice(i, i + size));
   return chunks;
 }
+
+/**
+ * Optimistic read-then-write loops re-read when a condition shows the data changed under them.
+ * Bounded, so sustained contention (or an invariant broken by hand) ends as a retryable error
+ * instead of a spinning Lambda.
+ */
+export async function optimistically<T>(attempt: () => Promise<T | typeof RETRY>): Promise<T> {
+  for (let i = 0; i < MAX_OPTIMISTIC_ATTEMPTS; i++) {
+    const result = await attempt();
+    if (result !== RETRY) return result;
+  }
+  throw new DependencyError('dynamodb', true, { cause: new Error('Too much contention on the same items') });
+}
+
+export const RETRY = Symbol('retry');
+const MAX_OPTIMISTIC_ATTEMPTS = 8;

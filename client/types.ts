@@ -1,0 +1,22 @@
+/**
+ * Request and response shapes of the Management API and the token endpoint, derived (types only) from the
+ * zod schemas that validate requests and describe responses in the OpenAPI document.
+ */
+import type { z } from 'zod';
+import type * as requests from '../lambdas/shared/management/schemas';
+import type * as responses from '../lambdas/shared/openapi/schemas';
+
+export type PersonalAccessToken = z.output<typeof responses.personalAccessTokenSchema>;
+export type CreatedPersonalAccessToken = z.output<typeof responses.createdPersonalAccessTokenSchema>;
+export type UserSuspension = z.output<typeof responses.userSuspensionSchema>;
+export type Application = z.output<typeof responses.createdApplicationSchema>;
+export type ApplicationType = Application['type'];
+export type ApiResource = z.output<typeof responses.apiResourceSchema>;
+export type ManagementError = z.output<typeof responses.managementErrorSchema>;
+export type TokenResponse = z.output<typeof responses.tokenResponseSchema>;
+export type OAuthErrorResponse = z.output<typeof responses.oauthErrorSchema>;
+export type AuthorizationServerMetadata = z.output<typeof responses.authorizationServerMetadataSchema>;
+
+export type CreatePersonalAccessTokenInput = z.input<typeof requests.createPatSchema>;
+export type UpdateApplicationInput = z.input<typeof requests.updateApplicationSchema>;
+export type CreateResourceInput = z.input<typeof requests.createResourceSchema>;

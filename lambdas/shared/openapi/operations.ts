@@ -1,0 +1,210 @@
+/**
+ * What the route table can't say about each operation: its summary, request body and responses.
+ * Keyed by the route table's operation ids, so a route added without documentation fails type-checking;
+ * methods, paths, parameters and auth come from the route table itself.
+ */
+import type { z } from 'zod';
+import type { Operation } from '../../routes';
+import * as requests from '../management/schemas';
+import * as responses from './schemas';
+
+export type Tag = 'Personal access tokens' | 'Users' | 'Applications' | 'API resources' | 'OAuth' | 'Meta';
+
+/** Error responses, shared through `components.responses`. `schema` names a component schema. */
+export const errorResponses = {
+  InvalidInput: {
+    status: 400,
+    schema: 'ManagementError',
+    description: 'The request is invalid (`guard.invalid_input`)',
+  },
+  Forbidden: {
+    status: 403,
+    schema: 'GatewayError',
+    description: 'API Gateway: a missing or invalid SigV4 signature, or a caller IAM does not allow',
+  },
+  NotFound: { status: 404, schema: 'ManagementError', description: 'Not found (`entity.not_exists`)' },
+  UnsupportedMediaType: {
+    status: 415,
+    schema: 'ManagementError',
+    description: 'The request body is not JSON (`guard.unsupported_media_type`)',
+  },
+  Conflict: { status: 422, schema: 'ManagementError', description: 'The name or indicator is already taken' },
+  Throttled: { status: 429, schema: 'GatewayError', description: 'API Gateway: too many requests' },
+  Unavailable: {
+    status: 503,
+    schema: 'ManagementError',
+    description: 'A dependency is temporarily unavailable; retry after `Retry-After` seconds',
+    retryAfter: true,
+  },
+  OAuthInvalidRequest: {
+    status: 400,
+    schema: 'OAuthError',
+    description: 'RFC 6749 §5.2 / RFC 8693 error: `invalid_request`, `invalid_scope`, `invalid_target`, …',
+  },
+  OAuthInvalidClient: {
+    status: 401,
+    schema: 'OAuthError',
+    description: 'Client authentication failed (`invalid_client`)',
+  },
+  OAuthUnavailable: {
+    status: 503,
+    schema: 'OAuthError',
+    description: '`temporarily_unavailable`: retry after `Retry-After` seconds',
+    retryAfter: true,
+  },
+} as const satisfies Record<string, { status: number; schema: string; description: string; retryAfter?: boolean }>;
+
+export type ErrorResponse = keyof typeof errorResponses;
+
+export interface OperationDoc {
+  summary: string;
+  description?: string;
+  tag: Tag;
+  /** A JSON request body (the Management API). */
+  body?: z.ZodType;
+  /** An application/x-www-form-urlencoded request body (the token endpoint). */
+  form?: z.ZodType;
+  /** Success responses by status; null: no content. */
+  success: Readonly<Record<number, z.ZodType | null>>;
+  /** Errors particular to this operation; those common to its kind of route are added by the builder. */
+  errors?: readonly ErrorResponse[];
+}
+
+export const operationDocs: Record<Operation, OperationDoc> = {
+  exchangeToken: {
+    tag: 'OAuth',
+    summary: 'Exchange a personal access token for an access token (RFC 8693)',
+    description:
+      'Confidential clients authenticate with HTTP Basic (client_secret_basic) or client_secret_post; ' +
+      'public clients (SPA, Native) send client_id alone.',
+    form: responses.tokenRequestSchema,
+    success: { 200: responses.tokenResponseSchema },
+  },
+  getJwks: { tag: 'OAuth', summary: 'Public keys that verify access tokens', success: { 200: responses.jwksSchema } },
+  getOpenIdConfiguration: {
+    tag: 'OAuth',
+    summary: 'OpenID Connect discovery metadata',
+    success: { 200: responses.authorizationServerMetadataSchema },
+  },
+  getAuthorizationServerMetadata: {
+    tag: 'OAuth',
+    summary: 'OAuth 2.0 authorization server metadata (RFC 8414)',
+    success: { 200: responses.authorizationServerMetadataSchema },
+  },
+
+  createPersonalAccessToken: {
+    tag: 'Personal access tokens',
+    summary: "Create a user's personal access token",
+    description: 'The response carries the token value; it cannot be read again.',
+    body: requests.createPatSchema,
+    success: { 201: responses.createdPersonalAccessTokenSchema },
+    errors: ['Conflict'],
+  },
+  listPersonalAccessTokens: {
+    tag: 'Personal access tokens',
+    summary: "List a user's personal access tokens (without their values)",
+    success: { 200: responses.personalAccessTokenSchema.array() },
+  },
+  renamePersonalAccessToken: {
+    tag: 'Personal access tokens',
+    summary: 'Rename a personal access token',
+    body: requests.renamePatSchema,
+    success: { 200: responses.personalAccessTokenSchema },
+    errors: ['NotFound', 'Conflict'],
+  },
+  revokeAllPersonalAccessTokens: {
+    tag: 'Personal access tokens',
+    summary: "Delete all of a user's personal access tokens",
+    success: { 204: null },
+  },
+  deletePersonalAccessToken: {
+    tag: 'Personal access tokens',
+    summary: 'Delete a personal access token, named in the body',
+    body: requests.deletePatSchema,
+    success: { 204: null },
+    errors: ['NotFound'],
+  },
+  renamePersonalAccessTokenByPath: {
+    tag: 'Personal access tokens',
+    summary: 'Rename a personal access token, named in the path',
+    body: requests.renamePatByPathSchema,
+    success: { 200: responses.personalAccessTokenSchema },
+    errors: ['NotFound', 'Conflict'],
+  },
+  deletePersonalAccessTokenByPath: {
+    tag: 'Personal access tokens',
+    summary: 'Delete a personal access token, named in the path',
+    success: { 204: null },
+    errors: ['NotFound'],
+  },
+  setUserSuspended: {
+    tag: 'Users',
+    summary: 'Suspend or unsuspend a user',
+    description: "A suspended user's personal access tokens can't be exchanged; they are kept.",
+    body: requests.setSuspendedSchema,
+    success: { 200: responses.userSuspensionSchema },
+  },
+
+  createApplication: {
+    tag: 'Applications',
+    summary: 'Register an application (OAuth client)',
+    description: 'The response carries the secret of a confidential application; it cannot be read again.',
+    body: requests.createApplicationSchema,
+    success: { 201: responses.createdApplicationSchema },
+  },
+  listApplications: {
+    tag: 'Applications',
+    summary: 'List applications',
+    success: { 200: responses.applicationSchema.array() },
+  },
+  getApplication: {
+    tag: 'Applications',
+    summary: 'Get an application',
+    success: { 200: responses.applicationSchema },
+    errors: ['NotFound'],
+  },
+  updateApplication: {
+    tag: 'Applications',
+    summary: 'Update an application',
+    body: requests.updateApplicationSchema,
+    success: { 200: responses.applicationSchema },
+    errors: ['NotFound'],
+  },
+  deleteApplication: {
+    tag: 'Applications',
+    summary: 'Delete an application',
+    success: { 204: null },
+    errors: ['NotFound'],
+  },
+
+  createResource: {
+    tag: 'API resources',
+    summary: 'Register an API resource (RFC 8707 resource indicator)',
+    body: requests.createResourceSchema,
+    success: { 201: responses.apiResourceSchema },
+    errors: ['Conflict'],
+  },
+  listResources: {
+    tag: 'API resources',
+    summary: 'List API resources',
+    success: { 200: responses.apiResourceSchema.array() },
+  },
+  getResource: {
+    tag: 'API resources',
+    summary: 'Get an API resource',
+    success: { 200: responses.apiResourceSchema },
+    errors: ['NotFound'],
+  },
+  deleteResource: {
+    tag: 'API resources',
+    summary: 'Delete an API resource',
+    success: { 204: null },
+    errors: ['NotFound'],
+  },
+
+  getOpenApiDocument: {
+    tag: 'Meta',
+    summary: 'This OpenAPI document',
+    success: { 200: responses.openApiDocumentSchema },
+  },
+};

@@ -1,0 +1,187 @@
+/**
+ * The whole service on one machine: DynamoDB Local, the KMS emulator and the local gateway in
+ * front of the production handlers. Used by `npm start`, the tests and the benchmark alike.
+ * Engines already named by AWS_ENDPOINT_URL_DYNAMODB / AWS_ENDPOINT_URL_KMS are used instead of
+ * starting ours (LocalStack, moto, a real account, or the test harness's shared engines).
+ */
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { KMSClient } from '@aws-sdk/client-kms';
+import { CONSOLE_PATH, createConsoleHandler } from '../console/server/handler';
+import { routes } from '../lambdas/routes';
+import { randomString, sha256Hex } from '../lambdas/shared/crypto/secrets';
+import { getApplication, putApplication } from '../lambdas/shared/store/applications';
+import { ensureSigningKey, ensureTable } from './bootstrap';
+import { startDynamoDbLocal } from './engines/dynamodb-local';
+import { startLocalGateway } from './gateway/server';
+import { startKmsEmulator } from './kms/server';
+import { loadHandler } from './handlers';
+
+export interface LocalServiceOptions {
+  /** Persist engines' data and dev.json here; without it everything is in memory. */
+  dataDir?: string;
+  port?: number;
+  host?: string;
+  region?: string;
+  tableName?: string;
+  /** Extra environment for the handlers (e.g. a short KEY_CACHE_TTL_SECONDS in tests). */
+  handlerEnv?: Record<string, string>;
+  log?: (line: string) => void;
+}
+
+export interface DevConfig {
+  baseUrl: string;
+  /** The operator console (built by `npm run build:console`; `npm start` does). */
+  consoleUrl: string;
+  issuer: string;
+  region: string;
+  awsAccessKeyId: string;
+  awsSecretAccessKey: string;
+  tableName: string;
+  signingKeyAlias: string;
+  demoApplication: { clientId: string; clientSecret: string };
+  endpoints: { dynamodb: string; kms: string };
+}
+
+export interface LocalService {
+  config: DevConfig;
+  close(): Promise<void>;
+}
+
+export const SIGNING_KEY_ALIAS = 'alias/patgate/signing';
+export const PUBLISHED_KEY_ALIASES = [
+  SIGNING_KEY_ALIAS,
+  'alias/patgate/signing-previous',
+  'alias/patgate/signing-next',
+];
+
+interface SavedState {
+  awsAccessKeyId: string;
+  awsSecretAccessKey: string;
+  demoApplication?: { clientId: string; clientSecret: string };
+}
+
+function loadState(dataDir: string | undefined): SavedState {
+  if (dataDir) {
+    try {
+      const saved = JSON.parse(readFileSync(join(dataDir, 'dev.json'), 'utf8')) as SavedState;
+      if (saved.awsAccessKeyId && saved.awsSecretAccessKey) return saved;
+    } catch {
+      // First start: fall through and make new credentials.
+    }
+  }
+  // DynamoDB Local only accepts alphanumeric access key ids.
+  return {
+    awsAccessKeyId: `AKIA${randomString(16, '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ')}`,
+    awsSecretAccessKey: randomString(40),
+  };
+}
+
+async function ensureDemoApplication(
+  saved: SavedState['demoApplication'],
+): Promise<{ clientId: string; clientSecret: string }> {
+  if (saved && (await getApplication(saved.clientId))) return saved;
+  const clientId = randomString(21, '0123456789abcdefghijklmnopqrstuvwxyz');
+  const clientSecret = randomString(32);
+  await putApplication({
+    id: clientId,
+    name: 'Demo application',
+    description: 'Created by the local service; allowed to exchange personal access tokens.',
+    type: 'MachineToMachine',
+    secretHash: sha256Hex(clientSecret),
+    allowTokenExchange: true,
+    createdAt: Date.now(),
+  });
+  return { clientId, clientSecret };
+}
+
+export async function startLocalService(options: LocalServiceOptions = {}): Promise<LocalService> {
+  const region = options.region ?? process.env.AWS_REGION ?? 'us-east-1';
+  const tableName = options.tableName ?? 'patgate';
+  const state = loadState(options.dataDir);
+  const stops: (() => Promise<void>)[] = [];
+  const close = async () => {
+    for (const stop of stops.reverse()) await stop().catch(() => undefined);
+  };
+
+  try {
+    let dynamodbUrl = process.env.AWS_ENDPOINT_URL_DYNAMODB;
+    if (!dynamodbUrl) {
+      const engine = await startDynamoDbLocal({ dataDir: options.dataDir && join(options.dataDir, 'dynamodb') });
+      stops.push(() => engine.stop());
+      dynamodbUrl = engine.url;
+    }
+    let kmsUrl = process.env.AWS_ENDPOINT_URL_KMS;
+    if (!kmsUrl) {
+      const emulator = await startKmsEmulator({ region, dataDir: options.dataDir && join(options.dataDir, 'kms') });
+      stops.push(() => emulator.close());
+      kmsUrl = emulator.url;
+    }
+
+    // The handlers read all of this through the unmodified AWS SDK and lambdas/shared/config.ts.
+    Object.assign(process.env, {
+      AWS_REGION: region,
+      AWS_ACCESS_KEY_ID: process.env.AWS_ACCESS_KEY_ID ?? state.awsAccessKeyId,
+      AWS_SECRET_ACCESS_KEY: process.env.AWS_SECRET_ACCESS_KEY ?? state.awsSecretAccessKey,
+      AWS_ENDPOINT_URL_DYNAMODB: dynamodbUrl,
+      AWS_ENDPOINT_URL_KMS: kmsUrl,
+      TABLE_NAME: tableName,
+      SIGNING_KEY_ALIAS,
+      PUBLISHED_KEY_ALIASES: PUBLISHED_KEY_ALIASES.join(','),
+      POWERTOOLS_SERVICE_NAME: 'patgate',
+      POWERTOOLS_METRICS_NAMESPACE: 'Patgate',
+      POWERTOOLS_METRICS_DISABLED: process.env.POWERTOOLS_METRICS_DISABLED ?? 'true',
+      ...options.handlerEnv,
+    });
+
+    await ensureTable(new DynamoDBClient({}), tableName);
+    await ensureSigningKey(new KMSClient({}), SIGNING_KEY_ALIAS);
+    const demoApplication = await ensureDemoApplication(state.demoApplication);
+
+    // The operator console, on the API's origin: it signs the page's calls with the local credentials and
+    // forwards them to this gateway (whose URL is known once it listens).
+    let gatewayUrl = '';
+    const operatorConsole = createConsoleHandler({
+      apiEndpoint: () => gatewayUrl,
+      signing: {
+        region,
+        credentials: { accessKeyId: state.awsAccessKeyId, secretAccessKey: state.awsSecretAccessKey },
+      },
+    });
+    const gateway = await startLocalGateway({
+      mounts: [{ prefix: CONSOLE_PATH, handler: operatorConsole }],
+      routes,
+      loadHandler,
+      credentials: new Map([[state.awsAccessKeyId, state.awsSecretAccessKey]]),
+      region,
+      port: options.port,
+      host: options.host,
+      log: options.log,
+    });
+    stops.push(() => gateway.close());
+    process.env.ISSUER = `${gateway.url}/oidc`;
+    gatewayUrl = gateway.url;
+
+    const config: DevConfig = {
+      baseUrl: gateway.url,
+      consoleUrl: `${gateway.url}${CONSOLE_PATH}/`,
+      issuer: process.env.ISSUER,
+      region,
+      awsAccessKeyId: state.awsAccessKeyId,
+      awsSecretAccessKey: state.awsSecretAccessKey,
+      tableName,
+      signingKeyAlias: SIGNING_KEY_ALIAS,
+      demoApplication,
+      endpoints: { dynamodb: dynamodbUrl, kms: kmsUrl },
+    };
+    if (options.dataDir) {
+      mkdirSync(options.dataDir, { recursive: true });
+      writeFileSync(join(options.dataDir, 'dev.json'), `${JSON.stringify(config, null, 2)}\n`, { mode: 0o600 });
+    }
+    return { config, close };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}

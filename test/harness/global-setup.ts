@@ -1,0 +1,30 @@
+/**
+ * Starts the real engines once for the whole run: DynamoDB Local (in memory) and the KMS emulator.
+ * Workers inherit the AWS_ENDPOINT_URL_* variables, so every local service started by a test file
+ * talks to these engines through the unmodified AWS SDK.
+ */
+import { startDynamoDbLocal } from '../../local/engines/dynamodb-local';
+import { startKmsEmulator } from '../../local/kms/server';
+
+declare global {
+  // eslint-disable-next-line no-var
+  var __patgateEngines: { stop(): Promise<void> } | undefined;
+}
+
+export default async function globalSetup(): Promise<void> {
+  const [dynamodb, kms] = await Promise.all([startDynamoDbLocal(), startKmsEmulator()]);
+  Object.assign(process.env, {
+    AWS_REGION: 'us-east-1',
+    AWS_ACCESS_KEY_ID: 'AKIATESTHARNESS',
+    AWS_SECRET_ACCESS_KEY: 'test-harness-secret',
+    AWS_ENDPOINT_URL_DYNAMODB: dynamodb.url,
+    AWS_ENDPOINT_URL_KMS: kms.url,
+    POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'SILENT',
+    AWS_SDK_JS_SUPPRESS_NODE_DEPRECATION_WARNING: '1',
+  });
+  globalThis.__patgateEngines = {
+    async stop() {
+      await Promise.all([dynamodb.stop(), kms.close()]);
+    },
+  };
+}

@@ -1,0 +1,37 @@
+/**
+ * Per-test-file access to the local service: its own table on the shared engines, the gateway on a
+ * free port, and clients that talk to it over HTTP exactly as an operator or a CI job would.
+ */
+import { randomUUID } from 'node:crypto';
+import { createRemoteJWKSet, jwtVerify, type JWTPayload, type JWTVerifyResult } from 'jose';
+import { PatgateClient } from '../../client/management-client';
+import { startLocalService, type DevConfig, type LocalServiceOptions } from '../../local/service';
+
+export interface TestService {
+  config: DevConfig;
+  client: PatgateClient;
+  /** A fresh user id, so tests never see each other's PATs. */
+  newUserId(): string;
+  /** Verifies an access token the way a resource server would: against the served JWKS. */
+  verify(token: string, audience?: string): Promise<JWTVerifyResult<JWTPayload>>;
+  close(): Promise<void>;
+}
+
+export async function startTestService(options: LocalServiceOptions = {}): Promise<TestService> {
+  const service = await startLocalService({ tableName: `patgate-${randomUUID()}`, log: () => undefined, ...options });
+  const { config } = service;
+  const client = new PatgateClient({
+    endpoint: config.baseUrl,
+    region: config.region,
+    credentials: { accessKeyId: config.awsAccessKeyId, secretAccessKey: config.awsSecretAccessKey },
+  });
+  const jwks = createRemoteJWKSet(new URL(`${config.issuer}/jwks`));
+  return {
+    config,
+    client,
+    newUserId: () => `user-${randomUUID().slice(0, 8)}`,
+    verify: (token, audience) =>
+      jwtVerify(token, jwks, { issuer: config.issuer, typ: 'at+jwt', ...(audience ? { audience } : {}) }),
+    close: () => service.close(),
+  };
+}

@@ -1,0 +1,286 @@
+import { decodeProtectedHeader } from 'jose';
+import { sendRequest } from '../client/signed-fetch';
+import { startTestService, type TestService } from './harness/service';
+
+const GRANT = 'urn:ietf:params:oauth:grant-type:token-exchange';
+const PAT_TYPE = 'urn:logto:token-type:personal_access_token';
+
+let service: TestService;
+let pat: string;
+let userId: string;
+
+beforeAll(async () => {
+  service = await startTestService();
+  userId = service.newUserId();
+  pat = (await service.client.pats.create(userId, { name: 'ci' })).value;
+});
+afterAll(() => service.close());
+
+const demo = () => service.config.demoApplication;
+
+function tokenRequest(form: Record<string, string> | string, headers: Record<string, string> = {}) {
+  const body = typeof form === 'string' ? form : new URLSearchParams(form).toString();
+  return sendRequest('POST', `${service.config.baseUrl}/oidc/token`, {
+    body,
+    headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
+  });
+}
+
+const basic = (id: string, secret: string) => ({
+  authorization: `Basic ${Buffer.from(`${id}:${secret}`).toString('base64')}`,
+});
+
+const exchangeForm = (overrides: Record<string, string> = {}) => ({
+  grant_type: GRANT,
+  subject_token: pat,
+  subject_token_type: PAT_TYPE,
+  ...overrides,
+});
+
+describe('successful exchange', () => {
+  it('issues an ES256 at+jwt that verifies against the served JWKS', async () => {
+    const response = await tokenRequest(exchangeForm(), basic(demo().clientId, demo().clientSecret));
+    expect(response.status).toBe(200);
+    expect(response.headers.get('cache-control')).toBe('no-store');
+    expect(response.headers.get('pragma')).toBe('no-cache');
+    const body = response.json as Record<string, unknown>;
+    expect(body).toEqual({
+      access_token: expect.any(String),
+      issued_token_type: 'urn:ietf:params:oauth:token-type:access_token',
+      token_type: 'Bearer',
+      expires_in: 3600,
+      scope: 'openid profile email phone address',
+    });
+
+    const { payload, protectedHeader } = await service.verify(body.access_token as string);
+    expect(protectedHeader).toMatchObject({ alg: 'ES256', typ: 'at+jwt', kid: expect.any(String) });
+    expect(payload).toMatchObject({ sub: userId, iss: service.config.issuer, client_id: demo().clientId });
+    expect(payload.aud).toBeUndefined();
+    expect(typeof payload.jti).toBe('string');
+    expect(payload.exp! - payload.iat!).toBe(3600);
+  });
+
+  it('accepts client_secret_post and narrows scopes to the OIDC ones requested', async () => {
+    const response = await tokenRequest(
+      exchangeForm({ client_id: demo().clientId, client_secret: demo().clientSecret, scope: 'openid email write:all' }),
+    );
+    expect(response.status).toBe(200);
+    expect((response.json as { scope: string }).scope).toBe('openid email');
+  });
+
+  it('records lastUsedAt on the PAT', async () => {
+    const before = Date.now();
+    await tokenRequest(exchangeForm(), basic(demo().clientId, demo().clientSecret));
+    const [listed] = await service.client.pats.list(userId);
+    expect(listed!.lastUsedAt).toBeGreaterThanOrEqual(before - 1000);
+  });
+
+  it('publishes discovery documents that point at the token endpoint and JWKS', async () => {
+    for (const path of ['/oidc/.well-known/openid-configuration', '/.well-known/oauth-authorization-server']) {
+      const response = await sendRequest('GET', `${service.config.baseUrl}${path}`);
+      expect(response.status).toBe(200);
+      expect(response.json).toMatchObject({
+        issuer: service.config.issuer,
+        token_endpoint: `${service.config.issuer}/token`,
+        jwks_uri: `${service.config.issuer}/jwks`,
+        grant_types_supported: [GRANT],
+        token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'none'],
+      });
+    }
+  });
+});
+
+describe('API resources', () => {
+  let indicator: string;
+  beforeAll(async () => {
+    indicator = `https://api.example.com/${service.newUserId()}`;
+    await service.client.resources.create({
+      name: 'Example API',
+      indicator,
+      accessTokenTtl: 600,
+      scopes: ['read:items', 'write:items'],
+    });
+  });
+
+  it('sets aud and the resource TTL, and grants only the resource scopes', async () => {
+    const response = await tokenRequest(
+      exchangeForm({ resource: indicator, scope: 'read:items openid unknown' }),
+      basic(demo().clientId, demo().clientSecret),
+    );
+    expect(response.status).toBe(200);
+    const body = response.json as { access_token: string; expires_in: number; scope: string };
+    expect(body.expires_in).toBe(600);
+    expect(body.scope).toBe('read:items');
+    const { payload } = await service.verify(body.access_token, indicator);
+    expect(payload.aud).toBe(indicator);
+    expect(payload.scope).toBe('read:items');
+  });
+
+  it('grants every resource scope when none is requested, limited by the PAT scopes', async () => {
+    const limited = await service.client.pats.create(userId, { name: 'read-only', scopes: ['read:items'] });
+    const response = await tokenRequest(
+      exchangeForm({ subject_token: limited.value, resource: indicator }),
+      basic(demo().clientId, demo().clientSecret),
+    );
+    expect(response.status).toBe(200);
+    expect((response.json as { scope: string }).scope).toBe('read:items');
+  });
+
+  it('rejects an unregistered or malformed resource with invalid_target', async () => {
+    for (const resource of ['https://unknown.example.com', 'not a uri', 'https://api.example.com/#frag']) {
+      const response = await tokenRequest(exchangeForm({ resource }), basic(demo().clientId, demo().clientSecret));
+      expect(response.status).toBe(400);
+      expect(response.json).toMatchObject({ error: 'invalid_target' });
+    }
+  });
+});
+
+describe('PAT validity', () => {
+  const expectInvalidSubject = async (subject_token: string, description = 'The subject_token is invalid.') => {
+    const response = await tokenRequest(exchangeForm({ subject_token }), basic(demo().clientId, demo().clientSecret));
+    expect(response.status).toBe(400);
+    expect(response.json).toEqual({ error: 'invalid_request', error_description: description });
+    expect(response.headers.get('cache-control')).toBe('no-store');
+  };
+
+  it('rejects malformed values, bad checksums and unknown PATs alike', async () => {
+    await expectInvalidSubject('not-a-pat');
+    const flipped = pat.slice(0, 10) + (pat[10] === 'a' ? 'b' : 'a') + pat.slice(11);
+    await expectInvalidSubject(flipped);
+    // A well-formed PAT that was never issued.
+    const other = await service.client.pats.create(service.newUserId(), { name: 'gone' });
+    await service.client.pats.revokeAll(other.userId);
+    await expectInvalidSubject(other.value);
+  });
+
+  it('says "expired" for an expired PAT and caps exp at the PAT expiry', async () => {
+    const expiresAt = Date.now() + 3000;
+    const short = await service.client.pats.create(userId, { name: 'short', expiresAt });
+    const response = await tokenRequest(
+      exchangeForm({ subject_token: short.value }),
+      basic(demo().clientId, demo().clientSecret),
+    );
+    expect(response.status).toBe(200);
+    const { payload } = await service.verify((response.json as { access_token: string }).access_token);
+    expect(payload.exp).toBeLessThanOrEqual(Math.floor(expiresAt / 1000));
+
+    await new Promise((resolve) => setTimeout(resolve, expiresAt - Date.now() + 50));
+    await expectInvalidSubject(short.value, 'The personal access token has expired.');
+  });
+
+  it('stops a suspended user until unsuspended', async () => {
+    const suspendedUser = service.newUserId();
+    const token = (await service.client.pats.create(suspendedUser, { name: 'x' })).value;
+    await service.client.users.setSuspended(suspendedUser, true);
+    await expectInvalidSubject(token);
+    // A PAT created while suspended is suspended too.
+    const later = (await service.client.pats.create(suspendedUser, { name: 'y' })).value;
+    await expectInvalidSubject(later);
+    await service.client.users.setSuspended(suspendedUser, false);
+    for (const value of [token, later]) {
+      const response = await tokenRequest(
+        exchangeForm({ subject_token: value }),
+        basic(demo().clientId, demo().clientSecret),
+      );
+      expect(response.status).toBe(200);
+    }
+  });
+
+  it('stops a deleted PAT at once', async () => {
+    const doomed = await service.client.pats.create(userId, { name: 'doomed' });
+    await service.client.pats.delete(userId, 'doomed');
+    await expectInvalidSubject(doomed.value);
+  });
+});
+
+describe('client authentication', () => {
+  it('rejects an unknown client or a wrong secret with 401 invalid_client and WWW-Authenticate for Basic', async () => {
+    for (const headers of [basic('unknown-client', 'x'), basic(demo().clientId, 'wrong-secret')]) {
+      const response = await tokenRequest(exchangeForm(), headers);
+      expect(response.status).toBe(401);
+      expect(response.json).toMatchObject({ error: 'invalid_client' });
+      expect(response.headers.get('www-authenticate')).toMatch(/^Basic/);
+    }
+    const posted = await tokenRequest(exchangeForm({ client_id: demo().clientId, client_secret: 'nope' }));
+    expect(posted.status).toBe(401);
+    expect(posted.headers.get('www-authenticate')).toBeNull();
+  });
+
+  it('requires the secret of a confidential client', async () => {
+    const response = await tokenRequest(exchangeForm({ client_id: demo().clientId }));
+    expect(response.status).toBe(401);
+    expect(response.json).toMatchObject({ error: 'invalid_client' });
+  });
+
+  it('lets a public client authenticate with client_id alone', async () => {
+    const spa = await service.client.applications.create({ name: 'cli', type: 'Native', allowTokenExchange: true });
+    expect(spa.secret).toBeUndefined();
+    const response = await tokenRequest(exchangeForm({ client_id: spa.id }));
+    expect(response.status).toBe(200);
+    const { payload } = await service.verify((response.json as { access_token: string }).access_token);
+    expect(payload.client_id).toBe(spa.id);
+  });
+
+  it('answers unauthorized_client for an application without allowTokenExchange', async () => {
+    const app = await service.client.applications.create({ name: 'web', type: 'Traditional' });
+    const response = await tokenRequest(exchangeForm(), basic(app.id, app.secret!));
+    expect(response.status).toBe(400);
+    expect(response.json).toMatchObject({ error: 'unauthorized_client' });
+  });
+
+  it('rejects two authentication methods at once', async () => {
+    const response = await tokenRequest(
+      exchangeForm({ client_secret: demo().clientSecret }),
+      basic(demo().clientId, demo().clientSecret),
+    );
+    expect(response.status).toBe(400);
+    expect(response.json).toMatchObject({ error: 'invalid_request' });
+  });
+});
+
+describe('request validation', () => {
+  const auth = () => basic(demo().clientId, demo().clientSecret);
+
+  it.each([
+    ['missing grant_type', { subject_token: 'x' }, 'invalid_request'],
+    ['other grant types', { grant_type: 'client_credentials' }, 'unsupported_grant_type'],
+    ['missing subject_token', { grant_type: GRANT, subject_token_type: PAT_TYPE }, 'invalid_request'],
+    ['missing subject_token_type', { grant_type: GRANT, subject_token: 'pat_x' }, 'invalid_request'],
+    [
+      'a wrong subject_token_type',
+      { grant_type: GRANT, subject_token: 'pat_x', subject_token_type: 'urn:ietf:params:oauth:token-type:jwt' },
+      'invalid_request',
+    ],
+    [
+      'a malformed scope',
+      { grant_type: GRANT, subject_token: 'pat_x', subject_token_type: PAT_TYPE, scope: 'a"b' },
+      'invalid_scope',
+    ],
+  ])('rejects %s', async (_label, form, error) => {
+    const response = await tokenRequest(form as Record<string, string>, auth());
+    expect(response.status).toBe(400);
+    expect(response.json).toMatchObject({ error });
+  });
+
+  it('rejects repeated parameters, bad percent-encoding and other content types', async () => {
+    const base = new URLSearchParams(exchangeForm()).toString();
+    for (const body of [`${base}&subject_token=again`, `${base}&scope=%zz`]) {
+      const response = await tokenRequest(body, auth());
+      expect(response.status).toBe(400);
+      expect(response.json).toMatchObject({ error: 'invalid_request' });
+    }
+    const json = await sendRequest('POST', `${service.config.baseUrl}/oidc/token`, {
+      body: JSON.stringify(exchangeForm()),
+      headers: { 'content-type': 'application/json', ...auth() },
+    });
+    expect(json.status).toBe(400);
+    expect(json.json).toMatchObject({ error: 'invalid_request' });
+  });
+
+  it('signs with the key the JWKS publishes under the token kid', async () => {
+    const response = await tokenRequest(exchangeForm(), auth());
+    const { kid } = decodeProtectedHeader((response.json as { access_token: string }).access_token);
+    const jwks = await sendRequest('GET', `${service.config.issuer}/jwks`);
+    expect((jwks.json as { keys: { kid: string }[] }).keys.map((key) => key.kid)).toContain(kid);
+  });
+});
