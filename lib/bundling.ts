@@ -1,0 +1,59 @@
+/**
+ * How Lambda handlers are bundled. The CDK stack and the bundle-size benchmark both read these settings,
+ * so the benchmark measures exactly what gets deployed.
+ */
+import * as path from 'node:path';
+import type { BuildOptions } from 'esbuild';
+import { OutputFormat, type BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
+import type { HandlerName } from '../lambdas/routes';
+
+/** Lowest Node.js the bundles must run on: Lambda runs Node.js 24, local development Node.js 20. */
+const bundleTarget = 'node20';
+
+/**
+ * ES module bundles have no `require`, but bundled CommonJS dependencies call it for Node built-ins.
+ * The import is aliased so it cannot clash with a `createRequire` binding inside the bundle.
+ */
+export const requireShimBanner =
+  "import { createRequire as __patgateCreateRequire } from 'node:module'; const require = __patgateCreateRequire(import.meta.url);";
+
+/** Prefer the ES module builds of dependencies (AWS SDK v3, Powertools): they tree-shake better. */
+const mainFields = ['module', 'main'];
+
+/** esbuild settings, minus entry point and output location. */
+export const esbuildOptions = {
+  bundle: true,
+  platform: 'node',
+  target: bundleTarget,
+  format: 'esm',
+  minify: true,
+  sourcemap: true,
+  // Stack traces only need the mappings; embedded sources would just make the map, read at cold start, larger.
+  sourcesContent: false,
+  mainFields,
+  banner: { js: requireShimBanner },
+  // Everything is bundled, the AWS SDK included: versions stay pinned to package-lock.json, and tree-shaking
+  // drops what the handlers don't use.
+  external: [],
+} as const satisfies BuildOptions;
+
+/** The same settings for `NodejsFunction`. */
+export const lambdaBundling: BundlingOptions = {
+  target: esbuildOptions.target,
+  format: OutputFormat.ESM,
+  minify: esbuildOptions.minify,
+  sourceMap: esbuildOptions.sourcemap,
+  sourcesContent: esbuildOptions.sourcesContent,
+  mainFields,
+  banner: esbuildOptions.banner.js,
+  externalModules: [],
+};
+
+/** The repository root: esbuild's working directory, and where package-lock.json pins dependency versions. */
+export const projectRoot = path.join(__dirname, '..');
+export const depsLockFilePath = path.join(projectRoot, 'package-lock.json');
+
+/** Absolute path of a handler's entry point: `lambdas/{name}/handler.ts`, exporting `handler`. */
+export function handlerEntry(name: HandlerName): string {
+  return path.join(projectRoot, 'lambdas', name, 'handler.ts');
+}

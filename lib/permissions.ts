@@ -1,0 +1,87 @@
+/**
+ * What each function may do, and nothing more. DynamoDB access is narrowed to the key prefixes a function
+ * owns (dynamodb:LeadingKeys, prefixes from lambdas/shared/store/keys.ts), KMS access to the published
+ * signing keys. CloudWatch Logs and X-Ray permissions are added where the function is created.
+ */
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import type * as kms from 'aws-cdk-lib/aws-kms';
+import type { HandlerName } from '../lambdas/routes';
+import { GSI1, keyPrefix } from '../lambdas/shared/store/keys';
+
+export interface GrantedResources {
+  readonly table: dynamodb.ITable;
+  /**
+   * The keys the signing aliases point to. The token function may sign with any of them, not only the
+   * current one: during a rotation, warm containers keep using the key they resolved for
+   * KEY_CACHE_TTL_SECONDS, and CloudFormation does not update aliases and policies atomically.
+   */
+  readonly signingKeys: readonly kms.IKey[];
+}
+
+export function permissionsFor(handler: HandlerName, resources: GrantedResources): iam.PolicyStatement[] {
+  return policies[handler](resources);
+}
+
+const policies: Record<HandlerName, (resources: GrantedResources) => iam.PolicyStatement[]> = {
+  token: ({ table, signingKeys }) => [
+    // Resolve the PAT, the client application and the requested API resource.
+    onItems(
+      table,
+      ['dynamodb:GetItem', 'dynamodb:BatchGetItem'],
+      [keyPrefix.patHash, keyPrefix.application, keyPrefix.resourceIndicator],
+    ),
+    // Record when a PAT was last used.
+    onItems(table, ['dynamodb:UpdateItem'], [keyPrefix.user]),
+    onKeys(signingKeys, ['kms:Sign', 'kms:GetPublicKey']),
+  ],
+
+  discovery: ({ signingKeys }) => [onKeys(signingKeys, ['kms:GetPublicKey'])],
+
+  pats: ({ table }) => [
+    onItems(
+      table,
+      // Single-item writes plus what TransactWriteItems checks for each item it writes.
+      [
+        'dynamodb:GetItem',
+        'dynamodb:PutItem',
+        'dynamodb:UpdateItem',
+        'dynamodb:DeleteItem',
+        'dynamodb:Query',
+        'dynamodb:ConditionCheckItem',
+      ],
+      [keyPrefix.user, keyPrefix.patHash],
+    ),
+  ],
+
+  admin: ({ table }) => [
+    onItems(
+      table,
+      [
+        'dynamodb:GetItem',
+        'dynamodb:PutItem',
+        'dynamodb:UpdateItem',
+        'dynamodb:DeleteItem',
+        'dynamodb:ConditionCheckItem',
+      ],
+      [keyPrefix.application, keyPrefix.resource, keyPrefix.resourceIndicator],
+    ),
+    // Listing applications and resources. Only they carry gsi1pk, so the index holds nothing else.
+    new iam.PolicyStatement({ actions: ['dynamodb:Query'], resources: [`${table.tableArn}/index/${GSI1}`] }),
+  ],
+};
+
+/** Table actions limited to items whose partition key starts with one of the prefixes. */
+function onItems(table: dynamodb.ITable, actions: string[], prefixes: string[]): iam.PolicyStatement {
+  return new iam.PolicyStatement({
+    actions,
+    resources: [table.tableArn],
+    conditions: {
+      'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': prefixes.map((prefix) => `${prefix}*`) },
+    },
+  });
+}
+
+function onKeys(keys: readonly kms.IKey[], actions: string[]): iam.PolicyStatement {
+  return new iam.PolicyStatement({ actions, resources: keys.map((key) => key.keyArn) });
+}

@@ -1,0 +1,609 @@
+/**
+ * The default stack, synthesized once with real bundling, checked property by property.
+ * No AWS account is involved: everything here is read off the synthesized template and assets.
+ */
+import { execFileSync } from 'node:child_process';
+import { readFileSync, readdirSync } from 'node:fs';
+import { builtinModules } from 'node:module';
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { build } from 'esbuild';
+import { App } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import type * as iam from 'aws-cdk-lib/aws-iam';
+import { handlerNames, routes, type HandlerName } from '../lambdas/routes';
+import { requireShimBanner } from '../lib/bundling';
+import { PatgateStack } from '../lib/patgate-stack';
+
+process.env.CDK_VALIDATION = 'false';
+
+type Resource = {
+  Properties: Record<string, any>;
+  DependsOn?: string[];
+  DeletionPolicy?: string;
+  UpdateReplacePolicy?: string;
+};
+
+let app: App;
+let stack: PatgateStack;
+let template: Template;
+
+beforeAll(() => {
+  // The same feature flags as `cdk synth`.
+  const { context } = JSON.parse(readFileSync(path.join(__dirname, '..', 'cdk.json'), 'utf8'));
+  app = new App({ context });
+  stack = new PatgateStack(app, 'patgate');
+  template = Template.fromStack(stack);
+}, 120_000);
+
+const logicalId = (construct: { node: { defaultChild?: unknown } }) =>
+  stack.getLogicalId(construct.node.defaultChild as never);
+const fn = (name: HandlerName) => stack.patgate.functions.get(name);
+// Through JSON, so that resolved values compare equal to template values.
+const resolve = (value: unknown) => JSON.parse(JSON.stringify(stack.resolve(value)));
+const resourcesOf = (type: string) => template.findResources(type) as Record<string, Resource>;
+const only = <T>(items: Record<string, T>): T => {
+  const values = Object.values(items);
+  expect(values).toHaveLength(1);
+  return values[0]!;
+};
+
+/** Methods keyed `METHOD /path`, the path rebuilt from the Resource chain. */
+function methodsByRoute(): Map<string, Resource['Properties']> {
+  const resources = resourcesOf('AWS::ApiGateway::Resource');
+  const pathOf = (ref: { Ref?: string }): string => {
+    const resource = ref.Ref === undefined ? undefined : resources[ref.Ref];
+    return resource ? `${pathOf(resource.Properties.ParentId)}/${resource.Properties.PathPart}` : '';
+  };
+  return new Map(
+    Object.values(resourcesOf('AWS::ApiGateway::Method')).map(({ Properties: method }) => [
+      `${method.HttpMethod} ${pathOf(method.ResourceId)}`,
+      method,
+    ]),
+  );
+}
+
+/** What a bundle imports at run time: esbuild parses it and reports every import instead of resolving it. */
+async function importsOf(file: string): Promise<string[]> {
+  const imported = new Set<string>();
+  await build({
+    entryPoints: [file],
+    bundle: true,
+    write: false,
+    platform: 'node',
+    format: 'esm',
+    logLevel: 'silent',
+    plugins: [
+      {
+        name: 'record-imports',
+        setup(pluginBuild) {
+          pluginBuild.onResolve({ filter: /.*/ }, (args) => {
+            if (args.kind === 'entry-point') return undefined;
+            imported.add(args.path);
+            return { path: args.path, external: true };
+          });
+        },
+      },
+    ],
+  });
+  return [...imported];
+}
+
+/** The variables the stack gives the token function, with placeholder values for tokens. */
+function handlerEnvironment(): Record<string, string> {
+  const { Variables } = resourcesOf('AWS::Lambda::Function')[logicalId(fn('token'))]!.Properties.Environment;
+  const placeholders = { TABLE_NAME: 'patgate', ISSUER: 'https://patgate.example/oidc' };
+  return { PATH: process.env.PATH ?? '', AWS_REGION: 'eu-west-1', ...Variables, ...placeholders };
+}
+
+describe('REST API built from the route table', () => {
+  it('has exactly one method per route', () => {
+    expect([...methodsByRoute().keys()].sort()).toEqual(routes.map((route) => `${route.method} ${route.path}`).sort());
+  });
+
+  it('requires IAM auth on every management route and none on the public ones', () => {
+    const methods = methodsByRoute();
+    for (const route of routes) {
+      const method = methods.get(`${route.method} ${route.path}`);
+      expect({ route: route.operation, auth: method?.AuthorizationType }).toEqual({
+        route: route.operation,
+        auth: route.auth === 'iam' ? 'AWS_IAM' : 'NONE',
+      });
+    }
+    // A new public route is a security decision: it has to show up here, and in review.
+    expect(routes.filter((route) => route.auth === 'none').map((route) => route.path)).toEqual([
+      '/oidc/token',
+      '/oidc/jwks',
+      '/oidc/.well-known/openid-configuration',
+      '/.well-known/oauth-authorization-server',
+    ]);
+  });
+
+  it("proxies each route to its handler's function", () => {
+    const methods = methodsByRoute();
+    for (const route of routes) {
+      const integration = methods.get(`${route.method} ${route.path}`)?.Integration;
+      expect(integration).toMatchObject({ Type: 'AWS_PROXY', IntegrationHttpMethod: 'POST' });
+      expect(JSON.stringify(integration.Uri)).toContain(`"Fn::GetAtt":["${logicalId(fn(route.handler))}","Arn"]`);
+    }
+  });
+
+  it('validates requests and declares path parameters as required', () => {
+    template.resourceCountIs('AWS::ApiGateway::RequestValidator', 1);
+    const [validatorId, validator] = Object.entries(resourcesOf('AWS::ApiGateway::RequestValidator'))[0]!;
+    expect(validator.Properties).toMatchObject({ ValidateRequestBody: true, ValidateRequestParameters: true });
+    const methods = methodsByRoute();
+    const tokens = methods.get('POST /api/users/{userId}/personal-access-tokens')!;
+    expect(tokens.RequestValidatorId).toEqual({ Ref: validatorId });
+    expect(tokens.RequestParameters).toEqual({ 'method.request.path.userId': true });
+    expect(methods.get('DELETE /api/users/{userId}/personal-access-tokens/{name}')!.RequestParameters).toEqual({
+      'method.request.path.userId': true,
+      'method.request.path.name': true,
+    });
+  });
+
+  it('is regional, with no resource policy: only principals of its own account pass IAM auth', () => {
+    const api = only(resourcesOf('AWS::ApiGateway::RestApi'));
+    expect(api.Properties.EndpointConfiguration).toEqual({ Types: ['REGIONAL'] });
+    expect(api.Properties.Policy).toBeUndefined();
+  });
+
+  it('lets API Gateway invoke functions only through their routes, not console test invocations', () => {
+    const sourceArns = Object.values(resourcesOf('AWS::Lambda::Permission')).map((permission) =>
+      JSON.stringify(permission.Properties.SourceArn),
+    );
+    expect(sourceArns).toHaveLength(routes.length);
+    for (const arn of sourceArns) expect(arn).not.toContain('test-invoke-stage');
+  });
+});
+
+describe('stage', () => {
+  const stage = () => only(resourcesOf('AWS::ApiGateway::Stage'));
+
+  it('traces with X-Ray, logs errors but never bodies, and throttles', () => {
+    expect(stage().Properties).toMatchObject({
+      StageName: 'prod',
+      TracingEnabled: true,
+      MethodSettings: [
+        {
+          HttpMethod: '*',
+          ResourcePath: '/*',
+          LoggingLevel: 'ERROR',
+          DataTraceEnabled: false,
+          MetricsEnabled: true,
+          ThrottlingRateLimit: 100,
+          ThrottlingBurstLimit: 200,
+        },
+      ],
+    });
+  });
+
+  it('writes JSON access logs, naming the IAM caller, to a log group with retention', () => {
+    const { AccessLogSetting } = stage().Properties;
+    const format = JSON.parse(AccessLogSetting.Format);
+    expect(format).toMatchObject({
+      requestId: '$context.requestId',
+      ip: '$context.identity.sourceIp',
+      userArn: '$context.identity.userArn',
+      status: '$context.status',
+      integrationError: '$context.integrationErrorMessage',
+      wafResponseCode: '$context.wafResponseCode',
+    });
+    const logGroupId = AccessLogSetting.DestinationArn['Fn::GetAtt'][0];
+    expect(resourcesOf('AWS::Logs::LogGroup')[logGroupId]?.Properties.RetentionInDays).toBe(365);
+  });
+
+  it('creates the execution log group, with retention, before the stage can write to it', () => {
+    const [id, executionLogs] = Object.entries(resourcesOf('AWS::Logs::LogGroup')).find(([, group]) =>
+      JSON.stringify(group.Properties.LogGroupName ?? '').includes('API-Gateway-Execution-Logs_'),
+    )!;
+    expect(executionLogs.Properties.RetentionInDays).toBe(365);
+    expect(stage().DependsOn).toContain(id);
+  });
+
+  it("sets the region's API Gateway logging role, and keeps it when the stack goes", () => {
+    template.resourceCountIs('AWS::ApiGateway::Account', 1);
+    const roleId = only(resourcesOf('AWS::ApiGateway::Account')).Properties.CloudWatchRoleArn['Fn::GetAtt'][0];
+    expect(resourcesOf('AWS::IAM::Role')[roleId]).toMatchObject({ DeletionPolicy: 'Retain' });
+  });
+});
+
+describe('functions', () => {
+  it('has one function per handler in the route table', () => {
+    expect(handlerNames).toEqual(['token', 'discovery', 'pats', 'admin']);
+    template.resourceCountIs('AWS::Lambda::Function', handlerNames.length);
+  });
+
+  it.each(handlerNames)('%s runs Node.js 24 on arm64 with active tracing and a 10 s timeout', (name) => {
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Description: `patgate ${name} handler`,
+      Runtime: 'nodejs24.x',
+      Architectures: ['arm64'],
+      Handler: 'index.handler',
+      Timeout: 10,
+      MemorySize: name === 'token' ? 512 : 256,
+      TracingConfig: { Mode: 'Active' },
+      LoggingConfig: { LogFormat: 'JSON', ApplicationLogLevel: 'INFO', LogGroup: { Ref: Match.anyValue() } },
+    });
+  });
+
+  it.each(handlerNames)('%s logs to its own log group, kept for a year', (name) => {
+    const { LoggingConfig } = resourcesOf('AWS::Lambda::Function')[logicalId(fn(name))]!.Properties;
+    expect(resourcesOf('AWS::Logs::LogGroup')[LoggingConfig.LogGroup.Ref]).toMatchObject({
+      Properties: { RetentionInDays: 365 },
+      DeletionPolicy: 'Retain',
+    });
+  });
+
+  it('gets the environment lambdas/shared/config.ts reads', () => {
+    const { Variables } = resourcesOf('AWS::Lambda::Function')[logicalId(fn('token'))]!.Properties.Environment;
+    expect(Object.keys(Variables).sort()).toEqual(
+      [
+        'TABLE_NAME',
+        'ISSUER',
+        'SIGNING_KEY_ALIAS',
+        'PUBLISHED_KEY_ALIASES',
+        'KEY_CACHE_TTL_SECONDS',
+        'CLIENT_CACHE_TTL_SECONDS',
+        'DEFAULT_ACCESS_TOKEN_TTL_SECONDS',
+        'POWERTOOLS_SERVICE_NAME',
+        'POWERTOOLS_METRICS_NAMESPACE',
+        'POWERTOOLS_LOG_LEVEL',
+        'NODE_OPTIONS',
+      ].sort(),
+    );
+    expect(Variables).toMatchObject({
+      TABLE_NAME: resolve(stack.patgate.table.tableName),
+      SIGNING_KEY_ALIAS: 'alias/patgate/signing',
+      PUBLISHED_KEY_ALIASES: 'alias/patgate/signing,alias/patgate/signing-previous,alias/patgate/signing-next',
+      KEY_CACHE_TTL_SECONDS: '300',
+      CLIENT_CACHE_TTL_SECONDS: '30',
+      DEFAULT_ACCESS_TOKEN_TTL_SECONDS: '3600',
+      POWERTOOLS_SERVICE_NAME: 'patgate',
+      POWERTOOLS_METRICS_NAMESPACE: 'Patgate',
+      POWERTOOLS_LOG_LEVEL: 'INFO',
+      NODE_OPTIONS: '--enable-source-maps',
+    });
+  });
+
+  it('derives the issuer from the API id, not its deployment, so that nothing depends in a cycle', () => {
+    const { ISSUER } = resourcesOf('AWS::Lambda::Function')[logicalId(fn('token'))]!.Properties.Environment.Variables;
+    expect(ISSUER).toEqual({
+      'Fn::Join': [
+        '',
+        [
+          'https://',
+          { Ref: logicalId(stack.patgate.api.restApi) },
+          '.execute-api.',
+          { Ref: 'AWS::Region' },
+          '.',
+          { Ref: 'AWS::URLSuffix' },
+          '/prod/oidc',
+        ],
+      ],
+    });
+  });
+
+  describe.each(handlerNames)('%s bundle', (name) => {
+    const assetFiles = () => {
+      const { S3Key } = resourcesOf('AWS::Lambda::Function')[logicalId(fn(name))]!.Properties.Code;
+      const directory = path.join(app.outdir, `asset.${String(S3Key).replace(/\.zip$/, '')}`);
+      return { directory, files: readdirSync(directory).sort() };
+    };
+
+    it('is one minified ES module with its source map', () => {
+      const { directory, files } = assetFiles();
+      expect(files).toEqual(['index.mjs', 'index.mjs.map']);
+      const code = readFileSync(path.join(directory, 'index.mjs'), 'utf8');
+      expect(code.startsWith(requireShimBanner)).toBe(true);
+      expect(code).toMatch(/\/\/# sourceMappingURL=index\.mjs\.map\s*$/);
+    });
+
+    it('imports nothing but Node.js built-ins: dependencies, the AWS SDK included, are bundled', async () => {
+      const imported = await importsOf(path.join(assetFiles().directory, 'index.mjs'));
+      expect(imported.length).toBeGreaterThan(0);
+      const builtins = new Set(builtinModules);
+      expect(imported.filter((specifier) => !builtins.has(specifier.replace(/^node:/, '')))).toEqual([]);
+    });
+
+    it('loads on Node.js 20 and exports the handler', () => {
+      const entry = pathToFileURL(path.join(assetFiles().directory, 'index.mjs')).href;
+      const exported = execFileSync(
+        process.execPath,
+        ['--input-type=module', '-e', `console.log(typeof (await import('${entry}')).handler)`],
+        // Fake credentials and an unreachable endpoint: module initialisation may start AWS calls, which fail fast.
+        {
+          env: {
+            ...handlerEnvironment(),
+            AWS_ACCESS_KEY_ID: 'test',
+            AWS_SECRET_ACCESS_KEY: 'test',
+            AWS_ENDPOINT_URL: 'http://127.0.0.1:9',
+          },
+          encoding: 'utf8',
+          stdio: ['ignore', 'pipe', 'ignore'],
+        },
+      );
+      expect(exported.trim()).toBe('function');
+    });
+  });
+});
+
+describe('least privilege', () => {
+  const asList = <T>(value: T | T[]): T[] => (Array.isArray(value) ? value : [value]);
+
+  /** Every (action, resource, condition) a role is granted, whichever way CDK merged the statements. */
+  function grants(role: iam.IRole): string[] {
+    const roleId = stack.getLogicalId(role.node.defaultChild as iam.CfnRole);
+    const policies = template.findResources('AWS::IAM::Policy', {
+      Properties: { Roles: Match.arrayWith([{ Ref: roleId }]) },
+    }) as Record<string, Resource>;
+    return Object.values(policies)
+      .flatMap((policy) => policy.Properties.PolicyDocument.Statement)
+      .flatMap((statement: any) =>
+        asList(statement.Action).flatMap((action) =>
+          asList(statement.Resource).map((resource) =>
+            grant(statement.Effect, action as string, resource, statement.Condition),
+          ),
+        ),
+      )
+      .sort();
+  }
+  const grant = (effect: string, action: string, resource: unknown, condition?: unknown) =>
+    JSON.stringify({ effect, action, resource, condition: condition ?? null });
+
+  const allow = (actions: string[], resources: unknown[], condition?: unknown) =>
+    actions.flatMap((action) => resources.map((resource) => grant('Allow', action, resource, condition)));
+  const leadingKeys = (...prefixes: string[]) => ({
+    'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': prefixes },
+  });
+  const table = () => resolve(stack.patgate.table.tableArn);
+  const keys = () => stack.patgate.signingKeys.publishedKeys.map((key) => resolve(key.keyArn));
+  const baseline = (name: HandlerName) => [
+    ...allow(['logs:CreateLogStream', 'logs:PutLogEvents'], [resolve(fn(name).logGroup.logGroupArn)]),
+    ...allow(['xray:PutTraceSegments', 'xray:PutTelemetryRecords'], ['*']),
+  ];
+  const expectGrants = (name: HandlerName, expected: string[]) =>
+    expect(grants(fn(name).role!)).toEqual([...baseline(name), ...expected].sort());
+
+  it('token: reads PAT hashes, applications and resource indicators, stamps last use, signs', () => {
+    expectGrants('token', [
+      ...allow(['dynamodb:GetItem', 'dynamodb:BatchGetItem'], [table()], leadingKeys('PATHASH#*', 'APP#*', 'RESIND#*')),
+      ...allow(['dynamodb:UpdateItem'], [table()], leadingKeys('USER#*')),
+      ...allow(['kms:Sign', 'kms:GetPublicKey'], keys()),
+    ]);
+  });
+
+  it('discovery: reads public keys, and no table', () => {
+    expectGrants('discovery', allow(['kms:GetPublicKey'], keys()));
+  });
+
+  it('pats: reads and writes user and PAT hash items, no KMS', () => {
+    expectGrants(
+      'pats',
+      allow(
+        [
+          'dynamodb:GetItem',
+          'dynamodb:PutItem',
+          'dynamodb:UpdateItem',
+          'dynamodb:DeleteItem',
+          'dynamodb:Query',
+          'dynamodb:ConditionCheckItem',
+        ],
+        [table()],
+        leadingKeys('USER#*', 'PATHASH#*'),
+      ),
+    );
+  });
+
+  it('admin: reads and writes applications and resources, lists them through gsi1, no KMS', () => {
+    expectGrants('admin', [
+      ...allow(
+        [
+          'dynamodb:GetItem',
+          'dynamodb:PutItem',
+          'dynamodb:UpdateItem',
+          'dynamodb:DeleteItem',
+          'dynamodb:ConditionCheckItem',
+        ],
+        [table()],
+        leadingKeys('APP#*', 'RES#*', 'RESIND#*'),
+      ),
+      ...allow(['dynamodb:Query'], [{ 'Fn::Join': ['', [table(), '/index/gsi1']] }]),
+    ]);
+  });
+
+  it('uses no AWS managed policies for the functions', () => {
+    for (const name of handlerNames) {
+      const role = resourcesOf('AWS::IAM::Role')[stack.getLogicalId(fn(name).role!.node.defaultChild as iam.CfnRole)];
+      expect(role?.Properties.ManagedPolicyArns).toBeUndefined();
+    }
+  });
+});
+
+describe('data', () => {
+  it('keeps the table safe: on-demand, point-in-time recovery, deletion protection, retained, encrypted', () => {
+    expect(only(resourcesOf('AWS::DynamoDB::Table'))).toMatchObject({
+      DeletionPolicy: 'Retain',
+      UpdateReplacePolicy: 'Retain',
+      Properties: {
+        BillingMode: 'PAY_PER_REQUEST',
+        PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+        DeletionProtectionEnabled: true,
+        // Enabled without a key of its own: the AWS managed key aws/dynamodb.
+        SSESpecification: { SSEEnabled: true },
+        TimeToLiveSpecification: { AttributeName: 'ttl', Enabled: true },
+      },
+    });
+  });
+
+  it('has the single-table layout of lambdas/shared/store/keys.ts', () => {
+    expect(only(resourcesOf('AWS::DynamoDB::Table')).Properties).toMatchObject({
+      KeySchema: [
+        { AttributeName: 'pk', KeyType: 'HASH' },
+        { AttributeName: 'sk', KeyType: 'RANGE' },
+      ],
+      GlobalSecondaryIndexes: [
+        {
+          IndexName: 'gsi1',
+          KeySchema: [
+            { AttributeName: 'gsi1pk', KeyType: 'HASH' },
+            { AttributeName: 'gsi1sk', KeyType: 'RANGE' },
+          ],
+          Projection: { ProjectionType: 'ALL' },
+        },
+      ],
+    });
+  });
+});
+
+describe('signing keys', () => {
+  it('start as one retained ECC P-256 signing key behind the current alias', () => {
+    const [keyId, key] = Object.entries(resourcesOf('AWS::KMS::Key'))[0]!;
+    template.resourceCountIs('AWS::KMS::Key', 1);
+    expect(key).toMatchObject({
+      DeletionPolicy: 'Retain',
+      UpdateReplacePolicy: 'Retain',
+      Properties: { KeySpec: 'ECC_NIST_P256', KeyUsage: 'SIGN_VERIFY' },
+    });
+    expect(only(resourcesOf('AWS::KMS::Alias')).Properties).toEqual({
+      AliasName: 'alias/patgate/signing',
+      TargetKeyId: { 'Fn::GetAtt': [keyId, 'Arn'] },
+    });
+  });
+});
+
+describe('WAF', () => {
+  it('rate-limits the token endpoint per IP and applies the AWS common rule set', () => {
+    expect(only(resourcesOf('AWS::WAFv2::WebACL')).Properties).toMatchObject({
+      Scope: 'REGIONAL',
+      DefaultAction: { Allow: {} },
+      Rules: [
+        {
+          Name: 'TokenEndpointRateLimit',
+          Action: { Block: {} },
+          Statement: {
+            RateBasedStatement: {
+              AggregateKeyType: 'IP',
+              Limit: 1000,
+              EvaluationWindowSec: 300,
+              ScopeDownStatement: {
+                ByteMatchStatement: {
+                  FieldToMatch: { UriPath: {} },
+                  PositionalConstraint: 'ENDS_WITH',
+                  SearchString: '/oidc/token',
+                },
+              },
+            },
+          },
+        },
+        {
+          Name: 'AWSManagedRulesCommonRuleSet',
+          OverrideAction: { None: {} },
+          Statement: { ManagedRuleGroupStatement: { VendorName: 'AWS', Name: 'AWSManagedRulesCommonRuleSet' } },
+        },
+      ],
+    });
+  });
+
+  it('protects the stage', () => {
+    const association = only(resourcesOf('AWS::WAFv2::WebACLAssociation')).Properties;
+    expect(JSON.stringify(association.ResourceArn)).toContain(logicalId(stack.patgate.api.stage));
+    expect(association.WebACLArn).toEqual({ 'Fn::GetAtt': [stack.getLogicalId(stack.patgate.waf.webAcl), 'Arn'] });
+  });
+
+  it('logs requests with the Authorization header redacted', () => {
+    const logging = only(resourcesOf('AWS::WAFv2::LoggingConfiguration')).Properties;
+    expect(logging.RedactedFields).toEqual([{ SingleHeader: { Name: 'authorization' } }]);
+    const logGroupId = JSON.stringify(logging.LogDestinationConfigs).match(/"Ref":"(\w+)"/)![1]!;
+    expect(JSON.stringify(resourcesOf('AWS::Logs::LogGroup')[logGroupId]!.Properties.LogGroupName)).toContain(
+      'aws-waf-logs-',
+    );
+  });
+});
+
+describe('monitoring', () => {
+  const alarms = () => Object.values(resourcesOf('AWS::CloudWatch::Alarm')).map((alarm) => alarm.Properties);
+  const alarmNamed = (name: string) => alarms().find((alarm) => alarm.AlarmName === `patgate-${name}`);
+
+  it('alarms on API 5XX, each function, the table, failing dependencies and failed exchanges', () => {
+    expect(
+      alarms()
+        .map((alarm) => alarm.AlarmName)
+        .sort(),
+    ).toEqual(
+      [
+        'Api5xx',
+        ...['Token', 'Discovery', 'Pats', 'Admin'].flatMap((name) => [
+          `${name}FunctionErrors`,
+          `${name}FunctionThrottles`,
+        ]),
+        'TableSystemErrors',
+        'TableThrottles',
+        'DynamoDbFailures',
+        'KmsFailures',
+        'FailedTokenExchanges',
+      ]
+        .map((name) => `patgate-${name}`)
+        .sort(),
+    );
+    for (const alarm of alarms()) {
+      expect(alarm.AlarmDescription).toEqual(expect.any(String));
+      expect(alarm.TreatMissingData).toBe('notBreaching');
+    }
+  });
+
+  it('watches the metrics the handlers emit, in namespace Patgate with the service dimension', () => {
+    expect(alarmNamed('FailedTokenExchanges')).toMatchObject({
+      Namespace: 'Patgate',
+      MetricName: 'TokenExchangeFailed',
+      Dimensions: [{ Name: 'service', Value: 'patgate' }],
+      Statistic: 'Sum',
+      Period: 300,
+      Threshold: 100,
+    });
+    expect(alarmNamed('KmsFailures')).toMatchObject({
+      Namespace: 'Patgate',
+      MetricName: 'DependencyFailure',
+      Dimensions: [
+        { Name: 'dependency', Value: 'kms' },
+        { Name: 'service', Value: 'patgate' },
+      ],
+    });
+  });
+
+  it('watches the stage, the functions and the table', () => {
+    expect(alarmNamed('Api5xx')).toMatchObject({ Namespace: 'AWS/ApiGateway', MetricName: '5XXError' });
+    expect(alarmNamed('TokenFunctionErrors')).toMatchObject({
+      Namespace: 'AWS/Lambda',
+      MetricName: 'Errors',
+      Dimensions: [{ Name: 'FunctionName', Value: { Ref: logicalId(fn('token')) } }],
+    });
+    expect(JSON.stringify(alarmNamed('TableSystemErrors')!.Metrics)).toContain('"MetricName":"SystemErrors"');
+    expect(JSON.stringify(alarmNamed('TableThrottles')!.Metrics)).toContain('"MetricName":"ThrottledRequests"');
+  });
+
+  it('notifies nobody unless given a topic', () => {
+    for (const alarm of alarms()) expect(alarm.AlarmActions).toBeUndefined();
+  });
+
+  it('has a dashboard', () => {
+    expect(only(resourcesOf('AWS::CloudWatch::Dashboard')).Properties.DashboardName).toBe('patgate');
+  });
+});
+
+describe('outputs', () => {
+  it('gives the URLs and names operators need', () => {
+    const outputs = template.toJSON().Outputs as Record<string, { Value: unknown }>;
+    expect(outputs).toMatchObject({
+      Issuer: { Value: resolve(stack.patgate.issuer) },
+      TokenEndpoint: { Value: resolve(stack.patgate.tokenEndpoint) },
+      JwksUri: { Value: resolve(stack.patgate.jwksUri) },
+      ManagementApiUrl: { Value: resolve(stack.patgate.managementApiUrl) },
+      TableName: { Value: resolve(stack.patgate.table.tableName) },
+      SigningKeyAlias: { Value: 'alias/patgate/signing' },
+    });
+    expect(JSON.stringify(outputs.TokenEndpoint)).toContain('/prod/oidc/token');
+    expect(JSON.stringify(outputs.JwksUri)).toContain('/prod/oidc/jwks');
+    expect(JSON.stringify(outputs.ManagementApiUrl)).toContain('/prod/api');
+  });
+});
