@@ -1,5 +1,5 @@
 /** Verifies patgate access tokens the way a resource server does: against the issuer's published JWKS. */
-import { createRemoteJWKSet, jwtVerify, type JWTPayload, type JWTVerifyResult } from 'jose';
+import type { JWTPayload, JWTVerifyResult } from 'jose';
 
 export interface AccessTokenVerifierOptions {
   /** The `iss` of patgate's tokens: `{base URL}/oidc` (the stack's Issuer output). */
@@ -22,12 +22,17 @@ export interface AccessTokenClaims extends JWTPayload {
  * It rejects with one of jose's `errors` when a token is not valid.
  */
 export function createAccessTokenVerifier(options: AccessTokenVerifierOptions) {
-  const jwks = createRemoteJWKSet(new URL(options.jwksUri ?? `${options.issuer}/jwks`));
-  return (token: string): Promise<JWTVerifyResult<AccessTokenClaims>> =>
-    jwtVerify<AccessTokenClaims>(token, jwks, {
-      issuer: options.issuer,
-      typ: 'at+jwt',
-      requiredClaims: ['sub', 'exp', 'iat'],
-      ...(options.audience ? { audience: options.audience } : {}),
-    });
+  const jwksUrl = new URL(options.jwksUri ?? `${options.issuer}/jwks`);
+  // jose is loaded here rather than when the client is imported: the CLI imports it for every command.
+  const verifier = import('jose').then(({ createRemoteJWKSet, jwtVerify }) => {
+    const jwks = createRemoteJWKSet(jwksUrl);
+    return (token: string) =>
+      jwtVerify<AccessTokenClaims>(token, jwks, {
+        issuer: options.issuer,
+        typ: 'at+jwt',
+        requiredClaims: ['sub', 'exp', 'iat'],
+        ...(options.audience ? { audience: options.audience } : {}),
+      });
+  });
+  return async (token: string): Promise<JWTVerifyResult<AccessTokenClaims>> => (await verifier)(token);
 }

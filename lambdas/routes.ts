@@ -82,6 +82,9 @@ export const routes = [
   { method: 'GET', path: '/api/resources', handler: 'admin', auth: 'iam', operation: 'listResources' },
   { method: 'GET', path: '/api/resources/{id}', handler: 'admin', auth: 'iam', operation: 'getResource' },
   { method: 'DELETE', path: '/api/resources/{id}', handler: 'admin', auth: 'iam', operation: 'deleteResource' },
+
+  // The OpenAPI 3.1 document of this table (IAM, like the rest of the Management API)
+  { method: 'GET', path: '/api/openapi.json', handler: 'admin', auth: 'iam', operation: 'getOpenApiDocument' },
 ] as const satisfies readonly Route[];
 
 export type Operation = (typeof routes)[number]['operation'];

@@ -1,5 +1,6 @@
-/** Applications (OAuth clients) and API resources. */
+/** Applications (OAuth clients), API resources, and the OpenAPI document. */
 import type { APIGatewayProxyEvent } from 'aws-lambda';
+import { env } from '../shared/config';
 import { randomString, sha256Hex } from '../shared/crypto/secrets';
 import { apiErrors } from '../shared/http/errors';
 import { json, noContent, noStore } from '../shared/http/responses';
@@ -12,6 +13,7 @@ import {
 } from '../shared/management/schemas';
 import { countMetric, logger } from '../shared/observability';
 import * as applications from '../shared/store/applications';
+import type { OpenApiDocument } from '../shared/openapi/document';
 import * as resources from '../shared/store/resources';
 
 const LOWER_ALPHANUMERIC = '0123456789abcdefghijklmnopqrstuvwxyz';
@@ -115,4 +117,16 @@ export async function deleteResource(event: APIGatewayProxyEvent) {
   if (!(await resources.deleteResource(id))) throw apiErrors.notFound('The API resource does not exist.');
   audit('resource.deleted', { id });
   return noContent();
+}
+
+let openApiDocument: OpenApiDocument | undefined;
+
+/** Built on the first request, not at cold start (it runs zod's JSON Schema conversion), then kept. */
+export async function getOpenApiDocument() {
+  if (!openApiDocument) {
+    const { buildOpenApiDocument } = await import('../shared/openapi/document');
+    // The issuer is `{base URL}/oidc`: the stage URL or custom domain the API is served at.
+    openApiDocument = buildOpenApiDocument({ serverUrl: env.issuer().replace(/\/oidc$/, '') });
+  }
+  return json(200, openApiDocument);
 }

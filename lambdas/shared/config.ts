@@ -34,6 +34,8 @@ export const env = {
   keyCacheTtlSeconds: () => seconds('KEY_CACHE_TTL_SECONDS', 300),
   /** How long an application or API resource read by the token endpoint is reused. */
   clientCacheTtlSeconds: () => seconds('CLIENT_CACHE_TTL_SECONDS', 30),
+  /** A PAT's lastUsedAt is written at most this often per warm container (0: on every exchange). */
+  lastUsedIntervalSeconds: () => seconds('LAST_USED_INTERVAL_SECONDS', 60),
   /** Access token lifetime when no API resource (or one without accessTokenTtl) is asked for. */
   defaultAccessTokenTtlSeconds: () => seconds('DEFAULT_ACCESS_TOKEN_TTL_SECONDS', 3600),
 };

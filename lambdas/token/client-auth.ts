@@ -1,7 +1,8 @@
 /**
  * Authenticates the calling application. Applications are cached for CLIENT_CACHE_TTL_SECONDS
  * (stale-while-revalidate), so a deleted application or a revoked allowTokenExchange takes effect
- * in every warm container within that TTL. Unknown client ids are not cached.
+ * in every warm container within that TTL. Absence is cached like any other answer: a refresh that
+ * finds the application gone must replace it (a failed load would keep serving the stale one).
  */
 import { keyedCache } from '../shared/cache';
 import { env } from '../shared/config';
@@ -11,35 +12,30 @@ import { getApplication, isConfidential, type Application } from '../shared/stor
 import type { ClientCredentials } from './token-request';
 
 const applications = keyedCache(
-  async (id: string) => {
-    const app = await getApplication(id);
-    if (!app) throw new UnknownClient();
-    return app;
-  },
+  async (id: string) => (await getApplication(id)) ?? null,
   () => env.clientCacheTtlSeconds() * 1000,
 );
 
-class UnknownClient extends Error {}
-
 /** Starts the application read; callers await it later so it overlaps with the PAT lookup. */
-export function loadApplication(clientId: string): Promise<Application | undefined> {
-  return applications.get(clientId).catch((error: unknown) => {
-    if (error instanceof UnknownClient) return undefined;
-    throw error;
-  });
+export async function loadApplication(clientId: string): Promise<Application | undefined> {
+  return (await applications.get(clientId)) ?? undefined;
 }
 
 const CLIENT_ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
 
 export const isPlausibleClientId = (clientId: string) => CLIENT_ID_PATTERN.test(clientId);
 
+/** RFC 6749 §5.2: a client that tried HTTP Basic gets a 401 with WWW-Authenticate. */
+export function invalidClient(credentials: ClientCredentials, description = 'Client authentication failed.') {
+  return new OAuthError(
+    'invalid_client',
+    description,
+    credentials.method === 'client_secret_basic' ? { 'WWW-Authenticate': 'Basic realm="patgate"' } : {},
+  );
+}
+
 export function authenticateClient(app: Application | undefined, credentials: ClientCredentials): Application {
-  const fail = (description: string) =>
-    new OAuthError(
-      'invalid_client',
-      description,
-      credentials.method === 'client_secret_basic' ? { 'WWW-Authenticate': 'Basic realm="patgate"' } : {},
-    );
+  const fail = (description: string) => invalidClient(credentials, description);
   if (!app) throw fail('Client authentication failed.');
 
   if (isConfidential(app.type)) {

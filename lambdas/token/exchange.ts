@@ -2,8 +2,8 @@
  * RFC 8693 token exchange of a personal access token for an access token.
  *
  * Critical path: the application read (cached once warm), the PAT lookup and the resource read
- * (cached) run in parallel; then KMS Sign and the last-used write run in parallel. So an exchange
- * costs two sequential AWS round trips.
+ * (cached) run in parallel; then KMS Sign and the last-used write (at most once a minute per PAT, see
+ * last-used.ts) run in parallel. So an exchange costs two sequential AWS round trips.
  */
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { env } from '../shared/config';
@@ -11,9 +11,10 @@ import { hashPatValue, isWellFormedPat } from '../shared/crypto/pat-value';
 import { OAuthError } from '../shared/http/errors';
 import { json, noStore } from '../shared/http/responses';
 import { logger } from '../shared/observability';
-import { lookupPat, touchPat } from '../shared/store/pats';
+import { lookupPat } from '../shared/store/pats';
 import { newJti, signJwt } from '../shared/signing/jwt-signer';
-import { authenticateClient, isPlausibleClientId, loadApplication } from './client-auth';
+import { recordPatUse } from './last-used';
+import { authenticateClient, invalidClient, isPlausibleClientId, loadApplication } from './client-auth';
 import { loadResource, validateIndicator } from './resources';
 import { grantScopes, parseScope } from './scopes';
 import { ACCESS_TOKEN_TYPE, OIDC_SCOPES, PAT_TOKEN_TYPE, TOKEN_EXCHANGE_GRANT } from '../shared/oauth';
@@ -32,9 +33,7 @@ export async function exchangeToken(event: APIGatewayProxyEvent): Promise<APIGat
   if (grantType !== TOKEN_EXCHANGE_GRANT) {
     throw new OAuthError('unsupported_grant_type', 'Only the token exchange grant is supported.');
   }
-  if (!isPlausibleClientId(client.clientId)) {
-    throw new OAuthError('invalid_client', 'Client authentication failed.');
-  }
+  if (!isPlausibleClientId(client.clientId)) throw invalidClient(client);
 
   const subjectToken = params.get('subject_token');
   const tokenHash = subjectToken && isWellFormedPat(subjectToken) ? hashPatValue(subjectToken) : undefined;
@@ -89,13 +88,8 @@ export async function exchangeToken(event: APIGatewayProxyEvent): Promise<APIGat
     ...(scopes.length > 0 ? { scope: scopes.join(' ') } : {}),
   };
 
-  // The last-used write is off the critical path: it runs alongside Sign and its failure is only logged.
-  const [signed] = await Promise.all([
-    signJwt(claims),
-    touchPat(subject, tokenHash, now).catch((error: unknown) =>
-      logger.warn('could not record PAT use', { error: error as Error }),
-    ),
-  ]);
+  // The last-used write, when due, is off the critical path: it runs alongside Sign and its failure is only logged.
+  const [signed] = await Promise.all([signJwt(claims), recordPatUse(subject, tokenHash, now)]);
 
   logger.info('token issued', {
     sub: subject.userId,

@@ -5,6 +5,7 @@
 import { keyedCache } from '../shared/cache';
 import { env } from '../shared/config';
 import { OAuthError } from '../shared/http/errors';
+import { MAX_RESOURCE_INDICATOR_BYTES } from '../shared/oauth';
 import { getResourceByIndicator, type ApiResource } from '../shared/store/resources';
 
 const resources = keyedCache(
@@ -22,7 +23,9 @@ export function validateIndicator(indicator: string): string {
   }
   if (url.hash || indicator.includes('#'))
     throw new OAuthError('invalid_target', 'The resource must not contain a fragment.');
-  if (indicator.length > 1000) throw new OAuthError('invalid_target', 'The resource is too long.');
+  if (Buffer.byteLength(indicator) > MAX_RESOURCE_INDICATOR_BYTES) {
+    throw new OAuthError('invalid_target', 'The resource is too long.');
+  }
   return indicator;
 }
 

@@ -40,16 +40,16 @@ export function parseForm(body: string): Map<string, string> {
     const separator = pair.indexOf('=');
     const name = decodeComponent(separator === -1 ? pair : pair.slice(0, separator));
     const value = separator === -1 ? '' : decodeComponent(pair.slice(separator + 1));
-    if (params.has(name)) throw invalid(`The parameter "${printable(name)}" must not be repeated.`);
+    if (params.has(name)) throw invalid(`The parameter ${printable(name)} must not be repeated.`);
     // RFC 6749 §3.1: parameters sent without a value are treated as if they were omitted.
     if (value !== '') params.set(name, value);
   }
   return params;
 }
 
-/** Echoes a parameter name into an error description without control characters or unbounded length. */
+/** Echoes a parameter name into an error description: RFC 6749 §5.2's character set, bounded length. */
 function printable(value: string): string {
-  return value.replace(/[^\x20-\x7e]/g, '?').slice(0, 64);
+  return value.replace(/[^\x20-\x21\x23-\x5b\x5d-\x7e]/g, '?').slice(0, 64);
 }
 
 function basicCredentials(event: APIGatewayProxyEvent): { clientId: string; clientSecret: string } | undefined {

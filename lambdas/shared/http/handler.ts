@@ -43,7 +43,9 @@ export function createHandler<H extends HandlerName>(
   };
 
   return middy<APIGatewayProxyEvent, APIGatewayProxyResult>()
-    .use(injectLambdaContext(logger, { resetKeys: true }))
+    // Events carry PATs, client secrets and Authorization headers: never log them, whatever
+    // POWERTOOLS_LOGGER_LOG_EVENT says (an explicit option takes precedence over it).
+    .use(injectLambdaContext(logger, { resetKeys: true, logEvent: false }))
     .use(logMetrics(metrics))
     .handler(dispatch);
 }

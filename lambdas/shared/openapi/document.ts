@@ -1,16 +1,13 @@
 /**
  * Builds the OpenAPI 3.1 document: paths, methods, parameters and auth from the route table; bodies and
- * responses from the zod schemas that validate requests (and the response schemas next to this file),
- * through zod's JSON Schema 2020-12 output.
+ * responses from the zod schemas that validate requests and those describing responses (components.ts).
  */
-import { z } from 'zod';
+import type { z } from 'zod';
 import { version } from '../../../package.json';
 import { routes, type Route } from '../../routes';
 import * as requests from '../management/schemas';
+import { convertSchemas, ref, type JsonSchema } from './components';
 import { errorResponses, operationDocs, type ErrorResponse, type OperationDoc, type Tag } from './operations';
-import * as responses from './schemas';
-
-type JsonSchema = Record<string, unknown>;
 
 export interface OpenApiDocument {
   openapi: string;
@@ -20,45 +17,6 @@ export interface OpenApiDocument {
   components: Record<string, Record<string, unknown>>;
   [key: string]: unknown;
 }
-
-/** Schemas published under these names in `components.schemas`; others are inlined where they are used. */
-const namedSchemas: Record<string, z.ZodType> = {
-  UserId: requests.userIdSchema,
-  PersonalAccessTokenName: requests.patNameSchema,
-  Id: requests.idSchema,
-  ScopeList: requests.scopeListSchema,
-  CreatePersonalAccessTokenRequest: requests.createPatSchema,
-  RenamePersonalAccessTokenRequest: requests.renamePatSchema,
-  RenamePersonalAccessTokenByPathRequest: requests.renamePatByPathSchema,
-  DeletePersonalAccessTokenRequest: requests.deletePatSchema,
-  SetUserSuspendedRequest: requests.setSuspendedSchema,
-  CreateApplicationRequest: requests.createApplicationSchema,
-  UpdateApplicationRequest: requests.updateApplicationSchema,
-  CreateResourceRequest: requests.createResourceSchema,
-  PersonalAccessToken: responses.personalAccessTokenSchema,
-  CreatedPersonalAccessToken: responses.createdPersonalAccessTokenSchema,
-  UserSuspension: responses.userSuspensionSchema,
-  Application: responses.applicationSchema,
-  CreatedApplication: responses.createdApplicationSchema,
-  ApiResource: responses.apiResourceSchema,
-  ManagementError: responses.managementErrorSchema,
-  GatewayError: responses.gatewayErrorSchema,
-  OAuthError: responses.oauthErrorSchema,
-  TokenRequest: responses.tokenRequestSchema,
-  TokenResponse: responses.tokenResponseSchema,
-  JsonWebKeySet: responses.jwksSchema,
-  AuthorizationServerMetadata: responses.authorizationServerMetadataSchema,
-  OpenApiDocument: responses.openApiDocumentSchema,
-};
-
-/** What refinements enforce, as far as JSON Schema can say it (it counts string lengths in code points too). */
-const refinements = new Map<unknown, JsonSchema>([
-  [
-    requests.patNameSchema,
-    { minLength: 1, maxLength: 256, description: 'Well-formed Unicode, without control characters.' },
-  ],
-  [requests.scopeListSchema, { uniqueItems: true }],
-]);
 
 /** Path parameters by name, wherever they appear in the route table. */
 const pathParameters: Record<string, { schema: z.ZodType; description: string }> = {
@@ -88,56 +46,6 @@ const securitySchemes = {
   },
   clientSecretBasic: { type: 'http', scheme: 'basic', description: 'client_id:client_secret (client_secret_basic)' },
 };
-
-/** Prefix of the temporary ids of unnamed schemas. */
-const INLINE = '~inline';
-
-const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
-
-/**
- * Converts every schema the document uses in one pass, so that schemas nested in others become `$ref`s to
- * their components. Unnamed schemas get a temporary id and are inlined afterwards.
- */
-function convertSchemas() {
-  const registry = z.registry<{ id: string }>();
-  const ids = new Map<z.ZodType, string>();
-  for (const [id, schema] of Object.entries(namedSchemas)) {
-    registry.add(schema, { id });
-    ids.set(schema, id);
-  }
-  const idOf = (schema: z.ZodType): string => {
-    let id = ids.get(schema);
-    if (id === undefined) {
-      id = `${INLINE}${ids.size}`;
-      registry.add(schema, { id });
-      ids.set(schema, id);
-    }
-    return id;
-  };
-  const used = Object.values(operationDocs).flatMap((doc) => [doc.body, doc.form, ...Object.values(doc.success)]);
-  for (const schema of used) if (schema) idOf(schema);
-
-  // Response schemas have no defaults or transforms, so their input and output shapes are the same.
-  const { schemas } = z.toJSONSchema(registry, {
-    io: 'input',
-    uri: (id) => `#/components/schemas/${id}`,
-    override: ({ zodSchema, jsonSchema }) => Object.assign(jsonSchema, refinements.get(zodSchema)),
-  });
-  const components: Record<string, JsonSchema> = {};
-  const inline = new Map<string, JsonSchema>();
-  for (const [id, { $schema: _dialect, $id: _id, ...schema }] of Object.entries(schemas)) {
-    if (id.startsWith(INLINE)) inline.set(id, schema);
-    else components[id] = schema;
-  }
-  if (JSON.stringify(components).includes(`"${ref(INLINE).$ref}`)) {
-    throw new Error('A named schema nests a schema that an operation also uses directly: name that one too.');
-  }
-  const schemaFor = (schema: z.ZodType): JsonSchema => {
-    const id = idOf(schema);
-    return inline.get(id) ?? ref(id);
-  };
-  return { components, schemaFor };
-}
 
 function operationObject(route: Route, doc: OperationDoc, schemaFor: (schema: z.ZodType) => JsonSchema) {
   const json = (schema: z.ZodType) => ({ 'application/json': { schema: schemaFor(schema) } });

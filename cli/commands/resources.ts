@@ -1,0 +1,93 @@
+/** `patgate resources …`: API resources (RFC 8707 indicators), the audiences of access tokens. */
+import { Option, type Command } from 'commander';
+import type { ApiResource } from '../../client/types';
+import { withContext } from '../context';
+import { formatDuration, formatTime, print, printJson, printRecord, printTable } from '../output';
+import { collectScopes, parsePositiveInteger } from '../parse';
+
+const ttl = (seconds: number | null) => (seconds === null ? 'default' : formatDuration(seconds));
+
+function printResource(resource: ApiResource): void {
+  printRecord([
+    ['ID', resource.id],
+    ['Name', resource.name],
+    ['Indicator', resource.indicator],
+    ['Token lifetime', ttl(resource.accessTokenTtl)],
+    ['Scopes', resource.scopes.join(' ') || 'none'],
+    ['Created', formatTime(resource.createdAt)],
+  ]);
+}
+
+export function registerResourceCommands(resources: Command): void {
+  resources
+    .command('create')
+    .description('Register an API resource')
+    .argument('<name>')
+    .argument('<indicator>', 'an absolute URI: the aud of tokens issued for it')
+    .addOption(
+      new Option('--access-token-ttl <seconds>', 'access token lifetime, 60 to 86400 s').argParser(
+        parsePositiveInteger,
+      ),
+    )
+    .option('-s, --scope <scopes>', 'a scope it defines (repeatable)', collectScopes)
+    .action(
+      withContext(
+        async (context, name: string, indicator: string, options: { accessTokenTtl?: number; scope?: string[] }) => {
+          const resource = await (
+            await context.managementClient()
+          ).resources.create({
+            name,
+            indicator,
+            accessTokenTtl: options.accessTokenTtl,
+            scopes: options.scope,
+          });
+          if (context.json) return printJson(resource);
+          printResource(resource);
+        },
+      ),
+    );
+
+  resources
+    .command('list')
+    .description('List API resources')
+    .action(
+      withContext(async (context) => {
+        const list = await (await context.managementClient()).resources.list();
+        if (context.json) return printJson(list);
+        printTable(
+          ['ID', 'NAME', 'INDICATOR', 'TOKEN LIFETIME', 'SCOPES'],
+          list.map((resource) => [
+            resource.id,
+            resource.name,
+            resource.indicator,
+            ttl(resource.accessTokenTtl),
+            resource.scopes.join(' '),
+          ]),
+          'No API resources.',
+        );
+      }),
+    );
+
+  resources
+    .command('get')
+    .description('Show an API resource')
+    .argument('<id>')
+    .action(
+      withContext(async (context, id: string) => {
+        const resource = await (await context.managementClient()).resources.get(id);
+        if (context.json) return printJson(resource);
+        printResource(resource);
+      }),
+    );
+
+  resources
+    .command('delete')
+    .description('Delete an API resource')
+    .argument('<id>')
+    .action(
+      withContext(async (context, id: string) => {
+        await (await context.managementClient()).resources.delete(id);
+        if (!context.json) print(`Deleted API resource ${id}.`);
+      }),
+    );
+}

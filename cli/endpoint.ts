@@ -1,0 +1,115 @@
+/**
+ * Where patgate is: `--endpoint` (or PATGATE_ENDPOINT); else the outputs of a deployed stack named with
+ * `--stack` (or PATGATE_STACK); else the local service's dev.json; else the stack of the default name.
+ */
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
+import type { DevConfig } from '../local/service';
+import { CliError, UsageError } from './errors';
+
+/** bin/patgate.ts deploys this stack unless told otherwise. */
+export const DEFAULT_STACK_NAME = 'patgate';
+
+export interface Target {
+  /** Base URL, without a trailing slash. */
+  endpoint: string;
+  /** Set for the local service, which has its own credentials and demo application. */
+  local?: {
+    file: string;
+    region: string;
+    credentials: AwsCredentialIdentity;
+    demoApplication?: { clientId: string; clientSecret: string };
+  };
+}
+
+export interface TargetOptions {
+  endpoint?: string;
+  stack?: string;
+  profile?: string;
+  /** Region for the CloudFormation lookup. */
+  region: () => Promise<string>;
+  credentials: AwsCredentialIdentityProvider;
+}
+
+export async function resolveTarget(options: TargetOptions): Promise<Target> {
+  if (options.endpoint) return { endpoint: baseUrl(options.endpoint, '--endpoint') };
+  // Naming AWS things (a stack, a profile) means a deployment, not the local service.
+  if (!options.stack && !options.profile) {
+    const local = readLocalService();
+    if (local) return local;
+  }
+  const stackName = options.stack ?? DEFAULT_STACK_NAME;
+  try {
+    return { endpoint: await stackEndpoint(stackName, options) };
+  } catch (error) {
+    if (options.stack || !(error instanceof Error)) throw error;
+    throw new UsageError(
+      `No patgate endpoint: pass --endpoint, set PATGATE_ENDPOINT, name a deployed stack with --stack, or start ` +
+        `the local service (npm start). Looking for a stack named ${stackName} failed: ${error.message}`,
+    );
+  }
+}
+
+function baseUrl(value: string, from: string): string {
+  if (!URL.canParse(value) || !/^https?:$/.test(new URL(value).protocol)) {
+    throw new UsageError(`${from} must be an http(s) URL, not "${value}".`);
+  }
+  return value.replace(/\/+$/, '');
+}
+
+type LocalConfig = Pick<DevConfig, 'baseUrl' | 'region' | 'awsAccessKeyId' | 'awsSecretAccessKey' | 'demoApplication'>;
+
+const hasStrings = (value: unknown, ...keys: string[]): value is Record<string, string> =>
+  typeof value === 'object' &&
+  value !== null &&
+  keys.every((key) => typeof (value as Record<string, unknown>)[key] === 'string');
+
+function isLocalConfig(value: unknown): value is LocalConfig {
+  return (
+    hasStrings(value, 'baseUrl', 'region', 'awsAccessKeyId', 'awsSecretAccessKey') &&
+    hasStrings((value as { demoApplication?: unknown }).demoApplication, 'clientId', 'clientSecret')
+  );
+}
+
+/** What `npm start` wrote (local/start.ts): the gateway's URL, its credentials and a demo application. */
+function readLocalService(): Target | undefined {
+  const file = resolve(process.env.PATGATE_DATA_DIR ?? '.local', 'dev.json');
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
+  }
+  const config = parseJson(text);
+  if (!isLocalConfig(config)) throw new CliError(`${file} is not a patgate dev.json; delete it or pass --endpoint.`);
+  return {
+    endpoint: baseUrl(config.baseUrl, file),
+    local: {
+      file,
+      region: config.region,
+      credentials: { accessKeyId: config.awsAccessKeyId, secretAccessKey: config.awsSecretAccessKey },
+      demoApplication: config.demoApplication,
+    },
+  };
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+/** The stack's ManagementApiUrl output (`{base}/api`), or its Issuer (`{base}/oidc`): see lib/patgate-stack.ts. */
+async function stackEndpoint(stackName: string, options: TargetOptions): Promise<string> {
+  const { CloudFormationClient, DescribeStacksCommand } = await import('@aws-sdk/client-cloudformation');
+  const cloudFormation = new CloudFormationClient({ region: await options.region(), credentials: options.credentials });
+  const { Stacks: stacks } = await cloudFormation.send(new DescribeStacksCommand({ StackName: stackName }));
+  const outputs = new Map(stacks?.[0]?.Outputs?.map((output) => [output.OutputKey, output.OutputValue]));
+  const endpoint =
+    outputs.get('ManagementApiUrl')?.replace(/\/api\/?$/, '') ?? outputs.get('Issuer')?.replace(/\/oidc\/?$/, '');
+  if (!endpoint) throw new CliError(`Stack ${stackName} has no ManagementApiUrl output: is it a patgate stack?`);
+  return baseUrl(endpoint, `stack ${stackName}`);
+}

