@@ -1,0 +1,373 @@
+/**
+ * The operator console in a real browser (Debian's chromium, driven by playwright-core) against the real
+ * local service: an operator's session from creating a PAT to deleting it, through the page only, with
+ * the results checked against the API. Screenshots at 1280 and 390 px go to test-artifacts/console/.
+ */
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
+import { buildConsole } from '../console/build';
+import { startTestService, type TestService } from './harness/service';
+
+const CHROMIUM = '/usr/bin/chromium';
+const SCREENSHOTS = join(__dirname, '..', 'test-artifacts', 'console');
+const WIDE = { width: 1280, height: 860 };
+const NARROW = { width: 390, height: 844 };
+
+const browserAvailable = existsSync(CHROMIUM);
+if (!browserAvailable && process.env.CI) {
+  throw new Error(`${CHROMIUM} is missing: CI must run the console's browser tests (apt-get install -y chromium)`);
+}
+if (!browserAvailable) {
+  console.warn(`Skipping the console's browser tests: ${CHROMIUM} is missing (apt-get install -y chromium).`);
+}
+const describeInBrowser = browserAvailable ? describe : describe.skip;
+
+jest.setTimeout(20_000);
+
+describeInBrowser('operator console (chromium)', () => {
+  let service: TestService;
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+  /** Errors the page logged; each test expects none but those it caused on purpose. */
+  let consoleErrors: string[] = [];
+
+  const userId = `console-${Date.now().toString(36)}`;
+  const resource = {
+    name: 'Build API',
+    indicator: 'https://builds.example.test',
+    scopes: ['read:builds', 'write:builds'],
+  };
+  let patValue = '';
+
+  beforeAll(async () => {
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    [service, browser] = await Promise.all([
+      buildConsole().then(() => startTestService()),
+      chromium.launch({
+        executablePath: CHROMIUM,
+        headless: true,
+        args: [
+          '--no-sandbox',
+          '--disable-gpu',
+          '--disable-background-networking',
+          '--disable-component-update',
+          '--disable-sync',
+          '--no-first-run',
+        ],
+      }),
+    ]);
+    context = await browser.newContext({ viewport: WIDE, locale: 'en-US', timezoneId: 'UTC' });
+    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: service.config.baseUrl });
+    context.setDefaultTimeout(5_000);
+    page = await context.newPage();
+    page.on('console', (message) => {
+      if (message.type() === 'error') consoleErrors.push(message.text());
+    });
+    page.on('pageerror', (error) => consoleErrors.push(`uncaught: ${error.message}`));
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await service?.close();
+  });
+
+  beforeEach(() => {
+    consoleErrors = [];
+  });
+
+  afterEach(async () => {
+    // A failed test leaves no modal dialog behind to block the next one.
+    while ((await page.getByRole('dialog').count()) > 0) await page.keyboard.press('Escape');
+    expect(consoleErrors).toEqual([]);
+  });
+
+  /** The browser logs every non-2xx response; a test that provokes one on purpose takes it off the list. */
+  function expectFailedRequest(status: number) {
+    const index = consoleErrors.findIndex((text) => text.includes(`status of ${status}`));
+    expect(index).toBeGreaterThanOrEqual(0);
+    consoleErrors.splice(index, 1);
+  }
+
+  /** A fresh page load (a fragment alone would only navigate within the page). */
+  async function open(fragment: string) {
+    await page.goto('about:blank');
+    await page.goto(`${service.config.consoleUrl}${fragment}`);
+  }
+  const dialog = () => page.getByRole('dialog');
+  const patRow = (name: string) =>
+    page.getByRole('row').filter({ has: page.getByRole('rowheader', { name, exact: true }) });
+  const clipboard = () => page.evaluate<string>('navigator.clipboard.readText()');
+  /** A list view has loaded: it shows its table or says it is empty. */
+  const loaded = (view: string) => page.locator(`[data-view="${view}"]`).locator('table, .empty').first().waitFor();
+
+  async function screenshot(name: string, target: Page | Locator = page) {
+    await target.screenshot({ path: join(SCREENSHOTS, `${name}.png`), animations: 'disabled' });
+  }
+
+  it('looks a user up and creates a PAT whose value is shown once, with a copy button', async () => {
+    await open('#/users');
+    await page.getByLabel('User id').fill(userId);
+    await page.getByRole('button', { name: 'Look up' }).click();
+    await eventually(async () => expect(new URL(page.url()).hash).toBe(`#/users/${userId}`));
+    await page.getByText(`${userId} has no personal access tokens`).waitFor();
+
+    await page.getByRole('button', { name: 'New token' }).click();
+    await dialog().getByLabel('Name').fill('ci deploy');
+    await dialog().getByRole('radio', { name: '7 days' }).check();
+    await dialog().getByRole('button', { name: 'Create token' }).click();
+
+    const reveal = page.getByRole('dialog', { name: 'Token “ci deploy” created' });
+    await reveal.getByText('you won’t see this again').waitFor();
+    patValue = await reveal.getByRole('textbox', { name: 'Personal access token' }).inputValue();
+    expect(patValue).toMatch(/^pat_/);
+    await reveal.getByRole('button', { name: 'Copy personal access token' }).click();
+    await reveal.getByText('Copied', { exact: true }).waitFor();
+    expect(await clipboard()).toBe(patValue);
+    await screenshot('1280-pat-created', reveal);
+    await reveal.getByRole('button', { name: 'Done' }).click();
+    await reveal.waitFor({ state: 'detached' });
+
+    const row = patRow('ci deploy');
+    await hasText(row.locator('[data-label="Expires"] .badge'), 'expires in 7 days');
+    await hasText(row.locator('[data-label="Scopes"]'), 'any');
+    await hasText(row.locator('[data-label="Last used"]'), 'never');
+
+    // Once only: neither the list nor a reload ever shows the value again.
+    await page.reload();
+    await patRow('ci deploy').waitFor();
+    expect(await page.content()).not.toContain(patValue);
+    const [stored] = await service.client.pats.list(userId);
+    expect(stored).toMatchObject({ name: 'ci deploy', scopes: null, lastUsedAt: null });
+    expect(stored!.expiresAt! - stored!.createdAt).toBeGreaterThan(7 * 86_400_000 - 60_000);
+  });
+
+  it('shows the API’s {code, message} when it refuses, in the dialog that asked', async () => {
+    await page.getByRole('button', { name: 'New token' }).click();
+    await dialog().getByLabel('Name').fill('ci deploy');
+    await dialog().getByRole('button', { name: 'Create token' }).click();
+    const alert = dialog().getByRole('alert');
+    await hasText(alert.locator('.alert-message'), 'A personal access token with this name already exists.');
+    await hasText(alert.locator('.alert-code'), 'user.personal_access_token_name_exists');
+    expectFailedRequest(422);
+    await page.keyboard.press('Escape');
+    await dialog().waitFor({ state: 'detached' });
+  });
+
+  it('creates an application (secret shown once) and an API resource with scopes', async () => {
+    await page.getByRole('link', { name: 'Applications' }).click();
+    await page.getByRole('heading', { name: 'Applications' }).waitFor();
+    await page.getByRole('button', { name: 'New application' }).click();
+    await dialog().getByLabel('Name').fill('Build bot');
+    await dialog().getByLabel('Type').selectOption('MachineToMachine');
+    expect(
+      await dialog()
+        .getByLabel(/Allow token exchange/)
+        .isChecked(),
+    ).toBe(true);
+    await dialog().getByRole('button', { name: 'Create application' }).click();
+
+    const reveal = page.getByRole('dialog', { name: 'Application “Build bot” created' });
+    const secret = await reveal.getByRole('textbox', { name: 'Client secret' }).inputValue();
+    expect(secret.length).toBeGreaterThanOrEqual(32);
+    await reveal.getByRole('button', { name: 'Done' }).click();
+    const app = (await service.client.applications.list()).find((each) => each.name === 'Build bot')!;
+    expect(app).toMatchObject({ type: 'MachineToMachine', customClientMetadata: { allowTokenExchange: true } });
+    expect(await page.getByRole('switch', { name: 'Allow token exchange for Build bot' }).isChecked()).toBe(true);
+
+    await page.getByRole('link', { name: 'API resources' }).click();
+    await page.getByRole('button', { name: 'New API resource' }).click();
+    await dialog().getByLabel('Name').fill(resource.name);
+    await dialog().getByLabel('Indicator').fill(resource.indicator);
+    await dialog()
+      .getByLabel(/Scopes/)
+      .fill(resource.scopes.join(' '));
+    await dialog().getByRole('button', { name: 'Create API resource' }).click();
+    const row = patRow(resource.name);
+    for (const scope of resource.scopes) await row.getByText(scope).waitFor();
+    expect(await service.client.resources.list()).toEqual([
+      expect.objectContaining({ indicator: resource.indicator, scopes: resource.scopes }),
+    ]);
+  });
+
+  it('exchanges the PAT in “Try it” and shows the claims of a token that verifies against the JWKS', async () => {
+    await page.getByRole('link', { name: 'Try it' }).click();
+    await page.getByLabel('Personal access token', { exact: true }).fill(patValue);
+    await page.getByLabel('Application', { exact: true }).selectOption({ label: 'Build bot' });
+    // Created in this tab, so the page still holds the secret (in memory only).
+    await eventually(async () =>
+      expect(await page.getByLabel('Client secret', { exact: true }).inputValue()).not.toBe(''),
+    );
+    await page.getByLabel('API resource', { exact: true }).selectOption({ label: resource.name });
+    await page.getByRole('button', { name: 'read:builds' }).click();
+    expect(await page.getByLabel(/Scopes/).inputValue()).toBe('read:builds');
+    await page.getByRole('button', { name: 'Exchange' }).click();
+
+    await page.getByTestId('verification').getByText('Verified').waitFor();
+    await hasText(page.locator('[data-claim="sub"]'), userId);
+    await hasText(page.locator('[data-claim="aud"]'), resource.indicator);
+    await hasText(page.locator('[data-claim="scope"]'), 'read:builds');
+    await screenshot('1280-try-it-result');
+    await page.setViewportSize(NARROW);
+    await page.screenshot({ path: join(SCREENSHOTS, '390-try-it-result.png'), fullPage: true });
+    await page.setViewportSize(WIDE);
+
+    // The token the page decoded is one a resource server accepts.
+    await page.getByRole('button', { name: 'Copy access token' }).click();
+    const { payload } = await service.verify(await clipboard(), resource.indicator);
+    expect(payload).toMatchObject({ sub: userId, aud: resource.indicator, scope: 'read:builds' });
+  });
+
+  it('shows the token endpoint’s error when an exchange is refused', async () => {
+    await page.getByLabel('Personal access token', { exact: true }).fill('pat_not-a-real-token');
+    await page.getByRole('button', { name: 'Exchange' }).click();
+    await hasText(page.getByRole('alert').locator('.alert-code'), 'invalid_request');
+    expectFailedRequest(400);
+  });
+
+  it('renames and then deletes the PAT, with confirmation', async () => {
+    await open(`#/users/${encodeURIComponent(userId)}`);
+    await hasText(patRow('ci deploy').locator('[data-label="Last used"]'), 'just now'); // by "Try it"
+    await screenshot('1280-users');
+
+    await page.getByRole('button', { name: 'Rename ci deploy' }).click();
+    const name = dialog().getByLabel('New name');
+    expect(await name.inputValue()).toBe('ci deploy');
+    await name.fill('ci release');
+    await dialog().getByRole('button', { name: 'Rename' }).click();
+    await patRow('ci release').waitFor();
+    await page.getByRole('status').getByText('Renamed “ci deploy” to “ci release”.').waitFor();
+    expect((await service.client.pats.list(userId)).map((pat) => pat.name)).toEqual(['ci release']);
+
+    await page.getByRole('button', { name: 'Delete ci release' }).click();
+    await dialog().getByText('This cannot be undone').waitFor();
+    await screenshot('1280-confirm-delete');
+    await dialog().getByRole('button', { name: 'Cancel' }).click();
+    await patRow('ci release').waitFor();
+
+    await page.getByRole('button', { name: 'Delete ci release' }).click();
+    await dialog().getByRole('button', { name: 'Delete token' }).click();
+    await page.getByText(`${userId} has no personal access tokens`).waitFor();
+    expect(await service.client.pats.list(userId)).toEqual([]);
+  });
+
+  it('suspends and unsuspends the user, and revokes all their tokens', async () => {
+    const pat = await service.client.pats.create(userId, { name: 'laptop' });
+    const demo = service.config.demoApplication;
+    const exchange = () =>
+      service.client.exchange({ pat: pat.value, clientId: demo.clientId, clientSecret: demo.clientSecret });
+    await page.reload();
+
+    await page.getByRole('button', { name: 'Suspend', exact: true }).click();
+    await dialog().getByRole('button', { name: 'Suspend' }).click();
+    await page.getByRole('heading', { name: /suspended/ }).waitFor();
+    expect((await exchange()).status).toBe(400);
+
+    await page.getByRole('button', { name: 'Unsuspend' }).click();
+    await page.getByRole('heading', { name: /active/ }).waitFor();
+    expect((await exchange()).status).toBe(200);
+
+    await page.getByRole('button', { name: 'Revoke all' }).click();
+    await dialog().getByRole('button', { name: 'Revoke all' }).click();
+    await page.getByText(`${userId} has no personal access tokens`).waitFor();
+    expect(await service.client.pats.list(userId)).toEqual([]);
+  });
+
+  it('stops token exchange for an application and deletes it', async () => {
+    await open('#/applications');
+    const toggle = page.getByRole('switch', { name: 'Allow token exchange for Build bot' });
+    await toggle.click();
+    await page
+      .getByRole('status')
+      .getByText(/Token exchange stopped for “Build bot”/)
+      .waitFor();
+    const app = (await service.client.applications.list()).find((each) => each.name === 'Build bot')!;
+    expect(app.customClientMetadata.allowTokenExchange).toBe(false);
+
+    await page.getByRole('button', { name: 'Delete Build bot' }).click();
+    await dialog().getByRole('button', { name: 'Delete application' }).click();
+    await page.getByRole('rowheader', { name: 'Build bot' }).waitFor({ state: 'detached' });
+    expect((await service.client.applications.list()).map((each) => each.name)).not.toContain('Build bot');
+  });
+
+  it('works with the keyboard alone', async () => {
+    await open('#/users');
+    await page.keyboard.press('Tab');
+    await isFocused(page.getByRole('link', { name: 'Skip to content' }));
+    await page.getByLabel('User id').focus();
+    await page.keyboard.type(`${userId}-kb`);
+    await page.keyboard.press('Enter');
+    const newToken = page.getByRole('button', { name: 'New token' });
+    await newToken.focus();
+    await page.keyboard.press('Enter');
+    await isFocused(dialog().getByLabel('Name'));
+    await page.keyboard.type('keyboard');
+    await page.keyboard.press('Enter');
+    const reveal = page.getByRole('dialog', { name: 'Token “keyboard” created' });
+    await isFocused(reveal.getByRole('textbox', { name: 'Personal access token' }));
+    await page.keyboard.press('Escape');
+    await reveal.waitFor({ state: 'detached' });
+    await isFocused(newToken); // focus returns to where the dialog was opened from
+    await patRow('keyboard').waitFor();
+  });
+
+  it('looks tidy at 1280 and 390 px wide, without horizontal scrolling', async () => {
+    await service.client.pats.create(userId, {
+      name: 'nightly build',
+      expiresAt: Date.now() + 3 * 86_400_000,
+      scopes: ['read:builds'],
+    });
+    await service.client.pats.create(userId, { name: 'release pipeline', expiresAt: null });
+    for (const [label, viewport] of [
+      ['1280', WIDE],
+      ['390', NARROW],
+    ] as const) {
+      await page.setViewportSize(viewport);
+      for (const [view, fragment, ready] of [
+        ['users', `#/users/${encodeURIComponent(userId)}`, () => patRow('release pipeline').waitFor()],
+        ['applications', '#/applications', () => loaded('applications')],
+        ['resources', '#/resources', () => loaded('resources')],
+        ['try-it', '#/try', () => page.getByLabel('Application', { exact: true }).waitFor()],
+      ] as const) {
+        await open(fragment);
+        await ready();
+        const overflow = await page.evaluate<number>('document.documentElement.scrollWidth - window.innerWidth');
+        expect({ view, width: label, overflow }).toEqual({ view, width: label, overflow: 0 });
+        await page.screenshot({
+          path: join(SCREENSHOTS, `${label}-${view}.png`),
+          fullPage: true,
+          animations: 'disabled',
+        });
+      }
+    }
+    await page.setViewportSize(NARROW);
+    await open(`#/users/${encodeURIComponent(userId)}`);
+    await page.getByRole('button', { name: 'New token' }).click();
+    await dialog().getByRole('radio', { name: 'On a date' }).check();
+    await screenshot('390-new-token');
+    await page.keyboard.press('Escape');
+    await page.setViewportSize(WIDE);
+  });
+});
+
+/** Retries a check until it passes or time is up, as Playwright's own (@playwright/test) assertions do. */
+async function eventually<T>(check: () => Promise<T>, timeoutMs = 5_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      return await check();
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+}
+
+const hasText = (locator: Locator, text: string) =>
+  eventually(async () => expect((await locator.innerText()).trim()).toBe(text));
+
+const isFocused = (locator: Locator) =>
+  eventually(async () =>
+    expect(await locator.evaluate((element) => element === element.ownerDocument.activeElement)).toBe(true),
+  );
