@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import type { AwsCredentialIdentityProvider } from '@smithy/types';
 import { defaultCredentials } from '../client/credentials';
 import { PatgateClient, regionOfEndpoint } from '../client/management-client';
-import { PatgateNetworkError } from '../client/signed-fetch';
+import { PatgateNetworkError, type SigningOptions } from '../client/signed-fetch';
 import { resolveTarget, type Target } from './endpoint';
 import { CliError, UsageError } from './errors';
 
@@ -34,12 +34,18 @@ export class Context {
     return this.target;
   }
 
+  /** The target and what signs its Management API calls: the local service's own credentials, or the AWS chain. */
+  async signedTarget(): Promise<{ target: Target; region: string; credentials: SigningOptions['credentials'] }> {
+    const target = await this.resolveTarget();
+    if (target.local) return { target, region: target.local.region, credentials: target.local.credentials };
+    const region = this.options.region ?? regionOfEndpoint(target.endpoint) ?? (await this.awsRegion());
+    return { target, region, credentials: this.credentials };
+  }
+
   /** A client that signs Management API calls. */
   async managementClient(): Promise<PatgateClient> {
-    const { endpoint, local } = await this.resolveTarget();
-    if (local) return new PatgateClient({ endpoint, region: local.region, credentials: local.credentials });
-    const region = this.options.region ?? regionOfEndpoint(endpoint) ?? (await this.awsRegion());
-    return new PatgateClient({ endpoint, region, credentials: this.credentials });
+    const { target, region, credentials } = await this.signedTarget();
+    return new PatgateClient({ endpoint: target.endpoint, region, credentials });
   }
 
   /** A client for the public OAuth endpoints, which need no AWS credentials. */

@@ -2,6 +2,7 @@
 import { Command, Option } from 'commander';
 import { version } from '../package.json';
 import { registerApplicationCommands } from './commands/applications';
+import { registerConsoleCommand } from './commands/console';
 import { registerPatCommands } from './commands/pats';
 import { registerResourceCommands } from './commands/resources';
 import { registerTokenCommands } from './commands/token';
@@ -53,5 +54,6 @@ export function createProgram(): Command {
     program.command('resources').alias('resource').description('Manage API resources (token audiences)'),
   );
   registerTokenCommands(program.command('token').description('Exchange a personal access token; verify access tokens'));
+  registerConsoleCommand(program.command('console'));
   return program;
 }
