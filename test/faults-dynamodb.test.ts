@@ -1,0 +1,251 @@
+/**
+ * DynamoDB failing in the ways the real service fails, injected by a proxy in front of DynamoDB Local:
+ * throttling (400), InternalServerError (500), errors retrying can't fix, and writes that commit although
+ * the caller is told they failed. The SDK retries (maxAttempts 3) absorb fewer than three faults in a row;
+ * beyond that the token endpoint answers 503 + Retry-After and management answers 503 `{code, message}`.
+ * Afterwards the table is checked directly: a write happened completely or not at all.
+ */
+import fc from 'fast-check';
+import { startTestService, type TestService } from './harness/service';
+import { dynamoDbFaults, startFaultProxy, type Fault, type FaultProxy, type FaultRule } from './support/fault-proxy';
+import {
+  expectManagementError,
+  expectOAuthClientError,
+  expectOAuthServerError,
+  headerOf,
+  type AnyResponse,
+} from './support/protocol-errors';
+import { patInvariantViolations, scanTable } from './support/table-invariants';
+
+const SDK_MAX_ATTEMPTS = 3;
+const engineUrl = process.env.AWS_ENDPOINT_URL_DYNAMODB!;
+
+let proxy: FaultProxy;
+let service: TestService;
+
+beforeAll(async () => {
+  proxy = await startFaultProxy({ target: engineUrl, targetPrefix: 'DynamoDB_20120810.' });
+  process.env.AWS_ENDPOINT_URL_DYNAMODB = proxy.url;
+  service = await startTestService();
+});
+afterAll(async () => {
+  await service?.close();
+  await proxy?.close();
+  process.env.AWS_ENDPOINT_URL_DYNAMODB = engineUrl;
+});
+afterEach(() => proxy.clear());
+
+const demo = () => service.config.demoApplication;
+const exchange = (pat: string) =>
+  service.client.exchange({ pat, clientId: demo().clientId, clientSecret: demo().clientSecret });
+const patsPath = (userId: string) => `/api/users/${encodeURIComponent(userId)}/personal-access-tokens`;
+const touching = (prefix: string) => (body: string) => body.includes(`"${prefix}`);
+const table = () => scanTable(engineUrl, service.config.tableName);
+
+const retryableFaults: [string, Fault][] = [
+  ['ThrottlingException', dynamoDbFaults.throttling],
+  ['ProvisionedThroughputExceededException', dynamoDbFaults.provisionedThroughputExceeded],
+  ['InternalServerError', dynamoDbFaults.internalServerError],
+];
+
+function expectManagementUnavailable(response: AnyResponse): void {
+  expect({ status: response.status, body: response.json }).toEqual({
+    status: 503,
+    body: { code: 'service.unavailable', message: expect.any(String) },
+  });
+  expect(Number(headerOf(response, 'retry-after'))).toBeGreaterThan(0);
+}
+
+async function expectConsistentTable(): Promise<void> {
+  expect(patInvariantViolations(await table())).toEqual([]);
+}
+
+describe('token endpoint', () => {
+  let pat: string;
+  beforeAll(async () => {
+    pat = (await service.client.pats.create(service.newUserId(), { name: 'faults' })).value;
+    expect((await exchange(pat)).status).toBe(200); // warms the application cache
+  });
+
+  it.each(retryableFaults)(
+    'absorbs %s on fewer than 3 attempts, answers 503 on 3, then recovers',
+    async (_name, fault) => {
+      const lookup: FaultRule = { operations: ['GetItem'], when: touching('PATHASH#'), fault };
+
+      proxy.inject({ ...lookup, times: SDK_MAX_ATTEMPTS - 1 });
+      expect((await exchange(pat)).status).toBe(200);
+
+      proxy.inject({ ...lookup, times: SDK_MAX_ATTEMPTS });
+      const before = proxy.injected;
+      expectOAuthServerError(await exchange(pat), 'retryable');
+      expect(proxy.injected - before).toBe(SDK_MAX_ATTEMPTS);
+
+      // The rule has lapsed: the next request succeeds on its own, with nothing reset.
+      expect((await exchange(pat)).status).toBe(200);
+    },
+  );
+
+  it('answers 500 server_error, without Retry-After, to errors retrying cannot fix', async () => {
+    for (const type of ['AccessDeniedException', 'ResourceNotFoundException', 'ValidationException']) {
+      proxy.inject({
+        operations: ['GetItem'],
+        when: touching('PATHASH#'),
+        fault: { kind: 'error', status: 400, type: `com.amazonaws.dynamodb.v20120810#${type}`, message: 'Injected' },
+        times: 1,
+      });
+      expectOAuthServerError(await exchange(pat), 'permanent');
+    }
+    expect((await exchange(pat)).status).toBe(200);
+  });
+
+  it('still issues the token when only the last-used write fails', async () => {
+    proxy.inject({ operations: ['UpdateItem'], fault: dynamoDbFaults.internalServerError });
+    const response = await exchange(pat);
+    expect(response.status).toBe(200);
+    await service.verify((response.json as { access_token: string }).access_token);
+  });
+});
+
+describe('management writes happen completely or not at all', () => {
+  // Throttling backs off from 500 ms per attempt, so one throttling kind here keeps the file quick.
+  const writeFaults = retryableFaults.filter(([name]) => name !== 'ProvisionedThroughputExceededException');
+
+  it.each(writeFaults)('create under a persistent %s: 503, nothing written; then 201', async (_name, fault) => {
+    const userId = service.newUserId();
+    proxy.inject({ operations: ['TransactWriteItems'], fault });
+    expectManagementUnavailable(await service.client.raw('POST', patsPath(userId), { name: 'n' }));
+    expect((await table()).pats.filter((item) => item.userId === userId)).toEqual([]);
+
+    proxy.clear();
+    const created = await service.client.pats.create(userId, { name: 'n' });
+    expect((await exchange(created.value)).status).toBe(200);
+    await expectConsistentTable();
+  });
+
+  it('create whose commit was reported as failed: the retry is idempotent and the value works', async () => {
+    const userId = service.newUserId();
+    proxy.inject({
+      operations: ['TransactWriteItems'],
+      fault: { ...dynamoDbFaults.internalServerError, kind: 'error-after-forwarding' },
+      times: 1,
+    });
+    const response = await service.client.raw('POST', patsPath(userId), { name: 'ambiguous' });
+    expect(response.status).toBe(201);
+    expect((await exchange((response.json as { value: string }).value)).status).toBe(200);
+    expect((await table()).pats.filter((item) => item.userId === userId)).toHaveLength(1);
+    await expectConsistentTable();
+  });
+
+  it('rename and delete under faults leave the PAT and its lookup as they were', async () => {
+    const userId = service.newUserId();
+    const { value } = await service.client.pats.create(userId, { name: 'before' });
+
+    proxy.inject({ operations: ['TransactWriteItems'], fault: dynamoDbFaults.internalServerError });
+    expectManagementUnavailable(
+      await service.client.raw('PATCH', patsPath(userId), { currentName: 'before', name: 'after' }),
+    );
+    expectManagementUnavailable(await service.client.raw('POST', `${patsPath(userId)}/delete`, { name: 'before' }));
+    proxy.clear();
+
+    expect((await service.client.pats.list(userId)).map((pat) => pat.name)).toEqual(['before']);
+    expect((await exchange(value)).status).toBe(200);
+    await expectConsistentTable();
+
+    await service.client.pats.rename(userId, 'before', 'after');
+    await service.client.pats.delete(userId, 'after');
+    expectOAuthClientError(await exchange(value), { status: 400, error: 'invalid_request' });
+    await expectConsistentTable();
+  });
+
+  it('suspension that failed half-way converges when retried: every PAT stops', async () => {
+    const userId = service.newUserId();
+    const values = await Promise.all(
+      ['a', 'b', 'c'].map(async (name) => (await service.client.pats.create(userId, { name })).value),
+    );
+
+    // The user item is updated, then copying the flag onto the hash lookups fails.
+    proxy.inject({ operations: ['UpdateItem'], when: touching('PATHASH#'), fault: dynamoDbFaults.internalServerError });
+    expectManagementUnavailable(
+      await service.client.raw('PATCH', `/api/users/${userId}/is-suspended`, { isSuspended: true }),
+    );
+    proxy.clear();
+
+    await service.client.users.setSuspended(userId, true);
+    for (const value of values)
+      expectOAuthClientError(await exchange(value), { status: 400, error: 'invalid_request' });
+    await service.client.users.setSuspended(userId, false);
+    for (const value of values) expect((await exchange(value)).status).toBe(200);
+  });
+
+  it('reads under faults answer 503, and non-retryable ones 500 {code, message}', async () => {
+    const userId = service.newUserId();
+    proxy.inject({ operations: ['Query'], fault: dynamoDbFaults.throttling, times: SDK_MAX_ATTEMPTS });
+    expectManagementUnavailable(await service.client.raw('GET', patsPath(userId)));
+    proxy.inject({
+      operations: ['GetItem'],
+      fault: {
+        kind: 'error',
+        status: 400,
+        type: 'com.amazonaws.dynamodb.v20120810#AccessDeniedException',
+        message: 'Injected',
+      },
+      times: 1,
+    });
+    const denied = await service.client.raw('POST', patsPath(userId), { name: 'x' });
+    expect({ status: denied.status, body: denied.json }).toEqual({
+      status: 500,
+      body: { code: 'unknown', message: expect.any(String) },
+    });
+    expect((await service.client.raw('GET', patsPath(userId))).json).toEqual([]);
+  });
+});
+
+it('keeps every answer in protocol and the table consistent under random faults on random operations', async () => {
+  const userId = service.newUserId();
+  const values = new Map<string, string>();
+  const operations = ['GetItem', 'Query', 'UpdateItem', 'TransactWriteItems'] as const;
+  const action = fc.record({
+    kind: fc.constantFrom('create', 'rename', 'delete', 'exchange', 'suspend'),
+    name: fc.constantFrom('p', 'q', 'r'),
+    other: fc.constantFrom('p', 'q', 'r'),
+    flag: fc.boolean(),
+    fault: fc.option(
+      fc.record({
+        operation: fc.constantFrom(...operations),
+        fault: fc.constantFrom(dynamoDbFaults.internalServerError, {
+          ...dynamoDbFaults.internalServerError,
+          kind: 'error-after-forwarding' as const,
+        }),
+        times: fc.integer({ min: 1, max: 4 }),
+      }),
+      { freq: 2 },
+    ),
+  });
+
+  await fc.assert(
+    fc.asyncProperty(action, async ({ kind, name, other, flag, fault }) => {
+      proxy.clear();
+      if (fault) proxy.inject({ operations: [fault.operation], fault: fault.fault, times: fault.times });
+      if (kind === 'exchange') {
+        const value = values.get(name);
+        if (!value) return;
+        const response = await exchange(value);
+        if (response.status >= 500) expectOAuthServerError(response, 'retryable');
+        else if (response.status !== 200) expectOAuthClientError(response, { status: 400, error: 'invalid_request' });
+        return;
+      }
+      const response = await {
+        create: () => service.client.raw('POST', patsPath(userId), { name }),
+        rename: () => service.client.raw('PATCH', patsPath(userId), { currentName: name, name: other }),
+        delete: () => service.client.raw('POST', `${patsPath(userId)}/delete`, { name }),
+        suspend: () => service.client.raw('PATCH', `/api/users/${userId}/is-suspended`, { isSuspended: flag }),
+      }[kind]();
+      if (kind === 'create' && response.status === 201) values.set(name, (response.json as { value: string }).value);
+      if (response.status >= 500) expectManagementUnavailable(response);
+      else if (response.status >= 400) expectManagementError(response);
+    }),
+    { seed: 6_2027, numRuns: 80 },
+  );
+  proxy.clear();
+  await expectConsistentTable();
+}, 60_000);
