@@ -3,6 +3,7 @@
  * Non-2xx management responses throw PatgateApiError carrying the API's {code, message};
  * token endpoint errors throw PatgateOAuthError carrying RFC 6749's {error, error_description}.
  */
+import { PAT_TOKEN_TYPE, TOKEN_EXCHANGE_GRANT } from '../lambdas/shared/oauth';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
 import { defaultCredentials } from './credentials';
 import { sendRequest, type RawResponse, type SigningOptions } from './signed-fetch';
@@ -62,9 +63,6 @@ export interface ExchangeInput {
   resource?: string;
   scope?: string;
 }
-
-const PAT_TOKEN_TYPE = 'urn:logto:token-type:personal_access_token';
-const TOKEN_EXCHANGE_GRANT = 'urn:ietf:params:oauth:grant-type:token-exchange';
 
 /** The region in an execute-api hostname: `{api-id}.execute-api.{region}.amazonaws.com`. */
 export function regionOfEndpoint(endpoint: string): string | undefined {
