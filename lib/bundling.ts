@@ -20,6 +20,23 @@ export const requireShimBanner =
 /** Prefer the ES module builds of dependencies (AWS SDK v3, Powertools): they tree-shake better. */
 const mainFields = ['module', 'main'];
 
+/**
+ * Credential providers that the SDK's default chain imports dynamically, and only when the environment holds no
+ * credentials. Lambda always provides them in the environment, so these modules are never loaded there: leaving them
+ * out of the bundles saves ~130 kB and ~30 ms of import time per function (see `npm run bench`).
+ */
+export const unusedInLambda = [
+  '@aws-sdk/credential-provider-sso',
+  '@aws-sdk/credential-provider-ini',
+  '@aws-sdk/credential-provider-process',
+  '@aws-sdk/credential-provider-web-identity',
+  '@aws-sdk/credential-provider-login',
+  '@aws-sdk/credential-provider-http',
+  '@aws-sdk/nested-clients',
+  '@aws-sdk/token-providers',
+  '@smithy/credential-provider-imds',
+].flatMap((name) => [name, `${name}/*`]);
+
 /** esbuild settings, minus entry point and output location. */
 export const esbuildOptions = {
   bundle: true,
@@ -32,10 +49,10 @@ export const esbuildOptions = {
   sourcesContent: false,
   mainFields,
   banner: { js: requireShimBanner },
-  // Everything is bundled, the AWS SDK included: versions stay pinned to package-lock.json, and tree-shaking
+  // Everything else is bundled, the AWS SDK included: versions stay pinned to package-lock.json, and tree-shaking
   // drops what the handlers don't use.
-  external: [],
-} as const satisfies BuildOptions;
+  external: unusedInLambda,
+} satisfies BuildOptions;
 
 /** The same settings for `NodejsFunction`. */
 export const lambdaBundling: BundlingOptions = {
@@ -46,7 +63,7 @@ export const lambdaBundling: BundlingOptions = {
   sourcesContent: esbuildOptions.sourcesContent,
   mainFields,
   banner: esbuildOptions.banner.js,
-  externalModules: [],
+  externalModules: unusedInLambda,
 };
 
 /** The repository root: esbuild's working directory, and where package-lock.json pins dependency versions. */

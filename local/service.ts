@@ -84,15 +84,21 @@ async function ensureDemoApplication(
   if (saved && (await getApplication(saved.clientId))) return saved;
   const clientId = randomString(21, '0123456789abcdefghijklmnopqrstuvwxyz');
   const clientSecret = randomString(32);
-  await putApplication({
-    id: clientId,
-    name: 'Demo application',
-    description: 'Created by the local service; allowed to exchange personal access tokens.',
-    type: 'MachineToMachine',
-    secretHash: sha256Hex(clientSecret),
-    allowTokenExchange: true,
-    createdAt: Date.now(),
-  });
+  try {
+    await putApplication({
+      id: clientId,
+      name: 'Demo application',
+      description: 'Created by the local service; allowed to exchange personal access tokens.',
+      type: 'MachineToMachine',
+      secretHash: sha256Hex(clientSecret),
+      allowTokenExchange: true,
+      createdAt: Date.now(),
+    });
+  } catch (error) {
+    // A freshly started DynamoDB Local can be slow enough for the SDK to retry a write that had succeeded;
+    // the retry then fails its condition. The application is there: that's all we wanted.
+    if (!(await getApplication(clientId))) throw error;
+  }
   return { clientId, clientSecret };
 }
 

@@ -69,10 +69,17 @@ describe('successful exchange', () => {
   });
 
   it('records lastUsedAt on the PAT', async () => {
+    // A PAT of its own: a warm container writes lastUsedAt at most once per LAST_USED_INTERVAL_SECONDS per PAT.
+    const fresh = await service.client.pats.create(userId, { name: 'last-used' });
+    expect(fresh).not.toHaveProperty('lastUsedAt');
     const before = Date.now();
-    await tokenRequest(exchangeForm(), basic(demo().clientId, demo().clientSecret));
-    const [listed] = await service.client.pats.list(userId);
-    expect(listed!.lastUsedAt).toBeGreaterThanOrEqual(before - 1000);
+    const response = await tokenRequest(
+      exchangeForm({ subject_token: fresh.value }),
+      basic(demo().clientId, demo().clientSecret),
+    );
+    expect(response.status).toBe(200);
+    const listed = (await service.client.pats.list(userId)).find((pat) => pat.name === 'last-used');
+    expect(listed!.lastUsedAt).toBeGreaterThanOrEqual(before);
   });
 
   it('publishes discovery documents that point at the token endpoint and JWKS', async () => {

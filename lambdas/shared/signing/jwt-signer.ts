@@ -6,7 +6,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { SignCommand } from '@aws-sdk/client-kms';
 import { base64url } from 'jose';
-import { kms } from '../aws-clients';
+import { kms } from '../aws/kms';
 import { cached } from '../cache';
 import { env } from '../config';
 import { toDependencyError } from '../http/dependency-errors';

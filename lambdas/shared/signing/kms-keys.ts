@@ -6,7 +6,7 @@
 import { createPublicKey } from 'node:crypto';
 import { GetPublicKeyCommand, NotFoundException } from '@aws-sdk/client-kms';
 import { calculateJwkThumbprint, type JWK } from 'jose';
-import { kms } from '../aws-clients';
+import { kms } from '../aws/kms';
 import { env } from '../config';
 import { toDependencyError } from '../http/dependency-errors';
 

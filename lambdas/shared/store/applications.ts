@@ -1,6 +1,6 @@
 /** Applications (OAuth clients) that may call the token endpoint. */
 import { GetCommand, PutCommand, UpdateCommand, DeleteCommand } from '@aws-sdk/lib-dynamodb';
-import { dynamo } from '../aws-clients';
+import { dynamo } from '../aws/dynamodb';
 import { env } from '../config';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { guarded, toDependencyError } from '../http/dependency-errors';

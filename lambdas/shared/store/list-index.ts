@@ -1,5 +1,5 @@
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { dynamo } from '../aws-clients';
+import { dynamo } from '../aws/dynamodb';
 import { env } from '../config';
 import { guarded } from '../http/dependency-errors';
 import { GSI1 } from './keys';

@@ -4,7 +4,7 @@
  * touches both in one transaction, guarded by conditions.
  */
 import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { dynamo } from '../aws-clients';
+import { dynamo } from '../aws/dynamodb';
 import { env } from '../config';
 import { guarded } from '../http/dependency-errors';
 import { keys, patSortKeyPrefix } from './keys';

@@ -3,7 +3,7 @@
  * keyed by indicator (read by the token endpoint) can never drift from the one keyed by id.
  */
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import { dynamo } from '../aws-clients';
+import { dynamo } from '../aws/dynamodb';
 import { env } from '../config';
 import { guarded } from '../http/dependency-errors';
 import { keys, listPartition } from './keys';

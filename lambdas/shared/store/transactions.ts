@@ -1,6 +1,6 @@
 import { TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { dynamo } from '../aws-clients';
+import { dynamo } from '../aws/dynamodb';
 import { DependencyError } from '../http/errors';
 import { toDependencyError } from '../http/dependency-errors';
 

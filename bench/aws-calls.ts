@@ -1,0 +1,75 @@
+/**
+ * Counts the AWS calls the handlers make, with an SDK middleware on their shared clients, and works
+ * out how many of them are sequential round trips on a request's critical path.
+ */
+import type { MiddlewareStack } from '@smithy/types';
+
+export interface AwsCall {
+  /** e.g. `DynamoDB GetItem PATHASH` (service, operation, and the kind of item from its key), `KMS Sign`. */
+  label: string;
+  start: number;
+  end: number;
+}
+
+/** Item kind from a DynamoDB key: the sort key up to any `#` (PAT, PATHASH, USER, APP, RESIND; see store/keys.ts). */
+function itemKind(input: unknown): string | undefined {
+  const sk = (input as { Key?: { sk?: unknown } } | undefined)?.Key?.sk;
+  const value = typeof sk === 'string' ? sk : (sk as { S?: string } | undefined)?.S;
+  return value?.split('#')[0];
+}
+
+/** The calls made by the instrumented clients, with start and end times from performance.now(). */
+export class AwsCallLog {
+  readonly calls: AwsCall[] = [];
+  inFlight = 0;
+  /** When a call last started or ended. */
+  lastActivity = 0;
+
+  /** `ignore` tells, when a call starts, whether to leave it out of `calls`. */
+  constructor(private readonly ignore: () => boolean = () => false) {}
+
+  instrument<I extends object, O extends object>(client: { middlewareStack: MiddlewareStack<I, O> }): void {
+    client.middlewareStack.add(
+      (next, context) => async (args) => {
+        if (this.ignore()) return next(args);
+        const start = performance.now();
+        this.inFlight++;
+        this.lastActivity = start;
+        try {
+          return await next(args);
+        } finally {
+          const service = String(context.clientName).replace(/Client$/, '');
+          const operation = String(context.commandName).replace(/Command$/, '');
+          const label = [service, operation, itemKind(args.input)].filter(Boolean).join(' ');
+          this.inFlight--;
+          this.lastActivity = performance.now();
+          this.calls.push({ label, start, end: this.lastActivity });
+        }
+      },
+      { step: 'initialize', name: 'benchAwsCallRecorder', priority: 'high' },
+    );
+  }
+}
+
+export function countByLabel(calls: readonly AwsCall[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const call of calls) counts[call.label] = (counts[call.label] ?? 0) + 1;
+  return counts;
+}
+
+/**
+ * The number of sequential round trips: the longest chain of calls in which each starts only after
+ * the previous one ended. Calls that overlap (run in parallel) share a step of the chain.
+ */
+export function sequentialRoundTrips(calls: readonly AwsCall[]): number {
+  const sorted = [...calls].sort((a, b) => a.start - b.start);
+  const depth: number[] = [];
+  sorted.forEach((call, index) => {
+    let before = 0;
+    for (let earlier = 0; earlier < index; earlier++) {
+      if (sorted[earlier]!.end <= call.start) before = Math.max(before, depth[earlier]!);
+    }
+    depth.push(before + 1);
+  });
+  return Math.max(0, ...depth);
+}

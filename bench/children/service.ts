@@ -1,0 +1,169 @@
+/**
+ * The local service (gateway + production handlers, in-process as `npm start` runs them) in a process
+ * of its own, instrumented: AWS calls are recorded by an SDK middleware on the handlers' clients, HTTP
+ * requests through Node's diagnostics channels, and CPU time and event loop use per measured phase.
+ */
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { randomUUID } from 'node:crypto';
+import { subscribe } from 'node:diagnostics_channel';
+import type { ServerResponse } from 'node:http';
+import { performance, type EventLoopUtilization } from 'node:perf_hooks';
+import { setTimeout } from 'node:timers/promises';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import { dynamo } from '../../lambdas/shared/aws/dynamodb';
+import { kms } from '../../lambdas/shared/aws/kms';
+import { invokeProxyHandler } from '../../local/gateway/lambda';
+import { loadHandler } from '../../local/handlers';
+import { startLocalService, type DevConfig, type LocalService } from '../../local/service';
+import { AwsCallLog, countByLabel, sequentialRoundTrips } from '../aws-calls';
+import { serve } from '../child-process';
+import { closedLoop, median, type LoadSamples } from '../stats';
+
+export interface ServiceFigures {
+  requests: number;
+  /** CPU time (user + system) of the whole process per request, HTTP parsing of the gateway included. */
+  cpuMsPerRequest: number;
+  /** CPU time over wall time: how many cores the process kept busy. */
+  cpuCores: number;
+  eventLoopUtilization: number;
+  /** Per request, by call label (see aws-calls.ts). */
+  awsCallsPerRequest: Record<string, number>;
+  /** Only for phases whose requests were sequential, so that calls can be attributed to requests. */
+  perRequest?: { roundTrips: { median: number; max: number }; awsCalls: { median: number; max: number } };
+}
+
+interface RequestWindow {
+  start: number;
+  end: number;
+}
+
+/** Set while a direct (in-process) invocation runs: those calls are measured apart from the HTTP requests'. */
+const directInvocation = new AsyncLocalStorage<true>();
+const awsCalls = new AwsCallLog(() => directInvocation.getStore() === true);
+const { calls } = awsCalls;
+const requests: RequestWindow[] = [];
+let service: LocalService | undefined;
+let phase:
+  | {
+      cpuMs: number;
+      wallMs: number;
+      eluActive: number;
+      eluIdle: number;
+      resumed: { wall: number; cpu: NodeJS.CpuUsage; elu: EventLoopUtilization } | undefined;
+    }
+  | undefined;
+
+let requestsInFlight = 0;
+let requestsStarted = 0;
+subscribe('http.server.request.start', (message) => {
+  const start = performance.now();
+  const { response } = message as { response: ServerResponse };
+  requestsInFlight++;
+  requestsStarted++;
+  // 'close' also comes when the client went away before the response was written.
+  response.once('close', () => {
+    requestsInFlight--;
+    if (response.writableFinished) requests.push({ start, end: performance.now() });
+  });
+});
+
+/**
+ * Waits until requests left over from a previous load are done, so that their AWS calls aren't counted in the
+ * next phase. A load generator that stops closes its connections, but the handlers it left behind go on.
+ */
+async function settle(): Promise<void> {
+  const QUIET_MS = 250;
+  const deadline = performance.now() + 30_000;
+  const busy = () =>
+    requestsInFlight > 0 || awsCalls.inFlight > 0 || performance.now() - awsCalls.lastActivity < QUIET_MS;
+  while (busy() && performance.now() < deadline) await setTimeout(20);
+}
+
+function perRequest(): ServiceFigures['perRequest'] {
+  const callsOf = (window: RequestWindow) =>
+    calls.filter((call) => call.start >= window.start && call.end <= window.end);
+  const attributed = requests.map(callsOf);
+  const roundTrips = attributed.map(sequentialRoundTrips);
+  const counts = attributed.map((list) => list.length);
+  return {
+    roundTrips: { median: median(roundTrips), max: Math.max(...roundTrips) },
+    awsCalls: { median: median(counts), max: Math.max(...counts) },
+  };
+}
+
+const handlers = {
+  async start(input: { tableName: string }): Promise<DevConfig> {
+    service = await startLocalService({ tableName: input.tableName, log: () => undefined });
+    awsCalls.instrument(dynamo());
+    awsCalls.instrument(kms());
+    return service.config;
+  },
+
+  /** Token exchanges invoked in-process as the Lambda runtime invokes the handler: no HTTP, no gateway. */
+  async directLoad(input: {
+    events: APIGatewayProxyEvent[];
+    concurrency: number;
+    seconds: number;
+  }): Promise<LoadSamples> {
+    const handler = await loadHandler('token');
+    const target = { handlerName: 'token', region: service!.config.region, accountId: '000000000000' } as const;
+    let next = 0;
+    const invoke = async () => {
+      const event = input.events[next++ % input.events.length]!;
+      const context = { ...target, awsRequestId: randomUUID() };
+      const response = (await invokeProxyHandler(handler, event, context)) as APIGatewayProxyResult;
+      if (response.statusCode !== 200) throw new Error(`HTTP ${response.statusCode}: ${response.body.slice(0, 300)}`);
+    };
+    return closedLoop(input.concurrency, input.seconds, () => directInvocation.run(true, invoke));
+  },
+
+  /** Starts measuring, once left-over work is done. `pausePhase` and `resumePhase` leave out periods between. */
+  async beginPhase(): Promise<void> {
+    await settle();
+    calls.length = 0;
+    requests.length = 0;
+    requestsStarted = 0;
+    phase = { cpuMs: 0, wallMs: 0, eluActive: 0, eluIdle: 0, resumed: undefined };
+    await handlers.resumePhase();
+  },
+
+  async resumePhase(): Promise<void> {
+    if (!phase) throw new Error('resumePhase without beginPhase');
+    phase.resumed = { wall: performance.now(), cpu: process.cpuUsage(), elu: performance.eventLoopUtilization() };
+  },
+
+  async pausePhase(): Promise<void> {
+    const resumed = phase?.resumed;
+    if (!phase || !resumed) throw new Error('pausePhase without resumePhase');
+    const cpu = process.cpuUsage(resumed.cpu);
+    const elu = performance.eventLoopUtilization(resumed.elu);
+    phase.cpuMs += (cpu.user + cpu.system) / 1000;
+    phase.wallMs += performance.now() - resumed.wall;
+    phase.eluActive += elu.active;
+    phase.eluIdle += elu.idle;
+    phase.resumed = undefined;
+  },
+
+  async endPhase(input: { sequential: boolean }): Promise<ServiceFigures> {
+    if (!phase) throw new Error('endPhase without beginPhase');
+    if (phase.resumed) await handlers.pausePhase();
+    // Requests that started, not only those answered: a stopping load generator leaves some unanswered,
+    // but their handlers still make their calls.
+    const count = Math.max(1, requestsStarted);
+    const awsCallsPerRequest = Object.fromEntries(
+      Object.entries(countByLabel(calls)).map(([label, n]) => [label, n / count]),
+    );
+    return {
+      requests: requestsStarted,
+      cpuMsPerRequest: phase.cpuMs / count,
+      cpuCores: phase.cpuMs / phase.wallMs,
+      eventLoopUtilization: phase.eluActive / (phase.eluActive + phase.eluIdle),
+      awsCallsPerRequest,
+      ...(input.sequential && { perRequest: perRequest() }),
+    };
+  },
+};
+
+export type ServiceHandlers = typeof handlers;
+
+serve(handlers, async () => service?.close());

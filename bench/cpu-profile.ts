@@ -1,0 +1,58 @@
+/** Summarizes a V8 .cpuprofile (from node --cpu-prof): where the self time went, by package or project folder. */
+import { readFileSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
+
+interface ProfileNode {
+  id: number;
+  callFrame: { functionName: string; url: string; lineNumber: number };
+}
+
+interface CpuProfile {
+  nodes: ProfileNode[];
+  samples: number[];
+  timeDeltas: number[];
+}
+
+export interface ProfileEntry {
+  name: string;
+  ms: number;
+  share: number;
+}
+
+/** `node_modules/@scope/pkg` → `@scope/pkg`; project files → their top two folders; the rest by kind. */
+function groupOf(url: string, functionName: string, projectUrl: string): string {
+  if (url === '') return functionName.startsWith('(') ? functionName : '(native)';
+  const dependency = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url)?.[1];
+  if (dependency) return dependency;
+  if (url.startsWith('node:')) return 'node: (Node.js internals)';
+  return url.replace(projectUrl, '').split('/').slice(0, 2).join('/');
+}
+
+export function summarizeProfile(
+  path: string,
+  projectRoot: string,
+  top = 15,
+): { totalMs: number; groups: ProfileEntry[]; functions: ProfileEntry[] } {
+  const projectUrl = `${pathToFileURL(projectRoot).href}/`;
+  const profile = JSON.parse(readFileSync(path, 'utf8')) as CpuProfile;
+  const nodes = new Map(profile.nodes.map((node) => [node.id, node]));
+  const byGroup = new Map<string, number>();
+  const byFunction = new Map<string, number>();
+  let total = 0;
+  profile.samples.forEach((id, index) => {
+    const frame = nodes.get(id)!.callFrame;
+    if (frame.functionName === '(idle)') return;
+    const micros = profile.timeDeltas[index] ?? 0;
+    total += micros;
+    const group = groupOf(frame.url, frame.functionName, projectUrl);
+    byGroup.set(group, (byGroup.get(group) ?? 0) + micros);
+    const fn = `${frame.functionName || '(anonymous)'} ${group}:${frame.lineNumber + 1}`;
+    byFunction.set(fn, (byFunction.get(fn) ?? 0) + micros);
+  });
+  const rank = (entries: Map<string, number>) =>
+    [...entries]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, top)
+      .map(([name, micros]) => ({ name, ms: micros / 1000, share: micros / total }));
+  return { totalMs: total / 1000, groups: rank(byGroup), functions: rank(byFunction) };
+}

@@ -1,0 +1,202 @@
+/** Renders a run's figures as plain-text tables. */
+import { totalCpuMs } from './process-cpu';
+import type { BenchResults } from './results';
+import type { LoadFigures } from './stats';
+
+function table(header: readonly string[], rows: readonly (readonly string[])[]): string {
+  const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column]!.length)));
+  const line = (cells: readonly string[]) =>
+    // The first column is text; the others are figures, aligned right.
+    cells
+      .map((cell, column) => (column === 0 ? cell.padEnd(widths[column]!) : cell.padStart(widths[column]!)))
+      .join('  ');
+  return [line(header), widths.map((width) => '-'.repeat(width)).join('  '), ...rows.map(line)].join('\n');
+}
+
+/** Share of the machine used by other processes above which a run's figures are flagged as skewed. */
+const BUSY_MACHINE = 0.15;
+
+const ms = (value: number) => value.toFixed(value < 10 ? 2 : 1);
+const count = (value: number) => Math.round(value).toLocaleString('en-US');
+const kB = (bytes: number) => `${(bytes / 1000).toFixed(0)} kB`;
+const latencies = (load: LoadFigures) => [ms(load.latencyMs.p50), ms(load.latencyMs.p90), ms(load.latencyMs.p99)];
+
+export function renderReport(results: BenchResults): string {
+  const { machine, settings, work } = results;
+  const sections: string[] = [];
+
+  sections.push(
+    [
+      `patgate benchmark — ${machine.cpus} CPUs (${machine.cpuModel}), Node ${machine.node}, ${machine.platform}`,
+      `load average at start ${machine.loadAverage.map((value) => value.toFixed(2)).join(' / ')} (1/5/15 min); ` +
+        `${settings.pats} PATs, ${settings.secondsPerLoad} s per load`,
+    ].join('\n'),
+  );
+
+  sections.push(
+    'Token exchange (POST /oidc/token) vs its I/O floor (GetItem + KMS Sign with the SDK), latencies in ms\n' +
+      table(
+        [
+          'conc',
+          'exch req/s',
+          'p50',
+          'p90',
+          'p99',
+          'err',
+          'floor req/s',
+          'p50',
+          'p90',
+          'p99',
+          'err',
+          'of floor',
+          'p99 ×',
+          'svc CPU',
+          'svc ELU',
+        ],
+        results.exchange.map((row) => [
+          String(row.concurrency),
+          count(row.exchange.requestsPerSecond),
+          ...latencies(row.exchange),
+          String(row.exchange.errors),
+          count(row.floor.requestsPerSecond),
+          ...latencies(row.floor),
+          String(row.floor.errors),
+          `${((row.exchange.requestsPerSecond / row.floor.requestsPerSecond) * 100).toFixed(0)} %`,
+          (row.exchange.latencyMs.p99 / row.floor.latencyMs.p99).toFixed(2),
+          `${(row.service.cpuCores * 100).toFixed(0)} %`,
+          `${(row.service.eventLoopUtilization * 100).toFixed(0)} %`,
+        ]),
+      ) +
+      '\n(svc CPU: CPU time of the gateway + handlers process over wall time, 100 % = one core; ELU: its event loop utilization)',
+  );
+
+  sections.push(
+    'The same exchanges invoked in the service process, as the Lambda runtime invokes the handler: no HTTP hop\n' +
+      table(
+        ['conc', 'req/s', 'p50', 'p90', 'p99', 'err', 'of floor', 'p99 ×'],
+        results.exchange.map((row) => [
+          String(row.concurrency),
+          count(row.direct.requestsPerSecond),
+          ...latencies(row.direct),
+          String(row.direct.errors),
+          `${((row.direct.requestsPerSecond / row.floor.requestsPerSecond) * 100).toFixed(0)} %`,
+          (row.direct.latencyMs.p99 / row.floor.latencyMs.p99).toFixed(2),
+        ]),
+      ),
+  );
+
+  const cpuRows = results.exchange.flatMap((row) =>
+    row.cpu
+      ? (
+          [
+            ['floor', row.cpu.floor],
+            ['exchange', row.cpu.exchange],
+            ['direct', row.cpu.direct],
+          ] as const
+        ).map(([load, cpu]) => ({ row, load, cpu }))
+      : [],
+  );
+  if (cpuRows.length > 0) {
+    const names = Object.keys(cpuRows[0]!.cpu.perRequestMs);
+    sections.push(
+      `CPU ms per request by process (all on the same ${machine.cpus} CPUs), and how busy the machine was\n` +
+        table(
+          ['load', ...names, 'total', 'machine busy', 'other processes'],
+          cpuRows.map(({ row, load, cpu }) => {
+            const perProcess = names.map((name) => cpu.perRequestMs[name]!);
+            return [
+              `${load} c=${row.concurrency}`,
+              ...perProcess.map(ms),
+              ms(perProcess.reduce((sum, value) => sum + value, 0)),
+              `${(cpu.machineBusy * 100).toFixed(0)} %`,
+              `${(cpu.othersBusy * 100).toFixed(0)} %`,
+            ];
+          }),
+        ),
+    );
+    const hops = results.exchange.flatMap(({ concurrency, cpu }) => {
+      if (!cpu) return [];
+      const hop = totalCpuMs(cpu.exchange) - totalCpuMs(cpu.direct);
+      const bound = totalCpuMs(cpu.floor) / (totalCpuMs(cpu.floor) + hop);
+      return [`  c=${concurrency}: ${ms(hop)} ms, so at most ${(bound * 100).toFixed(0)} % of the floor`];
+    });
+    sections.push(
+      'CPU of the HTTP hop (load generator + local gateway: exchange minus direct), and the share of the floor an\n' +
+        'exchange over HTTP could reach on these shared CPUs if the handler itself cost nothing:\n' +
+        hops.join('\n'),
+    );
+  }
+
+  const busiest = Math.max(0, ...cpuRows.map(({ cpu }) => cpu.othersBusy));
+  if (busiest > BUSY_MACHINE) {
+    sections.push(
+      `WARNING: other processes used up to ${(busiest * 100).toFixed(0)} % of the machine during the loads, so ` +
+        'throughput and latency figures are skewed; for figures to compare, rerun on an otherwise idle machine.',
+    );
+  }
+
+  const calls = Object.entries(work.exchange.awsCallsPerRequest)
+    .sort((a, b) => b[1] - a[1])
+    .map(([label, perRequest]) => `${label} ×${perRequest.toFixed(2)}`)
+    .join(', ');
+  const perRequest = work.exchange.perRequest;
+  sections.push(
+    [
+      `Work per exchange (${work.exchange.requests} sequential exchanges, counted by an SDK middleware)`,
+      `  AWS calls per exchange:         ${calls}`,
+      `  sequential AWS round trips:     median ${perRequest?.roundTrips.median}, max ${perRequest?.roundTrips.max}`,
+      `  service CPU per exchange:       ${ms(work.exchange.cpuMsPerRequest)} ms (handler, SDK calls and the local gateway's HTTP parsing)`,
+      `  floor CPU per GetItem + Sign:   ${ms(work.floorCpuMsPerOperation)} ms (the SDK's share, for comparison)`,
+      `  JWKS, AWS calls per request:    ${Object.values(work.jwks.awsCallsPerRequest).reduce((sum, n) => sum + n, 0)} ` +
+        `over ${work.jwks.requests} requests after the first`,
+    ].join('\n'),
+  );
+
+  sections.push(
+    `Cold start (esbuild settings of lib/bundling.ts; median of ${settings.coldStartRuns} fresh Node processes)\n` +
+      table(
+        ['function', 'minified', 'gzip', 'import', 'import w/o source maps', 'first invocation'],
+        results.coldStart.map((bundle) => [
+          bundle.handler,
+          kB(bundle.minifiedBytes),
+          kB(bundle.gzipBytes),
+          `${ms(bundle.importMs)} ms`,
+          `${ms(bundle.importMsWithoutSourceMaps)} ms`,
+          `${ms(bundle.firstInvocationMs)} ms`,
+        ]),
+      ),
+  );
+
+  const { create, list } = results.management;
+  sections.push(
+    `Management API (SigV4-signed, concurrency ${settings.managementConcurrency}), latencies in ms\n` +
+      table(
+        ['operation', 'req/s', 'p50', 'p90', 'p99', 'errors'],
+        [
+          ['create PAT', count(create.requestsPerSecond), ...latencies(create), String(create.errors)],
+          [
+            `list PATs (~${Math.round(settings.pats / settings.users)} per user)`,
+            count(list.requestsPerSecond),
+            ...latencies(list),
+            String(list.errors),
+          ],
+        ],
+      ),
+  );
+
+  sections.push(
+    'Budget\n' +
+      table(
+        ['item', 'limit', 'measured', ''],
+        results.budget.map((item) => [item.item, item.limit, item.measured, item.pass ? 'pass' : 'FAIL']),
+      ),
+  );
+
+  const failures = [...results.exchange.flatMap((row) => [row.exchange, row.floor, row.direct]), create, list].filter(
+    (load) => load.firstError,
+  );
+  if (failures.length > 0) {
+    sections.push(`First errors:\n${failures.map((load) => `  c=${load.concurrency}: ${load.firstError}`).join('\n')}`);
+  }
+  return `${sections.join('\n\n')}\n`;
+}
