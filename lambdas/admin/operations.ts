@@ -13,7 +13,7 @@ import {
 } from '../shared/management/schemas';
 import { countMetric, logger } from '../shared/observability';
 import * as applications from '../shared/store/applications';
-import type { OpenApiDocument } from '../shared/openapi/document';
+import openApiDocument from '../../docs/openapi.json';
 import * as resources from '../shared/store/resources';
 
 const LOWER_ALPHANUMERIC = '0123456789abcdefghijklmnopqrstuvwxyz';
@@ -119,14 +119,11 @@ export async function deleteResource(event: APIGatewayProxyEvent) {
   return noContent();
 }
 
-let openApiDocument: OpenApiDocument | undefined;
-
-/** Built on the first request, not at cold start (it runs zod's JSON Schema conversion), then kept. */
+/**
+ * The document `npm run openapi` generated from the route table and the zod schemas (test/openapi.test.ts
+ * fails when it is stale). Serving the generated file keeps zod's JSON Schema conversion out of this bundle.
+ */
 export async function getOpenApiDocument() {
-  if (!openApiDocument) {
-    const { buildOpenApiDocument } = await import('../shared/openapi/document');
-    // The issuer is `{base URL}/oidc`: the stage URL or custom domain the API is served at.
-    openApiDocument = buildOpenApiDocument({ serverUrl: env.issuer().replace(/\/oidc$/, '') });
-  }
-  return json(200, openApiDocument);
+  // The issuer is `{base URL}/oidc`: the stage URL or custom domain the API is served at.
+  return json(200, { ...openApiDocument, servers: [{ url: env.issuer().replace(/\/oidc$/, '') }] });
 }
