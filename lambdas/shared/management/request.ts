@@ -1,6 +1,6 @@
 /** Parsing and validation of Management API requests into typed values (or `guard.*` ApiErrors). */
 import type { APIGatewayProxyEvent } from 'aws-lambda';
-import type { z } from 'zod';
+import type * as z from 'zod/mini';
 import { apiErrors } from '../http/errors';
 import { bodyText, mediaType } from '../http/request';
 import { patNameSchema, userIdSchema } from './schemas';
@@ -8,19 +8,19 @@ import { patNameSchema, userIdSchema } from './schemas';
 /** Management bodies are small JSON documents. */
 export const MAX_MANAGEMENT_BODY_BYTES = 64 * 1024;
 
-function describe(error: z.ZodError): string {
+function describe(error: z.core.$ZodError): string {
   return error.issues
     .map((issue) => (issue.path.length ? `${issue.path.join('.')}: ${issue.message}` : issue.message))
     .join('; ');
 }
 
-export function validate<S extends z.ZodType>(schema: S, value: unknown, what: string): z.output<S> {
+export function validate<S extends z.ZodMiniType>(schema: S, value: unknown, what: string): z.output<S> {
   const result = schema.safeParse(value);
   if (!result.success) throw apiErrors.invalidInput(`Invalid ${what}: ${describe(result.error)}`, result.error.issues);
   return result.data;
 }
 
-export function jsonBody<S extends z.ZodType>(event: APIGatewayProxyEvent, schema: S): z.output<S> {
+export function jsonBody<S extends z.ZodMiniType>(event: APIGatewayProxyEvent, schema: S): z.output<S> {
   const text = bodyText(event);
   if (text === undefined) throw apiErrors.invalidInput('The request body must be UTF-8.');
   if (Buffer.byteLength(text) > MAX_MANAGEMENT_BODY_BYTES) {

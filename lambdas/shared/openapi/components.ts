@@ -11,7 +11,7 @@ import * as responses from './schemas';
 export type JsonSchema = Record<string, unknown>;
 
 /** Schemas published under these names in `components.schemas`; others are inlined where they are used. */
-const namedSchemas: Record<string, z.ZodType> = {
+const namedSchemas: Record<string, z.core.$ZodType> = {
   UserId: requests.userIdSchema,
   PersonalAccessTokenName: requests.patNameSchema,
   Id: requests.idSchema,
@@ -60,12 +60,12 @@ export const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
  */
 export function convertSchemas() {
   const registry = z.registry<{ id: string }>();
-  const ids = new Map<z.ZodType, string>();
+  const ids = new Map<z.core.$ZodType, string>();
   for (const [id, schema] of Object.entries(namedSchemas)) {
     registry.add(schema, { id });
     ids.set(schema, id);
   }
-  const idOf = (schema: z.ZodType): string => {
+  const idOf = (schema: z.core.$ZodType): string => {
     let id = ids.get(schema);
     if (id === undefined) {
       id = `${INLINE}${ids.size}`;
@@ -92,7 +92,7 @@ export function convertSchemas() {
   if (JSON.stringify(components).includes(`"${ref(INLINE).$ref}`)) {
     throw new Error('A named schema nests a schema that an operation also uses directly: name that one too.');
   }
-  const schemaFor = (schema: z.ZodType): JsonSchema => {
+  const schemaFor = (schema: z.core.$ZodType): JsonSchema => {
     const id = ids.get(schema);
     if (id === undefined)
       throw new Error('The schema is neither named nor used by an operation: it was not converted.');

@@ -19,7 +19,7 @@ export interface OpenApiDocument {
 }
 
 /** Path parameters by name, wherever they appear in the route table. */
-const pathParameters: Record<string, { schema: z.ZodType; description: string }> = {
+const pathParameters: Record<string, { schema: z.core.$ZodType; description: string }> = {
   userId: { schema: requests.userIdSchema, description: 'The user id, percent-encoded' },
   name: { schema: requests.patNameSchema, description: 'The personal access token name, percent-encoded' },
   id: { schema: requests.idSchema, description: 'The application or API resource id' },
@@ -47,8 +47,8 @@ const securitySchemes = {
   clientSecretBasic: { type: 'http', scheme: 'basic', description: 'client_id:client_secret (client_secret_basic)' },
 };
 
-function operationObject(route: Route, doc: OperationDoc, schemaFor: (schema: z.ZodType) => JsonSchema) {
-  const json = (schema: z.ZodType) => ({ 'application/json': { schema: schemaFor(schema) } });
+function operationObject(route: Route, doc: OperationDoc, schemaFor: (schema: z.core.$ZodType) => JsonSchema) {
+  const json = (schema: z.core.$ZodType) => ({ 'application/json': { schema: schemaFor(schema) } });
 
   const parameterNames = [...route.path.matchAll(/\{(\w+)\}/g)].map((match) => match[1]!);
   const parameters = parameterNames.map((name) => {

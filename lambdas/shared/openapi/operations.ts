@@ -61,11 +61,11 @@ export interface OperationDoc {
   description?: string;
   tag: Tag;
   /** A JSON request body (the Management API). */
-  body?: z.ZodType;
+  body?: z.core.$ZodType;
   /** An application/x-www-form-urlencoded request body (the token endpoint). */
-  form?: z.ZodType;
+  form?: z.core.$ZodType;
   /** Success responses by status; null: no content. */
-  success: Readonly<Record<number, z.ZodType | null>>;
+  success: Readonly<Record<number, z.core.$ZodType | null>>;
   /** Errors particular to this operation; those common to its kind of route are added by the builder. */
   errors?: readonly ErrorResponse[];
 }
