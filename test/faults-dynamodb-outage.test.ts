@@ -78,7 +78,11 @@ it('answers 503 while DynamoDB is down, recovers by itself, and loses no confirm
     duringOutage = outcomes.slice(stoppedAt);
     engine = await startDynamoDbLocal({ dataDir, port });
     afterRestart = outcomes.length;
-    await sleep(1000);
+    // Requests in flight at the restart may still be backing off: wait (bounded) for the clients to get through.
+    const deadline = Date.now() + 15_000;
+    const exchangedSinceRestart = () =>
+      outcomes.slice(afterRestart).some(({ kind, response }) => kind === 'exchange' && response.status === 200);
+    while (!exchangedSinceRestart() && Date.now() < deadline) await sleep(100);
   } finally {
     running = false;
     await clients;
