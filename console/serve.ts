@@ -9,7 +9,8 @@
  */
 import { parseArgs } from 'node:util';
 import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
-import { regionOfEndpoint, startConsoleServer } from './server/server';
+import { regionOfEndpoint } from '../client/management-client';
+import { startConsoleServer } from './server/server';
 
 const USAGE = 'usage: tsx console/serve.ts --endpoint URL [--profile NAME] [--region REGION] [--port N]';
 

@@ -8,7 +8,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildConsole } from '../console/build';
-import { startConsoleServer, regionOfEndpoint, type ConsoleServer } from '../console/server/server';
+import { regionOfEndpoint } from '../client/management-client';
+import { startConsoleServer, type ConsoleServer } from '../console/server/server';
 import { CONSOLE_HEADER } from '../console/shared/contract';
 import { startTestService, type TestService } from './harness/service';
 

@@ -4,8 +4,8 @@
  * `patgate console` command and `console/serve.ts` start it.
  */
 import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { SigningOptions } from '../../client/signed-fetch';
+import { closeServer, listen } from '../../local/http-server';
 import { CONSOLE_PATH, createConsoleHandler } from './handler';
 
 export interface ConsoleServerOptions {
@@ -42,27 +42,10 @@ export async function startConsoleServer(options: ConsoleServerOptions): Promise
     }
     void handle(req, res);
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const { port } = server.address() as AddressInfo;
-  const origin = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  const { port, origin } = await listen(server, options.port ?? 0, host);
   return {
     url: `${origin}${CONSOLE_PATH}/`,
     port,
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.close((error) => (error ? reject(error) : resolve()));
-        server.closeAllConnections();
-      }),
+    close: () => closeServer(server),
   };
-}
-
-/** The region of an API Gateway default endpoint (`https://{id}.execute-api.{region}.amazonaws.com/{stage}`). */
-export function regionOfEndpoint(endpoint: string): string | undefined {
-  return /\.execute-api\.([a-z0-9-]+)\.amazonaws\.com(\.cn)?$/.exec(new URL(endpoint).hostname)?.[1];
 }

@@ -4,8 +4,8 @@
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { HandlerName, Route } from '../../lambdas/routes';
+import { closeServer, listen } from '../http-server';
 import { buildProxyEvent, type ReceivedRequest } from './event';
 import { invokeProxyHandler, type ProxyHandler } from './lambda';
 import { fromProxyResult, gatewayResponse, type HttpResponse } from './response';
@@ -157,23 +157,11 @@ export async function startLocalGateway(options: LocalGatewayOptions): Promise<L
       res.destroy();
     });
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-
-  const { port } = server.address() as AddressInfo;
+  const { port, origin } = await listen(server, options.port ?? 0, host);
   return {
-    url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
+    url: origin,
     port,
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.close((error) => (error ? reject(error) : resolve()));
-        server.closeAllConnections();
-      }),
+    close: () => closeServer(server),
   };
 }
 

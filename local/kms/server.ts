@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { closeServer, listen } from '../http-server';
 import { aliasOperations } from './alias-operations';
 import { KmsError, type KmsErrorLike } from './errors';
 import { keyOperations } from './key-operations';
@@ -64,10 +64,9 @@ export async function startKmsEmulator(options: KmsEmulatorOptions = {}): Promis
         response.destroy();
       });
   });
-  await listen(server, options.port ?? 0, host);
-  const { port } = server.address() as AddressInfo;
+  const { port, origin } = await listen(server, options.port ?? 0, host);
   return {
-    url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
+    url: origin,
     port,
     close: async () => {
       await closeServer(server);
@@ -135,22 +134,4 @@ function writeJson(response: ServerResponse, { statusCode, body, errorType }: Js
     ...(errorType !== undefined && { 'x-amzn-ErrorType': errorType }),
   });
   response.end(payload);
-}
-
-function listen(server: Server, port: number, host: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-}
-
-function closeServer(server: Server): Promise<void> {
-  return new Promise((resolve, reject) => {
-    server.close((error) => (error ? reject(error) : resolve()));
-    // SDK clients keep connections alive; without this, close() would wait for them to time out.
-    server.closeAllConnections();
-  });
 }
