@@ -3,10 +3,12 @@
  * Non-2xx management responses throw PatgateApiError carrying the API's {code, message};
  * token endpoint errors throw PatgateOAuthError carrying RFC 6749's {error, error_description}.
  */
-import { PAT_TOKEN_TYPE, TOKEN_EXCHANGE_GRANT } from '../lambdas/shared/oauth';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
 import { defaultCredentials } from './credentials';
 import { sendRequest, type RawResponse, type SigningOptions } from './signed-fetch';
+import { tokenExchangeRequest, type ExchangeInput } from './token-exchange-request';
+
+export type { ExchangeInput };
 import type {
   ApiResource,
   Application,
@@ -53,15 +55,6 @@ export interface PatgateClientOptions {
   credentials?: AwsCredentialIdentity | AwsCredentialIdentityProvider;
   /** Shared config profile for the default credential chain. */
   profile?: string;
-}
-
-export interface ExchangeInput {
-  pat: string;
-  clientId: string;
-  /** Confidential clients' secret, sent with HTTP Basic; public clients send client_id alone. */
-  clientSecret?: string;
-  resource?: string;
-  scope?: string;
 }
 
 /** The region in an execute-api hostname: `{api-id}.execute-api.{region}.amazonaws.com`. */
@@ -157,20 +150,7 @@ export class PatgateClient {
 
   /** RFC 8693 exchange of a PAT at the token endpoint; returns the raw response whatever its status. */
   exchange(input: ExchangeInput): Promise<RawResponse> {
-    const form = new URLSearchParams({
-      grant_type: TOKEN_EXCHANGE_GRANT,
-      subject_token: input.pat,
-      subject_token_type: PAT_TOKEN_TYPE,
-    });
-    if (input.resource) form.set('resource', input.resource);
-    if (input.scope) form.set('scope', input.scope);
-    const headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded' };
-    if (input.clientSecret === undefined) form.set('client_id', input.clientId);
-    else {
-      const encode = (value: string) => encodeURIComponent(value).replace(/%20/g, '+');
-      headers.authorization = `Basic ${Buffer.from(`${encode(input.clientId)}:${encode(input.clientSecret)}`).toString('base64')}`;
-    }
-    return sendRequest('POST', `${this.endpoint}/oidc/token`, { body: form.toString(), headers });
+    return sendRequest('POST', `${this.endpoint}/oidc/token`, tokenExchangeRequest(input));
   }
 
   /** RFC 8693 exchange of a PAT for an access token; throws PatgateOAuthError when refused. */

@@ -12,7 +12,7 @@ import type {
   TokenResponse,
   UserSuspension,
 } from '../../client/types';
-import { PAT_TOKEN_TYPE, TOKEN_EXCHANGE_GRANT } from '../../lambdas/shared/oauth';
+import { tokenExchangeRequest, type ExchangeInput } from '../../client/token-exchange-request';
 import { CONSOLE_HEADER, type ConsoleConfig } from '../shared/contract';
 
 export type {
@@ -93,14 +93,7 @@ async function call<T>(method: string, path: string, body?: unknown): Promise<T>
 
 const patsPath = (userId: string) => `/api/users/${encodeURIComponent(userId)}/personal-access-tokens`;
 
-export interface TokenExchangeInput {
-  pat: string;
-  clientId: string;
-  /** For confidential clients (HTTP Basic); public clients send `client_id` alone. */
-  clientSecret?: string;
-  resource?: string;
-  scope?: string;
-}
+export type TokenExchangeInput = ExchangeInput;
 
 export type TokenExchangeResult = { ok: true; token: TokenResponse } | { ok: false; error: ApiError };
 
@@ -150,17 +143,7 @@ export const api = {
   oidc: {
     /** RFC 8693 exchange; an OAuth error is a result to show, not an exception. */
     async exchange(input: TokenExchangeInput): Promise<TokenExchangeResult> {
-      const form = new URLSearchParams({
-        grant_type: TOKEN_EXCHANGE_GRANT,
-        subject_token: input.pat,
-        subject_token_type: PAT_TOKEN_TYPE,
-      });
-      if (input.resource) form.set('resource', input.resource);
-      if (input.scope) form.set('scope', input.scope);
-      const headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded' };
-      if (input.clientSecret === undefined) form.set('client_id', input.clientId);
-      else headers.authorization = basicAuthorization(input.clientId, input.clientSecret);
-      const reply = await send('POST', '/oidc/token', { body: form.toString(), headers });
+      const reply = await send('POST', '/oidc/token', tokenExchangeRequest(input));
       return reply.status === 200
         ? { ok: true, token: reply.body as TokenResponse }
         : { ok: false, error: errorOf(reply) };
@@ -171,7 +154,3 @@ export const api = {
 };
 
 /** RFC 6749 §2.3.1: form-encode id and secret, then Basic. */
-function basicAuthorization(id: string, secret: string): string {
-  const encode = (value: string) => encodeURIComponent(value).replace(/%20/g, '+');
-  return `Basic ${btoa(`${encode(id)}:${encode(secret)}`)}`;
-}
