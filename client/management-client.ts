@@ -20,7 +20,9 @@ import type {
   PersonalAccessToken,
   TokenResponse,
   UpdateApplicationInput,
-  UserSuspension,
+  User,
+  CreateUserInput,
+  UpdateUserInput,
 } from './types';
 
 export class PatgateApiError extends Error {
@@ -85,8 +87,16 @@ export class PatgateClient {
   }
 
   private async call<T>(method: string, path: string, body?: unknown): Promise<T> {
+    return (await this.callWithResponse<T>(method, path, body)).value;
+  }
+
+  private async callWithResponse<T>(
+    method: string,
+    path: string,
+    body?: unknown,
+  ): Promise<{ value: T; response: RawResponse }> {
     const response = await this.raw(method, path, body);
-    if (response.status >= 200 && response.status < 300) return response.json as T;
+    if (response.status >= 200 && response.status < 300) return { value: response.json as T, response };
     const error = (response.json ?? {}) as { code?: string; message?: string; details?: unknown };
     throw new PatgateApiError(
       response.status,
@@ -108,8 +118,22 @@ export class PatgateClient {
   };
 
   readonly users = {
+    create: (input: CreateUserInput = {}) => this.call<User>('POST', '/api/users', input),
+    /** One page (Logto's pagination), with the total count from `Total-Number`. */
+    list: async (query: { page?: number; pageSize?: number; search?: string } = {}) => {
+      const params = new URLSearchParams();
+      if (query.page !== undefined) params.set('page', String(query.page));
+      if (query.pageSize !== undefined) params.set('page_size', String(query.pageSize));
+      if (query.search !== undefined) params.set('search', query.search);
+      const suffix = params.size > 0 ? `?${params}` : '';
+      const { value, response } = await this.callWithResponse<User[]>('GET', `/api/users${suffix}`);
+      return { users: value, total: Number(response.headers.get('total-number') ?? value.length) };
+    },
+    get: (userId: string) => this.call<User>('GET', userPath(userId)),
+    update: (userId: string, input: UpdateUserInput) => this.call<User>('PATCH', userPath(userId), input),
+    delete: (userId: string) => this.call<void>('DELETE', userPath(userId)),
     setSuspended: (userId: string, isSuspended: boolean) =>
-      this.call<UserSuspension>('PATCH', `/api/users/${encodeURIComponent(userId)}/is-suspended`, { isSuspended }),
+      this.call<User>('PATCH', `${userPath(userId)}/is-suspended`, { isSuspended }),
   };
 
   readonly applications = {
@@ -166,5 +190,6 @@ export class PatgateClient {
   }
 }
 
-const patsPath = (userId: string) => `/api/users/${encodeURIComponent(userId)}/personal-access-tokens`;
+const userPath = (userId: string) => `/api/users/${encodeURIComponent(userId)}`;
+const patsPath = (userId: string) => `${userPath(userId)}/personal-access-tokens`;
 const applicationPath = (id: string) => `/api/applications/${encodeURIComponent(id)}`;

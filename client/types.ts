@@ -8,15 +8,16 @@ import type * as responses from '../lambdas/shared/openapi/schemas';
 
 export type PersonalAccessToken = z.output<typeof responses.personalAccessTokenSchema>;
 export type CreatedPersonalAccessToken = z.output<typeof responses.createdPersonalAccessTokenSchema>;
-export type UserSuspension = z.output<typeof responses.userSuspensionSchema>;
+export type User = z.output<typeof responses.userSchema>;
 export type Application = z.output<typeof responses.createdApplicationSchema>;
 export type ApplicationType = Application['type'];
 export type ApiResource = z.output<typeof responses.apiResourceSchema>;
 export type ManagementError = z.output<typeof responses.managementErrorSchema>;
 export type TokenResponse = z.output<typeof responses.tokenResponseSchema>;
-export type OAuthErrorResponse = z.output<typeof responses.oauthErrorSchema>;
 export type AuthorizationServerMetadata = z.output<typeof responses.authorizationServerMetadataSchema>;
 
 export type CreatePersonalAccessTokenInput = z.input<typeof requests.createPatSchema>;
 export type UpdateApplicationInput = z.input<typeof requests.updateApplicationSchema>;
 export type CreateResourceInput = z.input<typeof requests.createResourceSchema>;
+export type CreateUserInput = z.input<typeof requests.createUserSchema>;
+export type UpdateUserInput = z.input<typeof requests.updateUserSchema>;

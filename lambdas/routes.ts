@@ -44,7 +44,12 @@ export const routes = [
     operation: 'getAuthorizationServerMetadata',
   },
 
-  // Personal access tokens and user state (IAM)
+  // Users and their personal access tokens (IAM)
+  { method: 'POST', path: '/api/users', handler: 'pats', auth: 'iam', operation: 'createUser' },
+  { method: 'GET', path: '/api/users', handler: 'pats', auth: 'iam', operation: 'listUsers' },
+  { method: 'GET', path: '/api/users/{userId}', handler: 'pats', auth: 'iam', operation: 'getUser' },
+  { method: 'PATCH', path: '/api/users/{userId}', handler: 'pats', auth: 'iam', operation: 'updateUser' },
+  { method: 'DELETE', path: '/api/users/{userId}', handler: 'pats', auth: 'iam', operation: 'deleteUser' },
   { method: 'POST', path: PATS, handler: 'pats', auth: 'iam', operation: 'createPersonalAccessToken' },
   { method: 'GET', path: PATS, handler: 'pats', auth: 'iam', operation: 'listPersonalAccessTokens' },
   { method: 'PATCH', path: PATS, handler: 'pats', auth: 'iam', operation: 'renamePersonalAccessToken' },

@@ -6,7 +6,7 @@ import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
-import type { DependencyError } from '../lambdas/shared/http/errors';
+import type { DependencyError } from '../lambdas/shared/errors';
 import type { PatgateFunctions } from './functions';
 import { wafRuleNames } from './waf';
 

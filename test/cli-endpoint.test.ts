@@ -82,7 +82,7 @@ it("finds a deployed stack's endpoint in its outputs (--stack)", async () => {
     Issuer: `${service.config.baseUrl}/oidc`,
     ManagementApiUrl: `${service.config.baseUrl}/api`,
   });
-  const userId = service.newUserId();
+  const userId = (await service.newUser());
   await service.client.pats.create(userId, { name: 'ci' });
 
   const result = await runCli(['--stack', 'Patgate-test', 'pats', 'list', userId, '--json'], { env: awsEnv() });
@@ -92,7 +92,7 @@ it("finds a deployed stack's endpoint in its outputs (--stack)", async () => {
 });
 
 it("uses the local service's dev.json: its URL, credentials and demo application", async () => {
-  const userId = service.newUserId();
+  const userId = (await service.newUser());
   const { value } = await service.client.pats.create(userId, { name: 'ci' });
   // No AWS credentials in the environment at all.
   const env = { PATGATE_DATA_DIR: dataDirWith(service.config) };

@@ -38,7 +38,7 @@ const demoClient = () => ({
 
 describe('personal access tokens', () => {
   it('create → list → exchange → verify → rename → delete', async () => {
-    const userId = service.newUserId();
+    const userId = (await service.newUser());
 
     const created = await patgate(
       'pats',
@@ -113,7 +113,7 @@ describe('personal access tokens', () => {
   });
 
   it('prints the whole token response; verifies tokens into a table, and says when one is not valid', async () => {
-    const userId = service.newUserId();
+    const userId = (await service.newUser());
     const { value } = await service.client.pats.create(userId, { name: 'ci', scopes: ['openid', 'email'] });
 
     const exchanged = await run(
@@ -149,7 +149,7 @@ describe('personal access tokens', () => {
   });
 
   it('revokes all of a user’s tokens only with --yes', async () => {
-    const userId = service.newUserId();
+    const userId = (await service.newUser());
     await service.client.pats.create(userId, { name: 'a' });
     await service.client.pats.create(userId, { name: 'b' });
 
@@ -163,7 +163,7 @@ describe('personal access tokens', () => {
 
 describe('users', () => {
   it('suspends and unsuspends', async () => {
-    const userId = service.newUserId();
+    const userId = (await service.newUser());
     const { value } = await service.client.pats.create(userId, { name: 'ci' });
     const exchange = () => service.client.exchange({ pat: value, ...service.config.demoApplication });
 

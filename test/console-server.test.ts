@@ -145,7 +145,7 @@ describe('the page', () => {
 
 describe('forwarding', () => {
   it('signs management calls with the operator’s credentials and passes the answers through', async () => {
-    const userId = service.newUserId();
+    const userId = (await service.newUser());
     const created = await send(consoleServer.port, `/console/api/users/${userId}/personal-access-tokens`, {
       method: 'POST',
       headers: { ...fromPage, ...json },
@@ -176,7 +176,7 @@ describe('forwarding', () => {
   });
 
   it('forwards the public OAuth endpoints unsigned, client authentication included', async () => {
-    const userId = service.newUserId();
+    const userId = (await service.newUser());
     const { value } = await service.client.pats.create(userId, { name: 'try it' });
     const { clientId, clientSecret } = service.config.demoApplication;
     const exchanged = await send(consoleServer.port, '/console/oidc/token', {

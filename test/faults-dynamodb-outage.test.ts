@@ -51,7 +51,7 @@ interface Outcome {
 }
 
 it('answers 503 while DynamoDB is down, recovers by itself, and loses no confirmed write', async () => {
-  const userId = service.newUserId();
+  const userId = (await service.newUser());
   const pat = (await service.client.pats.create(userId, { name: 'long-lived' })).value;
   expect((await exchange(pat)).status).toBe(200);
 

@@ -63,7 +63,7 @@ async function expectConsistentTable(): Promise<void> {
 describe('token endpoint', () => {
   let pat: string;
   beforeAll(async () => {
-    pat = (await service.client.pats.create(service.newUserId(), { name: 'faults' })).value;
+    pat = (await service.client.pats.create((await service.newUser()), { name: 'faults' })).value;
     expect((await exchange(pat)).status).toBe(200); // warms the application cache
   });
 
@@ -111,7 +111,7 @@ describe('management writes happen completely or not at all', () => {
   const writeFaults = retryableFaults.filter(([name]) => name !== 'ProvisionedThroughputExceededException');
 
   it.each(writeFaults)('create under a persistent %s: 503, nothing written; then 201', async (_name, fault) => {
-    const userId = service.newUserId();
+    const userId = (await service.newUser());
     proxy.inject({ operations: ['TransactWriteItems'], fault });
     expectManagementUnavailable(await service.client.raw('POST', patsPath(userId), { name: 'n' }));
     expect((await table()).pats.filter((item) => item.userId === userId)).toEqual([]);
@@ -123,7 +123,7 @@ describe('management writes happen completely or not at all', () => {
   });
 
   it('create whose commit was reported as failed: the retry is idempotent and the value works', async () => {
-    const userId = service.newUserId();
+    const userId = (await service.newUser());
     proxy.inject({
       operations: ['TransactWriteItems'],
       fault: { ...dynamoDbFaults.internalServerError, kind: 'error-after-forwarding' },
@@ -137,7 +137,7 @@ describe('management writes happen completely or not at all', () => {
   });
 
   it('rename and delete under faults leave the PAT and its lookup as they were', async () => {
-    const userId = service.newUserId();
+    const userId = (await service.newUser());
     const { value } = await service.client.pats.create(userId, { name: 'before' });
 
     proxy.inject({ operations: ['TransactWriteItems'], fault: dynamoDbFaults.internalServerError });
@@ -158,7 +158,7 @@ describe('management writes happen completely or not at all', () => {
   });
 
   it('suspension that failed half-way converges when retried: every PAT stops', async () => {
-    const userId = service.newUserId();
+    const userId = (await service.newUser());
     const values = await Promise.all(
       ['a', 'b', 'c'].map(async (name) => (await service.client.pats.create(userId, { name })).value),
     );
@@ -178,7 +178,7 @@ describe('management writes happen completely or not at all', () => {
   });
 
   it('reads under faults answer 503, and non-retryable ones 500 {code, message}', async () => {
-    const userId = service.newUserId();
+    const userId = (await service.newUser());
     proxy.inject({ operations: ['Query'], fault: dynamoDbFaults.throttling, times: SDK_MAX_ATTEMPTS });
     expectManagementUnavailable(await service.client.raw('GET', patsPath(userId)));
     proxy.inject({
@@ -201,7 +201,7 @@ describe('management writes happen completely or not at all', () => {
 });
 
 it('keeps every answer in protocol and the table consistent under random faults on random operations', async () => {
-  const userId = service.newUserId();
+  const userId = (await service.newUser());
   const values = new Map<string, string>();
   const operations = ['GetItem', 'Query', 'UpdateItem', 'TransactWriteItems'] as const;
   const action = fc.record({

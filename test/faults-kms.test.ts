@@ -42,7 +42,7 @@ beforeAll(async () => {
   proxy = await startFaultProxy({ target: emulator.url, targetPrefix: 'TrentService.' });
   process.env.AWS_ENDPOINT_URL_KMS = proxy.url;
   service = await startTestService();
-  pat = (await service.client.pats.create(service.newUserId(), { name: 'kms-faults' })).value;
+  pat = (await service.client.pats.create((await service.newUser()), { name: 'kms-faults' })).value;
 });
 afterEach(() => {
   pending.length = 0;

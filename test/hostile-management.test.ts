@@ -54,7 +54,7 @@ it('creates, finds, renames and deletes PATs of any valid name byte-identically;
   let valid = 0;
   await run(
     fc.asyncProperty(names, async (name) => {
-      const userId = service.newUserId();
+      const userId = (await service.newUser());
       const created = await service.client.raw('POST', patsPath(userId), { name });
       if (!isValidName(name)) {
         expectManagementError(created, { status: 400, code: 'guard.invalid_input' });
@@ -140,7 +140,7 @@ it('accepts expiresAt only as null or a future integer up to year 9999, and stor
   );
   await run(
     fc.asyncProperty(cases, async ({ text }) => {
-      const userId = service.newUserId();
+      const userId = (await service.newUser());
       const sent = (JSON.parse(text) as { expiresAt?: unknown }).expiresAt;
       const response = await service.client.raw('POST', patsPath(userId), text);
       const listed = (await service.client.raw('GET', patsPath(userId))).json as { expiresAt: unknown }[];

@@ -18,7 +18,7 @@ let applicationsBefore: number;
 
 beforeAll(async () => {
   service = await startTestService();
-  victim = service.newUserId();
+  victim = (await service.newUser());
   victimPat = (await service.client.pats.create(victim, { name: 'kept' })).value;
   applicationsBefore = (await service.client.applications.list()).length;
 });

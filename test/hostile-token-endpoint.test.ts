@@ -28,7 +28,7 @@ let indicator: string;
 
 beforeAll(async () => {
   service = await startTestService();
-  userId = service.newUserId();
+  userId = (await service.newUser());
   pat = (await service.client.pats.create(userId, { name: 'hostile' })).value;
   publicClientId = (await service.client.applications.create({ name: 'cli', type: 'Native', allowTokenExchange: true }))
     .id;

@@ -16,7 +16,7 @@ beforeAll(async () => {
   kmsEmulator = await startKmsEmulator();
   process.env.AWS_ENDPOINT_URL_KMS = kmsEmulator.url;
   service = await startTestService({ handlerEnv: { KEY_CACHE_TTL_SECONDS: '0.05' } });
-  pat = (await service.client.pats.create(service.newUserId(), { name: 'rotation' })).value;
+  pat = (await service.client.pats.create((await service.newUser()), { name: 'rotation' })).value;
 });
 afterAll(async () => {
   await service.close();

@@ -11,7 +11,7 @@ const patsPath = (userId: string) => `/api/users/${encodeURIComponent(userId)}/p
 
 describe('create', () => {
   it('returns the value once, Logto-shaped, and lists it without the value', async () => {
-    const userId = service.newUserId();
+    const userId = (await service.newUser());
     const expiresAt = Date.now() + 86_400_000;
     const response = await service.client.raw('POST', patsPath(userId), {
       name: 'deploy',
@@ -39,7 +39,7 @@ describe('create', () => {
   });
 
   it('rejects a duplicate name with 422 user.personal_access_token_name_exists', async () => {
-    const userId = service.newUserId();
+    const userId = (await service.newUser());
     await service.client.pats.create(userId, { name: 'dup' });
     const response = await service.client.raw('POST', patsPath(userId), { name: 'dup' });
     expect(response.status).toBe(422);
@@ -48,26 +48,44 @@ describe('create', () => {
       message: expect.any(String),
     });
     // Another user may use the same name.
-    expect((await service.client.raw('POST', patsPath(service.newUserId()), { name: 'dup' })).status).toBe(201);
+    expect((await service.client.raw('POST', patsPath((await service.newUser())), { name: 'dup' })).status).toBe(201);
   });
 
   it.each([
     ['an empty name', { name: '' }],
     ['a 257-character name', { name: 'x'.repeat(257) }],
     ['a name with control characters', { name: 'a\u0007b' }],
-    ['expiresAt in the past', { name: 'n', expiresAt: Date.now() - 1000 }],
     ['expiresAt as a string', { name: 'n', expiresAt: '2030-01-01' }],
     ['expiresAt not an integer', { name: 'n', expiresAt: Date.now() + 1000.5 }],
     ['unknown fields', { name: 'n', admin: true }],
     ['scopes that are not scope tokens', { name: 'n', scopes: ['a b'] }],
   ])('rejects %s with 400 guard.invalid_input', async (_label, body) => {
-    const response = await service.client.raw('POST', patsPath(service.newUserId()), body);
+    const response = await service.client.raw('POST', patsPath((await service.newUser())), body);
     expect(response.status).toBe(400);
     expect(response.json).toMatchObject({ code: 'guard.invalid_input', message: expect.any(String) });
   });
 
+  it("rejects expiresAt in the past with Logto's 400 request.invalid_input", async () => {
+    const response = await service.client.raw('POST', patsPath(await service.newUser()), {
+      name: 'n',
+      expiresAt: Date.now() - 1000,
+    });
+    expect(response.status).toBe(400);
+    expect(response.json).toMatchObject({ code: 'request.invalid_input', message: expect.any(String) });
+  });
+
+  it("answers Logto's 404s for a user that isn't registered", async () => {
+    const stranger = service.newUserId();
+    const create = await service.client.raw('POST', patsPath(stranger), { name: 'n' });
+    expect(create.status).toBe(404);
+    expect(create.json).toMatchObject({ code: 'entity.relation_foreign_key_not_found' });
+    const list = await service.client.raw('GET', patsPath(stranger));
+    expect(list.status).toBe(404);
+    expect(list.json).toMatchObject({ code: 'entity.not_found' });
+  });
+
   it('accepts 256-character unicode names and null expiry, and returns them byte-identical', async () => {
-    const userId = service.newUserId();
+    const userId = (await service.newUser());
     const name = '🔑'.repeat(256);
     const created = await service.client.pats.create(userId, { name, expiresAt: null });
     expect(created.name).toBe(name);
@@ -76,7 +94,7 @@ describe('create', () => {
   });
 
   it('rejects bad JSON and invalid user ids', async () => {
-    const badJson = await service.client.raw('POST', patsPath(service.newUserId()), '{"name":', {});
+    const badJson = await service.client.raw('POST', patsPath((await service.newUser())), '{"name":', {});
     expect(badJson.status).toBe(400);
     expect(badJson.json).toMatchObject({ code: 'guard.invalid_input' });
     const badUser = await service.client.raw('POST', patsPath('bad user!'), { name: 'x' });
@@ -84,7 +102,7 @@ describe('create', () => {
   });
 
   it('lets exactly one of many concurrent creates of one name win', async () => {
-    const userId = service.newUserId();
+    const userId = (await service.newUser());
     const statuses = await Promise.all(
       Array.from({ length: 20 }, () => service.client.raw('POST', patsPath(userId), { name: 'race' })),
     ).then((responses) => responses.map((response) => response.status));
@@ -96,7 +114,7 @@ describe('create', () => {
 
 describe('rename and delete', () => {
   it('renames through the body form and the path form; the PAT keeps working', async () => {
-    const userId = service.newUserId();
+    const userId = (await service.newUser());
     const { value } = await service.client.pats.create(userId, { name: 'old' });
     const renamed = await service.client.raw('PATCH', patsPath(userId), { currentName: 'old', name: 'new/name %' });
     expect(renamed.status).toBe(200);
@@ -114,7 +132,7 @@ describe('rename and delete', () => {
   });
 
   it('answers 404 for an unknown PAT and 422 for a taken name', async () => {
-    const userId = service.newUserId();
+    const userId = (await service.newUser());
     await service.client.pats.create(userId, { name: 'a' });
     await service.client.pats.create(userId, { name: 'b' });
     expect((await service.client.raw('PATCH', patsPath(userId), { currentName: 'zz', name: 'c' })).status).toBe(404);
@@ -124,7 +142,7 @@ describe('rename and delete', () => {
   });
 
   it('deletes through POST .../delete and DELETE .../{name}', async () => {
-    const userId = service.newUserId();
+    const userId = (await service.newUser());
     await service.client.pats.create(userId, { name: 'one' });
     await service.client.pats.create(userId, { name: 'two words' });
     expect((await service.client.raw('POST', `${patsPath(userId)}/delete`, { name: 'one' })).status).toBe(204);
@@ -135,8 +153,8 @@ describe('rename and delete', () => {
   });
 
   it('revokes all PATs of a user, and only theirs', async () => {
-    const userId = service.newUserId();
-    const bystander = service.newUserId();
+    const userId = (await service.newUser());
+    const bystander = (await service.newUser());
     await Promise.all(['a', 'b', 'c'].map((name) => service.client.pats.create(userId, { name })));
     await service.client.pats.create(bystander, { name: 'a' });
     expect((await service.client.raw('DELETE', patsPath(userId))).status).toBe(204);
@@ -147,7 +165,7 @@ describe('rename and delete', () => {
 
 describe('storage', () => {
   it('never stores a PAT value, and keeps one hash item per PAT item', async () => {
-    const userId = service.newUserId();
+    const userId = (await service.newUser());
     const values = await Promise.all(
       ['x', 'y'].map(async (name) => (await service.client.pats.create(userId, { name })).value),
     );

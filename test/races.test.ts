@@ -32,7 +32,7 @@ function suspensionViolations({ hashes, users }: TableSnapshot): string[] {
 }
 
 it('lets exactly one of 50 concurrent creates of one name win, leaving one item pair', async () => {
-  const userId = service.newUserId();
+  const userId = (await service.newUser());
   const responses = await Promise.all(
     Array.from({ length: 50 }, () => service.client.raw('POST', patsPath(userId), { name: 'contended' })),
   );
@@ -106,7 +106,7 @@ const allowed: Record<Op['kind'], number[]> = {
 };
 
 it('keeps PAT items, hash lookups and suspended flags consistent through a storm of concurrent writes', async () => {
-  const users = [service.newUserId(), service.newUserId()];
+  const users = [(await service.newUser()), (await service.newUser())];
   const [storm] = fc.sample(ops, { seed: 6_2028, numRuns: 1 });
   const values: { value: string; userId: string }[] = [];
   const unexpected: string[] = [];
@@ -182,7 +182,7 @@ it('keeps PAT items, hash lookups and suspended flags consistent through a storm
 }, 60_000);
 
 it('once a delete has returned, no exchange started later succeeds; renames never interrupt a PAT', async () => {
-  const userId = service.newUserId();
+  const userId = (await service.newUser());
   const issued = await Promise.all(
     Array.from(
       { length: 12 },

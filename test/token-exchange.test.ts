@@ -11,7 +11,7 @@ let userId: string;
 
 beforeAll(async () => {
   service = await startTestService();
-  userId = service.newUserId();
+  userId = (await service.newUser());
   pat = (await service.client.pats.create(userId, { name: 'ci' })).value;
 });
 afterAll(() => service.close());
@@ -39,7 +39,10 @@ const exchangeForm = (overrides: Record<string, string> = {}) => ({
 
 describe('successful exchange', () => {
   it('issues an ES256 at+jwt that verifies against the served JWKS', async () => {
-    const response = await tokenRequest(exchangeForm(), basic(demo().clientId, demo().clientSecret));
+    const response = await tokenRequest(
+      exchangeForm({ scope: 'openid profile email phone address' }),
+      basic(demo().clientId, demo().clientSecret),
+    );
     expect(response.status).toBe(200);
     expect(response.headers.get('cache-control')).toBe('no-store');
     expect(response.headers.get('pragma')).toBe('no-cache');
@@ -123,14 +126,20 @@ describe('API resources', () => {
     expect(payload.scope).toBe('read:items');
   });
 
-  it('grants every resource scope when none is requested, limited by the PAT scopes', async () => {
+  it('grants no scope when none is requested (as Logto), and never more than the PAT allows', async () => {
     const limited = await service.client.pats.create(userId, { name: 'read-only', scopes: ['read:items'] });
-    const response = await tokenRequest(
-      exchangeForm({ subject_token: limited.value, resource: indicator }),
-      basic(demo().clientId, demo().clientSecret),
-    );
-    expect(response.status).toBe(200);
-    expect((response.json as { scope: string }).scope).toBe('read:items');
+    const exchange = (scope?: string) =>
+      tokenRequest(
+        exchangeForm({ subject_token: limited.value, resource: indicator, ...(scope ? { scope } : {}) }),
+        basic(demo().clientId, demo().clientSecret),
+      );
+    const none = await exchange();
+    expect(none.status).toBe(200);
+    expect((none.json as { scope: string }).scope).toBe('');
+    const { payload } = await service.verify((none.json as { access_token: string }).access_token, indicator);
+    expect(payload.scope).toBe('');
+    const both = await exchange('read:items write:items');
+    expect((both.json as { scope: string }).scope).toBe('read:items');
   });
 
   it('rejects an unregistered or malformed resource with invalid_target', async () => {
@@ -146,7 +155,12 @@ describe('PAT validity', () => {
   const expectInvalidSubject = async (subject_token: string, description = 'The subject_token is invalid.') => {
     const response = await tokenRequest(exchangeForm({ subject_token }), basic(demo().clientId, demo().clientSecret));
     expect(response.status).toBe(400);
-    expect(response.json).toEqual({ error: 'invalid_request', error_description: description });
+    expect(response.json).toEqual({
+      error: 'invalid_request',
+      error_description: description,
+      code: 'oidc.invalid_request',
+      message: description,
+    });
     expect(response.headers.get('cache-control')).toBe('no-store');
   };
 
@@ -155,7 +169,7 @@ describe('PAT validity', () => {
     const flipped = pat.slice(0, 10) + (pat[10] === 'a' ? 'b' : 'a') + pat.slice(11);
     await expectInvalidSubject(flipped);
     // A well-formed PAT that was never issued.
-    const other = await service.client.pats.create(service.newUserId(), { name: 'gone' });
+    const other = await service.client.pats.create((await service.newUser()), { name: 'gone' });
     await service.client.pats.revokeAll(other.userId);
     await expectInvalidSubject(other.value);
   });
@@ -176,11 +190,11 @@ describe('PAT validity', () => {
   });
 
   it('stops a suspended user until unsuspended', async () => {
-    const suspendedUser = service.newUserId();
+    const suspendedUser = (await service.newUser());
     const token = (await service.client.pats.create(suspendedUser, { name: 'x' })).value;
     await service.client.users.setSuspended(suspendedUser, true);
     await expectInvalidSubject(token);
-    // A PAT created while suspended is suspended too.
+    // A PAT created while suspended is refused too: suspension is the user's, read at every exchange.
     const later = (await service.client.pats.create(suspendedUser, { name: 'y' })).value;
     await expectInvalidSubject(later);
     await service.client.users.setSuspended(suspendedUser, false);

@@ -2,7 +2,7 @@
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { env } from '../shared/config';
 import { randomString, sha256Hex } from '../shared/crypto/secrets';
-import { apiErrors } from '../shared/http/errors';
+import { apiErrors } from '../shared/errors';
 import { json, noContent, noStore } from '../shared/http/responses';
 import { jsonBody, pathParameter, validate } from '../shared/management/request';
 import {
@@ -12,6 +12,8 @@ import {
   updateApplicationSchema,
 } from '../shared/management/schemas';
 import { countMetric, logger } from '../shared/observability';
+import { isConfidential, type Application } from '../shared/model/application';
+import type { ApiResource } from '../shared/model/resource';
 import * as applications from '../shared/store/applications';
 import openApiDocument from '../../docs/openapi.json';
 import * as resources from '../shared/store/resources';
@@ -27,13 +29,13 @@ function audit(action: string, details: Record<string, unknown>) {
 }
 
 /** The public view of an application, Logto-shaped; the secret hash never leaves the store. */
-function applicationView(app: applications.Application) {
+function applicationView(app: Application) {
   return {
     id: app.id,
     name: app.name,
     description: app.description,
     type: app.type,
-    isConfidential: applications.isConfidential(app.type),
+    isConfidential: isConfidential(app.type),
     customClientMetadata: { allowTokenExchange: app.allowTokenExchange },
     createdAt: app.createdAt,
   };
@@ -41,8 +43,8 @@ function applicationView(app: applications.Application) {
 
 export async function createApplication(event: APIGatewayProxyEvent) {
   const body = jsonBody(event, createApplicationSchema);
-  const secret = applications.isConfidential(body.type) ? randomString(32) : undefined;
-  const app: applications.Application = {
+  const secret = isConfidential(body.type) ? randomString(32) : undefined;
+  const app: Application = {
     id: newId(),
     name: body.name,
     description: body.description ?? null,
@@ -89,7 +91,7 @@ export async function deleteApplication(event: APIGatewayProxyEvent) {
 
 export async function createResource(event: APIGatewayProxyEvent) {
   const body = jsonBody(event, createResourceSchema);
-  const resource: resources.ApiResource = {
+  const resource: ApiResource = {
     id: newId(),
     name: body.name,
     indicator: body.indicator,

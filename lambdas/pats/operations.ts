@@ -1,51 +1,35 @@
-/** Personal access token management (Logto-compatible) and the user's suspended flag. */
+/** Personal access token management (Logto-compatible). */
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { generatePatValue, hashPatValue } from '../shared/crypto/pat-value';
-import { apiErrors } from '../shared/http/errors';
+import { apiErrors } from '../shared/errors';
 import { json, noContent, noStore } from '../shared/http/responses';
 import { jsonBody, patNameParameter, userIdParameter } from '../shared/management/request';
-import {
-  createPatSchema,
-  deletePatSchema,
-  renamePatByPathSchema,
-  renamePatSchema,
-  setSuspendedSchema,
-} from '../shared/management/schemas';
-import { countMetric, logger } from '../shared/observability';
+import { createPatSchema, deletePatSchema, renamePatByPathSchema, renamePatSchema } from '../shared/management/schemas';
 import * as store from '../shared/store/pats';
-
-const patNotFound = () => apiErrors.notFound('The personal access token does not exist.');
-
-/** The public view of a PAT: everything but its hash. */
-function view(pat: store.Pat) {
-  return {
-    userId: pat.userId,
-    name: pat.name,
-    createdAt: pat.createdAt,
-    expiresAt: pat.expiresAt,
-    scopes: pat.scopes,
-    lastUsedAt: pat.lastUsedAt,
-  };
-}
-
-function audit(action: string, details: Record<string, unknown>) {
-  countMetric('ManagementAction', { action });
-  logger.info(action, details);
-}
+import { getUser } from '../shared/store/users';
+import { audit } from './audit';
+import { purgeInline } from './purge';
+import { patView as view } from './views';
 
 export async function createPersonalAccessToken(event: APIGatewayProxyEvent) {
   const userId = userIdParameter(event);
   const body = jsonBody(event, createPatSchema);
+  const now = Date.now();
+  if (body.expiresAt != null && body.expiresAt <= now) {
+    throw apiErrors.invalidRequest('expiresAt must be in the future (epoch milliseconds).');
+  }
   const value = generatePatValue();
   const pat = {
     userId,
     name: body.name,
     tokenHash: hashPatValue(value),
-    createdAt: Date.now(),
+    createdAt: now,
     expiresAt: body.expiresAt ?? null,
     scopes: body.scopes ?? null,
   };
-  if ((await store.createPat(pat)) === 'name_exists') throw apiErrors.patNameExists();
+  const result = await store.createPat(pat);
+  if (result === 'owner_not_found') throw apiErrors.patOwnerNotFound();
+  if (result === 'name_exists') throw apiErrors.patNameExists();
   audit('pat.created', { userId, name: pat.name, expiresAt: pat.expiresAt });
   const { tokenHash: _hash, ...created } = pat;
   // The value is shown this once; responses carrying it must not be cached anywhere.
@@ -53,13 +37,15 @@ export async function createPersonalAccessToken(event: APIGatewayProxyEvent) {
 }
 
 export async function listPersonalAccessTokens(event: APIGatewayProxyEvent) {
-  const userId = userIdParameter(event);
-  return json(200, (await store.listPats(userId)).map(view));
+  const owner = await getUser(userIdParameter(event));
+  if (!owner) throw apiErrors.userOfListNotFound();
+  return json(200, (await store.listPats(owner)).map(view));
 }
 
 async function rename(userId: string, currentName: string, name: string) {
   const result = await store.renamePat(userId, currentName, name);
-  if (result.status === 'not_found') throw patNotFound();
+  if (result.status === 'owner_not_found') throw apiErrors.userOfListNotFound();
+  if (result.status === 'not_found') throw apiErrors.notFound('The personal access token does not exist.');
   if (result.status === 'name_exists') throw apiErrors.patNameExists();
   audit('pat.renamed', { userId, from: currentName, to: name });
   return json(200, view(result.pat));
@@ -68,7 +54,8 @@ async function rename(userId: string, currentName: string, name: string) {
 export async function renamePersonalAccessToken(event: APIGatewayProxyEvent) {
   const userId = userIdParameter(event);
   const { name, currentName } = jsonBody(event, renamePatSchema);
-  return rename(userId, currentName, name);
+  // Logto: currentName defaults to name (a rename to itself, answering the PAT if it exists).
+  return rename(userId, currentName ?? name, name);
 }
 
 export async function renamePersonalAccessTokenByPath(event: APIGatewayProxyEvent) {
@@ -79,7 +66,9 @@ export async function renamePersonalAccessTokenByPath(event: APIGatewayProxyEven
 }
 
 async function remove(userId: string, name: string) {
-  if (!(await store.deletePat(userId, name))) throw patNotFound();
+  const result = await store.deletePat(userId, name);
+  if (result === 'owner_not_found') throw apiErrors.userOfListNotFound();
+  if (result === 'not_found') throw apiErrors.patToDeleteNotFound();
   audit('pat.deleted', { userId, name });
   return noContent();
 }
@@ -93,17 +82,12 @@ export async function deletePersonalAccessTokenByPath(event: APIGatewayProxyEven
   return remove(userIdParameter(event), patNameParameter(event));
 }
 
+/** One write revokes them all (a new PAT epoch); removing the items is bounded cleanup, as for a deleted user. */
 export async function revokeAllPersonalAccessTokens(event: APIGatewayProxyEvent) {
   const userId = userIdParameter(event);
-  const count = await store.deleteAllPats(userId);
-  audit('pat.revoked_all', { userId, count });
+  const ended = await store.revokeAllPats(userId, Date.now());
+  if (!ended) throw apiErrors.userOfListNotFound();
+  const purged = await purgeInline(ended);
+  audit('pat.revoked_all', { userId, patsPurged: purged ? 'all' : 'pending' });
   return noContent();
-}
-
-export async function setUserSuspended(event: APIGatewayProxyEvent) {
-  const userId = userIdParameter(event);
-  const { isSuspended } = jsonBody(event, setSuspendedSchema);
-  await store.setUserSuspended(userId, isSuspended);
-  audit(isSuspended ? 'user.suspended' : 'user.unsuspended', { userId });
-  return json(200, { id: userId, isSuspended });
 }

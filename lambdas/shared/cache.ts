@@ -44,18 +44,28 @@ export function cached<T>(load: () => Promise<T>, ttlMs: () => number) {
   };
 }
 
-/** One `cached` per key, for at most `maxEntries` keys (oldest dropped first). */
-export function keyedCache<T>(load: (key: string) => Promise<T>, ttlMs: () => number, maxEntries = 1000) {
-  const entries = new Map<string, ReturnType<typeof cached<T>>>();
+/**
+ * One `cached` per key, for at most `maxEntries` keys (oldest dropped first). Absence (`null`) is kept
+ * only when a refresh finds a known value gone: a first read that finds nothing is not remembered, so
+ * no caller (authenticated or not) can make a key look missing for a TTL before it is created.
+ */
+export function keyedCache<T>(load: (key: string) => Promise<T | null>, ttlMs: () => number, maxEntries = 1000) {
+  const entries = new Map<string, ReturnType<typeof cached<T | null>>>();
   return {
-    get(key: string): Promise<T> {
-      let entry = entries.get(key);
-      if (!entry) {
-        if (entries.size >= maxEntries) entries.delete(entries.keys().next().value as string);
-        entry = cached(() => load(key), ttlMs);
-        entries.set(key, entry);
-      }
-      return entry.get();
+    get(key: string): Promise<T | null> {
+      const known = entries.get(key);
+      if (known) return known.get();
+      if (entries.size >= maxEntries) entries.delete(entries.keys().next().value as string);
+      const entry = cached(() => load(key), ttlMs);
+      entries.set(key, entry);
+      const value = entry.get();
+      value.then(
+        (found) => {
+          if (found === null && entries.get(key) === entry) entries.delete(key);
+        },
+        () => undefined,
+      );
+      return value;
     },
   };
 }

@@ -11,3 +11,11 @@ export const OIDC_SCOPES = ['openid', 'profile', 'email', 'phone', 'address'] as
  * key (`RESIND#…`, at most 2048 bytes), so a limit in characters would let multi-byte ones break it.
  */
 export const MAX_RESOURCE_INDICATOR_BYTES = 1000;
+
+/** RFC 6749 §3.3 scope-token: printable ASCII except space, `"` and `\`. */
+export const SCOPE_TOKEN_PATTERN = /^[\x21\x23-\x5b\x5d-\x7e]+$/;
+/** Longest scope token patgate stores. */
+export const MAX_SCOPE_TOKEN_LENGTH = 128;
+
+/** Ids patgate generates for applications (client ids) and resources; anything else can't exist. */
+export const ENTITY_ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;

@@ -1,15 +1,15 @@
 /**
  * Authenticates the calling application. Applications are cached for CLIENT_CACHE_TTL_SECONDS
  * (stale-while-revalidate), so a deleted application or a revoked allowTokenExchange takes effect
- * in every warm container within that TTL. Absence is cached like any other answer: a refresh that
- * finds the application gone must replace it (a failed load would keep serving the stale one).
+ * in every warm container within that TTL.
  */
 import { keyedCache } from '../shared/cache';
 import { env } from '../shared/config';
 import { constantTimeEqual, sha256Hex } from '../shared/crypto/secrets';
-import { OAuthError } from '../shared/http/errors';
-import { getApplication, isConfidential, type Application } from '../shared/store/applications';
-import type { ClientCredentials } from './token-request';
+import { OAuthError } from '../shared/errors';
+import { isConfidential, type Application } from '../shared/model/application';
+import { getApplication } from '../shared/store/applications';
+import { invalidClient, type ClientCredentials } from './token-request';
 
 const applications = keyedCache(
   async (id: string) => (await getApplication(id)) ?? null,
@@ -17,24 +17,11 @@ const applications = keyedCache(
 );
 
 /** Starts the application read; callers await it later so it overlaps with the PAT lookup. */
-export async function loadApplication(clientId: string): Promise<Application | undefined> {
-  return (await applications.get(clientId)) ?? undefined;
+export function loadApplication(clientId: string): Promise<Application | null> {
+  return applications.get(clientId);
 }
 
-const CLIENT_ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
-
-export const isPlausibleClientId = (clientId: string) => CLIENT_ID_PATTERN.test(clientId);
-
-/** RFC 6749 §5.2: a client that tried HTTP Basic gets a 401 with WWW-Authenticate. */
-export function invalidClient(credentials: ClientCredentials, description = 'Client authentication failed.') {
-  return new OAuthError(
-    'invalid_client',
-    description,
-    credentials.method === 'client_secret_basic' ? { 'WWW-Authenticate': 'Basic realm="patgate"' } : {},
-  );
-}
-
-export function authenticateClient(app: Application | undefined, credentials: ClientCredentials): Application {
+export function authenticateClient(app: Application | null, credentials: ClientCredentials): Application {
   const fail = (description: string) => invalidClient(credentials, description);
   if (!app) throw fail('Client authentication failed.');
 

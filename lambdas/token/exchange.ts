@@ -1,114 +1,111 @@
 /**
- * RFC 8693 token exchange of a personal access token for an access token.
+ * RFC 8693 token exchange of a personal access token for an access token, as a pipeline of named steps.
  *
- * Critical path: the application read (cached once warm), the PAT lookup and the resource read
- * (cached) run in parallel; then KMS Sign and the last-used write (at most once a minute per PAT, see
- * last-used.ts) run in parallel. So an exchange costs two sequential AWS round trips.
+ * Two sequential AWS round trips: first the PAT lookup (beside the application and resource reads,
+ * cached once warm); then KMS Sign beside the owner's user item, read strongly consistently so a
+ * suspension, deletion or revoke-all bites at once. The owner can't be read in the first round trip
+ * (its id is in the lookup item), and the claims don't depend on it, so the token is signed while the
+ * owner is read, and thrown away unless the owner may act.
  */
-import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { env } from '../shared/config';
 import { hashPatValue, isWellFormedPat } from '../shared/crypto/pat-value';
-import { OAuthError } from '../shared/http/errors';
-import { json, noStore } from '../shared/http/responses';
-import { logger } from '../shared/observability';
-import { lookupPat } from '../shared/store/pats';
+import { OAuthError } from '../shared/errors';
+import { credentialRefusal, ownerRefusal, type PatCredential, type PatRefusal } from '../shared/model/pat';
 import { newJti, signJwt } from '../shared/signing/jwt-signer';
+import { getUserStanding, lookupPat } from '../shared/store/pats';
+import { ACCESS_TOKEN_TYPE } from '../shared/oauth';
+import { loadResource, resolveAudience } from './audience';
+import { buildClaims, type AccessTokenClaims } from './claims';
+import { authenticateClient, loadApplication } from './client-auth';
 import { recordPatUse } from './last-used';
-import { authenticateClient, invalidClient, isPlausibleClientId, loadApplication } from './client-auth';
-import { loadResource, validateIndicator } from './resources';
-import { grantScopes, parseScope } from './scopes';
-import { ACCESS_TOKEN_TYPE, OIDC_SCOPES, PAT_TOKEN_TYPE, TOKEN_EXCHANGE_GRANT } from '../shared/oauth';
-import { parseTokenRequest } from './token-request';
+import { grantScopes } from './scopes';
+import type { TokenExchangeRequest } from './token-request';
 
-const invalidSubject = () => new OAuthError('invalid_request', 'The subject_token is invalid.');
+export interface TokenResponse {
+  access_token: string;
+  issued_token_type: typeof ACCESS_TOKEN_TYPE;
+  token_type: 'Bearer';
+  expires_in: number;
+  scope: string;
+}
 
-/** Lets a promise be awaited later without an unhandled rejection if we throw before that. */
+export interface IssuedToken {
+  response: TokenResponse;
+  claims: AccessTokenClaims;
+  patName: string;
+  kid: string;
+}
+
+/** RFC 8693 §2.2.2: an unusable subject token is invalid_request; only expiry is worth telling apart. */
+function refuse(refusal: PatRefusal): never {
+  throw new OAuthError(
+    'invalid_request',
+    refusal === 'expired' ? 'The personal access token has expired.' : 'The subject_token is invalid.',
+  );
+}
+
+/** Lets a promise be awaited later without an unhandled rejection if a step throws first. */
 function deferred<T>(promise: Promise<T>): Promise<T> {
   promise.catch(() => undefined);
   return promise;
 }
 
-export async function exchangeToken(event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> {
-  const { grantType, client, params } = parseTokenRequest(event);
-  if (grantType !== TOKEN_EXCHANGE_GRANT) {
-    throw new OAuthError('unsupported_grant_type', 'Only the token exchange grant is supported.');
-  }
-  if (!isPlausibleClientId(client.clientId)) throw invalidClient(client);
-
-  const subjectToken = params.get('subject_token');
+/** First round trip: everything the request names, read at once. */
+function startReads(request: TokenExchangeRequest) {
+  const { subjectToken } = request;
   const tokenHash = subjectToken && isWellFormedPat(subjectToken) ? hashPatValue(subjectToken) : undefined;
-  const indicator = params.get('resource');
-
-  const application = deferred(loadApplication(client.clientId));
-  const pat = deferred(tokenHash ? lookupPat(tokenHash) : Promise.resolve(undefined));
-  const resource = deferred(indicator ? loadResource(validateIndicator(indicator)) : Promise.resolve(null));
-
-  const app = authenticateClient(await application, client);
-
-  if (!subjectToken) throw new OAuthError('invalid_request', 'Missing subject_token.');
-  const subjectTokenType = params.get('subject_token_type');
-  if (!subjectTokenType) throw new OAuthError('invalid_request', 'Missing subject_token_type.');
-  if (subjectTokenType !== PAT_TOKEN_TYPE) {
-    throw new OAuthError('invalid_request', `Unsupported subject_token_type; expected ${PAT_TOKEN_TYPE}.`);
-  }
-  if (params.has('actor_token') || params.has('actor_token_type')) {
-    throw new OAuthError('invalid_request', 'Actor tokens are not supported.');
-  }
-  const requestedType = params.get('requested_token_type');
-  if (requestedType !== undefined && requestedType !== ACCESS_TOKEN_TYPE) {
-    throw new OAuthError('invalid_request', `Unsupported requested_token_type; only ${ACCESS_TOKEN_TYPE} is issued.`);
-  }
-  const requestedScopes = parseScope(params.get('scope'));
-
-  if (!tokenHash) throw invalidSubject();
-  const subject = await pat;
-  if (!subject || subject.suspended) throw invalidSubject();
-  const now = Date.now();
-  if (subject.expiresAt !== null && subject.expiresAt <= now) {
-    throw new OAuthError('invalid_request', 'The personal access token has expired.');
-  }
-
-  const target = await resource;
-  if (indicator && !target) throw new OAuthError('invalid_target', 'The resource is not a registered API resource.');
-
-  const scopes = grantScopes(requestedScopes, target ? target.scopes : OIDC_SCOPES, subject.scopes);
-  const iat = Math.floor(now / 1000);
-  const ttl = target?.accessTokenTtl ?? env.defaultAccessTokenTtlSeconds();
-  const exp = subject.expiresAt === null ? iat + ttl : Math.min(iat + ttl, Math.floor(subject.expiresAt / 1000));
-  if (exp <= iat) throw new OAuthError('invalid_request', 'The personal access token has expired.');
-
-  const claims: Record<string, unknown> = {
-    jti: newJti(),
-    sub: subject.userId,
-    iss: env.issuer(),
-    ...(target ? { aud: target.indicator } : {}),
-    iat,
-    exp,
-    client_id: app.id,
-    ...(scopes.length > 0 ? { scope: scopes.join(' ') } : {}),
+  return {
+    tokenHash,
+    application: deferred(loadApplication(request.client.clientId)),
+    credential: deferred(tokenHash ? lookupPat(tokenHash) : Promise.resolve(undefined)),
+    resource: deferred(loadResource(request.resource)),
   };
+}
 
-  // The last-used write, when due, is off the critical path: it runs alongside Sign and its failure is only logged.
-  const [signed] = await Promise.all([signJwt(claims), recordPatUse(subject, tokenHash, now)]);
+async function validateSubject(credential: Promise<PatCredential | undefined>, now: number) {
+  const found = await credential;
+  const refusal = credentialRefusal(found, now);
+  if (refusal) refuse(refusal);
+  return found!;
+}
 
-  logger.info('token issued', {
-    sub: subject.userId,
-    clientId: app.id,
-    patName: subject.name,
-    kid: signed.kid,
-    aud: target?.indicator,
-    scope: claims.scope,
+export async function exchangeToken(request: TokenExchangeRequest, now: number): Promise<IssuedToken> {
+  const reads = startReads(request);
+  const client = authenticateClient(await reads.application, request.client);
+  if (request.parameterError) throw request.parameterError;
+  const credential = await validateSubject(reads.credential, now);
+  const audience = resolveAudience(request.resource, await reads.resource);
+  const scopes = grantScopes(request.scopes, audience, credential.scopes);
+  const claims = buildClaims({
+    jti: newJti(),
+    issuer: env.issuer(),
+    now,
+    defaultLifetimeSeconds: env.defaultAccessTokenTtlSeconds(),
+    credential,
+    clientId: client.id,
+    audience,
+    scopes,
   });
+  if (!claims) refuse('expired');
 
-  return json(
-    200,
-    {
+  const [owner, signed] = await Promise.all([
+    getUserStanding(credential.userId),
+    signJwt({ ...claims }),
+    recordPatUse(credential, reads.tokenHash!, now),
+  ]);
+  const refusal = ownerRefusal(credential, owner);
+  if (refusal) refuse(refusal);
+
+  return {
+    response: {
       access_token: signed.token,
       issued_token_type: ACCESS_TOKEN_TYPE,
       token_type: 'Bearer',
-      expires_in: exp - iat,
-      ...(scopes.length > 0 ? { scope: scopes.join(' ') } : {}),
+      expires_in: claims.exp - claims.iat,
+      scope: claims.scope,
     },
-    noStore,
-  );
+    claims,
+    patName: credential.name,
+    kid: signed.kid,
+  };
 }

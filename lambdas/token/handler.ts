@@ -1,22 +1,45 @@
+/** The token function: converts the API Gateway event in and the response out; the exchange knows neither. */
+import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { createHandler } from '../shared/http/handler';
-import { OAuthError } from '../shared/http/errors';
+import { bodyByteLength, bodyText, header, headerValues } from '../shared/http/request';
+import { json, noStore, toOAuthError } from '../shared/http/responses';
 import { countMetric, logger } from '../shared/observability';
 import { warmSigningKey } from '../shared/signing/jwt-signer';
 import { exchangeToken } from './exchange';
+import { parseTokenRequest, type TokenHttpRequest } from './token-request';
 
 // Init phase: resolve the signing key (GetPublicKey) before the first request needs it.
 warmSigningKey();
 
+function tokenHttpRequest(event: APIGatewayProxyEvent): TokenHttpRequest {
+  return {
+    contentType: header(event, 'content-type'),
+    authorization: headerValues(event, 'authorization'),
+    body: bodyText(event),
+    bodyBytes: bodyByteLength(event),
+  };
+}
+
 export const handler = createHandler('token', 'oauth', {
   exchangeToken: async (event) => {
     try {
-      const response = await exchangeToken(event);
+      const issued = await exchangeToken(parseTokenRequest(tokenHttpRequest(event)), Date.now());
       countMetric('TokenExchangeSucceeded');
-      return response;
+      logger.info('token issued', {
+        sub: issued.claims.sub,
+        clientId: issued.claims.client_id,
+        patName: issued.patName,
+        kid: issued.kid,
+        aud: issued.claims.aud,
+        scope: issued.claims.scope,
+      });
+      return json(200, issued.response, noStore);
     } catch (error) {
-      const reason = error instanceof OAuthError ? error.error : 'server_error';
-      if (error instanceof OAuthError)
-        logger.info('token request rejected', { error: reason, description: error.description });
+      // The same classification the response gets (shared/http/responses.ts), so metrics and clients agree.
+      const { error: reason, description } = toOAuthError(error);
+      if (reason !== 'server_error' && reason !== 'temporarily_unavailable') {
+        logger.info('token request rejected', { error: reason, description });
+      }
       countMetric('TokenExchangeFailed');
       countMetric('TokenExchangeFailed', { reason });
       throw error;

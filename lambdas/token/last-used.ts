@@ -7,13 +7,14 @@
  */
 import { env } from '../shared/config';
 import { logger } from '../shared/observability';
-import { touchPat, type PatLookup } from '../shared/store/pats';
+import type { PatCredential } from '../shared/model/pat';
+import { touchPat } from '../shared/store/pats';
 
 /** Token hash → when this container last wrote its lastUsedAt; oldest entries go first. */
 const lastWrites = new Map<string, number>();
 const MAX_REMEMBERED_PATS = 10_000;
 
-export async function recordPatUse(pat: PatLookup, tokenHash: string, now: number): Promise<void> {
+export async function recordPatUse(pat: PatCredential, tokenHash: string, now: number): Promise<void> {
   const lastWrite = lastWrites.get(tokenHash);
   if (lastWrite !== undefined && now - lastWrite < env.lastUsedIntervalSeconds() * 1000) return;
 

@@ -1,26 +1,18 @@
-/** Scope arithmetic for the token endpoint (RFC 6749 §3.3). */
-import { OAuthError } from '../shared/http/errors';
-
-const SCOPE_TOKEN = /^[\x21\x23-\x5b\x5d-\x7e]+$/;
-
-export function parseScope(scope: string | undefined): string[] | undefined {
-  if (scope === undefined) return undefined;
-  const requested = scope.split(' ').filter(Boolean);
-  if (requested.some((token) => !SCOPE_TOKEN.test(token))) {
-    throw new OAuthError('invalid_scope', 'The scope parameter contains invalid characters.');
-  }
-  return [...new Set(requested)];
-}
+/** Scope granting (RFC 6749 §3.3), with Logto's rule that nothing requested means nothing granted. */
+import { OIDC_SCOPES } from '../shared/oauth';
+import type { ApiResource } from '../shared/model/resource';
 
 /**
- * Granted = requested ∩ allowed by the resource (or OIDC's) ∩ the PAT's own scopes when it has any.
- * Unknown scopes are dropped rather than rejected; no requested scope means everything allowed.
+ * Granted = requested ∩ the audience's scopes (the resource's, or OpenID Connect's without one) ∩ the
+ * PAT's own scope limit when it has one. Unknown scopes are dropped rather than rejected.
  */
 export function grantScopes(
   requested: readonly string[] | undefined,
-  available: readonly string[],
+  audience: ApiResource | null,
   patScopes: readonly string[] | null,
 ): string[] {
-  const allowed = patScopes === null ? available : available.filter((scope) => patScopes.includes(scope));
-  return requested === undefined ? [...allowed] : requested.filter((scope) => allowed.includes(scope));
+  const available: readonly string[] = audience ? audience.scopes : OIDC_SCOPES;
+  return (requested ?? []).filter(
+    (scope) => available.includes(scope) && (patScopes === null || patScopes.includes(scope)),
+  );
 }

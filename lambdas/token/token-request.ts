@@ -1,13 +1,32 @@
 /**
- * Parses and validates a token request (RFC 6749 §3.2, §2.3.1; RFC 8693 §2.1) without touching storage.
- * Every way a request can be malformed ends here as an OAuthError.
+ * Parses a token request (RFC 6749 §3.2, §2.3.1; RFC 8693 §2.1) into a typed TokenExchangeRequest,
+ * without touching storage: every syntactic check is here. Problems with the grant's parameters are
+ * held in `parameterError` rather than thrown, so that client authentication runs first and
+ * `invalid_client` wins over them, as RFC 6749 §5.2 orders it.
  */
-import type { APIGatewayProxyEvent } from 'aws-lambda';
-import { OAuthError } from '../shared/http/errors';
-import { bodyByteLength, bodyText, headerValues, mediaType } from '../shared/http/request';
+import { OAuthError } from '../shared/errors';
+import {
+  ACCESS_TOKEN_TYPE,
+  ENTITY_ID_PATTERN,
+  MAX_RESOURCE_INDICATOR_BYTES,
+  PAT_TOKEN_TYPE,
+  SCOPE_TOKEN_PATTERN,
+  TOKEN_EXCHANGE_GRANT,
+} from '../shared/oauth';
 
 /** Token requests are a few hundred bytes; anything above this is rejected before parsing. */
 export const MAX_TOKEN_REQUEST_BYTES = 16 * 1024;
+
+/** The HTTP request as the token endpoint needs it; the handler builds it from the API Gateway event. */
+export interface TokenHttpRequest {
+  /** Content-Type, as sent. */
+  contentType: string | undefined;
+  /** Every Authorization header value. */
+  authorization: readonly string[];
+  /** The body as text; undefined when its bytes are not UTF-8. */
+  body: string | undefined;
+  bodyBytes: number;
+}
 
 export interface ClientCredentials {
   clientId: string;
@@ -15,10 +34,16 @@ export interface ClientCredentials {
   method: 'client_secret_basic' | 'client_secret_post' | 'none';
 }
 
-export interface TokenRequest {
-  grantType: string;
+export interface TokenExchangeRequest {
   client: ClientCredentials;
-  params: ReadonlyMap<string, string>;
+  /** The PAT; present when well-formed-looking parameters were sent (see `parameterError` otherwise). */
+  subjectToken: string | undefined;
+  /** RFC 8707 resource indicator, syntactically valid. */
+  resource: string | undefined;
+  /** Requested scopes, deduplicated; undefined when `scope` was not sent. */
+  scopes: readonly string[] | undefined;
+  /** The first problem with the grant's own parameters, reported after client authentication. */
+  parameterError: OAuthError | undefined;
 }
 
 const invalid = (description: string) => new OAuthError('invalid_request', description);
@@ -52,15 +77,38 @@ function printable(value: string): string {
   return value.replace(/[^\x20-\x21\x23-\x5b\x5d-\x7e]/g, '?').slice(0, 64);
 }
 
-function basicCredentials(event: APIGatewayProxyEvent): { clientId: string; clientSecret: string } | undefined {
-  const values = headerValues(event, 'authorization');
-  if (values.length === 0) return undefined;
-  if (values.length > 1) throw invalid('Only one Authorization header is allowed.');
-  const match = /^Basic ([A-Za-z0-9+/]+={0,2})$/i.exec(values[0]!.trim());
+function mediaType(contentType: string | undefined): { type: string; charset?: string } | undefined {
+  if (!contentType) return undefined;
+  const [type = '', ...params] = contentType.split(';').map((part) => part.trim());
+  const charset = params
+    .map((param) => param.split('='))
+    .find(([key]) => key?.toLowerCase() === 'charset')?.[1]
+    ?.replace(/^"|"$/g, '')
+    .toLowerCase();
+  return { type: type.toLowerCase(), charset };
+}
+
+/** RFC 6749 §5.2: a client that tried HTTP Basic gets a 401 with WWW-Authenticate. */
+export function invalidClient(
+  credentials: Pick<ClientCredentials, 'method'>,
+  description = 'Client authentication failed.',
+) {
+  return new OAuthError(
+    'invalid_client',
+    description,
+    credentials.method === 'client_secret_basic' ? { 'WWW-Authenticate': 'Basic realm="patgate"' } : {},
+  );
+}
+
+function basicCredentials(authorization: readonly string[]): { clientId: string; clientSecret: string } | undefined {
+  if (authorization.length === 0) return undefined;
+  if (authorization.length > 1) throw invalid('Only one Authorization header is allowed.');
+  const match = /^Basic ([A-Za-z0-9+/]+={0,2})$/i.exec(authorization[0]!.trim());
   if (!match) {
-    throw new OAuthError('invalid_client', 'Unsupported client authentication; use HTTP Basic or client_secret_post.', {
-      'WWW-Authenticate': 'Basic realm="patgate"',
-    });
+    throw invalidClient(
+      { method: 'client_secret_basic' },
+      'Unsupported client authentication; use HTTP Basic or client_secret_post.',
+    );
   }
   const decoded = new TextDecoder('utf-8', { fatal: false }).decode(Buffer.from(match[1]!, 'base64'));
   const colon = decoded.indexOf(':');
@@ -72,8 +120,8 @@ function basicCredentials(event: APIGatewayProxyEvent): { clientId: string; clie
   return { clientId, clientSecret };
 }
 
-function clientCredentials(event: APIGatewayProxyEvent, params: Map<string, string>): ClientCredentials {
-  const basic = basicCredentials(event);
+function clientCredentials(authorization: readonly string[], params: Map<string, string>): ClientCredentials {
+  const basic = basicCredentials(authorization);
   const postedId = params.get('client_id');
   const postedSecret = params.get('client_secret');
   if (basic) {
@@ -89,20 +137,74 @@ function clientCredentials(event: APIGatewayProxyEvent, params: Map<string, stri
   return { clientId: postedId, method: 'none' };
 }
 
-export function parseTokenRequest(event: APIGatewayProxyEvent): TokenRequest {
-  if (bodyByteLength(event) > MAX_TOKEN_REQUEST_BYTES) {
+/** RFC 8707 §2: an absolute URI without a fragment, short enough to be a key. */
+function resourceError(indicator: string): OAuthError | undefined {
+  if (!URL.canParse(indicator)) return new OAuthError('invalid_target', 'The resource must be an absolute URI.');
+  if (indicator.includes('#')) return new OAuthError('invalid_target', 'The resource must not contain a fragment.');
+  if (Buffer.byteLength(indicator) > MAX_RESOURCE_INDICATOR_BYTES) {
+    return new OAuthError('invalid_target', 'The resource is too long.');
+  }
+  return undefined;
+}
+
+/** RFC 6749 §3.3; unknown scopes are dropped later, malformed ones are an error. */
+export function parseScope(scope: string | undefined): string[] | undefined {
+  if (scope === undefined) return undefined;
+  return [...new Set(scope.split(' ').filter(Boolean))];
+}
+
+/** The grant's parameters in the order their problems are reported; the first one found is held. */
+function grantParameterError(
+  params: ReadonlyMap<string, string>,
+  scopes: string[] | undefined,
+): OAuthError | undefined {
+  const subjectTokenType = params.get('subject_token_type');
+  const requestedType = params.get('requested_token_type');
+  const resource = params.get('resource');
+  if (!params.get('subject_token')) return invalid('Missing subject_token.');
+  if (!subjectTokenType) return invalid('Missing subject_token_type.');
+  if (subjectTokenType !== PAT_TOKEN_TYPE)
+    return invalid(`Unsupported subject_token_type; expected ${PAT_TOKEN_TYPE}.`);
+  if (params.has('actor_token') || params.has('actor_token_type')) return invalid('Actor tokens are not supported.');
+  if (requestedType !== undefined && requestedType !== ACCESS_TOKEN_TYPE) {
+    return invalid(`Unsupported requested_token_type; only ${ACCESS_TOKEN_TYPE} is issued.`);
+  }
+  // Never ignored silently: a client asking for an organization token must not get a plain one.
+  if (params.has('organization_id')) return invalid('Organization tokens are not supported.');
+  if (scopes?.some((token) => !SCOPE_TOKEN_PATTERN.test(token))) {
+    return new OAuthError('invalid_scope', 'The scope parameter contains invalid characters.');
+  }
+  return resource === undefined ? undefined : resourceError(resource);
+}
+
+export function parseTokenRequest(http: TokenHttpRequest): TokenExchangeRequest {
+  if (http.bodyBytes > MAX_TOKEN_REQUEST_BYTES) {
     throw invalid(`The request body exceeds ${MAX_TOKEN_REQUEST_BYTES} bytes.`);
   }
-  const type = mediaType(event);
+  const type = mediaType(http.contentType);
   if (type?.type !== 'application/x-www-form-urlencoded') {
     throw invalid('The request body must be application/x-www-form-urlencoded.');
   }
   if (type.charset && type.charset !== 'utf-8') throw invalid('The request body must be UTF-8.');
-  const body = bodyText(event);
-  if (body === undefined) throw invalid('The request body must be UTF-8.');
+  if (http.body === undefined) throw invalid('The request body must be UTF-8.');
 
-  const params = parseForm(body);
+  const params = parseForm(http.body);
   const grantType = params.get('grant_type');
   if (!grantType) throw invalid('Missing grant_type.');
-  return { grantType, client: clientCredentials(event, params), params };
+  const client = clientCredentials(http.authorization, params);
+  if (grantType !== TOKEN_EXCHANGE_GRANT) {
+    throw new OAuthError('unsupported_grant_type', 'Only the token exchange grant is supported.');
+  }
+  // Client ids are generated by patgate; anything else can't authenticate and isn't worth a read.
+  if (!ENTITY_ID_PATTERN.test(client.clientId)) throw invalidClient(client);
+
+  const scopes = parseScope(params.get('scope'));
+  const parameterError = grantParameterError(params, scopes);
+  return {
+    client,
+    subjectToken: params.get('subject_token'),
+    resource: parameterError ? undefined : params.get('resource'),
+    scopes,
+    parameterError,
+  };
 }

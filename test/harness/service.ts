@@ -12,6 +12,8 @@ export interface TestService {
   client: PatgateClient;
   /** A fresh user id, so tests never see each other's PATs. */
   newUserId(): string;
+  /** A fresh user, registered (PATs need a registered owner); resolves to its id. */
+  newUser(): Promise<string>;
   /** Verifies an access token the way a resource server would: against the served JWKS. */
   verify(token: string, audience?: string): Promise<JWTVerifyResult<JWTPayload>>;
   close(): Promise<void>;
@@ -25,11 +27,13 @@ export async function startTestService(options: LocalServiceOptions = {}): Promi
     region: config.region,
     credentials: { accessKeyId: config.awsAccessKeyId, secretAccessKey: config.awsSecretAccessKey },
   });
+  const newUserId = () => `user-${randomUUID().slice(0, 8)}`;
   const jwks = createRemoteJWKSet(new URL(`${config.issuer}/jwks`));
   return {
     config,
     client,
-    newUserId: () => `user-${randomUUID().slice(0, 8)}`,
+    newUserId,
+    newUser: async () => (await client.users.create({ id: newUserId() })).id,
     verify: (token, audience) =>
       jwtVerify(token, jwks, { issuer: config.issuer, typ: 'at+jwt', ...(audience ? { audience } : {}) }),
     close: () => service.close(),

@@ -7,7 +7,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { findRoute, type HandlerName, type OperationsOf } from '../../routes';
-import { DependencyError } from './errors';
+import { DependencyError } from '../errors';
 import { errorResponse, json, type Protocol } from './responses';
 import { countMetric, logger, metrics } from '../observability';
 
@@ -42,10 +42,12 @@ export function createHandler<H extends HandlerName>(
     }
   };
 
-  return middy<APIGatewayProxyEvent, APIGatewayProxyResult>()
-    // Events carry PATs, client secrets and Authorization headers: never log them, whatever
-    // POWERTOOLS_LOGGER_LOG_EVENT says (an explicit option takes precedence over it).
-    .use(injectLambdaContext(logger, { resetKeys: true, logEvent: false }))
-    .use(logMetrics(metrics))
-    .handler(dispatch);
+  return (
+    middy<APIGatewayProxyEvent, APIGatewayProxyResult>()
+      // Events carry PATs, client secrets and Authorization headers: never log them, whatever
+      // POWERTOOLS_LOGGER_LOG_EVENT says (an explicit option takes precedence over it).
+      .use(injectLambdaContext(logger, { resetKeys: true, logEvent: false }))
+      .use(logMetrics(metrics))
+      .handler(dispatch)
+  );
 }

@@ -1,5 +1,5 @@
 import type { APIGatewayProxyResult } from 'aws-lambda';
-import { ApiError, DependencyError, OAuthError } from './errors';
+import { ApiError, DependencyError, OAuthError } from '../errors';
 
 export type Protocol = 'oauth' | 'management';
 
@@ -21,27 +21,34 @@ export function noContent(): APIGatewayProxyResult {
 /** Token endpoint responses (success and error) must never be cached: RFC 6749 §5.1. */
 export const noStore = { 'Cache-Control': 'no-store', Pragma: 'no-cache' } as const;
 
+/** RFC 6749 §5.2's fields, plus Logto's `code` and `message` so Logto clients read them too. */
 function oauthError(error: OAuthError): APIGatewayProxyResult {
   return json(
     error.status,
-    { error: error.error, error_description: error.description },
+    {
+      error: error.error,
+      error_description: error.description,
+      code: `oidc.${error.error}`,
+      message: error.description,
+    },
     { ...noStore, ...error.headers },
   );
 }
 
+/** How any error thrown at the token endpoint is reported: retryable outages as 503, the unknown as 500. */
+export function toOAuthError(error: unknown): OAuthError {
+  if (error instanceof OAuthError) return error;
+  if (error instanceof DependencyError && error.retryable) {
+    return new OAuthError('temporarily_unavailable', 'The service is temporarily unavailable; retry shortly.', {
+      'Retry-After': RETRY_AFTER_SECONDS,
+    });
+  }
+  return new OAuthError('server_error', 'The server could not complete the request.');
+}
+
 /** The one place where errors become protocol responses. Unknown errors become a bare 500. */
 export function errorResponse(protocol: Protocol, error: unknown): APIGatewayProxyResult {
-  if (protocol === 'oauth') {
-    if (error instanceof OAuthError) return oauthError(error);
-    if (error instanceof DependencyError && error.retryable) {
-      return oauthError(
-        new OAuthError('temporarily_unavailable', 'The service is temporarily unavailable; retry shortly.', {
-          'Retry-After': RETRY_AFTER_SECONDS,
-        }),
-      );
-    }
-    return oauthError(new OAuthError('server_error', 'The server could not complete the request.'));
-  }
+  if (protocol === 'oauth') return oauthError(toOAuthError(error));
 
   if (error instanceof ApiError) {
     const body: Record<string, unknown> = { code: error.code, message: error.message };

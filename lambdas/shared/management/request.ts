@@ -1,7 +1,7 @@
 /** Parsing and validation of Management API requests into typed values (or `guard.*` ApiErrors). */
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import type * as z from 'zod/mini';
-import { apiErrors } from '../http/errors';
+import { apiErrors } from '../errors';
 import { bodyText, mediaType } from '../http/request';
 import { patNameSchema, userIdSchema } from './schemas';
 

@@ -26,7 +26,7 @@ const namedSchemas: Record<string, z.core.$ZodType> = {
   CreateResourceRequest: requests.createResourceSchema,
   PersonalAccessToken: responses.personalAccessTokenSchema,
   CreatedPersonalAccessToken: responses.createdPersonalAccessTokenSchema,
-  UserSuspension: responses.userSuspensionSchema,
+  User: responses.userSchema,
   Application: responses.applicationSchema,
   CreatedApplication: responses.createdApplicationSchema,
   ApiResource: responses.apiResourceSchema,

@@ -98,12 +98,13 @@ export const operationDocs: Record<Operation, OperationDoc> = {
     description: 'The response carries the token value; it cannot be read again.',
     body: requests.createPatSchema,
     success: { 201: responses.createdPersonalAccessTokenSchema },
-    errors: ['Conflict'],
+    errors: ['NotFound', 'Conflict'],
   },
   listPersonalAccessTokens: {
     tag: 'Personal access tokens',
     summary: "List a user's personal access tokens (without their values)",
     success: { 200: responses.personalAccessTokenSchema.array() },
+    errors: ['NotFound'],
   },
   renamePersonalAccessToken: {
     tag: 'Personal access tokens',
@@ -115,7 +116,9 @@ export const operationDocs: Record<Operation, OperationDoc> = {
   revokeAllPersonalAccessTokens: {
     tag: 'Personal access tokens',
     summary: "Delete all of a user's personal access tokens",
+    description: 'One write revokes them all, however many; the items are then removed.',
     success: { 204: null },
+    errors: ['NotFound'],
   },
   deletePersonalAccessToken: {
     tag: 'Personal access tokens',
@@ -140,9 +143,43 @@ export const operationDocs: Record<Operation, OperationDoc> = {
   setUserSuspended: {
     tag: 'Users',
     summary: 'Suspend or unsuspend a user',
-    description: "A suspended user's personal access tokens can't be exchanged; they are kept.",
+    description:
+      "A suspended user's personal access tokens can't be exchanged from the next request on; they are kept.",
     body: requests.setSuspendedSchema,
-    success: { 200: responses.userSuspensionSchema },
+    success: { 200: responses.userSchema },
+    errors: ['NotFound'],
+  },
+  createUser: {
+    tag: 'Users',
+    summary: 'Register a user',
+    description: 'Answers 200, as Logto does. `id` is optional: give the id your directory knows the user by.',
+    body: requests.createUserSchema,
+    success: { 200: responses.userSchema },
+    errors: ['Conflict'],
+  },
+  listUsers: {
+    tag: 'Users',
+    summary: 'List users, newest first',
+    description:
+      'Query: `page` (from 1), `page_size` (1–100, default 20), `search` (a LIKE pattern with `%`, or a substring). ' +
+      'Headers: `Total-Number`, `Link`.',
+    success: { 200: responses.userSchema.array() },
+  },
+  getUser: { tag: 'Users', summary: 'Get a user', success: { 200: responses.userSchema }, errors: ['NotFound'] },
+  updateUser: {
+    tag: 'Users',
+    summary: "Update a user's profile",
+    description: '`null` or `""` clears a field.',
+    body: requests.updateUserSchema,
+    success: { 200: responses.userSchema },
+    errors: ['NotFound', 'Conflict'],
+  },
+  deleteUser: {
+    tag: 'Users',
+    summary: 'Delete a user',
+    description: "The user's personal access tokens stop working at once and are removed.",
+    success: { 204: null },
+    errors: ['NotFound'],
   },
 
   createApplication: {

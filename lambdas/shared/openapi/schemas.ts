@@ -6,7 +6,7 @@
  */
 // A namespace import, not `import { z }`: esbuild can then drop the parts of zod that aren't used (its locales).
 import * as z from 'zod';
-import { applicationTypes } from '../store/applications';
+import { applicationTypes } from '../model/application';
 import { ACCESS_TOKEN_TYPE, PAT_TOKEN_TYPE, TOKEN_EXCHANGE_GRANT } from '../oauth';
 
 const epochMilliseconds = z.number().int().min(0).describe('Epoch milliseconds');
@@ -25,7 +25,24 @@ export const createdPersonalAccessTokenSchema = z.strictObject({
   value: z.string().describe('The token itself (`pat_…`). Returned only here: patgate stores just its SHA-256.'),
 });
 
-export const userSuspensionSchema = z.strictObject({ id: z.string(), isSuspended: z.boolean() });
+/** Logto's user profile response; patgate keeps no passwords, identities or sign-ins, so those are empty. */
+export const userSchema = z.strictObject({
+  id: z.string(),
+  username: z.string().nullable(),
+  primaryEmail: z.string().nullable(),
+  primaryPhone: z.string().nullable(),
+  name: z.string().nullable(),
+  avatar: z.string().nullable(),
+  customData: z.record(z.string(), z.unknown()),
+  identities: z.strictObject({}),
+  lastSignInAt: z.null(),
+  createdAt: epochMilliseconds,
+  updatedAt: epochMilliseconds,
+  profile: z.strictObject({}),
+  applicationId: z.null(),
+  isSuspended: z.boolean(),
+  hasPassword: z.literal(false),
+});
 
 export const applicationSchema = z.strictObject({
   id: z.string().describe('The OAuth client_id'),
@@ -68,6 +85,8 @@ export const gatewayErrorSchema = z.strictObject({ message: z.string() });
 export const oauthErrorSchema = z.strictObject({
   error: z.string(),
   error_description: z.string().optional(),
+  code: z.string().optional().describe("Logto's `oidc.<error>`"),
+  message: z.string().optional().describe('The description again, where Logto clients look for it'),
 });
 
 export const tokenRequestSchema = z.strictObject({
@@ -79,6 +98,7 @@ export const tokenRequestSchema = z.strictObject({
   resource: z.string().optional().describe('A registered API resource indicator: becomes `aud`'),
   scope: z.string().optional().describe('Space-separated scopes to request'),
   requested_token_type: z.literal(ACCESS_TOKEN_TYPE).optional(),
+  organization_id: z.string().optional().describe('Not supported yet: refused with invalid_request, never ignored'),
 });
 
 export const tokenResponseSchema = z.strictObject({
@@ -86,7 +106,7 @@ export const tokenResponseSchema = z.strictObject({
   issued_token_type: z.literal(ACCESS_TOKEN_TYPE),
   token_type: z.literal('Bearer'),
   expires_in: z.number().int().min(1).describe('Seconds'),
-  scope: z.string().optional(),
+  scope: z.string().describe('Granted scopes, space-separated; `""` when none (nothing requested, nothing granted)'),
 });
 
 export const jwksSchema = z.strictObject({

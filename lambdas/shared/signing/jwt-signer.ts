@@ -9,7 +9,7 @@ import { base64url } from 'jose';
 import { kms } from '../aws/kms';
 import { cached } from '../cache';
 import { env } from '../config';
-import { toDependencyError } from '../http/dependency-errors';
+import { toDependencyError } from '../aws/dependency-errors';
 import { derToJose } from './ecdsa-der';
 import { fetchSigningKey, keyCacheTtlMs, type SigningKey } from './kms-keys';
 

@@ -8,7 +8,7 @@ import { GetPublicKeyCommand, NotFoundException } from '@aws-sdk/client-kms';
 import { calculateJwkThumbprint, type JWK } from 'jose';
 import { kms } from '../aws/kms';
 import { env } from '../config';
-import { toDependencyError } from '../http/dependency-errors';
+import { toDependencyError } from '../aws/dependency-errors';
 
 export type JwsAlgorithm = 'ES256' | 'ES384' | 'RS256';
 

@@ -3,27 +3,11 @@ import { GetCommand, PutCommand, UpdateCommand, DeleteCommand } from '@aws-sdk/l
 import { dynamo } from '../aws/dynamodb';
 import { env } from '../config';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { guarded, toDependencyError } from '../http/dependency-errors';
+import { guarded, toDependencyError } from '../aws/dependency-errors';
 import { conditionalWrite } from './conditional';
 import { keys, listPartition } from './keys';
 import { listByKind } from './list-index';
-
-export const applicationTypes = ['Traditional', 'MachineToMachine', 'SPA', 'Native'] as const;
-export type ApplicationType = (typeof applicationTypes)[number];
-
-/** Confidential clients authenticate with a secret; public ones (SPA, Native) by client_id alone. */
-export const isConfidential = (type: ApplicationType) => type === 'Traditional' || type === 'MachineToMachine';
-
-export interface Application {
-  id: string;
-  name: string;
-  description: string | null;
-  type: ApplicationType;
-  /** SHA-256 of the client secret; null for public clients. */
-  secretHash: string | null;
-  allowTokenExchange: boolean;
-  createdAt: number;
-}
+import type { Application, ApplicationType } from '../model/application';
 
 const table = () => env.tableName();
 

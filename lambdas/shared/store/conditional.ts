@@ -1,5 +1,5 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { toDependencyError } from '../http/dependency-errors';
+import { toDependencyError } from '../aws/dependency-errors';
 
 /** Runs a conditional write; resolves false when its condition failed, throws on anything else. */
 export async function conditionalWrite(write: () => Promise<unknown>): Promise<boolean> {

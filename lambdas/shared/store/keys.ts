@@ -5,15 +5,18 @@
  * | item                 | pk                        | sk                  | notes                                        |
  * |----------------------|---------------------------|---------------------|----------------------------------------------|
  * | PAT                  | USER#{userId}             | PAT#{sha256(name)}  | name, tokenHash, createdAt, expiresAt, ...   |
- * | PAT hash lookup      | PATHASH#{sha256(value)}   | PATHASH             | userId, name, expiresAt, scopes, suspended   |
- * | user state           | USER#{userId}             | USER                | isSuspended, version                         |
+ * | PAT hash lookup      | PATHASH#{sha256(value)}   | PATHASH             | userId, name, expiresAt, scopes, patEpoch    |
+ * | user                 | USER#{userId}             | USER                | gsi1pk=USER, profile, isSuspended, patEpoch  |
+ * | PATs being purged    | USER#{userId}             | PURGE#{patEpoch}    | gsi1pk=PURGE: PATs of an ended epoch to remove|
+ * | unique identifier    | UNIQUE#{kind}#{value}     | UNIQUE              | userId (kind: username, email, phone)        |
  * | application          | APP#{id}                  | APP                 | gsi1pk=APP, secretHash, allowTokenExchange   |
  * | API resource         | RES#{id}                  | RES                 | gsi1pk=RES                                   |
  * | resource by indicator| RESIND#{indicator}        | RESIND              | copy of the resource (resources are immutable)|
  *
  * The PAT sort key hashes the name so any 256-character name fits DynamoDB's 1024-byte sort key limit.
- * The hash lookup item copies what the token endpoint needs (including the user's suspended flag), so an
- * exchange costs exactly one GetItem; writes keep the copies consistent with TransactWriteItems.
+ * The hash lookup item copies what the token endpoint needs of the PAT; the token endpoint then reads the
+ * owner's user item (suspension, patEpoch) beside KMS Sign. Writes keep the copies consistent with
+ * TransactWriteItems.
  * IAM policies restrict each function to the key prefixes it uses (dynamodb:LeadingKeys).
  */
 import { createHash } from 'node:crypto';
@@ -34,6 +37,7 @@ export const keyPrefix = {
   application: 'APP#',
   resource: 'RES#',
   resourceIndicator: 'RESIND#',
+  unique: 'UNIQUE#',
 } as const;
 
 const digest = (value: string) => createHash('sha256').update(value, 'utf8').digest('base64url');
@@ -42,10 +46,19 @@ export const keys = {
   pat: (userId: string, name: string) => ({ pk: `${keyPrefix.user}${userId}`, sk: `PAT#${digest(name)}` }),
   patHash: (tokenHash: string) => ({ pk: `${keyPrefix.patHash}${tokenHash}`, sk: 'PATHASH' }),
   user: (userId: string) => ({ pk: `${keyPrefix.user}${userId}`, sk: 'USER' }),
+  /** Marks PATs of one patEpoch of a user (deleted, or all revoked) that are still to be removed. */
+  userPurge: (userId: string, patEpoch: string) => ({ pk: `${keyPrefix.user}${userId}`, sk: `PURGE#${patEpoch}` }),
+  /** Usernames and emails are unique case-insensitively, as in Logto. */
+  unique: (kind: UniqueKind, value: string) => ({
+    pk: `${keyPrefix.unique}${kind}#${value.toLowerCase()}`,
+    sk: 'UNIQUE',
+  }),
   application: (id: string) => ({ pk: `${keyPrefix.application}${id}`, sk: 'APP' }),
   resource: (id: string) => ({ pk: `${keyPrefix.resource}${id}`, sk: 'RES' }),
   resourceByIndicator: (indicator: string) => ({ pk: `${keyPrefix.resourceIndicator}${indicator}`, sk: 'RESIND' }),
 };
 
+export type UniqueKind = 'username' | 'email' | 'phone';
+
 export const patSortKeyPrefix = 'PAT#';
-export const listPartition = { application: 'APP', resource: 'RES' } as const;
+export const listPartition = { application: 'APP', resource: 'RES', user: 'USER', purge: 'PURGE' } as const;

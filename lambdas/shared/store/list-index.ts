@@ -1,7 +1,7 @@
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamo } from '../aws/dynamodb';
 import { env } from '../config';
-import { guarded } from '../http/dependency-errors';
+import { guarded } from '../aws/dependency-errors';
 import { GSI1 } from './keys';
 
 /** All items of one kind, oldest first, from the listing index. */

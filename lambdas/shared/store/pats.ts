@@ -1,39 +1,22 @@
 /**
- * Personal access tokens and the user state they depend on. Each PAT is two items that must agree:
- * the PAT item (listed per user) and its hash lookup item (read by the token endpoint). Every write
- * touches both in one transaction, guarded by conditions.
+ * Personal access tokens. Each PAT is two items that must agree: the PAT item (listed per user) and its
+ * hash lookup item (read by the token endpoint). Every write touches both in one transaction, guarded by
+ * conditions, and checks the owner's user item so a PAT can't be created for a user being deleted.
+ *
+ * A PAT belongs to its owner's PAT epoch (model/user.ts). PAT items left from an ended epoch are
+ * invisible, dead at the token endpoint, replaced when their name is reused, and removed by `purgePats`.
  */
 import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamo } from '../aws/dynamodb';
+import { guarded } from '../aws/dependency-errors';
 import { env } from '../config';
-import { guarded } from '../http/dependency-errors';
-import { keys, patSortKeyPrefix } from './keys';
+import type { Pat, PatCredential } from '../model/pat';
+import { LEGACY_PAT_EPOCH, type User, type UserStanding } from '../model/user';
 import { conditionalWrite } from './conditional';
-import { chunk, optimistically, RETRY, transactWrite } from './transactions';
-
-export interface Pat {
-  userId: string;
-  name: string;
-  tokenHash: string;
-  createdAt: number;
-  expiresAt: number | null;
-  scopes: string[] | null;
-  lastUsedAt: number | null;
-}
-
-/** What the token endpoint reads, in one GetItem, for a PAT value's hash. */
-export interface PatLookup {
-  userId: string;
-  name: string;
-  expiresAt: number | null;
-  scopes: string[] | null;
-  suspended: boolean;
-}
-
-interface UserState {
-  isSuspended: boolean;
-  version: number;
-}
+import { keys, patSortKeyPrefix } from './keys';
+import { chunk, optimistically, RETRY, transactWrite, type TransactItems } from './transactions';
+import { completePurge, getUser, purgeMarker, type PendingPurge } from './users';
+import { randomString } from '../crypto/secrets';
 
 /** Expired PATs stay listable (as expired) for this long before DynamoDB TTL removes both items. */
 const EXPIRED_RETENTION_SECONDS = 30 * 24 * 3600;
@@ -44,6 +27,8 @@ function ttlFor(expiresAt: number | null): number | undefined {
   return expiresAt === null ? undefined : Math.ceil(expiresAt / 1000) + EXPIRED_RETENTION_SECONDS;
 }
 
+const epochOf = (item: Record<string, unknown>) => (item.patEpoch as string | undefined) ?? LEGACY_PAT_EPOCH;
+
 function toPat(item: Record<string, unknown>): Pat {
   return {
     userId: item.userId as string,
@@ -53,24 +38,70 @@ function toPat(item: Record<string, unknown>): Pat {
     expiresAt: (item.expiresAt as number | undefined) ?? null,
     scopes: (item.scopes as string[] | undefined) ?? null,
     lastUsedAt: (item.lastUsedAt as number | undefined) ?? null,
+    patEpoch: epochOf(item),
   };
 }
 
-async function getUserState(userId: string): Promise<UserState> {
-  const { Item } = await guarded('dynamodb', () =>
-    dynamo().send(new GetCommand({ TableName: table(), Key: keys.user(userId), ConsistentRead: true })),
-  );
-  return { isSuspended: Boolean(Item?.isSuspended), version: (Item?.version as number | undefined) ?? 0 };
+function patItems(pat: Pat) {
+  const ttl = ttlFor(pat.expiresAt);
+  return {
+    pat: { ...keys.pat(pat.userId, pat.name), ...pat, ttl },
+    lookup: {
+      ...keys.patHash(pat.tokenHash),
+      userId: pat.userId,
+      name: pat.name,
+      expiresAt: pat.expiresAt,
+      scopes: pat.scopes,
+      patEpoch: pat.patEpoch,
+      ttl,
+    },
+  };
 }
 
-export async function getPat(userId: string, name: string): Promise<Pat | undefined> {
+/** The owner must still be the user (and epoch) the caller read: no PAT for a user being deleted. */
+function ownerUnchanged(owner: User) {
+  return {
+    ConditionCheck: {
+      TableName: table(),
+      Key: keys.user(owner.id),
+      ConditionExpression: 'patEpoch = :epoch',
+      ExpressionAttributeValues: { ':epoch': owner.patEpoch },
+    },
+  };
+}
+
+/** Any PAT item under the name, of any epoch (a leftover of an ended epoch is replaced, not a conflict). */
+async function getPatItem(userId: string, name: string): Promise<Pat | undefined> {
   const { Item } = await guarded('dynamodb', () =>
     dynamo().send(new GetCommand({ TableName: table(), Key: keys.pat(userId, name), ConsistentRead: true })),
   );
   return Item ? toPat(Item) : undefined;
 }
 
-export async function listPats(userId: string): Promise<Pat[]> {
+/** The PAT of the user's current epoch under the name. */
+export async function getPat(owner: User, name: string): Promise<Pat | undefined> {
+  const pat = await getPatItem(owner.id, name);
+  return pat?.patEpoch === owner.patEpoch ? pat : undefined;
+}
+
+/** Writes `pat` under its name: the slot must be empty or hold `leftover`, an ended epoch's PAT (removed). */
+function occupy(pat: Pat, leftover: Pat | undefined): TransactItems {
+  const items = patItems(pat);
+  return [
+    {
+      Put: {
+        TableName: table(),
+        Item: items.pat,
+        ConditionExpression: leftover ? 'tokenHash = :leftover' : 'attribute_not_exists(pk)',
+        ExpressionAttributeValues: leftover ? { ':leftover': leftover.tokenHash } : undefined,
+      },
+    },
+    ...(leftover ? [{ Delete: { TableName: table(), Key: keys.patHash(leftover.tokenHash) } }] : []),
+  ];
+}
+
+/** Every PAT item of the user, of the given epoch. */
+async function queryPats(userId: string, patEpoch: string): Promise<Pat[]> {
   const pats: Pat[] = [];
   let startKey: Record<string, unknown> | undefined;
   do {
@@ -85,79 +116,55 @@ export async function listPats(userId: string): Promise<Pat[]> {
         }),
       ),
     );
-    pats.push(...(page.Items ?? []).map(toPat));
+    pats.push(...(page.Items ?? []).map(toPat).filter((pat) => pat.patEpoch === patEpoch));
     startKey = page.LastEvaluatedKey;
   } while (startKey);
-  return pats.sort((a, b) => a.createdAt - b.createdAt || a.name.localeCompare(b.name));
+  return pats;
 }
 
-export type CreatePatResult = 'created' | 'name_exists';
+export async function listPats(owner: User): Promise<Pat[]> {
+  return (await queryPats(owner.id, owner.patEpoch)).sort(
+    (a, b) => a.createdAt - b.createdAt || a.name.localeCompare(b.name),
+  );
+}
 
-/**
- * Writes the PAT item, its hash lookup and a check that the user state did not change since it was
- * read; so a PAT created while the user is being suspended can never miss the suspended flag.
- */
-export function createPat(pat: Omit<Pat, 'lastUsedAt'>): Promise<CreatePatResult> {
+export type CreatePatResult = 'created' | 'name_exists' | 'owner_not_found';
+
+export function createPat(pat: Omit<Pat, 'lastUsedAt' | 'patEpoch'>): Promise<CreatePatResult> {
   return optimistically(async () => {
-    const user = await getUserState(pat.userId);
-    const ttl = ttlFor(pat.expiresAt);
+    const [owner, existing] = await Promise.all([getUser(pat.userId), getPatItem(pat.userId, pat.name)]);
+    if (!owner) return 'owner_not_found';
+    if (existing?.patEpoch === owner.patEpoch) return 'name_exists';
+    const created: Pat = { ...pat, lastUsedAt: null, patEpoch: owner.patEpoch };
     const outcome = await transactWrite([
-      {
-        Put: {
-          TableName: table(),
-          Item: { ...keys.pat(pat.userId, pat.name), ...pat, ttl },
-          ConditionExpression: 'attribute_not_exists(pk)',
-        },
-      },
-      {
-        Put: {
-          TableName: table(),
-          Item: {
-            ...keys.patHash(pat.tokenHash),
-            userId: pat.userId,
-            name: pat.name,
-            expiresAt: pat.expiresAt,
-            scopes: pat.scopes,
-            suspended: user.isSuspended,
-            userVersion: user.version,
-            ttl,
-          },
-          ConditionExpression: 'attribute_not_exists(pk)',
-        },
-      },
-      {
-        ConditionCheck: {
-          TableName: table(),
-          Key: keys.user(pat.userId),
-          ConditionExpression: user.version === 0 ? 'attribute_not_exists(version)' : 'version = :version',
-          ExpressionAttributeValues: user.version === 0 ? undefined : { ':version': user.version },
-        },
-      },
+      ownerUnchanged(owner),
+      ...occupy(created, existing),
+      { Put: { TableName: table(), Item: patItems(created).lookup, ConditionExpression: 'attribute_not_exists(pk)' } },
     ]);
     if (outcome.committed) return 'created';
-    if (outcome.reasons[0] === 'ConditionalCheckFailed') return 'name_exists';
-    // A 190-bit random value colliding (reason 1) is not a real possibility; user state changed (reason 2): re-read.
-    if (outcome.reasons[2] !== 'ConditionalCheckFailed') throw new Error('PAT value collision');
+    // The owner or the name's slot changed under us: look again. (A 190-bit value colliding is not a real possibility.)
     return RETRY;
   });
 }
 
-export type RenamePatResult = { status: 'renamed'; pat: Pat } | { status: 'not_found' } | { status: 'name_exists' };
+export type RenamePatResult =
+  { status: 'renamed'; pat: Pat } | { status: 'not_found' } | { status: 'name_exists' } | { status: 'owner_not_found' };
 
 export function renamePat(userId: string, currentName: string, newName: string): Promise<RenamePatResult> {
   return optimistically(async () => {
-    const pat = await getPat(userId, currentName);
-    if (!pat) return { status: 'not_found' };
+    const [owner, pat, target] = await Promise.all([
+      getUser(userId),
+      getPatItem(userId, currentName),
+      currentName === newName ? undefined : getPatItem(userId, newName),
+    ]);
+    if (!owner) return { status: 'owner_not_found' };
+    if (!pat || pat.patEpoch !== owner.patEpoch) return { status: 'not_found' };
     if (currentName === newName) return { status: 'renamed', pat };
+    if (target?.patEpoch === owner.patEpoch) return { status: 'name_exists' };
     const renamed: Pat = { ...pat, name: newName };
     const outcome = await transactWrite([
-      {
-        Put: {
-          TableName: table(),
-          Item: { ...keys.pat(userId, newName), ...renamed, ttl: ttlFor(pat.expiresAt) },
-          ConditionExpression: 'attribute_not_exists(pk)',
-        },
-      },
+      ownerUnchanged(owner),
+      ...occupy(renamed, target),
       {
         Delete: {
           TableName: table(),
@@ -177,14 +184,12 @@ export function renamePat(userId: string, currentName: string, newName: string):
         },
       },
     ]);
-    if (outcome.committed) return { status: 'renamed', pat: renamed };
-    if (outcome.reasons[0] === 'ConditionalCheckFailed') return { status: 'name_exists' };
-    // The PAT changed under us (deleted or renamed concurrently): look again.
-    return RETRY;
+    // Otherwise something changed under us (a concurrent rename, delete or new PAT): look again.
+    return outcome.committed ? { status: 'renamed', pat: renamed } : RETRY;
   });
 }
 
-function deleteActions(pat: Pat) {
+function deleteActions(pat: Pat): TransactItems {
   return [
     {
       Delete: {
@@ -198,72 +203,66 @@ function deleteActions(pat: Pat) {
   ];
 }
 
-export function deletePat(userId: string, name: string): Promise<boolean> {
+export type DeletePatResult = 'deleted' | 'not_found' | 'owner_not_found';
+
+export function deletePat(userId: string, name: string): Promise<DeletePatResult> {
   return optimistically(async () => {
-    const pat = await getPat(userId, name);
-    if (!pat) return false;
+    const [owner, pat] = await Promise.all([getUser(userId), getPatItem(userId, name)]);
+    if (!owner) return 'owner_not_found';
+    if (!pat || pat.patEpoch !== owner.patEpoch) return 'not_found';
     const outcome = await transactWrite(deleteActions(pat));
-    return outcome.committed ? true : RETRY;
+    return outcome.committed ? 'deleted' : RETRY;
   });
 }
 
-/** Deletes every PAT of the user, 50 PATs (100 items) per transaction; returns how many went. */
-export async function deleteAllPats(userId: string): Promise<number> {
-  let deleted = 0;
-  return optimistically(async () => {
-    const pats = await listPats(userId);
-    if (pats.length === 0) return deleted;
-    for (const batch of chunk(pats, 50)) {
-      const outcome = await transactWrite(batch.flatMap(deleteActions));
-      if (outcome.committed) deleted += batch.length;
-    }
-    // Look again: PATs renamed or created meanwhile must go too.
-    return RETRY;
-  });
-}
+export const newPatEpoch = () => randomString(16);
 
 /**
- * Sets the user's suspended flag and copies it onto every hash lookup item, stamped with the user
- * version so that concurrent suspend/unsuspend calls converge on the latest one.
+ * Revokes every PAT of the user with one transaction, however many there are: a new PAT epoch starts,
+ * and the ended one is marked for `purgePats`. Returns the ended epoch, or undefined for no such user.
  */
-export async function setUserSuspended(userId: string, isSuspended: boolean): Promise<void> {
-  const { Attributes } = await guarded('dynamodb', () =>
-    dynamo().send(
-      new UpdateCommand({
-        TableName: table(),
-        Key: keys.user(userId),
-        UpdateExpression: 'SET isSuspended = :suspended, userId = :userId ADD version :one',
-        ExpressionAttributeValues: { ':suspended': isSuspended, ':userId': userId, ':one': 1 },
-        ReturnValues: 'ALL_NEW',
-      }),
-    ),
-  );
-  const version = Attributes?.version as number;
-  const pats = await listPats(userId);
-  await Promise.all(
-    pats.map((pat) =>
-      conditionalWrite(() =>
-        dynamo().send(
-          new UpdateCommand({
-            TableName: table(),
-            Key: keys.patHash(pat.tokenHash),
-            UpdateExpression: 'SET suspended = :suspended, userVersion = :version',
-            ConditionExpression:
-              'attribute_exists(pk) AND (attribute_not_exists(userVersion) OR userVersion < :version)',
-            ExpressionAttributeValues: { ':suspended': isSuspended, ':version': version },
-          }),
-        ),
-      ),
-    ),
-  );
+export function revokeAllPats(userId: string, now: number): Promise<PendingPurge | undefined> {
+  return optimistically(async () => {
+    const owner = await getUser(userId);
+    if (!owner) return undefined;
+    const ended: PendingPurge = { userId, patEpoch: owner.patEpoch };
+    const outcome = await transactWrite([
+      {
+        Update: {
+          TableName: table(),
+          Key: keys.user(userId),
+          UpdateExpression: 'SET patEpoch = :new, updatedAt = :now',
+          ConditionExpression: 'patEpoch = :epoch',
+          ExpressionAttributeValues: { ':new': newPatEpoch(), ':epoch': owner.patEpoch, ':now': now },
+        },
+      },
+      { Put: { TableName: table(), Item: purgeMarker(ended, now) } },
+    ]);
+    return outcome.committed ? ended : RETRY;
+  });
 }
 
-export async function isUserSuspended(userId: string): Promise<boolean> {
-  return (await getUserState(userId)).isSuspended;
+/** PAT pairs removed per transaction (two items each; a transaction holds at most 100). */
+const PURGE_BATCH = 50;
+
+/**
+ * Removes at most `maxPats` PATs of an ended epoch (the writes are bounded; the reads are a Query of the
+ * user's PATs); when none are left, the marker goes too. Returns whether the purge is complete.
+ * Safe to run concurrently and repeatedly: every delete is conditional.
+ */
+export async function purgePats(purge: PendingPurge, maxPats: number): Promise<boolean> {
+  const ended = await queryPats(purge.userId, purge.patEpoch);
+  let complete = ended.length <= maxPats;
+  for (const batch of chunk(ended.slice(0, maxPats), PURGE_BATCH)) {
+    // A condition failing means a PAT was replaced meanwhile; the next run looks again.
+    if (!(await transactWrite(batch.flatMap(deleteActions))).committed) complete = false;
+  }
+  if (complete) await completePurge(purge);
+  return complete;
 }
 
-/** The token endpoint's one read. Strongly consistent: a PAT deleted a moment ago must not work. */
-export async function lookupPat(tokenHash: string): Promise<PatLookup | undefined> {
+/** The token endpoint's first read. Strongly consistent: a PAT deleted a moment ago must not work. */
+export async function lookupPat(tokenHash: string): Promise<PatCredential | undefined> {
   const { Item } = await guarded('dynamodb', () =>
     dynamo().send(new GetCommand({ TableName: table(), Key: keys.patHash(tokenHash), ConsistentRead: true })),
   );
@@ -273,17 +272,33 @@ export async function lookupPat(tokenHash: string): Promise<PatLookup | undefine
     name: Item.name as string,
     expiresAt: (Item.expiresAt as number | null | undefined) ?? null,
     scopes: (Item.scopes as string[] | null | undefined) ?? null,
-    suspended: Boolean(Item.suspended),
+    patEpoch: epochOf(Item),
   };
 }
 
+/** The token endpoint's second read, beside Sign: the owner's standing, strongly consistent. */
+export async function getUserStanding(userId: string): Promise<UserStanding | undefined> {
+  const { Item } = await guarded('dynamodb', () =>
+    dynamo().send(
+      new GetCommand({
+        TableName: table(),
+        Key: keys.user(userId),
+        ConsistentRead: true,
+        ProjectionExpression: 'patEpoch, isSuspended',
+      }),
+    ),
+  );
+  if (!Item || typeof Item.patEpoch !== 'string') return undefined;
+  return { patEpoch: Item.patEpoch, isSuspended: Boolean(Item.isSuspended) };
+}
+
 /** Records use of a PAT; conditional on the hash so a renamed or deleted PAT is never resurrected. */
-export async function touchPat(lookup: PatLookup, tokenHash: string, at: number): Promise<void> {
+export async function touchPat(credential: PatCredential, tokenHash: string, at: number): Promise<void> {
   await conditionalWrite(() =>
     dynamo().send(
       new UpdateCommand({
         TableName: table(),
-        Key: keys.pat(lookup.userId, lookup.name),
+        Key: keys.pat(credential.userId, credential.name),
         UpdateExpression: 'SET lastUsedAt = :at',
         ConditionExpression: 'tokenHash = :hash',
         ExpressionAttributeValues: { ':at': at, ':hash': tokenHash },

@@ -5,20 +5,11 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamo } from '../aws/dynamodb';
 import { env } from '../config';
-import { guarded } from '../http/dependency-errors';
+import { guarded } from '../aws/dependency-errors';
 import { keys, listPartition } from './keys';
 import { listByKind } from './list-index';
 import { optimistically, RETRY, transactWrite } from './transactions';
-
-export interface ApiResource {
-  id: string;
-  name: string;
-  indicator: string;
-  /** Access token lifetime in seconds for tokens with this audience; null = the service default. */
-  accessTokenTtl: number | null;
-  scopes: string[];
-  createdAt: number;
-}
+import type { ApiResource } from '../model/resource';
 
 const table = () => env.tableName();
 

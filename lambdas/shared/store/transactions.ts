@@ -1,10 +1,10 @@
 import { TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { dynamo } from '../aws/dynamodb';
-import { DependencyError } from '../http/errors';
-import { toDependencyError } from '../http/dependency-errors';
+import { DependencyError } from '../errors';
+import { toDependencyError } from '../aws/dependency-errors';
 
-type TransactItems = NonNullable<TransactWriteCommandInput['TransactItems']>;
+export type TransactItems = NonNullable<TransactWriteCommandInput['TransactItems']>;
 
 /** Outcome of a transaction: either committed, or cancelled with one reason code per item. */
 export type TransactionOutcome = { committed: true } | { committed: false; reasons: readonly string[] };

@@ -57,6 +57,20 @@ export class ApiError extends Error {
 export const apiErrors = {
   invalidInput: (message: string, details?: unknown) => new ApiError(400, 'guard.invalid_input', message, details),
   notFound: (message: string) => new ApiError(404, 'entity.not_exists', message),
+  /** Logto's codes differ by route for the same "not there"; each constructor names where it's used. */
+  userNotFound: () => new ApiError(404, 'entity.not_exists_with_id', 'The user does not exist.'),
+  patOwnerNotFound: () => new ApiError(404, 'entity.relation_foreign_key_not_found', 'The user does not exist.'),
+  userOfListNotFound: () => new ApiError(404, 'entity.not_found', 'The user does not exist.'),
+  patToDeleteNotFound: () => new ApiError(404, 'entity.not_found', 'The personal access token does not exist.'),
+  invalidRequest: (message: string) => new ApiError(400, 'request.invalid_input', message),
+  invalidPagination: (message: string) => new ApiError(400, 'guard.invalid_pagination', message),
+  userIdExists: () => new ApiError(422, 'entity.unique_integrity_violation', 'A user with this id already exists.'),
+  identifierInUse: (kind: 'username' | 'email' | 'phone') =>
+    new ApiError(
+      422,
+      `user.${kind}_already_in_use`,
+      `This ${kind === 'phone' ? 'phone number' : kind} is already in use.`,
+    ),
   patNameExists: () =>
     new ApiError(
       422,

@@ -1,4 +1,4 @@
-import { DependencyError } from './errors';
+import { DependencyError } from '../errors';
 
 const retryableNames = new Set([
   'ThrottlingException',

@@ -1,0 +1,109 @@
+/** Users (Logto-compatible Management API). */
+import type { APIGatewayProxyEvent } from 'aws-lambda';
+import { randomString } from '../shared/crypto/secrets';
+import { apiErrors } from '../shared/errors';
+import { json, noContent } from '../shared/http/responses';
+import { jsonBody, userIdParameter, validate } from '../shared/management/request';
+import { createUserSchema, paginationSchema, setSuspendedSchema, updateUserSchema } from '../shared/management/schemas';
+import type { User, UserProfile } from '../shared/model/user';
+import { newPatEpoch } from '../shared/store/pats';
+import * as store from '../shared/store/users';
+import { audit } from './audit';
+import { purgeInline } from './purge';
+import { userView } from './views';
+import { paginate, matchesSearch } from './pagination';
+
+const LOWER_ALPHANUMERIC = '0123456789abcdefghijklmnopqrstuvwxyz';
+
+function written(result: store.UserWriteResult): User {
+  switch (result.status) {
+    case 'ok':
+      return result.user;
+    case 'not_found':
+      throw apiErrors.userNotFound();
+    case 'id_exists':
+      throw apiErrors.userIdExists();
+    case 'taken':
+      throw apiErrors.identifierInUse(result.kind);
+  }
+}
+
+const emptyToNull = (value: string | null | undefined) => (value === '' ? null : value);
+
+export async function createUser(event: APIGatewayProxyEvent) {
+  const body = jsonBody(event, createUserSchema);
+  const now = Date.now();
+  const user = written(
+    await store.createUser({
+      id: body.id ?? randomString(12, LOWER_ALPHANUMERIC),
+      username: body.username ?? null,
+      primaryEmail: body.primaryEmail ?? null,
+      primaryPhone: body.primaryPhone ?? null,
+      name: body.name ?? null,
+      avatar: emptyToNull(body.avatar) ?? null,
+      customData: body.customData ?? {},
+      isSuspended: false,
+      createdAt: now,
+      updatedAt: now,
+      patEpoch: newPatEpoch(),
+    }),
+  );
+  audit('user.created', { userId: user.id });
+  // Logto answers 200 here, not 201.
+  return json(200, userView(user));
+}
+
+export async function listUsers(event: APIGatewayProxyEvent) {
+  const query = event.queryStringParameters ?? {};
+  const result = paginationSchema.safeParse(query);
+  if (!result.success) throw apiErrors.invalidPagination('page must be ≥ 1 and page_size 1–100.');
+  const search = query.search;
+  const users = (await store.listUsers())
+    .filter(
+      (user) =>
+        search === undefined ||
+        matchesSearch(search, [user.id, user.username, user.primaryEmail, user.primaryPhone, user.name]),
+    )
+    .sort((a, b) => b.createdAt - a.createdAt || a.id.localeCompare(b.id));
+  const { items, headers } = paginate(event, users, result.data.page, result.data.page_size);
+  return json(200, items.map(userView), headers);
+}
+
+export async function getUser(event: APIGatewayProxyEvent) {
+  const user = await store.getUser(userIdParameter(event));
+  if (!user) throw apiErrors.userNotFound();
+  return json(200, userView(user));
+}
+
+export async function updateUser(event: APIGatewayProxyEvent) {
+  const userId = userIdParameter(event);
+  const body = jsonBody(event, updateUserSchema);
+  const changes: Partial<UserProfile> = {};
+  for (const field of ['username', 'primaryEmail', 'primaryPhone', 'name', 'avatar'] as const) {
+    if (body[field] !== undefined) changes[field] = emptyToNull(body[field]);
+  }
+  if (body.customData !== undefined) changes.customData = body.customData;
+  const user = written(await store.updateUser(userId, changes));
+  audit('user.updated', { userId, fields: Object.keys(changes) });
+  return json(200, userView(user));
+}
+
+export async function setUserSuspended(event: APIGatewayProxyEvent) {
+  const userId = userIdParameter(event);
+  const { isSuspended } = jsonBody(event, setSuspendedSchema);
+  const user = await store.setSuspended(userId, isSuspended);
+  if (!user) throw apiErrors.userNotFound();
+  audit(isSuspended ? 'user.suspended' : 'user.unsuspended', { userId });
+  return json(200, userView(user));
+}
+
+export async function deleteUser(event: APIGatewayProxyEvent) {
+  const userId = userIdParameter(event);
+  const now = Date.now();
+  const user = await store.deleteUser(userId, now);
+  if (!user) throw apiErrors.userNotFound();
+  // The user's PATs stopped working with the delete; removing them is cleanup, bounded here.
+  const purged = await purgeInline({ userId, patEpoch: user.patEpoch });
+  audit('user.deleted', { userId, patsPurged: purged ? 'all' : 'pending' });
+  return noContent();
+}

@@ -1,0 +1,25 @@
+/**
+ * The audience of a token: the API resource the client asked for (RFC 8707), or none. Resources are
+ * cached like applications (CLIENT_CACHE_TTL_SECONDS, stale-while-revalidate).
+ */
+import { keyedCache } from '../shared/cache';
+import { env } from '../shared/config';
+import { OAuthError } from '../shared/errors';
+import type { ApiResource } from '../shared/model/resource';
+import { getResourceByIndicator } from '../shared/store/resources';
+
+const resources = keyedCache(
+  async (indicator: string) => (await getResourceByIndicator(indicator)) ?? null,
+  () => env.clientCacheTtlSeconds() * 1000,
+);
+
+export function loadResource(indicator: string | undefined): Promise<ApiResource | null> {
+  return indicator === undefined ? Promise.resolve(null) : resources.get(indicator);
+}
+
+export function resolveAudience(indicator: string | undefined, resource: ApiResource | null): ApiResource | null {
+  if (indicator !== undefined && !resource) {
+    throw new OAuthError('invalid_target', 'The resource is not a registered API resource.');
+  }
+  return resource;
+}
