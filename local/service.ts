@@ -4,6 +4,7 @@
  * Engines already named by AWS_ENDPOINT_URL_DYNAMODB / AWS_ENDPOINT_URL_KMS are used instead of
  * starting ours (LocalStack, moto, a real account, or the test harness's shared engines).
  */
+import { handler as maintenance, type MaintenanceReport } from '../lambdas/maintenance/handler';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -46,6 +47,8 @@ export interface DevConfig {
 
 export interface LocalService {
   config: DevConfig;
+  /** One run of the maintenance function (migration, purges), as its schedule would run it in AWS. */
+  runMaintenance(): Promise<MaintenanceReport>;
   close(): Promise<void>;
 }
 
@@ -144,6 +147,9 @@ export async function startLocalService(options: LocalServiceOptions = {}): Prom
     await ensureTable(new DynamoDBClient({}), tableName);
     await ensureSigningKey(new KMSClient({}), SIGNING_KEY_ALIAS);
     const demoApplication = await ensureDemoApplication(state.demoApplication);
+    // As `cdk deploy` does before the handlers go live: migrate data of older versions.
+    const runMaintenance = () => maintenance();
+    await runMaintenance();
 
     // The operator console, on the API's origin: it signs the page's calls with the local credentials and
     // forwards them to this gateway (whose URL is known once it listens).
@@ -185,7 +191,7 @@ export async function startLocalService(options: LocalServiceOptions = {}): Prom
       mkdirSync(options.dataDir, { recursive: true });
       writeFileSync(join(options.dataDir, 'dev.json'), `${JSON.stringify(config, null, 2)}\n`, { mode: 0o600 });
     }
-    return { config, close };
+    return { config, runMaintenance, close };
   } catch (error) {
     await close();
     throw error;

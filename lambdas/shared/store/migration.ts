@@ -1,0 +1,87 @@
+/**
+ * Upgrades data written before users were registered (patgate ≤ 0.1): PATs then belonged to any user
+ * id, and a suspension was a bare `{isSuspended, version}` item. Every such user id gets a registered user
+ * in the legacy PAT epoch, so its PATs keep exchanging. Runs once (a marker item records it), from the
+ * maintenance function, which `cdk deploy` invokes before the new handlers go live.
+ */
+import { GetCommand, PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { dynamo } from '../aws/dynamodb';
+import { guarded } from '../aws/dependency-errors';
+import { env } from '../config';
+import { LEGACY_PAT_EPOCH } from '../model/user';
+import { conditionalWrite } from './conditional';
+import { keyPrefix, keys, listPartition, patSortKeyPrefix } from './keys';
+
+const MIGRATION_MARKER = { pk: 'MIGRATION#users-v1', sk: 'MIGRATION' };
+
+interface LegacyUser {
+  isSuspended: boolean;
+  createdAt: number;
+}
+
+export async function migrateLegacyUsers(now: number): Promise<number | 'already done'> {
+  const table = env.tableName();
+  const { Item } = await guarded('dynamodb', () =>
+    dynamo().send(new GetCommand({ TableName: table, Key: MIGRATION_MARKER, ConsistentRead: true })),
+  );
+  if (Item) return 'already done';
+
+  const legacy = new Map<string, LegacyUser>();
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const page = await guarded('dynamodb', () =>
+      dynamo().send(
+        new ScanCommand({
+          TableName: table,
+          ConsistentRead: true,
+          FilterExpression:
+            'begins_with(pk, :user) AND attribute_not_exists(patEpoch) AND (begins_with(sk, :pat) OR sk = :state)',
+          ExpressionAttributeValues: { ':user': keyPrefix.user, ':pat': patSortKeyPrefix, ':state': 'USER' },
+          ExclusiveStartKey: startKey,
+        }),
+      ),
+    );
+    for (const item of page.Items ?? []) {
+      const userId = (item.pk as string).slice(keyPrefix.user.length);
+      const known = legacy.get(userId) ?? { isSuspended: false, createdAt: now };
+      if (item.sk === 'USER') known.isSuspended = Boolean(item.isSuspended);
+      else known.createdAt = Math.min(known.createdAt, item.createdAt as number);
+      legacy.set(userId, known);
+    }
+    startKey = page.LastEvaluatedKey;
+  } while (startKey);
+
+  let registered = 0;
+  for (const [id, user] of legacy) {
+    const written = await conditionalWrite(() =>
+      dynamo().send(
+        new PutCommand({
+          TableName: table,
+          Item: {
+            ...keys.user(id),
+            gsi1pk: listPartition.user,
+            gsi1sk: `${user.createdAt}#${id}`,
+            id,
+            username: null,
+            primaryEmail: null,
+            primaryPhone: null,
+            name: null,
+            avatar: null,
+            customData: {},
+            isSuspended: user.isSuspended,
+            createdAt: user.createdAt,
+            updatedAt: now,
+            patEpoch: LEGACY_PAT_EPOCH,
+          },
+          // A user registered meanwhile (POST /api/users) keeps its own record.
+          ConditionExpression: 'attribute_not_exists(patEpoch)',
+        }),
+      ),
+    );
+    if (written) registered++;
+  }
+  await guarded('dynamodb', () =>
+    dynamo().send(new PutCommand({ TableName: table, Item: { ...MIGRATION_MARKER, at: now, registered } })),
+  );
+  return registered;
+}
