@@ -5,7 +5,7 @@
 import * as path from 'node:path';
 import type { BuildOptions } from 'esbuild';
 import { OutputFormat, type BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
-import type { HandlerName } from '../lambdas/routes';
+import type { FunctionName } from './functions';
 
 /** Lowest Node.js the bundles must run on: Lambda runs Node.js 24, local development Node.js 20. */
 const bundleTarget = 'node20';
@@ -71,6 +71,6 @@ export const projectRoot = path.join(__dirname, '..');
 export const depsLockFilePath = path.join(projectRoot, 'package-lock.json');
 
 /** Absolute path of a handler's entry point: `lambdas/{name}/handler.ts`, exporting `handler`. */
-export function handlerEntry(name: HandlerName): string {
+export function handlerEntry(name: FunctionName): string {
   return path.join(projectRoot, 'lambdas', name, 'handler.ts');
 }

@@ -1,4 +1,7 @@
-/** One Lambda function per handler named in the route table, each with its own role and log group. */
+/**
+ * One Lambda function per handler named in the route table, plus the scheduled maintenance function,
+ * each with its own role and log group.
+ */
 import { Duration, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -10,6 +13,13 @@ import { depsLockFilePath, handlerEntry, lambdaBundling, projectRoot } from './b
 import { permissionsFor, type GrantedResources } from './permissions';
 
 export type LogLevel = 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
+
+/** Functions outside the route table: `lambdas/maintenance` (migration, purges of ended PAT epochs). */
+export type FunctionName = HandlerName | 'maintenance';
+
+const MAINTENANCE_MEMORY_MB = 256;
+/** Its runs stop starting new work after 45 s (lambdas/maintenance/handler.ts). */
+const maintenanceTimeout = Duration.seconds(60);
 
 export interface PatgateFunctionsProps extends GrantedResources {
   /** Variables every handler reads (see lambdas/shared/config.ts). */
@@ -23,24 +33,32 @@ export interface PatgateFunctionsProps extends GrantedResources {
 const timeout = Duration.seconds(10);
 
 export class PatgateFunctions extends Construct {
-  private readonly functions = new Map<HandlerName, NodejsFunction>();
+  private readonly functions = new Map<FunctionName, NodejsFunction>();
 
   constructor(scope: Construct, id: string, props: PatgateFunctionsProps) {
     super(scope, id);
-    for (const name of handlerNames) this.functions.set(name, this.createFunction(name, props));
+    for (const name of handlerNames) {
+      this.functions.set(name, this.createFunction(name, props, props.memorySize[name], timeout));
+    }
+    this.functions.set('maintenance', this.createFunction('maintenance', props, MAINTENANCE_MEMORY_MB, maintenanceTimeout));
   }
 
-  get all(): ReadonlyMap<HandlerName, NodejsFunction> {
+  get all(): ReadonlyMap<FunctionName, NodejsFunction> {
     return this.functions;
   }
 
-  get(name: HandlerName): NodejsFunction {
+  get(name: FunctionName): NodejsFunction {
     const fn = this.functions.get(name);
     if (!fn) throw new Error(`No function for handler '${name}': it serves no route`);
     return fn;
   }
 
-  private createFunction(name: HandlerName, props: PatgateFunctionsProps): NodejsFunction {
+  private createFunction(
+    name: FunctionName,
+    props: PatgateFunctionsProps,
+    memorySize: number,
+    functionTimeout: Duration,
+  ): NodejsFunction {
     const scope = new Construct(this, name);
     const logGroup = new logs.LogGroup(scope, 'Logs', { retention: props.logRetention });
 
@@ -68,8 +86,8 @@ export class PatgateFunctions extends Construct {
       handler: 'handler',
       runtime: lambda.Runtime.NODEJS_24_X,
       architecture: lambda.Architecture.ARM_64,
-      memorySize: props.memorySize[name],
-      timeout,
+      memorySize,
+      timeout: functionTimeout,
       tracing: lambda.Tracing.ACTIVE,
       role,
       logGroup,

@@ -11,6 +11,7 @@ import { Construct } from 'constructs';
 import type { HandlerName } from '../lambdas/routes';
 import { PatgateApi, type CustomDomain, type Throttling } from './api';
 import { PatgateFunctions, type LogLevel } from './functions';
+import { PatgateMaintenance } from './maintenance';
 import type { ManagementAccess } from './management-access';
 import { PatgateMonitoring } from './monitoring';
 import { SigningKeys, type SigningKeyDefinition, type SigningKeySpec } from './signing-keys';
@@ -157,6 +158,7 @@ export class Patgate extends Construct {
       },
     });
     this.api.addRoutes(this.functions);
+    new PatgateMaintenance(this, 'Maintenance', { functions: this.functions, interval: Duration.minutes(5) });
 
     this.waf = new PatgateWaf(this, 'Waf', {
       ...defaults.waf,

@@ -6,8 +6,8 @@
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as kms from 'aws-cdk-lib/aws-kms';
-import type { HandlerName } from '../lambdas/routes';
-import { GSI1, keyPrefix } from '../lambdas/shared/store/keys';
+import type { FunctionName } from './functions';
+import { GSI1, keyPrefix, listPartition, migrationPrefix } from '../lambdas/shared/store/keys';
 
 export interface GrantedResources {
   readonly table: dynamodb.ITable;
@@ -19,17 +19,17 @@ export interface GrantedResources {
   readonly signingKeys: readonly kms.IKey[];
 }
 
-export function permissionsFor(handler: HandlerName, resources: GrantedResources): iam.PolicyStatement[] {
+export function permissionsFor(handler: FunctionName, resources: GrantedResources): iam.PolicyStatement[] {
   return policies[handler](resources);
 }
 
-const policies: Record<HandlerName, (resources: GrantedResources) => iam.PolicyStatement[]> = {
+const policies: Record<FunctionName, (resources: GrantedResources) => iam.PolicyStatement[]> = {
   token: ({ table, signingKeys }) => [
-    // Resolve the PAT, the client application and the requested API resource.
+    // Resolve the PAT, its owner, the client application and the requested API resource.
     onItems(
       table,
       ['dynamodb:GetItem', 'dynamodb:BatchGetItem'],
-      [keyPrefix.patHash, keyPrefix.application, keyPrefix.resourceIndicator],
+      [keyPrefix.patHash, keyPrefix.user, keyPrefix.application, keyPrefix.resourceIndicator],
     ),
     // Record when a PAT was last used.
     onItems(table, ['dynamodb:UpdateItem'], [keyPrefix.user]),
@@ -50,8 +50,27 @@ const policies: Record<HandlerName, (resources: GrantedResources) => iam.PolicyS
         'dynamodb:Query',
         'dynamodb:ConditionCheckItem',
       ],
-      [keyPrefix.user, keyPrefix.patHash],
+      [keyPrefix.user, keyPrefix.patHash, keyPrefix.unique],
     ),
+    // Listing users: the index partition of users only.
+    onIndexPartitions(table, [listPartition.user]),
+  ],
+
+  maintenance: ({ table }) => [
+    onItems(
+      table,
+      [
+        'dynamodb:GetItem',
+        'dynamodb:PutItem',
+        'dynamodb:DeleteItem',
+        'dynamodb:Query',
+        'dynamodb:ConditionCheckItem',
+      ],
+      [keyPrefix.user, keyPrefix.patHash, migrationPrefix],
+    ),
+    onIndexPartitions(table, [listPartition.purge]),
+    // The one-off legacy-user migration reads the whole table; Scan has no leading keys to restrict.
+    new iam.PolicyStatement({ actions: ['dynamodb:Scan'], resources: [table.tableArn] }),
   ],
 
   admin: ({ table }) => [
@@ -66,8 +85,8 @@ const policies: Record<HandlerName, (resources: GrantedResources) => iam.PolicyS
       ],
       [keyPrefix.application, keyPrefix.resource, keyPrefix.resourceIndicator],
     ),
-    // Listing applications and resources. Only they carry gsi1pk, so the index holds nothing else.
-    new iam.PolicyStatement({ actions: ['dynamodb:Query'], resources: [`${table.tableArn}/index/${GSI1}`] }),
+    // Listing applications and resources.
+    onIndexPartitions(table, [listPartition.application, listPartition.resource]),
   ],
 };
 
@@ -79,6 +98,15 @@ function onItems(table: dynamodb.ITable, actions: string[], prefixes: string[]):
     conditions: {
       'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': prefixes.map((prefix) => `${prefix}*`) },
     },
+  });
+}
+
+/** Queries of the listing index, limited to the given partitions (kinds of item). */
+function onIndexPartitions(table: dynamodb.ITable, partitions: string[]): iam.PolicyStatement {
+  return new iam.PolicyStatement({
+    actions: ['dynamodb:Query'],
+    resources: [`${table.tableArn}/index/${GSI1}`],
+    conditions: { 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': partitions } },
   });
 }
 

@@ -124,7 +124,7 @@ it('exempts only public OAuth routes from authorization, and only function roles
   expect(pathsOf('AwsSolutions-IAM5[Resource::*]').sort()).toEqual(
     ['Defaults', 'AllOptions']
       .flatMap((stack) =>
-        ['token', 'discovery', 'pats', 'admin'].map((name) => `${stack}/Patgate/Functions/${name}/Role`),
+        ['token', 'discovery', 'pats', 'admin', 'maintenance'].map((name) => `${stack}/Patgate/Functions/${name}/Role`),
       )
       .sort(),
   );

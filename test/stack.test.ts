@@ -8,10 +8,11 @@ import { builtinModules } from 'node:module';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
-import { App } from 'aws-cdk-lib';
+import { App, type CfnResource } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import type * as iam from 'aws-cdk-lib/aws-iam';
 import { handlerNames, routes, type HandlerName } from '../lambdas/routes';
+import type { FunctionName } from '../lib/functions';
 import { requireShimBanner, unusedInLambda } from '../lib/bundling';
 import { PatgateStack } from '../lib/patgate-stack';
 
@@ -38,7 +39,7 @@ beforeAll(() => {
 
 const logicalId = (construct: { node: { defaultChild?: unknown } }) =>
   stack.getLogicalId(construct.node.defaultChild as never);
-const fn = (name: HandlerName) => stack.patgate.functions.get(name);
+const fn = (name: FunctionName) => stack.patgate.functions.get(name);
 // Through JSON, so that resolved values compare equal to template values.
 const resolve = (value: unknown) => JSON.parse(JSON.stringify(stack.resolve(value)));
 const resourcesOf = (type: string) => template.findResources(type) as Record<string, Resource>;
@@ -149,9 +150,9 @@ describe('REST API built from the route table', () => {
   });
 
   it('lets API Gateway invoke functions only through their routes, not console test invocations', () => {
-    const sourceArns = Object.values(resourcesOf('AWS::Lambda::Permission')).map((permission) =>
-      JSON.stringify(permission.Properties.SourceArn),
-    );
+    const sourceArns = Object.values(resourcesOf('AWS::Lambda::Permission'))
+      .filter((permission) => permission.Properties.Principal === 'apigateway.amazonaws.com')
+      .map((permission) => JSON.stringify(permission.Properties.SourceArn));
     expect(sourceArns).toHaveLength(routes.length);
     for (const arn of sourceArns) expect(arn).not.toContain('test-invoke-stage');
   });
@@ -209,9 +210,25 @@ describe('stage', () => {
 });
 
 describe('functions', () => {
-  it('has one function per handler in the route table', () => {
+  it('has one function per handler in the route table, the maintenance function, and the deploy trigger', () => {
     expect(handlerNames).toEqual(['token', 'discovery', 'pats', 'admin']);
-    template.resourceCountIs('AWS::Lambda::Function', handlerNames.length);
+    expect([...stack.patgate.functions.all.keys()]).toEqual([...handlerNames, 'maintenance']);
+    // CDK's trigger provider runs the maintenance function once per deployment that changes it.
+    template.resourceCountIs('AWS::Lambda::Function', handlerNames.length + 2);
+  });
+
+  it('runs maintenance every 5 minutes and once on deploy, before the route handlers are updated', () => {
+    const maintenance = resolve(fn('maintenance').functionArn);
+    template.hasResourceProperties('AWS::Events::Rule', {
+      ScheduleExpression: 'rate(5 minutes)',
+      Targets: [Match.objectLike({ Arn: maintenance })],
+    });
+    const [triggerId] = Object.keys(resourcesOf('Custom::Trigger'));
+    expect(triggerId).toBeDefined();
+    for (const name of handlerNames) {
+      const id = stack.resolve((fn(name).node.defaultChild as CfnResource).logicalId);
+      expect(resourcesOf('AWS::Lambda::Function')[id]!.DependsOn).toEqual(expect.arrayContaining([triggerId]));
+    }
   });
 
   it.each(handlerNames)('%s runs Node.js 24 on arm64 with active tracing and a 10 s timeout', (name) => {
@@ -362,16 +379,25 @@ describe('least privilege', () => {
   });
   const table = () => resolve(stack.patgate.table.tableArn);
   const keys = () => stack.patgate.signingKeys.publishedKeys.map((key) => resolve(key.keyArn));
-  const baseline = (name: HandlerName) => [
+  const baseline = (name: FunctionName) => [
     ...allow(['logs:CreateLogStream', 'logs:PutLogEvents'], [resolve(fn(name).logGroup.logGroupArn)]),
     ...allow(['xray:PutTraceSegments', 'xray:PutTelemetryRecords'], ['*']),
   ];
-  const expectGrants = (name: HandlerName, expected: string[]) =>
+  const expectGrants = (name: FunctionName, expected: string[]) =>
     expect(grants(fn(name).role!)).toEqual([...baseline(name), ...expected].sort());
 
-  it('token: reads PAT hashes, applications and resource indicators, stamps last use, signs', () => {
+  const indexPartitions = (...partitions: string[]) => ({
+    'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': partitions },
+  });
+  const index = () => ({ 'Fn::Join': ['', [table(), '/index/gsi1']] });
+
+  it('token: reads PAT hashes, their owners, applications and resource indicators, stamps last use, signs', () => {
     expectGrants('token', [
-      ...allow(['dynamodb:GetItem', 'dynamodb:BatchGetItem'], [table()], leadingKeys('PATHASH#*', 'APP#*', 'RESIND#*')),
+      ...allow(
+        ['dynamodb:GetItem', 'dynamodb:BatchGetItem'],
+        [table()],
+        leadingKeys('PATHASH#*', 'USER#*', 'APP#*', 'RESIND#*'),
+      ),
       ...allow(['dynamodb:UpdateItem'], [table()], leadingKeys('USER#*')),
       ...allow(['kms:Sign', 'kms:GetPublicKey'], keys()),
     ]);
@@ -381,10 +407,9 @@ describe('least privilege', () => {
     expectGrants('discovery', allow(['kms:GetPublicKey'], keys()));
   });
 
-  it('pats: reads and writes user and PAT hash items, no KMS', () => {
-    expectGrants(
-      'pats',
-      allow(
+  it('pats: reads and writes user, PAT hash and unique-identifier items, lists users only, no KMS', () => {
+    expectGrants('pats', [
+      ...allow(
         [
           'dynamodb:GetItem',
           'dynamodb:PutItem',
@@ -394,9 +419,22 @@ describe('least privilege', () => {
           'dynamodb:ConditionCheckItem',
         ],
         [table()],
-        leadingKeys('USER#*', 'PATHASH#*'),
+        leadingKeys('USER#*', 'PATHASH#*', 'UNIQUE#*'),
       ),
-    );
+      ...allow(['dynamodb:Query'], [index()], indexPartitions('USER')),
+    ]);
+  });
+
+  it('maintenance: removes PATs of ended epochs, lists pending purges, scans once for the migration', () => {
+    expectGrants('maintenance', [
+      ...allow(
+        ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem', 'dynamodb:Query', 'dynamodb:ConditionCheckItem'],
+        [table()],
+        leadingKeys('USER#*', 'PATHASH#*', 'MIGRATION#*'),
+      ),
+      ...allow(['dynamodb:Query'], [index()], indexPartitions('PURGE')),
+      ...allow(['dynamodb:Scan'], [table()]),
+    ]);
   });
 
   it('admin: reads and writes applications and resources, lists them through gsi1, no KMS', () => {
@@ -412,7 +450,7 @@ describe('least privilege', () => {
         [table()],
         leadingKeys('APP#*', 'RES#*', 'RESIND#*'),
       ),
-      ...allow(['dynamodb:Query'], [{ 'Fn::Join': ['', [table(), '/index/gsi1']] }]),
+      ...allow(['dynamodb:Query'], [index()], indexPartitions('APP', 'RES')),
     ]);
   });
 
@@ -537,7 +575,7 @@ describe('monitoring', () => {
     ).toEqual(
       [
         'Api5xx',
-        ...['Token', 'Discovery', 'Pats', 'Admin'].flatMap((name) => [
+        ...['Token', 'Discovery', 'Pats', 'Admin', 'Maintenance'].flatMap((name) => [
           `${name}FunctionErrors`,
           `${name}FunctionThrottles`,
         ]),

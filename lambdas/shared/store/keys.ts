@@ -61,4 +61,6 @@ export const keys = {
 export type UniqueKind = 'username' | 'email' | 'phone';
 
 export const patSortKeyPrefix = 'PAT#';
+/** Markers of data migrations that have run. */
+export const migrationPrefix = 'MIGRATION#';
 export const listPartition = { application: 'APP', resource: 'RES', user: 'USER', purge: 'PURGE' } as const;

@@ -10,9 +10,9 @@ import { guarded } from '../aws/dependency-errors';
 import { env } from '../config';
 import { LEGACY_PAT_EPOCH } from '../model/user';
 import { conditionalWrite } from './conditional';
-import { keyPrefix, keys, listPartition, patSortKeyPrefix } from './keys';
+import { keyPrefix, keys, listPartition, migrationPrefix, patSortKeyPrefix } from './keys';
 
-const MIGRATION_MARKER = { pk: 'MIGRATION#users-v1', sk: 'MIGRATION' };
+const MIGRATION_MARKER = { pk: `${migrationPrefix}users-v1`, sk: 'MIGRATION' };
 
 interface LegacyUser {
   isSuspended: boolean;
