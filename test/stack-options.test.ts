@@ -211,7 +211,7 @@ describe('every option set', () => {
 
   it('notifies the topic when an alarm fires and when it clears', () => {
     const alarms = Object.values(synthesized.resourcesOf('AWS::CloudWatch::Alarm'));
-    expect(alarms).toHaveLength(14);
+    expect(alarms).toHaveLength(16);
     for (const { Properties: alarm } of alarms) {
       expect(alarm).toMatchObject({ AlarmActions: [topicArn], OKActions: [topicArn] });
       expect(alarm.AlarmName).toMatch(/^patgate-test-/);
