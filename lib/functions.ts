@@ -12,7 +12,7 @@ import { permissionsFor, type GrantedResources } from './permissions';
 export type LogLevel = 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
 
 export interface PatgateFunctionsProps extends GrantedResources {
-  /** Variables every handler reads (see lambdas/shared/config.ts). */
+  /** Variables every handler reads (lambdas/shared/env-contract.ts names them). */
   readonly environment: Readonly<Record<string, string>>;
   readonly memorySize: Readonly<Record<HandlerName, number>>;
   readonly logRetention: logs.RetentionDays;
@@ -78,7 +78,6 @@ export class PatgateFunctions extends Construct {
       systemLogLevelV2: lambda.SystemLogLevel.INFO,
       environment: {
         ...props.environment,
-        POWERTOOLS_LOG_LEVEL: props.logLevel,
         NODE_OPTIONS: '--enable-source-maps',
       },
       bundling: lambdaBundling,
