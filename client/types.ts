@@ -4,7 +4,7 @@
  */
 import type { z } from 'zod';
 import type * as requests from '../lambdas/shared/management/schemas';
-import type * as responses from '../lambdas/shared/openapi/schemas';
+import type * as responses from '../openapi/schemas';
 
 export type PersonalAccessToken = z.output<typeof responses.personalAccessTokenSchema>;
 export type CreatedPersonalAccessToken = z.output<typeof responses.createdPersonalAccessTokenSchema>;
@@ -14,7 +14,6 @@ export type ApplicationType = Application['type'];
 export type ApiResource = z.output<typeof responses.apiResourceSchema>;
 export type ManagementError = z.output<typeof responses.managementErrorSchema>;
 export type TokenResponse = z.output<typeof responses.tokenResponseSchema>;
-export type OAuthErrorResponse = z.output<typeof responses.oauthErrorSchema>;
 export type AuthorizationServerMetadata = z.output<typeof responses.authorizationServerMetadataSchema>;
 
 export type CreatePersonalAccessTokenInput = z.input<typeof requests.createPatSchema>;
