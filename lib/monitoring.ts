@@ -33,7 +33,6 @@ const p99 = { statistic: cloudwatch.Stats.p(99), period };
 /** The operations the functions call; DynamoDB reports errors and throttles per operation. */
 const tableOperations = [
   dynamodb.Operation.GET_ITEM,
-  dynamodb.Operation.BATCH_GET_ITEM,
   dynamodb.Operation.PUT_ITEM,
   dynamodb.Operation.UPDATE_ITEM,
   dynamodb.Operation.DELETE_ITEM,

@@ -26,11 +26,7 @@ export function permissionsFor(handler: HandlerName, resources: GrantedResources
 const policies: Record<HandlerName, (resources: GrantedResources) => iam.PolicyStatement[]> = {
   token: ({ table, signingKeys }) => [
     // Resolve the PAT, the client application and the requested API resource.
-    onItems(
-      table,
-      ['dynamodb:GetItem', 'dynamodb:BatchGetItem'],
-      [keyPrefix.patHash, keyPrefix.application, keyPrefix.resourceIndicator],
-    ),
+    onItems(table, ['dynamodb:GetItem'], [keyPrefix.patHash, keyPrefix.application, keyPrefix.resourceIndicator]),
     // Record when a PAT was last used.
     onItems(table, ['dynamodb:UpdateItem'], [keyPrefix.user]),
     onKeys(signingKeys, ['kms:Sign', 'kms:GetPublicKey']),
@@ -55,15 +51,10 @@ const policies: Record<HandlerName, (resources: GrantedResources) => iam.PolicyS
   ],
 
   admin: ({ table }) => [
+    // Its transactions (a resource and its indicator item) only put and delete: no ConditionCheck.
     onItems(
       table,
-      [
-        'dynamodb:GetItem',
-        'dynamodb:PutItem',
-        'dynamodb:UpdateItem',
-        'dynamodb:DeleteItem',
-        'dynamodb:ConditionCheckItem',
-      ],
+      ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
       [keyPrefix.application, keyPrefix.resource, keyPrefix.resourceIndicator],
     ),
     // Listing applications and resources. Only they carry gsi1pk, so the index holds nothing else.

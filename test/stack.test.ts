@@ -371,7 +371,7 @@ describe('least privilege', () => {
 
   it('token: reads PAT hashes, applications and resource indicators, stamps last use, signs', () => {
     expectGrants('token', [
-      ...allow(['dynamodb:GetItem', 'dynamodb:BatchGetItem'], [table()], leadingKeys('PATHASH#*', 'APP#*', 'RESIND#*')),
+      ...allow(['dynamodb:GetItem'], [table()], leadingKeys('PATHASH#*', 'APP#*', 'RESIND#*')),
       ...allow(['dynamodb:UpdateItem'], [table()], leadingKeys('USER#*')),
       ...allow(['kms:Sign', 'kms:GetPublicKey'], keys()),
     ]);
@@ -402,13 +402,7 @@ describe('least privilege', () => {
   it('admin: reads and writes applications and resources, lists them through gsi1, no KMS', () => {
     expectGrants('admin', [
       ...allow(
-        [
-          'dynamodb:GetItem',
-          'dynamodb:PutItem',
-          'dynamodb:UpdateItem',
-          'dynamodb:DeleteItem',
-          'dynamodb:ConditionCheckItem',
-        ],
+        ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
         [table()],
         leadingKeys('APP#*', 'RES#*', 'RESIND#*'),
       ),
