@@ -21,6 +21,16 @@ afterEach(() => jest.restoreAllMocks());
 
 const TTL_MS = 1000;
 
+/** A `cached` over a controlled loader whose first load has returned `v1`. */
+async function warmCache(ttlMs: () => number = () => TTL_MS) {
+  const { load, calls } = controlledLoader<string>();
+  const cache = cached(load, ttlMs);
+  const initial = cache.get();
+  calls[0]!.resolve('v1');
+  await initial;
+  return { cache, calls };
+}
+
 describe('cached', () => {
   it('loads once for concurrent callers and serves the value until the TTL passes', async () => {
     const { load, calls } = controlledLoader<string>();
@@ -36,11 +46,7 @@ describe('cached', () => {
   });
 
   it('after the TTL serves the old value at once while one background load refreshes it', async () => {
-    const { load, calls } = controlledLoader<string>();
-    const cache = cached(load, () => TTL_MS);
-    const initial = cache.get();
-    calls[0]!.resolve('v1');
-    await initial;
+    const { cache, calls } = await warmCache();
 
     now += TTL_MS + 1;
     await expect(cache.get()).resolves.toBe('v1');
@@ -68,11 +74,7 @@ describe('cached', () => {
   });
 
   it('keeps serving the old value when a refresh fails, and tries again on the next call', async () => {
-    const { load, calls } = controlledLoader<string>();
-    const cache = cached(load, () => TTL_MS);
-    const initial = cache.get();
-    calls[0]!.resolve('v1');
-    await initial;
+    const { cache, calls } = await warmCache();
 
     now += TTL_MS + 1;
     await expect(cache.get()).resolves.toBe('v1');
@@ -87,12 +89,8 @@ describe('cached', () => {
   });
 
   it('reads the TTL on every call, so a changed setting applies at once', async () => {
-    const { load, calls } = controlledLoader<string>();
     let ttl = 60_000;
-    const cache = cached(load, () => ttl);
-    const initial = cache.get();
-    calls[0]!.resolve('v1');
-    await initial;
+    const { cache, calls } = await warmCache(() => ttl);
     now += 2000;
     await cache.get();
     expect(calls).toHaveLength(1);
@@ -102,11 +100,7 @@ describe('cached', () => {
   });
 
   it('forgets everything on invalidate', async () => {
-    const { load, calls } = controlledLoader<string>();
-    const cache = cached(load, () => TTL_MS);
-    const initial = cache.get();
-    calls[0]!.resolve('v1');
-    await initial;
+    const { cache, calls } = await warmCache();
     cache.invalidate();
     const reloaded = cache.get();
     expect(calls).toHaveLength(2);
