@@ -35,28 +35,25 @@ const policies: Record<HandlerName, (resources: GrantedResources) => iam.PolicyS
   discovery: ({ signingKeys }) => [onKeys(signingKeys, ['kms:GetPublicKey'])],
 
   pats: ({ table }) => [
+    // PATs and the user's state (also checked inside the transaction that creates a PAT).
+    onItems(table, ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:ConditionCheckItem'], [keyPrefix.user]),
+    // Single-item writes and TransactWriteItems' puts, updates and deletes: PAT items and their hash lookups.
     onItems(
       table,
-      // Single-item writes plus what TransactWriteItems checks for each item it writes.
-      [
-        'dynamodb:GetItem',
-        'dynamodb:PutItem',
-        'dynamodb:UpdateItem',
-        'dynamodb:DeleteItem',
-        'dynamodb:Query',
-        'dynamodb:ConditionCheckItem',
-      ],
+      ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
       [keyPrefix.user, keyPrefix.patHash],
     ),
   ],
 
   admin: ({ table }) => [
-    // Its transactions (a resource and its indicator item) only put and delete: no ConditionCheck.
+    onItems(table, ['dynamodb:GetItem'], [keyPrefix.application, keyPrefix.resource]),
+    // A resource and its indicator item are put and deleted together (no ConditionCheck); only applications change.
     onItems(
       table,
-      ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
+      ['dynamodb:PutItem', 'dynamodb:DeleteItem'],
       [keyPrefix.application, keyPrefix.resource, keyPrefix.resourceIndicator],
     ),
+    onItems(table, ['dynamodb:UpdateItem'], [keyPrefix.application]),
     // Listing applications and resources. Only they carry gsi1pk, so the index holds nothing else.
     new iam.PolicyStatement({ actions: ['dynamodb:Query'], resources: [`${table.tableArn}/index/${GSI1}`] }),
   ],

@@ -381,31 +381,22 @@ describe('least privilege', () => {
     expectGrants('discovery', allow(['kms:GetPublicKey'], keys()));
   });
 
-  it('pats: reads and writes user and PAT hash items, no KMS', () => {
-    expectGrants(
-      'pats',
-      allow(
-        [
-          'dynamodb:GetItem',
-          'dynamodb:PutItem',
-          'dynamodb:UpdateItem',
-          'dynamodb:DeleteItem',
-          'dynamodb:Query',
-          'dynamodb:ConditionCheckItem',
-        ],
+  it('pats: reads user items, writes them and PAT hash items, no KMS', () => {
+    expectGrants('pats', [
+      ...allow(['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:ConditionCheckItem'], [table()], leadingKeys('USER#*')),
+      ...allow(
+        ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
         [table()],
         leadingKeys('USER#*', 'PATHASH#*'),
       ),
-    );
+    ]);
   });
 
-  it('admin: reads and writes applications and resources, lists them through gsi1, no KMS', () => {
+  it('admin: reads and writes applications and resources, updates only applications, lists through gsi1, no KMS', () => {
     expectGrants('admin', [
-      ...allow(
-        ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
-        [table()],
-        leadingKeys('APP#*', 'RES#*', 'RESIND#*'),
-      ),
+      ...allow(['dynamodb:GetItem'], [table()], leadingKeys('APP#*', 'RES#*')),
+      ...allow(['dynamodb:PutItem', 'dynamodb:DeleteItem'], [table()], leadingKeys('APP#*', 'RES#*', 'RESIND#*')),
+      ...allow(['dynamodb:UpdateItem'], [table()], leadingKeys('APP#*')),
       ...allow(['dynamodb:Query'], [{ 'Fn::Join': ['', [table(), '/index/gsi1']] }]),
     ]);
   });
