@@ -15,6 +15,8 @@ import { parseArgs } from 'node:util';
 import { DeleteItemCommand, DynamoDBClient, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { PatgateClient } from '../client/management-client';
 import { handlerNames, type HandlerName } from '../lambdas/routes';
+import { handlerEnvironment } from '../lambdas/shared/env-contract';
+import { defaultMetricsNamespace } from '../lambdas/shared/metrics-contract';
 import { ensureTable } from '../local/bootstrap';
 import { startDynamoDbLocal } from '../local/engines/dynamodb-local';
 import { PUBLISHED_KEY_ALIASES, SIGNING_KEY_ALIAS, type DevConfig } from '../local/service';
@@ -275,13 +277,15 @@ function lambdaEnvironment(config: DevConfig): Record<string, string> {
     AWS_SECRET_ACCESS_KEY: ENGINE_CREDENTIALS.secretAccessKey,
     AWS_ENDPOINT_URL_DYNAMODB: config.endpoints.dynamodb,
     AWS_ENDPOINT_URL_KMS: config.endpoints.kms,
-    TABLE_NAME,
-    ISSUER: config.issuer,
-    SIGNING_KEY_ALIAS,
-    PUBLISHED_KEY_ALIASES: PUBLISHED_KEY_ALIASES.join(','),
-    POWERTOOLS_SERVICE_NAME: 'patgate',
-    POWERTOOLS_METRICS_NAMESPACE: 'Patgate',
-    POWERTOOLS_LOG_LEVEL: 'INFO',
+    ...handlerEnvironment({
+      tableName: TABLE_NAME,
+      issuer: config.issuer,
+      signingKeyAlias: SIGNING_KEY_ALIAS,
+      publishedKeyAliases: PUBLISHED_KEY_ALIASES,
+      serviceName: 'patgate',
+      metricsNamespace: defaultMetricsNamespace,
+      logLevel: 'INFO',
+    }),
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
   };
 }

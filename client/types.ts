@@ -4,7 +4,7 @@
  */
 import type { z } from 'zod';
 import type * as requests from '../lambdas/shared/management/schemas';
-import type * as responses from '../lambdas/shared/openapi/schemas';
+import type * as responses from '../openapi/schemas';
 
 export type PersonalAccessToken = z.output<typeof responses.personalAccessTokenSchema>;
 export type CreatedPersonalAccessToken = z.output<typeof responses.createdPersonalAccessTokenSchema>;

@@ -1,7 +1,7 @@
 /**
  * PatgateStack settings from CDK context: `cdk.json` (where the rotation state belongs, under version
  * control) or `-c key=value` on the command line. Lists are JSON arrays in cdk.json, comma-separated on the
- * command line. docs/deploy.md lists the keys.
+ * command line. The README's "Configuration" table (under "Deploy") lists the keys.
  */
 import type { Node } from 'constructs';
 import type { PatgateStackProps } from './patgate-stack';

@@ -22,7 +22,7 @@ const MAINTENANCE_MEMORY_MB = 256;
 const maintenanceTimeout = Duration.seconds(60);
 
 export interface PatgateFunctionsProps extends GrantedResources {
-  /** Variables every handler reads (see lambdas/shared/config.ts). */
+  /** Variables every handler reads (lambdas/shared/env-contract.ts names them). */
   readonly environment: Readonly<Record<string, string>>;
   readonly memorySize: Readonly<Record<HandlerName, number>>;
   readonly logRetention: logs.RetentionDays;
@@ -40,7 +40,10 @@ export class PatgateFunctions extends Construct {
     for (const name of handlerNames) {
       this.functions.set(name, this.createFunction(name, props, props.memorySize[name], timeout));
     }
-    this.functions.set('maintenance', this.createFunction('maintenance', props, MAINTENANCE_MEMORY_MB, maintenanceTimeout));
+    this.functions.set(
+      'maintenance',
+      this.createFunction('maintenance', props, MAINTENANCE_MEMORY_MB, maintenanceTimeout),
+    );
   }
 
   get all(): ReadonlyMap<FunctionName, NodejsFunction> {
@@ -96,7 +99,6 @@ export class PatgateFunctions extends Construct {
       systemLogLevelV2: lambda.SystemLogLevel.INFO,
       environment: {
         ...props.environment,
-        POWERTOOLS_LOG_LEVEL: props.logLevel,
         NODE_OPTIONS: '--enable-source-maps',
       },
       bundling: lambdaBundling,

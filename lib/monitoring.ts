@@ -6,24 +6,12 @@ import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
-import type { DependencyError } from '../lambdas/shared/errors';
+import { failedDependencies, metricNames, type MetricName } from '../lambdas/shared/metrics-contract';
 import type { PatgateFunctions } from './functions';
 import { wafRuleNames } from './waf';
 
-/**
- * Metrics the handlers emit with Powertools (lambdas/shared/observability.ts), in the stack's metrics
- * namespace. Every one carries the dimension `service` (POWERTOOLS_SERVICE_NAME); CloudWatch treats each
- * combination of dimensions as a metric of its own.
- */
-export const customMetricNames = {
-  /** A rejected token exchange; emitted once with `service` only, once more with `service` and `reason`. */
-  tokenExchangeFailed: 'TokenExchangeFailed',
-  tokenExchangeSucceeded: 'TokenExchangeSucceeded',
-  /** A request that failed with a 5XX, with `service` and `dependency`: `dynamodb`, `kms` or `none`. */
-  dependencyFailure: 'DependencyFailure',
-} as const;
-
-const dependencies: readonly DependencyError['dependency'][] = ['dynamodb', 'kms'];
+/** Dependencies whose failures raise an alarm (`none`, any other 5XX, shows in Api5xx and the function alarms). */
+const alarmedDependencies = failedDependencies.filter((dependency) => dependency !== 'none');
 
 export interface PatgateMonitoringProps {
   /** Prefix of alarm names, dashboard name, and the `service` dimension of custom metrics. */
@@ -45,7 +33,6 @@ const p99 = { statistic: cloudwatch.Stats.p(99), period };
 /** The operations the functions call; DynamoDB reports errors and throttles per operation. */
 const tableOperations = [
   dynamodb.Operation.GET_ITEM,
-  dynamodb.Operation.BATCH_GET_ITEM,
   dynamodb.Operation.PUT_ITEM,
   dynamodb.Operation.UPDATE_ITEM,
   dynamodb.Operation.DELETE_ITEM,
@@ -102,17 +89,17 @@ export class PatgateMonitoring extends Construct {
       1,
       'DynamoDB throttled requests: traffic outgrew on-demand capacity or a partition is hot.',
     );
-    for (const dependency of dependencies) {
+    for (const dependency of alarmedDependencies) {
       this.alarm(
         `${dependency === 'kms' ? 'Kms' : 'DynamoDb'}Failures`,
-        this.custom(customMetricNames.dependencyFailure, { dependency }),
+        this.custom(metricNames.dependencyFailure, { dependency }),
         3,
         `Requests failed because ${dependency} calls failed after the SDK's retries. Function logs ("request failed") carry the error.`,
       );
     }
     this.alarm(
       'FailedTokenExchanges',
-      this.custom(customMetricNames.tokenExchangeFailed),
+      this.custom(metricNames.tokenExchangeFailed),
       this.props.failedTokenExchangeThreshold,
       'A spike of rejected token exchanges: a misconfigured client, or someone guessing PATs. Function logs give the reasons; WAF logs the source IPs.',
     );
@@ -148,8 +135,8 @@ export class PatgateMonitoring extends Construct {
           graph('API requests', [stage.metricCount(sum), stage.metricClientError(sum), stage.metricServerError(sum)]),
           graph('API latency (p99)', [stage.metricLatency(p99), stage.metricIntegrationLatency(p99)]),
           graph('Token exchanges', [
-            this.custom(customMetricNames.tokenExchangeSucceeded),
-            this.custom(customMetricNames.tokenExchangeFailed),
+            this.custom(metricNames.tokenExchangeSucceeded),
+            this.custom(metricNames.tokenExchangeFailed),
           ]),
         ],
         [
@@ -170,10 +157,8 @@ export class PatgateMonitoring extends Construct {
           ),
         ],
         [
-          graph('Failed token exchanges by reason', [
-            this.byDimension(customMetricNames.tokenExchangeFailed, 'reason'),
-          ]),
-          graph('Failures by dependency', [this.byDimension(customMetricNames.dependencyFailure, 'dependency')]),
+          graph('Failed token exchanges by reason', [this.byDimension(metricNames.tokenExchangeFailed, 'reason')]),
+          graph('Failures by dependency', [this.byDimension(metricNames.dependencyFailure, 'dependency')]),
           graph('WAF requests', [
             this.waf('BlockedRequests', wafRuleNames.tokenRateLimit),
             this.waf('BlockedRequests', wafRuleNames.commonRuleSet),
@@ -198,7 +183,7 @@ export class PatgateMonitoring extends Construct {
   }
 
   /** A handler metric: `service` plus the given dimensions, exactly. */
-  private custom(metricName: string, dimensions: Record<string, string> = {}): cloudwatch.Metric {
+  private custom(metricName: MetricName, dimensions: Record<string, string> = {}): cloudwatch.Metric {
     return new cloudwatch.Metric({
       namespace: this.props.metricsNamespace,
       metricName,
@@ -208,7 +193,7 @@ export class PatgateMonitoring extends Construct {
   }
 
   /** For dashboards only (alarms can't search): one line per value of `dimension`, whatever the values are. */
-  private byDimension(metricName: string, dimension: string): cloudwatch.MathExpression {
+  private byDimension(metricName: MetricName, dimension: string): cloudwatch.MathExpression {
     const { metricsNamespace, serviceName } = this.props;
     return new cloudwatch.MathExpression({
       expression: `SEARCH('{${metricsNamespace},service,${dimension}} MetricName="${metricName}" service="${serviceName}"', 'Sum', ${period.toSeconds()})`,

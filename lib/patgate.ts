@@ -9,6 +9,8 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import type { HandlerName } from '../lambdas/routes';
+import { defaultSeconds, handlerEnvironment, type HandlerSettings } from '../lambdas/shared/env-contract';
+import { defaultMetricsNamespace } from '../lambdas/shared/metrics-contract';
 import { PatgateApi, type CustomDomain, type Throttling } from './api';
 import { PatgateFunctions, type LogLevel } from './functions';
 import { PatgateMaintenance } from './maintenance';
@@ -76,16 +78,16 @@ export interface PatgateProps {
 
 const defaults = {
   stageName: 'prod',
-  defaultAccessTokenTtl: Duration.hours(1),
+  defaultAccessTokenTtl: Duration.seconds(defaultSeconds.defaultAccessTokenTtlSeconds),
   keySpec: kms.KeySpec.ECC_NIST_P256,
-  keyCacheTtl: Duration.minutes(5),
-  clientCacheTtl: Duration.seconds(30),
+  keyCacheTtl: Duration.seconds(defaultSeconds.keyCacheTtlSeconds),
+  clientCacheTtl: Duration.seconds(defaultSeconds.clientCacheTtlSeconds),
   throttling: { rateLimit: 100, burstLimit: 200 },
   waf: { tokenRequestsPerIp: 1000, rateLimitWindowSeconds: 300 },
   memorySize: { token: 512, discovery: 256, pats: 256, admin: 256 },
   logRetention: logs.RetentionDays.ONE_YEAR,
   logLevel: 'INFO',
-  metricsNamespace: 'Patgate',
+  metricsNamespace: defaultMetricsNamespace,
   failedTokenExchangeAlarmThreshold: 100,
 } as const satisfies Partial<Record<keyof PatgateProps, unknown>>;
 
@@ -144,18 +146,18 @@ export class Patgate extends Construct {
       memorySize: { ...defaults.memorySize, ...props.memorySize },
       logRetention,
       logLevel,
-      // The contract with lambdas/shared/config.ts.
-      environment: {
-        TABLE_NAME: this.table.tableName,
-        ISSUER: this.issuer,
-        SIGNING_KEY_ALIAS: this.signingKeys.currentAliasName,
-        PUBLISHED_KEY_ALIASES: this.signingKeys.publishedAliasNames.join(','),
-        KEY_CACHE_TTL_SECONDS: seconds(props.keyCacheTtl ?? defaults.keyCacheTtl),
-        CLIENT_CACHE_TTL_SECONDS: seconds(props.clientCacheTtl ?? defaults.clientCacheTtl),
-        DEFAULT_ACCESS_TOKEN_TTL_SECONDS: seconds(props.defaultAccessTokenTtl ?? defaults.defaultAccessTokenTtl),
-        POWERTOOLS_SERVICE_NAME: serviceName,
-        POWERTOOLS_METRICS_NAMESPACE: metricsNamespace,
-      },
+      environment: handlerEnvironment({
+        tableName: this.table.tableName,
+        issuer: this.issuer,
+        signingKeyAlias: this.signingKeys.currentAliasName,
+        publishedKeyAliases: this.signingKeys.publishedAliasNames,
+        keyCacheTtlSeconds: (props.keyCacheTtl ?? defaults.keyCacheTtl).toSeconds(),
+        clientCacheTtlSeconds: (props.clientCacheTtl ?? defaults.clientCacheTtl).toSeconds(),
+        defaultAccessTokenTtlSeconds: (props.defaultAccessTokenTtl ?? defaults.defaultAccessTokenTtl).toSeconds(),
+        serviceName,
+        metricsNamespace,
+        logLevel,
+      } satisfies HandlerSettings),
     });
     this.api.addRoutes(this.functions);
     new PatgateMaintenance(this, 'Maintenance', { functions: this.functions, interval: Duration.minutes(5) });
@@ -187,8 +189,4 @@ function onlyKeyId(keys: readonly SigningKeyDefinition[]): string {
   if (!only || others.length > 0)
     throw new Error('currentSigningKey is required unless signingKeys holds exactly one key');
   return only.id;
-}
-
-function seconds(duration: Duration): string {
-  return String(duration.toSeconds());
 }

@@ -28,7 +28,7 @@ const policies: Record<FunctionName, (resources: GrantedResources) => iam.Policy
     // Resolve the PAT, its owner, the client application and the requested API resource.
     onItems(
       table,
-      ['dynamodb:GetItem', 'dynamodb:BatchGetItem'],
+      ['dynamodb:GetItem'],
       [keyPrefix.patHash, keyPrefix.user, keyPrefix.application, keyPrefix.resourceIndicator],
     ),
     // Record when a PAT was last used.
@@ -39,17 +39,12 @@ const policies: Record<FunctionName, (resources: GrantedResources) => iam.Policy
   discovery: ({ signingKeys }) => [onKeys(signingKeys, ['kms:GetPublicKey'])],
 
   pats: ({ table }) => [
+    // PATs and the user's state (also checked inside the transaction that creates a PAT).
+    onItems(table, ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:ConditionCheckItem'], [keyPrefix.user]),
+    // Single-item writes and TransactWriteItems' puts, updates and deletes: PAT items and their hash lookups.
     onItems(
       table,
-      // Single-item writes plus what TransactWriteItems checks for each item it writes.
-      [
-        'dynamodb:GetItem',
-        'dynamodb:PutItem',
-        'dynamodb:UpdateItem',
-        'dynamodb:DeleteItem',
-        'dynamodb:Query',
-        'dynamodb:ConditionCheckItem',
-      ],
+      ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
       [keyPrefix.user, keyPrefix.patHash, keyPrefix.unique],
     ),
     // Listing users: the index partition of users only.
@@ -57,34 +52,24 @@ const policies: Record<FunctionName, (resources: GrantedResources) => iam.Policy
   ],
 
   maintenance: ({ table }) => [
-    onItems(
-      table,
-      [
-        'dynamodb:GetItem',
-        'dynamodb:PutItem',
-        'dynamodb:DeleteItem',
-        'dynamodb:Query',
-        'dynamodb:ConditionCheckItem',
-      ],
-      [keyPrefix.user, keyPrefix.patHash, migrationPrefix],
-    ),
+    // Pending purges' PATs (USER#) and the migration's marker and users.
+    onItems(table, ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem'], [keyPrefix.user, migrationPrefix]),
+    // Removing PATs of ended epochs: PAT items, their lookups, and the purge marker.
+    onItems(table, ['dynamodb:DeleteItem'], [keyPrefix.user, keyPrefix.patHash]),
     onIndexPartitions(table, [listPartition.purge]),
     // The one-off legacy-user migration reads the whole table; Scan has no leading keys to restrict.
     new iam.PolicyStatement({ actions: ['dynamodb:Scan'], resources: [table.tableArn] }),
   ],
 
   admin: ({ table }) => [
+    onItems(table, ['dynamodb:GetItem'], [keyPrefix.application, keyPrefix.resource]),
+    // A resource and its indicator item are put and deleted together (no ConditionCheck); only applications change.
     onItems(
       table,
-      [
-        'dynamodb:GetItem',
-        'dynamodb:PutItem',
-        'dynamodb:UpdateItem',
-        'dynamodb:DeleteItem',
-        'dynamodb:ConditionCheckItem',
-      ],
+      ['dynamodb:PutItem', 'dynamodb:DeleteItem'],
       [keyPrefix.application, keyPrefix.resource, keyPrefix.resourceIndicator],
     ),
+    onItems(table, ['dynamodb:UpdateItem'], [keyPrefix.application]),
     // Listing applications and resources.
     onIndexPartitions(table, [listPartition.application, listPartition.resource]),
   ],

@@ -3,7 +3,8 @@
  *
  * Rotation swaps aliases, never key material: `alias/{prefix}/signing` names the key new tokens are signed
  * with; `-previous` and `-next` only publish their keys in the JWKS, so verifiers keep accepting tokens
- * signed before a swap and already know a key before it starts signing. See docs/deploy.md.
+ * signed before a swap and already know a key before it starts signing. The README's "Signing key rotation
+ * (deployed stack)" section gives the procedure.
  */
 import { RemovalPolicy } from 'aws-cdk-lib';
 import * as kms from 'aws-cdk-lib/aws-kms';

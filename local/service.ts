@@ -12,6 +12,8 @@ import { KMSClient } from '@aws-sdk/client-kms';
 import { CONSOLE_PATH, createConsoleHandler } from '../console/server/handler';
 import { routes } from '../lambdas/routes';
 import { randomString, sha256Hex } from '../lambdas/shared/crypto/secrets';
+import { handlerEnvironment } from '../lambdas/shared/env-contract';
+import { defaultMetricsNamespace } from '../lambdas/shared/metrics-contract';
 import { getApplication, putApplication } from '../lambdas/shared/store/applications';
 import { ensureSigningKey, ensureTable } from './bootstrap';
 import { startDynamoDbLocal } from './engines/dynamodb-local';
@@ -128,18 +130,21 @@ export async function startLocalService(options: LocalServiceOptions = {}): Prom
       kmsUrl = emulator.url;
     }
 
-    // The handlers read all of this through the unmodified AWS SDK and lambdas/shared/config.ts.
+    // The handlers read all of this through the unmodified AWS SDK and lambdas/shared/config.ts. The issuer
+    // follows once the gateway listens.
     Object.assign(process.env, {
       AWS_REGION: region,
       AWS_ACCESS_KEY_ID: process.env.AWS_ACCESS_KEY_ID ?? state.awsAccessKeyId,
       AWS_SECRET_ACCESS_KEY: process.env.AWS_SECRET_ACCESS_KEY ?? state.awsSecretAccessKey,
       AWS_ENDPOINT_URL_DYNAMODB: dynamodbUrl,
       AWS_ENDPOINT_URL_KMS: kmsUrl,
-      TABLE_NAME: tableName,
-      SIGNING_KEY_ALIAS,
-      PUBLISHED_KEY_ALIASES: PUBLISHED_KEY_ALIASES.join(','),
-      POWERTOOLS_SERVICE_NAME: 'patgate',
-      POWERTOOLS_METRICS_NAMESPACE: 'Patgate',
+      ...handlerEnvironment({
+        tableName,
+        signingKeyAlias: SIGNING_KEY_ALIAS,
+        publishedKeyAliases: PUBLISHED_KEY_ALIASES,
+        serviceName: 'patgate',
+        metricsNamespace: defaultMetricsNamespace,
+      }),
       POWERTOOLS_METRICS_DISABLED: process.env.POWERTOOLS_METRICS_DISABLED ?? 'true',
       ...options.handlerEnv,
     });
@@ -172,13 +177,14 @@ export async function startLocalService(options: LocalServiceOptions = {}): Prom
       log: options.log,
     });
     stops.push(() => gateway.close());
-    process.env.ISSUER = `${gateway.url}/oidc`;
+    const issuer = `${gateway.url}/oidc`;
+    Object.assign(process.env, handlerEnvironment({ issuer }));
     gatewayUrl = gateway.url;
 
     const config: DevConfig = {
       baseUrl: gateway.url,
       consoleUrl: `${gateway.url}${CONSOLE_PATH}/`,
-      issuer: process.env.ISSUER,
+      issuer,
       region,
       awsAccessKeyId: state.awsAccessKeyId,
       awsSecretAccessKey: state.awsSecretAccessKey,

@@ -2,7 +2,7 @@
 import { writeFileSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import { format, resolveConfig } from 'prettier';
-import { buildOpenApiDocument } from '../lambdas/shared/openapi/document';
+import { buildOpenApiDocument } from '../openapi/document';
 
 async function main() {
   const target = resolve(process.argv[2] ?? resolve(__dirname, '..', 'docs', 'openapi.json'));

@@ -5,7 +5,7 @@ import Ajv2020 from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
 import { sendRequest, type RawResponse } from '../client/signed-fetch';
 import { routes, type Operation, type Route } from '../lambdas/routes';
-import { buildOpenApiDocument, type OpenApiDocument } from '../lambdas/shared/openapi/document';
+import { buildOpenApiDocument, type OpenApiDocument } from '../openapi/document';
 import { startTestService, type TestService } from './harness/service';
 
 /** The served document is loaded into ajv under this id, so that its `#/components/...` references resolve. */

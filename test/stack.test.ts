@@ -393,11 +393,7 @@ describe('least privilege', () => {
 
   it('token: reads PAT hashes, their owners, applications and resource indicators, stamps last use, signs', () => {
     expectGrants('token', [
-      ...allow(
-        ['dynamodb:GetItem', 'dynamodb:BatchGetItem'],
-        [table()],
-        leadingKeys('PATHASH#*', 'USER#*', 'APP#*', 'RESIND#*'),
-      ),
+      ...allow(['dynamodb:GetItem'], [table()], leadingKeys('PATHASH#*', 'USER#*', 'APP#*', 'RESIND#*')),
       ...allow(['dynamodb:UpdateItem'], [table()], leadingKeys('USER#*')),
       ...allow(['kms:Sign', 'kms:GetPublicKey'], keys()),
     ]);
@@ -407,17 +403,11 @@ describe('least privilege', () => {
     expectGrants('discovery', allow(['kms:GetPublicKey'], keys()));
   });
 
-  it('pats: reads and writes user, PAT hash and unique-identifier items, lists users only, no KMS', () => {
+  it('pats: reads user items, writes them, PAT hash and unique-identifier items, lists users only, no KMS', () => {
     expectGrants('pats', [
+      ...allow(['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:ConditionCheckItem'], [table()], leadingKeys('USER#*')),
       ...allow(
-        [
-          'dynamodb:GetItem',
-          'dynamodb:PutItem',
-          'dynamodb:UpdateItem',
-          'dynamodb:DeleteItem',
-          'dynamodb:Query',
-          'dynamodb:ConditionCheckItem',
-        ],
+        ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
         [table()],
         leadingKeys('USER#*', 'PATHASH#*', 'UNIQUE#*'),
       ),
@@ -428,28 +418,21 @@ describe('least privilege', () => {
   it('maintenance: removes PATs of ended epochs, lists pending purges, scans once for the migration', () => {
     expectGrants('maintenance', [
       ...allow(
-        ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem', 'dynamodb:Query', 'dynamodb:ConditionCheckItem'],
+        ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem'],
         [table()],
-        leadingKeys('USER#*', 'PATHASH#*', 'MIGRATION#*'),
+        leadingKeys('USER#*', 'MIGRATION#*'),
       ),
+      ...allow(['dynamodb:DeleteItem'], [table()], leadingKeys('USER#*', 'PATHASH#*')),
       ...allow(['dynamodb:Query'], [index()], indexPartitions('PURGE')),
       ...allow(['dynamodb:Scan'], [table()]),
     ]);
   });
 
-  it('admin: reads and writes applications and resources, lists them through gsi1, no KMS', () => {
+  it('admin: reads and writes applications and resources, updates only applications, lists through gsi1, no KMS', () => {
     expectGrants('admin', [
-      ...allow(
-        [
-          'dynamodb:GetItem',
-          'dynamodb:PutItem',
-          'dynamodb:UpdateItem',
-          'dynamodb:DeleteItem',
-          'dynamodb:ConditionCheckItem',
-        ],
-        [table()],
-        leadingKeys('APP#*', 'RES#*', 'RESIND#*'),
-      ),
+      ...allow(['dynamodb:GetItem'], [table()], leadingKeys('APP#*', 'RES#*')),
+      ...allow(['dynamodb:PutItem', 'dynamodb:DeleteItem'], [table()], leadingKeys('APP#*', 'RES#*', 'RESIND#*')),
+      ...allow(['dynamodb:UpdateItem'], [table()], leadingKeys('APP#*')),
       ...allow(['dynamodb:Query'], [index()], indexPartitions('APP', 'RES')),
     ]);
   });

@@ -5,6 +5,7 @@
  */
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import type { MetricDimensions, MetricName } from './metrics-contract';
 
 export const logger = new Logger();
 
@@ -17,10 +18,10 @@ export const metrics = new Metrics({
     error: (...args: unknown[]) => logger.error(String(args[0])),
   },
 });
-export { MetricUnit };
 
-export function countMetric(name: string, dimensions: Record<string, string> = {}): void {
-  if (Object.keys(dimensions).length === 0) {
+/** Counts one occurrence of a metric named in metrics-contract.ts, with the dimensions declared there. */
+export function countMetric<N extends MetricName>(name: N, dimensions?: MetricDimensions[N]): void {
+  if (!dimensions || Object.keys(dimensions).length === 0) {
     metrics.addMetric(name, MetricUnit.Count, 1);
     return;
   }

@@ -1,5 +1,6 @@
 /**
- * Starts the real engines once for the whole run: DynamoDB Local (in memory) and the KMS emulator.
+ * Starts the real engines once per run of the integration or browser project (jest.config.cjs): DynamoDB
+ * Local (in memory) and the KMS emulator.
  * Workers inherit the AWS_ENDPOINT_URL_* variables, so every local service started by a test file
  * talks to these engines through the unmodified AWS SDK.
  */

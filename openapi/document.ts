@@ -3,9 +3,9 @@
  * responses from the zod schemas that validate requests and those describing responses (components.ts).
  */
 import type { z } from 'zod';
-import { version } from '../../../package.json';
-import { routes, type Route } from '../../routes';
-import * as requests from '../management/schemas';
+import { version } from '../package.json';
+import { routes, type Route } from '../lambdas/routes';
+import * as requests from '../lambdas/shared/management/schemas';
 import { convertSchemas, ref, type JsonSchema } from './components';
 import { errorResponses, operationDocs, type ErrorResponse, type OperationDoc, type Tag } from './operations';
 

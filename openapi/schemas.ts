@@ -6,8 +6,8 @@
  */
 // A namespace import, not `import { z }`: esbuild can then drop the parts of zod that aren't used (its locales).
 import * as z from 'zod';
-import { applicationTypes } from '../model/application';
-import { ACCESS_TOKEN_TYPE, PAT_TOKEN_TYPE, TOKEN_EXCHANGE_GRANT } from '../oauth';
+import { applicationTypes } from '../lambdas/shared/model/application';
+import { ACCESS_TOKEN_TYPE, PAT_TOKEN_TYPE, TOKEN_EXCHANGE_GRANT } from '../lambdas/shared/oauth';
 
 const epochMilliseconds = z.number().int().min(0).describe('Epoch milliseconds');
 

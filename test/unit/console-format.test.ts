@@ -1,5 +1,5 @@
 /** The console page's pure formatting and parsing (console/src/format.ts). */
-import { describeExpiry, expiresAtFor, isoDate, parseScopes, timeAgo, toggleScope } from '../console/src/format';
+import { describeExpiry, expiresAtFor, isoDate, parseScopes, timeAgo, toggleScope } from '../../console/src/format';
 
 const NOW = new Date(2026, 0, 15, 12, 0, 0).getTime();
 const HOUR = 3_600_000;

@@ -4,8 +4,8 @@
  * methods, paths, parameters and auth come from the route table itself.
  */
 import type { z } from 'zod';
-import type { Operation } from '../../routes';
-import * as requests from '../management/schemas';
+import type { Operation } from '../lambdas/routes';
+import * as requests from '../lambdas/shared/management/schemas';
 import * as responses from './schemas';
 
 export type Tag = 'Personal access tokens' | 'Users' | 'Applications' | 'API resources' | 'OAuth' | 'Meta';

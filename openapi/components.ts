@@ -4,7 +4,7 @@
  */
 // A namespace import, not `import { z }`: esbuild can then drop the parts of zod that aren't used (its locales).
 import * as z from 'zod';
-import * as requests from '../management/schemas';
+import * as requests from '../lambdas/shared/management/schemas';
 import { operationDocs } from './operations';
 import * as responses from './schemas';
 
