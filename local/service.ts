@@ -120,7 +120,15 @@ export async function startLocalService(options: LocalServiceOptions = {}): Prom
     }
     let kmsUrl = process.env.AWS_ENDPOINT_URL_KMS;
     if (!kmsUrl) {
-      const emulator = await startKmsEmulator({ region, dataDir: options.dataDir && join(options.dataDir, 'kms') });
+      // Ours signs only for the credentials the handlers and `npm run rotate-key` sign with.
+      const credentials = new Map([[state.awsAccessKeyId, state.awsSecretAccessKey]]);
+      const { AWS_ACCESS_KEY_ID: envKeyId, AWS_SECRET_ACCESS_KEY: envSecret } = process.env;
+      if (envKeyId && envSecret) credentials.set(envKeyId, envSecret);
+      const emulator = await startKmsEmulator({
+        region,
+        credentials,
+        dataDir: options.dataDir && join(options.dataDir, 'kms'),
+      });
       stops.push(() => emulator.close());
       kmsUrl = emulator.url;
     }

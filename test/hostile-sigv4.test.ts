@@ -40,13 +40,13 @@ const calls = (): fc.Arbitrary<Call> =>
     { method: 'GET', path: `/api/users/${victim}/personal-access-tokens` },
   );
 
-const sign = (call: Call, overrides: SigningOverrides = {}) =>
+const sign = (call: Call, overrides: SigningOverrides = {}, contentType = 'application/json') =>
   signRequest(
     service.config,
     {
       method: call.method,
       url: `${service.config.baseUrl}${call.path}`,
-      headers: call.body === undefined ? {} : { 'content-type': 'application/json' },
+      headers: call.body === undefined ? {} : { 'content-type': contentType },
       body: call.body,
     },
     overrides,
@@ -141,6 +141,25 @@ const tamperKinds: fc.Arbitrary<Tamper>[] = [
       return withHeader(signed, name, changed);
     },
     INVALID_SIGNATURE,
+  ),
+  tamper(
+    'signed header repeated with another value',
+    fc.constantFrom<[string, string]>(
+      ['content-type', 'application/json'],
+      ['host', 'attacker.example'],
+      ['x-amz-date', '20300101T000000Z'],
+    ),
+    async (call, [name, value]) => {
+      // Signed with one value; a handler reading the other would act on what nobody signed.
+      const signed = await sign(
+        { ...call, body: call.body ?? '{}' },
+        {},
+        name === 'content-type' ? 'text/plain' : undefined,
+      );
+      return { ...signed, extraHeaders: [[name, value]] };
+    },
+    INVALID_SIGNATURE,
+    /^The '(content-type|host|x-amz-date)' header must not appear more than once\.$/,
   ),
   tamper(
     'signature digit changed',

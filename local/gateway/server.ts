@@ -88,7 +88,7 @@ export async function startLocalGateway(options: LocalGatewayOptions): Promise<L
     let callerAccessKeyId: string | undefined;
     if (match.route.auth === 'iam') {
       const verdict = verifySigV4(
-        { method, rawPath: meta.rawPath, rawQuery: meta.rawQuery, headers: req.headers, body },
+        { method, rawPath: meta.rawPath, rawQuery: meta.rawQuery, headers: req.headersDistinct, body },
         { region: options.region, service: 'execute-api', credentials: options.credentials },
       );
       if (!verdict.ok) return gatewayResponse(403, verdict.message, verdict.errorType);

@@ -14,6 +14,8 @@ export interface SignedRequest {
   /** Lower-case names. */
   headers: Record<string, string>;
   body: Buffer;
+  /** Sent after `headers`, so a name may repeat one of them. */
+  extraHeaders?: ReadonlyArray<readonly [string, string]>;
 }
 
 export interface SigningOverrides {
@@ -69,7 +71,7 @@ export function sendSigned(request: SignedRequest): Promise<RawHttpResponse> {
   return rawHttp({
     method: request.method,
     url: request.url,
-    headers: Object.entries(headers),
+    headers: [...Object.entries(headers), ...(request.extraHeaders ?? [])],
     body: request.body.length > 0 ? request.body : undefined,
   });
 }
