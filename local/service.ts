@@ -8,7 +8,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { KMSClient } from '@aws-sdk/client-kms';
-import { CONSOLE_PATH, createConsoleHandler } from '../console/server/handler';
+import { CONSOLE_PATH, consoleEntryUrl, createConsoleHandler, newConsoleAccessToken } from '../console/server/handler';
 import { routes } from '../lambdas/routes';
 import { randomString, sha256Hex } from '../lambdas/shared/crypto/secrets';
 import { getApplication, putApplication } from '../lambdas/shared/store/applications';
@@ -32,7 +32,10 @@ export interface LocalServiceOptions {
 
 export interface DevConfig {
   baseUrl: string;
-  /** The operator console (built by `npm run build:console`; `npm start` does). */
+  /**
+   * The operator console (built by `npm run build:console`; `npm start` does), with this run's access token:
+   * the URL to open. A new token every start.
+   */
   consoleUrl: string;
   issuer: string;
   region: string;
@@ -156,7 +159,9 @@ export async function startLocalService(options: LocalServiceOptions = {}): Prom
     // The operator console, on the API's origin: it signs the page's calls with the local credentials and
     // forwards them to this gateway (whose URL is known once it listens).
     let gatewayUrl = '';
+    const consoleAccessToken = newConsoleAccessToken();
     const operatorConsole = createConsoleHandler({
+      accessToken: consoleAccessToken,
       apiEndpoint: () => gatewayUrl,
       signing: {
         region,
@@ -179,7 +184,7 @@ export async function startLocalService(options: LocalServiceOptions = {}): Prom
 
     const config: DevConfig = {
       baseUrl: gateway.url,
-      consoleUrl: `${gateway.url}${CONSOLE_PATH}/`,
+      consoleUrl: consoleEntryUrl(gateway.url, consoleAccessToken),
       issuer: process.env.ISSUER,
       region,
       awsAccessKeyId: state.awsAccessKeyId,
