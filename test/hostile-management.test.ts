@@ -1,11 +1,11 @@
 /**
  * The Management API under hostile input: every bad request gets a `{code, message}` 4xx and writes
- * nothing, every valid one round-trips exactly (names byte-identical through body and path forms).
+ * nothing, every valid one round-trips exactly (names in NFC, otherwise byte-identical, through body and path forms).
  * Validity is decided here from the documented rules, not by asking the service's own schemas.
  */
 import fc from 'fast-check';
 import { startTestService, type TestService } from './harness/service';
-import { expectManagementError } from './support/protocol-errors';
+import { expectGatewayDenial, expectManagementError } from './support/protocol-errors';
 import { sendSigned, signRequest } from './support/signed-raw';
 
 const SEED = 6_2025;
@@ -26,16 +26,51 @@ const pathSegment = (value: string) => encodeURIComponent(value).replace(/\./g, 
 // ---------------------------------------------------------------------------------------------------------
 // PAT names
 
-/** The documented rule: 1 to 256 code points, no control characters, well-formed Unicode. */
-const isValidName = (name: string) => {
+const BIDI_CONTROL = /[\u202A-\u202E\u2066-\u2069\u200E\u200F\u061C]/u;
+const ZERO_WIDTH = /[\u200B-\u200D\u2060\uFEFF]/u;
+
+/**
+ * The documented rule: well-formed Unicode, stored in NFC; then 1 to 256 code points, no control characters,
+ * no bidirectional controls or zero-width characters, not blank, not `.` or `..`.
+ */
+const isValidName = (sent: string) => {
+  if (!sent.isWellFormed()) return false;
+  const name = sent.normalize('NFC');
   const length = [...name].length;
-  return length >= 1 && length <= 256 && !/\p{Cc}/u.test(name) && name.isWellFormed();
+  return (
+    length >= 1 &&
+    length <= 256 &&
+    !/\p{Cc}/u.test(name) &&
+    !BIDI_CONTROL.test(name) &&
+    !ZERO_WIDTH.test(name) &&
+    !/^\p{White_Space}*$/u.test(name) &&
+    name !== '.' &&
+    name !== '..'
+  );
 };
 
 const loneSurrogate = fc.integer({ min: 0xd800, max: 0xdfff }).map((code) => String.fromCharCode(code));
 const urlSignificant = fc.constantFrom('/', '%', '%2F', '%25', '%zz', '?', '#', '&', '=', '+', ' ', '..', '.', '\\');
 const control = fc.constantFrom('\0', '\x07', '\t', '\n', '\r', '\x1f', '\x7f', '\x85', '\x9f');
-const exotic = fc.constantFrom('é', 'e\u0301', '\u200d', '\u2028', '\ufeff', '𝄞', '👩‍👩‍👧', '\uffff', 'ﷺ', '\u{10fffd}');
+const exotic = fc.constantFrom(
+  'é',
+  'e\u0301',
+  'A\u030a',
+  '\u200d',
+  '\u2028',
+  '\ufeff',
+  '𝄞',
+  '👩‍👩‍👧',
+  '\uffff',
+  'ﷺ',
+  '\u{10fffd}',
+  '\u202e',
+  '\u2067',
+  '\u061c',
+  '\u200b',
+  '\u2060',
+  '\u3000',
+);
 
 const names = fc.oneof(
   fc.string({
@@ -50,7 +85,7 @@ const names = fc.oneof(
     .map(([length, char]) => char.repeat(length)),
 );
 
-it('creates, finds, renames and deletes PATs of any valid name byte-identically; rejects the rest', async () => {
+it('creates, finds, renames and deletes PATs of any valid name (in NFC, otherwise byte-identical); rejects the rest', async () => {
   let valid = 0;
   await run(
     fc.asyncProperty(names, async (name) => {
@@ -58,8 +93,9 @@ it('creates, finds, renames and deletes PATs of any valid name byte-identically;
       const created = await service.client.raw('POST', patsPath(userId), { name });
       if (!isValidName(name)) {
         expectManagementError(created, { status: 400, code: 'guard.invalid_input' });
-        // An empty segment matches no route at all (API Gateway's own 403), so only non-empty names here.
-        if (name !== '' && name.isWellFormed()) {
+        // An empty segment matches no route at all (API Gateway's own 403), so only non-empty names here;
+        // `.` and `..` are dot segments for fetch (see the dot segment test below).
+        if (name !== '' && name.isWellFormed() && name !== '.' && name !== '..') {
           const byPath = await service.client.raw('DELETE', `${patsPath(userId)}/${pathSegment(name)}`);
           expectManagementError(byPath, { status: 400, code: 'guard.invalid_input' });
         }
@@ -67,17 +103,18 @@ it('creates, finds, renames and deletes PATs of any valid name byte-identically;
         return;
       }
       valid++;
+      const stored = name.normalize('NFC');
       expect(created.status).toBe(201);
-      expect((created.json as { name: string }).name).toBe(name);
+      expect((created.json as { name: string }).name).toBe(stored);
       expect(
         ((await service.client.raw('GET', patsPath(userId))).json as { name: string }[]).map((pat) => pat.name),
-      ).toEqual([name]);
+      ).toEqual([stored]);
 
       const renamed = await service.client.raw('PATCH', `${patsPath(userId)}/${pathSegment(name)}`, {
         name: `${name}`,
       });
       expect(renamed.status).toBe(200);
-      expect((renamed.json as { name: string }).name).toBe(name);
+      expect((renamed.json as { name: string }).name).toBe(stored);
       expect((await service.client.raw('DELETE', `${patsPath(userId)}/${pathSegment(name)}`)).status).toBe(204);
       expect((await service.client.raw('GET', patsPath(userId))).json).toEqual([]);
     }),
@@ -307,3 +344,82 @@ it('decodes path parameters once and rejects undecodable or invalid ones with a 
     100,
   );
 }, 60_000);
+
+// ---------------------------------------------------------------------------------------------------------
+// Dot segments: the path routed is the path signed
+
+it('routes only the path that was signed: dot segments match no resource, and "." and ".." name nothing', async () => {
+  const userId = service.newUserId();
+  await service.client.pats.create(userId, { name: 'kept' });
+  const tokens = patsPath(userId);
+  // Signers remove dot segments before signing, so this signature for "revoke all" also covers these paths.
+  const revokeAll = await signRequest(service.config, { method: 'DELETE', url: `${service.config.baseUrl}${tokens}` });
+  for (const rawTarget of [
+    `${tokens}/.`,
+    `${tokens}/kept/..`,
+    `/api/users/${userId}/./personal-access-tokens`,
+    `/api/users/other/../${userId}/personal-access-tokens`,
+    `/api/./applications`,
+  ]) {
+    const response = await sendSigned({ ...revokeAll, rawTarget });
+    expect({ rawTarget, status: response.status }).toEqual({ rawTarget, status: 403 });
+    expectGatewayDenial(response, /^MissingAuthenticationTokenException$/);
+  }
+  expect((await service.client.pats.list(userId)).map((pat) => pat.name)).toEqual(['kept']);
+
+  // In a path only as `%2E`, which the signer keeps (but `fetch` would resolve): the handlers refuse them.
+  const sendAs = async (method: string, rawPath: string) =>
+    sendSigned(await signRequest(service.config, { method, url: service.config.baseUrl, rawPath }));
+  for (const dots of ['.', '..']) {
+    const refused = [
+      await service.client.raw('POST', tokens, { name: dots }),
+      await service.client.raw('PATCH', `${tokens}/kept`, { name: dots }),
+      await sendAs('DELETE', `${tokens}/${pathSegment(dots)}`),
+      await sendAs('GET', `/api/users/${pathSegment(dots)}/personal-access-tokens`),
+      await sendAs('DELETE', `/api/users/${pathSegment(dots)}/personal-access-tokens`),
+    ];
+    for (const response of refused) expectManagementError(response, { status: 400, code: 'guard.invalid_input' });
+  }
+  expect((await service.client.pats.list(userId)).map((pat) => pat.name)).toEqual(['kept']);
+});
+
+// ---------------------------------------------------------------------------------------------------------
+// Names people read
+
+it('keeps names unambiguous: one name in NFC and NFD, no bidi controls, zero-width characters or blank names', async () => {
+  const userId = service.newUserId();
+  const decomposed = 'cafe\u0301';
+  const created = await service.client.raw('POST', patsPath(userId), { name: decomposed });
+  expect([created.status, (created.json as { name: string }).name]).toEqual([201, 'caf\u00e9']);
+  // The composed spelling is the same name: taken, and found by path in either spelling.
+  expectManagementError(await service.client.raw('POST', patsPath(userId), { name: 'caf\u00e9' }), {
+    status: 422,
+    code: 'user.personal_access_token_name_exists',
+  });
+  expect((await service.client.raw('DELETE', `${patsPath(userId)}/${pathSegment(decomposed)}`)).status).toBe(204);
+
+  const refusals: [string, RegExp][] = [
+    ['invoice\u202Efdp.exe', /bidirectional control characters/],
+    ['\u2066deploy\u2069', /bidirectional control characters/],
+    ['ci\u200Bdeploy', /zero-width characters/],
+    ['\uFEFFci', /zero-width characters/],
+    [' ', /empty or only whitespace/],
+    ['\u3000\u00a0', /empty or only whitespace/],
+  ];
+  for (const [name, message] of refusals) {
+    for (const response of [
+      await service.client.raw('POST', patsPath(userId), { name }),
+      await service.client.raw('POST', '/api/applications', { name, type: 'SPA' }),
+      await service.client.raw('POST', '/api/resources', { name, indicator: 'https://names.example.test' }),
+    ]) {
+      expectManagementError(response, { status: 400, code: 'guard.invalid_input' });
+      expect((response.json as { message: string }).message).toMatch(message);
+    }
+  }
+  expect((await service.client.raw('GET', patsPath(userId))).json).toEqual([]);
+  const names = ((await service.client.raw('GET', '/api/applications')).json as { name: string }[]).map((a) => a.name);
+  expect(names.filter((name) => refusals.some(([refused]) => refused === name))).toEqual([]);
+
+  const app = await service.client.raw('POST', '/api/applications', { name: 'Cafe\u0301 app', type: 'SPA' });
+  expect((app.json as { name: string }).name).toBe('Caf\u00e9 app');
+});
