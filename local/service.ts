@@ -4,7 +4,7 @@
  * Engines already named by AWS_ENDPOINT_URL_DYNAMODB / AWS_ENDPOINT_URL_KMS are used instead of
  * starting ours (LocalStack, moto, a real account, or the test harness's shared engines).
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { KMSClient } from '@aws-sdk/client-kms';
@@ -195,8 +195,11 @@ export async function startLocalService(options: LocalServiceOptions = {}): Prom
       endpoints: { dynamodb: dynamodbUrl, kms: kmsUrl },
     };
     if (options.dataDir) {
-      mkdirSync(options.dataDir, { recursive: true });
-      writeFileSync(join(options.dataDir, 'dev.json'), `${JSON.stringify(config, null, 2)}\n`, { mode: 0o600 });
+      mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
+      const file = join(options.dataDir, 'dev.json');
+      writeFileSync(file, `${JSON.stringify(config, null, 2)}\n`, { mode: 0o600 });
+      // `mode` applies only to a new file: an older dev.json keeps its mode otherwise.
+      chmodSync(file, 0o600);
     }
     return { config, close };
   } catch (error) {
