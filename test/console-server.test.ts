@@ -3,7 +3,8 @@
  * `patgate console` runs for a deployed stack) in front of the local service, standing in for a deployment,
  * and the same handler mounted by the local service at /console.
  */
-import { request } from 'node:http';
+import { createServer, request } from 'node:http';
+import fc from 'fast-check';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,7 +12,9 @@ import { buildConsole } from '../console/build';
 import { regionOfEndpoint } from '../client/management-client';
 import { startConsoleServer, type ConsoleServer } from '../console/server/server';
 import { CONSOLE_HEADER } from '../console/shared/contract';
+import { closeServer, listen } from '../local/http-server';
 import { startTestService, type TestService } from './harness/service';
+import { assertHostile, hostileTally, hostileTimeout } from './support/hostile-runs';
 
 let service: TestService;
 let consoleServer: ConsoleServer;
@@ -422,4 +425,76 @@ it('tells the region of an API Gateway endpoint', () => {
   expect(regionOfEndpoint('https://a1b2c3.execute-api.eu-west-1.amazonaws.com/prod')).toBe('eu-west-1');
   expect(regionOfEndpoint('https://a1b2c3.execute-api.cn-north-1.amazonaws.com.cn/prod')).toBe('cn-north-1');
   expect(regionOfEndpoint('https://patgate.example.com')).toBeUndefined();
+});
+
+describe('hostile paths', () => {
+  const tally = hostileTally('console');
+  afterAll(() => tally.write());
+
+  it(
+    'never forwards outside the endpoint’s /api/ or /oidc/, however the path is spelled',
+    async () => {
+      // A stand-in deployment that records what reaches it.
+      const reached: string[] = [];
+      const upstream = createServer((req, res) => {
+        reached.push(req.url ?? '');
+        res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+      });
+      const { origin } = await listen(upstream, 0, '127.0.0.1');
+      const segment = fc.constantFrom(
+        '..',
+        '.',
+        '%2e',
+        '%2E%2e',
+        '.%2E',
+        '%2e.',
+        'api',
+        'oidc',
+        'token',
+        'jwks',
+        'users',
+        'x',
+        '\\',
+        '..\\..',
+        '%5c',
+        '%2f',
+        '#',
+        '?',
+        '',
+        ';',
+        '%00',
+      );
+      const paths = fc
+        .tuple(
+          fc.constantFrom('/console/api/', '/console/oidc/', '/console/'),
+          fc.array(segment, { maxLength: 7 }),
+          fc.constantFrom('/', '\\'),
+        )
+        .map(([prefix, segments, separator]) => `${prefix}${segments.join(separator)}`);
+      try {
+        await withServer({ endpoint: `${origin}/prod` }, async (server) => {
+          await assertHostile(
+            fc.asyncProperty(paths, fc.constantFrom('GET', 'POST', 'DELETE'), async (path, method) => {
+              const before = reached.length;
+              const reply = await send(server.port, path, {
+                method,
+                headers: { ...fromPage, ...json },
+                body: method === 'GET' ? undefined : '{}',
+              });
+              tally.record('console forwarder path', reply);
+              expect(reply.status).toBeLessThan(500);
+              for (const url of reached.slice(before))
+                expect({ path, url }).toEqual({ path, url: expect.stringMatching(/^\/prod\/(api|oidc)\//) });
+            }),
+            6_2027,
+            300,
+          );
+        });
+      } finally {
+        await closeServer(upstream);
+      }
+      expect(reached.length).toBeGreaterThan(0);
+    },
+    hostileTimeout(30_000),
+  );
 });

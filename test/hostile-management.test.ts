@@ -5,6 +5,7 @@
  */
 import fc from 'fast-check';
 import { startTestService, type TestService } from './harness/service';
+import { assertHostile, hostileTally, hostileTimeout } from './support/hostile-runs';
 import { expectGatewayDenial, expectManagementError } from './support/protocol-errors';
 import { sendSigned, signRequest } from './support/signed-raw';
 
@@ -16,9 +17,13 @@ let service: TestService;
 beforeAll(async () => {
   service = await startTestService();
 });
-afterAll(() => service.close());
+const tally = hostileTally('management');
+afterAll(async () => {
+  tally.write();
+  await service.close();
+});
 
-const run = <T>(property: fc.IAsyncProperty<T>, numRuns: number) => fc.assert(property, { seed: SEED, numRuns });
+const run = <T>(property: fc.IAsyncProperty<T>, numRuns: number) => assertHostile(property, SEED, numRuns);
 const patsPath = (userId: string) => `/api/users/${encodeURIComponent(userId)}/personal-access-tokens`;
 /** `.` and `..` would be removed from the URL as dot segments by any HTTP client, so dots are escaped too. */
 const pathSegment = (value: string) => encodeURIComponent(value).replace(/\./g, '%2E');
@@ -85,43 +90,52 @@ const names = fc.oneof(
     .map(([length, char]) => char.repeat(length)),
 );
 
-it('creates, finds, renames and deletes PATs of any valid name (in NFC, otherwise byte-identical); rejects the rest', async () => {
-  let valid = 0;
-  await run(
-    fc.asyncProperty(names, async (name) => {
-      const userId = service.newUserId();
-      const created = await service.client.raw('POST', patsPath(userId), { name });
-      if (!isValidName(name)) {
-        expectManagementError(created, { status: 400, code: 'guard.invalid_input' });
-        // An empty segment matches no route at all (API Gateway's own 403), so only non-empty names here;
-        // `.` and `..` are dot segments for fetch (see the dot segment test below).
-        if (name !== '' && name.isWellFormed() && name !== '.' && name !== '..') {
-          const byPath = await service.client.raw('DELETE', `${patsPath(userId)}/${pathSegment(name)}`);
-          expectManagementError(byPath, { status: 400, code: 'guard.invalid_input' });
+it(
+  'creates, finds, renames and deletes PATs of any valid name (in NFC, otherwise byte-identical); rejects the rest',
+  async () => {
+    let valid = 0;
+    await run(
+      fc.asyncProperty(names, async (name) => {
+        const userId = service.newUserId();
+        const created = await service.client.raw('POST', patsPath(userId), { name });
+        tally.record(
+          `PAT name, ${isValidName(name) ? 'valid' : 'invalid'}`,
+          created,
+          isValidName(name) ? 'valid' : 'bad',
+        );
+        if (!isValidName(name)) {
+          expectManagementError(created, { status: 400, code: 'guard.invalid_input' });
+          // An empty segment matches no route at all (API Gateway's own 403), so only non-empty names here;
+          // `.` and `..` are dot segments for fetch (see the dot segment test below).
+          if (name !== '' && name.isWellFormed() && name !== '.' && name !== '..') {
+            const byPath = await service.client.raw('DELETE', `${patsPath(userId)}/${pathSegment(name)}`);
+            expectManagementError(byPath, { status: 400, code: 'guard.invalid_input' });
+          }
+          expect((await service.client.raw('GET', patsPath(userId))).json).toEqual([]);
+          return;
         }
-        expect((await service.client.raw('GET', patsPath(userId))).json).toEqual([]);
-        return;
-      }
-      valid++;
-      const stored = name.normalize('NFC');
-      expect(created.status).toBe(201);
-      expect((created.json as { name: string }).name).toBe(stored);
-      expect(
-        ((await service.client.raw('GET', patsPath(userId))).json as { name: string }[]).map((pat) => pat.name),
-      ).toEqual([stored]);
+        valid++;
+        const stored = name.normalize('NFC');
+        expect(created.status).toBe(201);
+        expect((created.json as { name: string }).name).toBe(stored);
+        expect(
+          ((await service.client.raw('GET', patsPath(userId))).json as { name: string }[]).map((pat) => pat.name),
+        ).toEqual([stored]);
 
-      const renamed = await service.client.raw('PATCH', `${patsPath(userId)}/${pathSegment(name)}`, {
-        name: `${name}`,
-      });
-      expect(renamed.status).toBe(200);
-      expect((renamed.json as { name: string }).name).toBe(stored);
-      expect((await service.client.raw('DELETE', `${patsPath(userId)}/${pathSegment(name)}`)).status).toBe(204);
-      expect((await service.client.raw('GET', patsPath(userId))).json).toEqual([]);
-    }),
-    100,
-  );
-  expect(valid).toBeGreaterThan(30);
-}, 60_000);
+        const renamed = await service.client.raw('PATCH', `${patsPath(userId)}/${pathSegment(name)}`, {
+          name: `${name}`,
+        });
+        expect(renamed.status).toBe(200);
+        expect((renamed.json as { name: string }).name).toBe(stored);
+        expect((await service.client.raw('DELETE', `${patsPath(userId)}/${pathSegment(name)}`)).status).toBe(204);
+        expect((await service.client.raw('GET', patsPath(userId))).json).toEqual([]);
+      }),
+      130,
+    );
+    expect(valid).toBeGreaterThan(30);
+  },
+  hostileTimeout(90_000),
+);
 
 // ---------------------------------------------------------------------------------------------------------
 // expiresAt
@@ -170,29 +184,38 @@ const isValidExpiry = (sent: unknown) =>
   sent === null ||
   (Number.isInteger(sent) && (sent as number) > now() + 1000 && (sent as number) <= MAX_EPOCH_MS);
 
-it('accepts expiresAt only as null or a future integer up to year 9999, and stores it exactly', async () => {
-  const cases = fc.oneof(
-    expiresAtValues.map((value) => ({ text: JSON.stringify({ name: 'x', expiresAt: value }) })),
-    expiresAtTexts.map((text) => ({ text: `{"name":"x","expiresAt":${text}}` })),
-  );
-  await run(
-    fc.asyncProperty(cases, async ({ text }) => {
-      const userId = service.newUserId();
-      const sent = (JSON.parse(text) as { expiresAt?: unknown }).expiresAt;
-      const response = await service.client.raw('POST', patsPath(userId), text);
-      const listed = (await service.client.raw('GET', patsPath(userId))).json as { expiresAt: unknown }[];
-      if (isValidExpiry(sent)) {
-        expect(response.status).toBe(201);
-        expect((response.json as { expiresAt: unknown }).expiresAt).toBe(sent ?? null);
-        expect(listed.map((pat) => pat.expiresAt)).toEqual([sent ?? null]);
-      } else {
-        expectManagementError(response, { status: 400, code: 'guard.invalid_input' });
-        expect(listed).toEqual([]);
-      }
-    }),
-    120,
-  );
-}, 60_000);
+it(
+  'accepts expiresAt only as null or a future integer up to year 9999, and stores it exactly',
+  async () => {
+    const cases = fc.oneof(
+      expiresAtValues.map((value) => ({ text: JSON.stringify({ name: 'x', expiresAt: value }) })),
+      expiresAtTexts.map((text) => ({ text: `{"name":"x","expiresAt":${text}}` })),
+    );
+    await run(
+      fc.asyncProperty(cases, async ({ text }) => {
+        const userId = service.newUserId();
+        const sent = (JSON.parse(text) as { expiresAt?: unknown }).expiresAt;
+        const response = await service.client.raw('POST', patsPath(userId), text);
+        tally.record(
+          `expiresAt, ${isValidExpiry(sent) ? 'valid' : 'invalid'}`,
+          response,
+          isValidExpiry(sent) ? 'valid' : 'bad',
+        );
+        const listed = (await service.client.raw('GET', patsPath(userId))).json as { expiresAt: unknown }[];
+        if (isValidExpiry(sent)) {
+          expect(response.status).toBe(201);
+          expect((response.json as { expiresAt: unknown }).expiresAt).toBe(sent ?? null);
+          expect(listed.map((pat) => pat.expiresAt)).toEqual([sent ?? null]);
+        } else {
+          expectManagementError(response, { status: 400, code: 'guard.invalid_input' });
+          expect(listed).toEqual([]);
+        }
+      }),
+      150,
+    );
+  },
+  hostileTimeout(60_000),
+);
 
 // ---------------------------------------------------------------------------------------------------------
 // Any body on any write route
@@ -250,26 +273,31 @@ const contentTypes = fc.constantFrom(
   undefined,
 );
 
-it('answers any body on any write route with a {code, message} 4xx or a success, never a 5xx', async () => {
-  const statuses = new Map<number, number>();
-  await run(
-    fc.asyncProperty(writeRoutes, bodies, contentTypes, async (route, body, contentType) => {
-      const request = await signRequest(service.config, {
-        method: route.method,
-        url: `${service.config.baseUrl}${route.path()}`,
-        headers: contentType === undefined ? {} : { 'content-type': contentType },
-        body,
-      });
-      const response = await sendSigned(request);
-      statuses.set(response.status, (statuses.get(response.status) ?? 0) + 1);
-      if (response.status >= 300) expectManagementError(response);
-    }),
-    250,
-  );
-  // Most of these must be refused; the few that are valid (e.g. {"isSuspended":true}) may succeed.
-  const refused = [...statuses].filter(([status]) => status >= 400).reduce((sum, [, count]) => sum + count, 0);
-  expect(refused).toBeGreaterThan(200);
-}, 60_000);
+it(
+  'answers any body on any write route with a {code, message} 4xx or a success, never a 5xx',
+  async () => {
+    const statuses = new Map<number, number>();
+    await run(
+      fc.asyncProperty(writeRoutes, bodies, contentTypes, async (route, body, contentType) => {
+        const request = await signRequest(service.config, {
+          method: route.method,
+          url: `${service.config.baseUrl}${route.path()}`,
+          headers: contentType === undefined ? {} : { 'content-type': contentType },
+          body,
+        });
+        const response = await sendSigned(request);
+        tally.record('any body on a write route', response);
+        statuses.set(response.status, (statuses.get(response.status) ?? 0) + 1);
+        if (response.status >= 300) expectManagementError(response);
+      }),
+      400,
+    );
+    // Most of these must be refused; the few that are valid (e.g. {"isSuspended":true}) may succeed.
+    const refused = [...statuses].filter(([status]) => status >= 400).reduce((sum, [, count]) => sum + count, 0);
+    expect(refused).toBeGreaterThan(320);
+  },
+  hostileTimeout(60_000),
+);
 
 // ---------------------------------------------------------------------------------------------------------
 // Path parameters
@@ -321,29 +349,36 @@ const segments = fc
 const isValidUserId = (value: string | undefined) => value !== undefined && /^[A-Za-z0-9._@|:+=-]{1,128}$/.test(value);
 const isValidId = (value: string | undefined) => value !== undefined && /^[A-Za-z0-9_-]{1,64}$/.test(value);
 
-it('decodes path parameters once and rejects undecodable or invalid ones with a {code, message} 400', async () => {
-  await run(
-    fc.asyncProperty(segments, async (segment) => {
-      const value = decoded(segment);
+it(
+  'decodes path parameters once and rejects undecodable or invalid ones with a {code, message} 400',
+  async () => {
+    await run(
+      fc.asyncProperty(segments, async (segment) => {
+        const value = decoded(segment);
 
-      const list = await service.client.raw('GET', `/api/users/${segment}/personal-access-tokens`);
-      if (isValidUserId(value)) {
-        expect(list.status).toBe(200);
-        expect(list.json).toEqual([]);
-      } else expectManagementError(list, { status: 400, code: 'guard.invalid_input' });
+        const list = await service.client.raw('GET', `/api/users/${segment}/personal-access-tokens`);
+        tally.record('path parameter: user id', list, isValidUserId(value) ? 'valid' : 'bad');
+        if (isValidUserId(value)) {
+          expect(list.status).toBe(200);
+          expect(list.json).toEqual([]);
+        } else expectManagementError(list, { status: 400, code: 'guard.invalid_input' });
 
-      const pat = await service.client.raw('DELETE', `${patsPath('user-paths')}/${segment}`);
-      if (value !== undefined && isValidName(value))
-        expectManagementError(pat, { status: 404, code: 'entity.not_exists' });
-      else expectManagementError(pat, { status: 400, code: 'guard.invalid_input' });
+        const pat = await service.client.raw('DELETE', `${patsPath('user-paths')}/${segment}`);
+        tally.record('path parameter: PAT name', pat);
+        if (value !== undefined && isValidName(value))
+          expectManagementError(pat, { status: 404, code: 'entity.not_exists' });
+        else expectManagementError(pat, { status: 400, code: 'guard.invalid_input' });
 
-      const app = await service.client.raw('GET', `/api/applications/${segment}`);
-      if (isValidId(value)) expectManagementError(app, { status: 404, code: 'entity.not_exists' });
-      else expectManagementError(app, { status: 400, code: 'guard.invalid_input' });
-    }),
-    100,
-  );
-}, 60_000);
+        const app = await service.client.raw('GET', `/api/applications/${segment}`);
+        tally.record('path parameter: application id', app);
+        if (isValidId(value)) expectManagementError(app, { status: 404, code: 'entity.not_exists' });
+        else expectManagementError(app, { status: 400, code: 'guard.invalid_input' });
+      }),
+      130,
+    );
+  },
+  hostileTimeout(60_000),
+);
 
 // ---------------------------------------------------------------------------------------------------------
 // Dot segments: the path routed is the path signed
@@ -362,6 +397,7 @@ it('routes only the path that was signed: dot segments match no resource, and ".
     `/api/./applications`,
   ]) {
     const response = await sendSigned({ ...revokeAll, rawTarget });
+    tally.record('dot segment in a signed path', response);
     expect({ rawTarget, status: response.status }).toEqual({ rawTarget, status: 403 });
     expectGatewayDenial(response, /^MissingAuthenticationTokenException$/);
   }
@@ -378,7 +414,10 @@ it('routes only the path that was signed: dot segments match no resource, and ".
       await sendAs('GET', `/api/users/${pathSegment(dots)}/personal-access-tokens`),
       await sendAs('DELETE', `/api/users/${pathSegment(dots)}/personal-access-tokens`),
     ];
-    for (const response of refused) expectManagementError(response, { status: 400, code: 'guard.invalid_input' });
+    for (const response of refused) {
+      tally.record('user id or PAT name "." / ".."', response);
+      expectManagementError(response, { status: 400, code: 'guard.invalid_input' });
+    }
   }
   expect((await service.client.pats.list(userId)).map((pat) => pat.name)).toEqual(['kept']);
 });
@@ -412,6 +451,7 @@ it('keeps names unambiguous: one name in NFC and NFD, no bidi controls, zero-wid
       await service.client.raw('POST', '/api/applications', { name, type: 'SPA' }),
       await service.client.raw('POST', '/api/resources', { name, indicator: 'https://names.example.test' }),
     ]) {
+      tally.record('spoofable name (bidi, zero-width, blank)', response);
       expectManagementError(response, { status: 400, code: 'guard.invalid_input' });
       expect((response.json as { message: string }).message).toMatch(message);
     }
