@@ -127,7 +127,7 @@ async function startProcesses(
     AWS_ACCESS_KEY_ID: ENGINE_CREDENTIALS.accessKeyId,
     AWS_SECRET_ACCESS_KEY: ENGINE_CREDENTIALS.secretAccessKey,
     AWS_ENDPOINT_URL_DYNAMODB: dynamodb.url,
-    AWS_ENDPOINT_URL_KMS: await kmsEmulator.call('start', { region: REGION }),
+    AWS_ENDPOINT_URL_KMS: await kmsEmulator.call('start', { region: REGION, credentials: ENGINE_CREDENTIALS }),
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
   };
   const service = await startChild<ServiceHandlers>(join(__dirname, 'children', 'service.ts'), {

@@ -20,6 +20,8 @@ export interface Target {
     region: string;
     credentials: AwsCredentialIdentity;
     demoApplication?: { clientId: string; clientSecret: string };
+    /** The console with the running service's access token (dev.json's consoleUrl). */
+    consoleUrl?: string;
   };
 }
 
@@ -58,7 +60,8 @@ function baseUrl(value: string, from: string): string {
   return value.replace(/\/+$/, '');
 }
 
-type LocalConfig = Pick<DevConfig, 'baseUrl' | 'region' | 'awsAccessKeyId' | 'awsSecretAccessKey' | 'demoApplication'>;
+type LocalConfig = Pick<DevConfig, 'baseUrl' | 'region' | 'awsAccessKeyId' | 'awsSecretAccessKey' | 'demoApplication'> &
+  Partial<Pick<DevConfig, 'consoleUrl'>>;
 
 const hasStrings = (value: unknown, ...keys: string[]): value is Record<string, string> =>
   typeof value === 'object' &&
@@ -90,6 +93,7 @@ function readLocalService(): Target | undefined {
       region: config.region,
       credentials: { accessKeyId: config.awsAccessKeyId, secretAccessKey: config.awsSecretAccessKey },
       demoApplication: config.demoApplication,
+      consoleUrl: typeof config.consoleUrl === 'string' ? config.consoleUrl : undefined,
     },
   };
 }

@@ -5,11 +5,11 @@
  * starting ours (LocalStack, moto, a real account, or the test harness's shared engines).
  */
 import { handler as maintenance, type MaintenanceReport } from '../lambdas/maintenance/handler';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { KMSClient } from '@aws-sdk/client-kms';
-import { CONSOLE_PATH, createConsoleHandler } from '../console/server/handler';
+import { CONSOLE_PATH, consoleEntryUrl, createConsoleHandler, newConsoleAccessToken } from '../console/server/handler';
 import { routes } from '../lambdas/routes';
 import { randomString, sha256Hex } from '../lambdas/shared/crypto/secrets';
 import { handlerEnvironment } from '../lambdas/shared/env-contract';
@@ -35,7 +35,10 @@ export interface LocalServiceOptions {
 
 export interface DevConfig {
   baseUrl: string;
-  /** The operator console (built by `npm run build:console`; `npm start` does). */
+  /**
+   * The operator console (built by `npm run build:console`; `npm start` does), with this run's access token:
+   * the URL to open. A new token every start.
+   */
   consoleUrl: string;
   issuer: string;
   region: string;
@@ -125,7 +128,15 @@ export async function startLocalService(options: LocalServiceOptions = {}): Prom
     }
     let kmsUrl = process.env.AWS_ENDPOINT_URL_KMS;
     if (!kmsUrl) {
-      const emulator = await startKmsEmulator({ region, dataDir: options.dataDir && join(options.dataDir, 'kms') });
+      // Ours signs only for the credentials the handlers and `npm run rotate-key` sign with.
+      const credentials = new Map([[state.awsAccessKeyId, state.awsSecretAccessKey]]);
+      const { AWS_ACCESS_KEY_ID: envKeyId, AWS_SECRET_ACCESS_KEY: envSecret } = process.env;
+      if (envKeyId && envSecret) credentials.set(envKeyId, envSecret);
+      const emulator = await startKmsEmulator({
+        region,
+        credentials,
+        dataDir: options.dataDir && join(options.dataDir, 'kms'),
+      });
       stops.push(() => emulator.close());
       kmsUrl = emulator.url;
     }
@@ -159,7 +170,9 @@ export async function startLocalService(options: LocalServiceOptions = {}): Prom
     // The operator console, on the API's origin: it signs the page's calls with the local credentials and
     // forwards them to this gateway (whose URL is known once it listens).
     let gatewayUrl = '';
+    const consoleAccessToken = newConsoleAccessToken();
     const operatorConsole = createConsoleHandler({
+      accessToken: consoleAccessToken,
       apiEndpoint: () => gatewayUrl,
       signing: {
         region,
@@ -183,7 +196,7 @@ export async function startLocalService(options: LocalServiceOptions = {}): Prom
 
     const config: DevConfig = {
       baseUrl: gateway.url,
-      consoleUrl: `${gateway.url}${CONSOLE_PATH}/`,
+      consoleUrl: consoleEntryUrl(gateway.url, consoleAccessToken),
       issuer,
       region,
       awsAccessKeyId: state.awsAccessKeyId,
@@ -194,8 +207,11 @@ export async function startLocalService(options: LocalServiceOptions = {}): Prom
       endpoints: { dynamodb: dynamodbUrl, kms: kmsUrl },
     };
     if (options.dataDir) {
-      mkdirSync(options.dataDir, { recursive: true });
-      writeFileSync(join(options.dataDir, 'dev.json'), `${JSON.stringify(config, null, 2)}\n`, { mode: 0o600 });
+      mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
+      const file = join(options.dataDir, 'dev.json');
+      writeFileSync(file, `${JSON.stringify(config, null, 2)}\n`, { mode: 0o600 });
+      // `mode` applies only to a new file: an older dev.json keeps its mode otherwise.
+      chmodSync(file, 0o600);
     }
     return { config, runMaintenance, close };
   } catch (error) {

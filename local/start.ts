@@ -1,5 +1,5 @@
 /** `npm start`: the whole service on this machine, data kept under .local/. Ctrl-C stops everything. */
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { startLocalService } from './service';
 
 const MAINTENANCE_INTERVAL_MS = 60_000;
@@ -9,8 +9,20 @@ async function main() {
   const port = Number(process.env.PORT ?? 3000);
 
   const service = await startLocalService({ dataDir, port, log: (line) => console.log(line) });
-  console.log(JSON.stringify(service.config, null, 2));
-  console.log(`\npatgate is listening on ${service.config.baseUrl} (written to ${dataDir}/dev.json). Ctrl-C stops it.`);
+  const { config } = service;
+  // Secrets stay out of the terminal (scrollback, CI logs): they are in dev.json, readable by this user only.
+  console.log(
+    [
+      '',
+      `patgate is listening on ${config.baseUrl}`,
+      `  issuer            ${config.issuer}`,
+      `  region, table     ${config.region}, ${config.tableName}`,
+      `  demo application  ${config.demoApplication.clientId}`,
+      `  operator console  ${config.consoleUrl}`,
+      `The AWS credentials (access key ${config.awsAccessKeyId}) and the demo application's client secret are in`,
+      `${join(dataDir, 'dev.json')} (mode 0600), with the rest of these settings. Ctrl-C stops the service.`,
+    ].join('\n'),
+  );
 
   // The maintenance schedule, as EventBridge runs it in AWS.
   setInterval(() => {

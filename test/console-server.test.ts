@@ -3,7 +3,8 @@
  * `patgate console` runs for a deployed stack) in front of the local service, standing in for a deployment,
  * and the same handler mounted by the local service at /console.
  */
-import { request } from 'node:http';
+import { createServer, request } from 'node:http';
+import fc from 'fast-check';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,11 +12,15 @@ import { buildConsole } from '../console/build';
 import { regionOfEndpoint } from '../client/management-client';
 import { startConsoleServer, type ConsoleServer } from '../console/server/server';
 import { CONSOLE_HEADER } from '../console/shared/contract';
+import { closeServer, listen } from '../local/http-server';
 import { startTestService, type TestService } from './harness/service';
+import { assertHostile, hostileTally, hostileTimeout } from './support/hostile-runs';
 
 let service: TestService;
 let consoleServer: ConsoleServer;
 let staticDir: string;
+/** Session cookies by console port, as a browser gets them from the printed URL. */
+const sessions = new Map<number, string>();
 
 beforeAll(async () => {
   staticDir = await mkdtemp(join(tmpdir(), 'patgate-console-'));
@@ -26,6 +31,8 @@ beforeAll(async () => {
     credentials: { accessKeyId: service.config.awsAccessKeyId, secretAccessKey: service.config.awsSecretAccessKey },
     staticDir,
   });
+  await signIn(consoleServer.url);
+  await signIn(service.config.consoleUrl);
 });
 
 afterAll(async () => {
@@ -41,12 +48,30 @@ interface Reply {
   json: unknown;
 }
 
-/** A raw HTTP request, so that Host, Origin and odd paths go out exactly as written. */
+/** Opens the printed URL as a browser would: it answers with the session cookie and the clean URL. */
+async function signIn(printedUrl: string): Promise<string> {
+  const url = new URL(printedUrl);
+  const reply = await send(Number(url.port), `${url.pathname}${url.search}`, { cookie: null });
+  expect(reply.status).toBe(303);
+  expect(reply.headers.location).toBe('/console/');
+  const [setCookie] = reply.headers['set-cookie'] as string[];
+  expect(setCookie).toMatch(/^patgate-console-\d+=[\w-]{43}; Path=\/console; HttpOnly; SameSite=Strict$/);
+  expect(setCookie).not.toContain(url.searchParams.get('token'));
+  const cookie = setCookie!.split(';')[0]!;
+  sessions.set(Number(url.port), cookie);
+  return cookie;
+}
+
+/**
+ * A raw HTTP request, so that Host, Origin and odd paths go out exactly as written. It carries the session
+ * cookie of the console on `port` unless `cookie` says otherwise (null: none).
+ */
 function send(
   port: number,
   path: string,
-  init: { method?: string; headers?: Record<string, string>; body?: string } = {},
+  init: { method?: string; headers?: Record<string, string>; body?: string; cookie?: string | null } = {},
 ): Promise<Reply> {
+  const cookie = init.cookie === undefined ? sessions.get(port) : init.cookie;
   return new Promise((resolve, reject) => {
     const req = request(
       {
@@ -54,7 +79,7 @@ function send(
         port,
         path,
         method: init.method ?? 'GET',
-        headers: { host: `127.0.0.1:${port}`, ...init.headers },
+        headers: { host: `127.0.0.1:${port}`, ...(cookie ? { cookie } : {}), ...init.headers },
       },
       (res) => {
         const chunks: Buffer[] = [];
@@ -77,6 +102,26 @@ function send(
 }
 
 const fromPage = { [CONSOLE_HEADER]: '1' };
+
+async function withServer(
+  options: Partial<Parameters<typeof startConsoleServer>[0]>,
+  run: (server: ConsoleServer) => Promise<void>,
+) {
+  const server = await startConsoleServer({
+    endpoint: service.config.baseUrl,
+    region: service.config.region,
+    credentials: { accessKeyId: service.config.awsAccessKeyId, secretAccessKey: service.config.awsSecretAccessKey },
+    staticDir,
+    ...options,
+  });
+  try {
+    await signIn(server.url);
+    await run(server);
+  } finally {
+    await server.close();
+  }
+}
+
 const json = { 'content-type': 'application/json' };
 
 describe('the page', () => {
@@ -131,6 +176,7 @@ describe('the page', () => {
       staticDir: join(staticDir, 'missing'),
     });
     try {
+      await signIn(unbuilt.url);
       const reply = await send(unbuilt.port, '/console/');
       expect(reply.status).toBe(503);
       expect(reply.json).toMatchObject({
@@ -212,6 +258,82 @@ describe('forwarding', () => {
 });
 
 describe('who may use it', () => {
+  it('serves and forwards nothing without this run’s session: the token in the printed URL is the only way in', async () => {
+    const unauthorized = {
+      code: 'console.unauthorized',
+      message: expect.stringContaining('URL that `npm start` or `patgate console` printed'),
+    };
+    const wrongToken = new URL(consoleServer.url);
+    wrongToken.searchParams.set('token', 'x'.repeat(43));
+    for (const { port, session: cookie } of [
+      { port: consoleServer.port, session: null },
+      { port: consoleServer.port, session: 'patgate-console-1=forged' },
+      // Another console's session (another port, another run) is no session here.
+      { port: consoleServer.port, session: sessions.get(Number(new URL(service.config.baseUrl).port))! },
+      { port: Number(new URL(service.config.baseUrl).port), session: null },
+    ]) {
+      const userId = service.newUserId();
+      const requests: [string, { method?: string; headers?: Record<string, string>; body?: string }][] = [
+        // Any local process could do this before: an application with a client secret, then a PAT for anyone.
+        [
+          '/console/api/applications',
+          { method: 'POST', headers: { ...fromPage, ...json }, body: '{"name":"x","type":"MachineToMachine"}' },
+        ],
+        [
+          `/console/api/users/${userId}/personal-access-tokens`,
+          { method: 'POST', headers: { ...fromPage, ...json }, body: '{"name":"x"}' },
+        ],
+        ['/console/oidc/jwks', { headers: fromPage }],
+        ['/console/config', { headers: fromPage }],
+        ['/console/', {}],
+        ['/console/console.js', {}],
+        [`${wrongToken.pathname}${wrongToken.search}`, {}],
+      ];
+      for (const [path, init] of requests) {
+        const reply = await send(port, path, { ...init, cookie });
+        expect({ port, path, status: reply.status, body: reply.json }).toEqual({
+          port,
+          path,
+          status: 401,
+          body: unauthorized,
+        });
+        expect(reply.headers['set-cookie']).toBeUndefined();
+      }
+      expect(await service.client.pats.list(userId)).toEqual([]);
+    }
+    expect((await service.client.applications.list()).map((app) => app.name)).not.toContain('x');
+
+    // The session is what the page carries from then on, on the clean URL.
+    expect((await send(consoleServer.port, '/console/')).status).toBe(200);
+  });
+
+  it('forwards only to what stays under the endpoint’s path once parsed as it is sent (backslashes, %2e)', async () => {
+    const victim = await service.newUser();
+    await service.client.pats.create(victim, { name: 'kept' });
+    // A deployment's stage URL has a path; here /prod, in front of the local service.
+    await withServer({ endpoint: `${service.config.baseUrl}/prod` }, async (server) => {
+      for (const path of [
+        `/console/api/..\\..\\api\\users\\${victim}\\personal-access-tokens`,
+        `/console/api/..\\..\\api\\users\\${victim}\\personal-access-tokens?x=1`,
+        `/console/api/%2e%2e\\%2e%2e\\api\\users\\${victim}\\personal-access-tokens`,
+        `/console/api/x\\..\\..\\..\\oidc\\token`,
+        `/console/oidc/token\\..\\..\\api\\applications`,
+        `/console/api/users/${victim}/personal-access-tokens#/../../../api/applications`,
+      ]) {
+        for (const method of ['GET', 'DELETE']) {
+          const reply = await send(server.port, path, { method, headers: fromPage });
+          expect({ path, method, status: reply.status, body: reply.json }).toEqual({
+            path,
+            method,
+            status: 404,
+            body: { code: 'console.not_found', message: 'Not found.' },
+          });
+        }
+      }
+    });
+    expect((await service.client.pats.list(victim)).map((pat) => pat.name)).toEqual(['kept']);
+  });
+
   it('answers only on loopback host names, which also defeats DNS rebinding', async () => {
     for (const host of ['localhost', `localhost:${consoleServer.port}`, `[::1]:${consoleServer.port}`]) {
       expect((await send(consoleServer.port, '/console/config', { headers: { ...fromPage, host } })).status).toBe(200);
@@ -249,24 +371,6 @@ describe('who may use it', () => {
 });
 
 describe('failures the operator can act on', () => {
-  async function withServer(
-    options: Partial<Parameters<typeof startConsoleServer>[0]>,
-    run: (server: ConsoleServer) => Promise<void>,
-  ) {
-    const server = await startConsoleServer({
-      endpoint: service.config.baseUrl,
-      region: service.config.region,
-      credentials: { accessKeyId: service.config.awsAccessKeyId, secretAccessKey: service.config.awsSecretAccessKey },
-      staticDir,
-      ...options,
-    });
-    try {
-      await run(server);
-    } finally {
-      await server.close();
-    }
-  }
-
   it('passes API Gateway’s refusal of wrong credentials through', async () => {
     await withServer(
       { credentials: { accessKeyId: service.config.awsAccessKeyId, secretAccessKey: 'wrong' } },
@@ -310,7 +414,7 @@ it('is mounted by the local service at /console, forwarding to itself', async ()
   const port = Number(new URL(service.config.baseUrl).port);
   const config = await send(port, '/console/config', { headers: fromPage });
   expect(config.json).toEqual({ apiEndpoint: service.config.baseUrl, region: service.config.region });
-  expect(service.config.consoleUrl).toBe(`${service.config.baseUrl}/console/`);
+  expect(service.config.consoleUrl).toMatch(new RegExp(`^${service.config.baseUrl}/console/\\?token=[\\w-]{43}$`));
   const apps = await send(port, '/console/api/applications', { headers: fromPage });
   expect(apps.json).toEqual(
     expect.arrayContaining([expect.objectContaining({ id: service.config.demoApplication.clientId })]),
@@ -321,4 +425,76 @@ it('tells the region of an API Gateway endpoint', () => {
   expect(regionOfEndpoint('https://a1b2c3.execute-api.eu-west-1.amazonaws.com/prod')).toBe('eu-west-1');
   expect(regionOfEndpoint('https://a1b2c3.execute-api.cn-north-1.amazonaws.com.cn/prod')).toBe('cn-north-1');
   expect(regionOfEndpoint('https://patgate.example.com')).toBeUndefined();
+});
+
+describe('hostile paths', () => {
+  const tally = hostileTally('console');
+  afterAll(() => tally.write());
+
+  it(
+    'never forwards outside the endpoint’s /api/ or /oidc/, however the path is spelled',
+    async () => {
+      // A stand-in deployment that records what reaches it.
+      const reached: string[] = [];
+      const upstream = createServer((req, res) => {
+        reached.push(req.url ?? '');
+        res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+      });
+      const { origin } = await listen(upstream, 0, '127.0.0.1');
+      const segment = fc.constantFrom(
+        '..',
+        '.',
+        '%2e',
+        '%2E%2e',
+        '.%2E',
+        '%2e.',
+        'api',
+        'oidc',
+        'token',
+        'jwks',
+        'users',
+        'x',
+        '\\',
+        '..\\..',
+        '%5c',
+        '%2f',
+        '#',
+        '?',
+        '',
+        ';',
+        '%00',
+      );
+      const paths = fc
+        .tuple(
+          fc.constantFrom('/console/api/', '/console/oidc/', '/console/'),
+          fc.array(segment, { maxLength: 7 }),
+          fc.constantFrom('/', '\\'),
+        )
+        .map(([prefix, segments, separator]) => `${prefix}${segments.join(separator)}`);
+      try {
+        await withServer({ endpoint: `${origin}/prod` }, async (server) => {
+          await assertHostile(
+            fc.asyncProperty(paths, fc.constantFrom('GET', 'POST', 'DELETE'), async (path, method) => {
+              const before = reached.length;
+              const reply = await send(server.port, path, {
+                method,
+                headers: { ...fromPage, ...json },
+                body: method === 'GET' ? undefined : '{}',
+              });
+              tally.record('console forwarder path', reply);
+              expect(reply.status).toBeLessThan(500);
+              for (const url of reached.slice(before))
+                expect({ path, url }).toEqual({ path, url: expect.stringMatching(/^\/prod\/(api|oidc)\//) });
+            }),
+            6_2027,
+            300,
+          );
+        });
+      } finally {
+        await closeServer(upstream);
+      }
+      expect(reached.length).toBeGreaterThan(0);
+    },
+    hostileTimeout(30_000),
+  );
 });

@@ -108,6 +108,9 @@ describeInBrowser('operator console (chromium)', () => {
 
   it('looks a user up and creates a PAT whose value is shown once, with a copy button', async () => {
     await open('#/users');
+    // The printed URL's token bought an HttpOnly session cookie and left the address bar.
+    await eventually(async () => expect(new URL(page.url()).search).toBe(''));
+    expect(await page.evaluate<string>('document.cookie')).toBe('');
     await page.getByLabel('User id').fill(userId);
     await page.getByRole('button', { name: 'Look up' }).click();
     await eventually(async () => expect(new URL(page.url()).hash).toBe(`#/users/${userId}`));

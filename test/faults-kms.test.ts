@@ -9,6 +9,7 @@ import { DescribeKeyCommand, DisableKeyCommand, EnableKeyCommand, KMSClient } fr
 import { startKmsEmulator, type KmsEmulator } from '../local/kms/server';
 import type { KmsErrorLike } from '../local/kms/errors';
 import { SIGNING_KEY_ALIAS } from '../local/service';
+import { harnessKeyring } from './harness/credentials';
 import { startTestService, type TestService } from './harness/service';
 import { startFaultProxy, type FaultProxy } from './support/fault-proxy';
 import { expectOAuthServerError } from './support/protocol-errors';
@@ -31,6 +32,7 @@ function failNext(operation: string, type: string, times: number, statusCode = 4
 
 beforeAll(async () => {
   emulator = await startKmsEmulator({
+    credentials: harnessKeyring,
     beforeOperation: (operation) => {
       const fault = pending.find((candidate) => candidate.operation === operation && candidate.times > 0);
       if (!fault) return undefined;

@@ -1,11 +1,12 @@
 /**
  * The Management API under hostile input: every bad request gets a `{code, message}` 4xx and writes
- * nothing, every valid one round-trips exactly (names byte-identical through body and path forms).
+ * nothing, every valid one round-trips exactly (names in NFC, otherwise byte-identical, through body and path forms).
  * Validity is decided here from the documented rules, not by asking the service's own schemas.
  */
 import fc from 'fast-check';
 import { startTestService, type TestService } from './harness/service';
-import { expectManagementError } from './support/protocol-errors';
+import { assertHostile, hostileTally, hostileTimeout } from './support/hostile-runs';
+import { expectGatewayDenial, expectManagementError } from './support/protocol-errors';
 import { sendSigned, signRequest } from './support/signed-raw';
 
 const SEED = 6_2025;
@@ -16,9 +17,13 @@ let service: TestService;
 beforeAll(async () => {
   service = await startTestService();
 });
-afterAll(() => service.close());
+const tally = hostileTally('management');
+afterAll(async () => {
+  tally.write();
+  await service.close();
+});
 
-const run = <T>(property: fc.IAsyncProperty<T>, numRuns: number) => fc.assert(property, { seed: SEED, numRuns });
+const run = <T>(property: fc.IAsyncProperty<T>, numRuns: number) => assertHostile(property, SEED, numRuns);
 const patsPath = (userId: string) => `/api/users/${encodeURIComponent(userId)}/personal-access-tokens`;
 /** `.` and `..` would be removed from the URL as dot segments by any HTTP client, so dots are escaped too. */
 const pathSegment = (value: string) => encodeURIComponent(value).replace(/\./g, '%2E');
@@ -26,16 +31,51 @@ const pathSegment = (value: string) => encodeURIComponent(value).replace(/\./g, 
 // ---------------------------------------------------------------------------------------------------------
 // PAT names
 
-/** The documented rule: 1 to 256 code points, no control characters, well-formed Unicode. */
-const isValidName = (name: string) => {
+const BIDI_CONTROL = /[\u202A-\u202E\u2066-\u2069\u200E\u200F\u061C]/u;
+const ZERO_WIDTH = /[\u200B-\u200D\u2060\uFEFF]/u;
+
+/**
+ * The documented rule: well-formed Unicode, stored in NFC; then 1 to 256 code points, no control characters,
+ * no bidirectional controls or zero-width characters, not blank, not `.` or `..`.
+ */
+const isValidName = (sent: string) => {
+  if (!sent.isWellFormed()) return false;
+  const name = sent.normalize('NFC');
   const length = [...name].length;
-  return length >= 1 && length <= 256 && !/\p{Cc}/u.test(name) && name.isWellFormed();
+  return (
+    length >= 1 &&
+    length <= 256 &&
+    !/\p{Cc}/u.test(name) &&
+    !BIDI_CONTROL.test(name) &&
+    !ZERO_WIDTH.test(name) &&
+    !/^\p{White_Space}*$/u.test(name) &&
+    name !== '.' &&
+    name !== '..'
+  );
 };
 
 const loneSurrogate = fc.integer({ min: 0xd800, max: 0xdfff }).map((code) => String.fromCharCode(code));
 const urlSignificant = fc.constantFrom('/', '%', '%2F', '%25', '%zz', '?', '#', '&', '=', '+', ' ', '..', '.', '\\');
 const control = fc.constantFrom('\0', '\x07', '\t', '\n', '\r', '\x1f', '\x7f', '\x85', '\x9f');
-const exotic = fc.constantFrom('é', 'e\u0301', '\u200d', '\u2028', '\ufeff', '𝄞', '👩‍👩‍👧', '\uffff', 'ﷺ', '\u{10fffd}');
+const exotic = fc.constantFrom(
+  'é',
+  'e\u0301',
+  'A\u030a',
+  '\u200d',
+  '\u2028',
+  '\ufeff',
+  '𝄞',
+  '👩‍👩‍👧',
+  '\uffff',
+  'ﷺ',
+  '\u{10fffd}',
+  '\u202e',
+  '\u2067',
+  '\u061c',
+  '\u200b',
+  '\u2060',
+  '\u3000',
+);
 
 const names = fc.oneof(
   fc.string({
@@ -50,41 +90,52 @@ const names = fc.oneof(
     .map(([length, char]) => char.repeat(length)),
 );
 
-it('creates, finds, renames and deletes PATs of any valid name byte-identically; rejects the rest', async () => {
-  let valid = 0;
-  await run(
-    fc.asyncProperty(names, async (name) => {
-      const userId = (await service.newUser());
-      const created = await service.client.raw('POST', patsPath(userId), { name });
-      if (!isValidName(name)) {
-        expectManagementError(created, { status: 400, code: 'guard.invalid_input' });
-        // An empty segment matches no route at all (API Gateway's own 403), so only non-empty names here.
-        if (name !== '' && name.isWellFormed()) {
-          const byPath = await service.client.raw('DELETE', `${patsPath(userId)}/${pathSegment(name)}`);
-          expectManagementError(byPath, { status: 400, code: 'guard.invalid_input' });
+it(
+  'creates, finds, renames and deletes PATs of any valid name (in NFC, otherwise byte-identical); rejects the rest',
+  async () => {
+    let valid = 0;
+    await run(
+      fc.asyncProperty(names, async (name) => {
+        const userId = await service.newUser();
+        const created = await service.client.raw('POST', patsPath(userId), { name });
+        tally.record(
+          `PAT name, ${isValidName(name) ? 'valid' : 'invalid'}`,
+          created,
+          isValidName(name) ? 'valid' : 'bad',
+        );
+        if (!isValidName(name)) {
+          expectManagementError(created, { status: 400, code: 'guard.invalid_input' });
+          // An empty segment matches no route at all (API Gateway's own 403), so only non-empty names here;
+          // `.` and `..` are dot segments for fetch (see the dot segment test below).
+          if (name !== '' && name.isWellFormed() && name !== '.' && name !== '..') {
+            const byPath = await service.client.raw('DELETE', `${patsPath(userId)}/${pathSegment(name)}`);
+            expectManagementError(byPath, { status: 400, code: 'guard.invalid_input' });
+          }
+          expect((await service.client.raw('GET', patsPath(userId))).json).toEqual([]);
+          return;
         }
-        expect((await service.client.raw('GET', patsPath(userId))).json).toEqual([]);
-        return;
-      }
-      valid++;
-      expect(created.status).toBe(201);
-      expect((created.json as { name: string }).name).toBe(name);
-      expect(
-        ((await service.client.raw('GET', patsPath(userId))).json as { name: string }[]).map((pat) => pat.name),
-      ).toEqual([name]);
+        valid++;
+        const stored = name.normalize('NFC');
+        expect(created.status).toBe(201);
+        expect((created.json as { name: string }).name).toBe(stored);
+        expect(
+          ((await service.client.raw('GET', patsPath(userId))).json as { name: string }[]).map((pat) => pat.name),
+        ).toEqual([stored]);
 
-      const renamed = await service.client.raw('PATCH', `${patsPath(userId)}/${pathSegment(name)}`, {
-        name: `${name}`,
-      });
-      expect(renamed.status).toBe(200);
-      expect((renamed.json as { name: string }).name).toBe(name);
-      expect((await service.client.raw('DELETE', `${patsPath(userId)}/${pathSegment(name)}`)).status).toBe(204);
-      expect((await service.client.raw('GET', patsPath(userId))).json).toEqual([]);
-    }),
-    100,
-  );
-  expect(valid).toBeGreaterThan(30);
-}, 60_000);
+        const renamed = await service.client.raw('PATCH', `${patsPath(userId)}/${pathSegment(name)}`, {
+          name: `${name}`,
+        });
+        expect(renamed.status).toBe(200);
+        expect((renamed.json as { name: string }).name).toBe(stored);
+        expect((await service.client.raw('DELETE', `${patsPath(userId)}/${pathSegment(name)}`)).status).toBe(204);
+        expect((await service.client.raw('GET', patsPath(userId))).json).toEqual([]);
+      }),
+      130,
+    );
+    expect(valid).toBeGreaterThan(30);
+  },
+  hostileTimeout(90_000),
+);
 
 // ---------------------------------------------------------------------------------------------------------
 // expiresAt
@@ -133,29 +184,38 @@ const isValidExpiry = (sent: unknown) =>
   sent === null ||
   (Number.isInteger(sent) && (sent as number) > now() + 1000 && (sent as number) <= MAX_EPOCH_MS);
 
-it('accepts expiresAt only as null or a future integer up to year 9999, and stores it exactly', async () => {
-  const cases = fc.oneof(
-    expiresAtValues.map((value) => ({ text: JSON.stringify({ name: 'x', expiresAt: value }) })),
-    expiresAtTexts.map((text) => ({ text: `{"name":"x","expiresAt":${text}}` })),
-  );
-  await run(
-    fc.asyncProperty(cases, async ({ text }) => {
-      const userId = (await service.newUser());
-      const sent = (JSON.parse(text) as { expiresAt?: unknown }).expiresAt;
-      const response = await service.client.raw('POST', patsPath(userId), text);
-      const listed = (await service.client.raw('GET', patsPath(userId))).json as { expiresAt: unknown }[];
-      if (isValidExpiry(sent)) {
-        expect(response.status).toBe(201);
-        expect((response.json as { expiresAt: unknown }).expiresAt).toBe(sent ?? null);
-        expect(listed.map((pat) => pat.expiresAt)).toEqual([sent ?? null]);
-      } else {
-        expectManagementError(response, { status: 400, code: 'guard.invalid_input' });
-        expect(listed).toEqual([]);
-      }
-    }),
-    120,
-  );
-}, 60_000);
+it(
+  'accepts expiresAt only as null or a future integer up to year 9999, and stores it exactly',
+  async () => {
+    const cases = fc.oneof(
+      expiresAtValues.map((value) => ({ text: JSON.stringify({ name: 'x', expiresAt: value }) })),
+      expiresAtTexts.map((text) => ({ text: `{"name":"x","expiresAt":${text}}` })),
+    );
+    await run(
+      fc.asyncProperty(cases, async ({ text }) => {
+        const userId = await service.newUser();
+        const sent = (JSON.parse(text) as { expiresAt?: unknown }).expiresAt;
+        const response = await service.client.raw('POST', patsPath(userId), text);
+        tally.record(
+          `expiresAt, ${isValidExpiry(sent) ? 'valid' : 'invalid'}`,
+          response,
+          isValidExpiry(sent) ? 'valid' : 'bad',
+        );
+        const listed = (await service.client.raw('GET', patsPath(userId))).json as { expiresAt: unknown }[];
+        if (isValidExpiry(sent)) {
+          expect(response.status).toBe(201);
+          expect((response.json as { expiresAt: unknown }).expiresAt).toBe(sent ?? null);
+          expect(listed.map((pat) => pat.expiresAt)).toEqual([sent ?? null]);
+        } else {
+          expectManagementError(response, { status: 400, code: 'guard.invalid_input' });
+          expect(listed).toEqual([]);
+        }
+      }),
+      150,
+    );
+  },
+  hostileTimeout(60_000),
+);
 
 // ---------------------------------------------------------------------------------------------------------
 // Any body on any write route
@@ -213,26 +273,31 @@ const contentTypes = fc.constantFrom(
   undefined,
 );
 
-it('answers any body on any write route with a {code, message} 4xx or a success, never a 5xx', async () => {
-  const statuses = new Map<number, number>();
-  await run(
-    fc.asyncProperty(writeRoutes, bodies, contentTypes, async (route, body, contentType) => {
-      const request = await signRequest(service.config, {
-        method: route.method,
-        url: `${service.config.baseUrl}${route.path()}`,
-        headers: contentType === undefined ? {} : { 'content-type': contentType },
-        body,
-      });
-      const response = await sendSigned(request);
-      statuses.set(response.status, (statuses.get(response.status) ?? 0) + 1);
-      if (response.status >= 300) expectManagementError(response);
-    }),
-    250,
-  );
-  // Most of these must be refused; the few that are valid (e.g. {"isSuspended":true}) may succeed.
-  const refused = [...statuses].filter(([status]) => status >= 400).reduce((sum, [, count]) => sum + count, 0);
-  expect(refused).toBeGreaterThan(200);
-}, 60_000);
+it(
+  'answers any body on any write route with a {code, message} 4xx or a success, never a 5xx',
+  async () => {
+    const statuses = new Map<number, number>();
+    await run(
+      fc.asyncProperty(writeRoutes, bodies, contentTypes, async (route, body, contentType) => {
+        const request = await signRequest(service.config, {
+          method: route.method,
+          url: `${service.config.baseUrl}${route.path()}`,
+          headers: contentType === undefined ? {} : { 'content-type': contentType },
+          body,
+        });
+        const response = await sendSigned(request);
+        tally.record('any body on a write route', response);
+        statuses.set(response.status, (statuses.get(response.status) ?? 0) + 1);
+        if (response.status >= 300) expectManagementError(response);
+      }),
+      400,
+    );
+    // Most of these must be refused; the few that are valid (e.g. {"isSuspended":true}) may succeed.
+    const refused = [...statuses].filter(([status]) => status >= 400).reduce((sum, [, count]) => sum + count, 0);
+    expect(refused).toBeGreaterThan(320);
+  },
+  hostileTimeout(60_000),
+);
 
 // ---------------------------------------------------------------------------------------------------------
 // Path parameters
@@ -284,26 +349,117 @@ const segments = fc
 const isValidUserId = (value: string | undefined) => value !== undefined && /^[A-Za-z0-9._@|:+=-]{1,128}$/.test(value);
 const isValidId = (value: string | undefined) => value !== undefined && /^[A-Za-z0-9_-]{1,64}$/.test(value);
 
-it('decodes path parameters once and rejects undecodable or invalid ones with a {code, message} 400', async () => {
-  await run(
-    fc.asyncProperty(segments, async (segment) => {
-      const value = decoded(segment);
+it(
+  'decodes path parameters once and rejects undecodable or invalid ones with a {code, message} 400',
+  async () => {
+    await run(
+      fc.asyncProperty(segments, async (segment) => {
+        const value = decoded(segment);
 
-      const list = await service.client.raw('GET', `/api/users/${segment}/personal-access-tokens`);
-      if (isValidUserId(value)) {
-        expect(list.status).toBe(200);
-        expect(list.json).toEqual([]);
-      } else expectManagementError(list, { status: 400, code: 'guard.invalid_input' });
+        const list = await service.client.raw('GET', `/api/users/${segment}/personal-access-tokens`);
+        tally.record('path parameter: user id', list, isValidUserId(value) ? 'valid' : 'bad');
+        if (isValidUserId(value)) {
+          expect(list.status).toBe(200);
+          expect(list.json).toEqual([]);
+        } else expectManagementError(list, { status: 400, code: 'guard.invalid_input' });
 
-      const pat = await service.client.raw('DELETE', `${patsPath('user-paths')}/${segment}`);
-      if (value !== undefined && isValidName(value))
-        expectManagementError(pat, { status: 404, code: 'entity.not_exists' });
-      else expectManagementError(pat, { status: 400, code: 'guard.invalid_input' });
+        const pat = await service.client.raw('DELETE', `${patsPath('user-paths')}/${segment}`);
+        tally.record('path parameter: PAT name', pat);
+        if (value !== undefined && isValidName(value))
+          expectManagementError(pat, { status: 404, code: 'entity.not_exists' });
+        else expectManagementError(pat, { status: 400, code: 'guard.invalid_input' });
 
-      const app = await service.client.raw('GET', `/api/applications/${segment}`);
-      if (isValidId(value)) expectManagementError(app, { status: 404, code: 'entity.not_exists' });
-      else expectManagementError(app, { status: 400, code: 'guard.invalid_input' });
-    }),
-    100,
-  );
-}, 60_000);
+        const app = await service.client.raw('GET', `/api/applications/${segment}`);
+        tally.record('path parameter: application id', app);
+        if (isValidId(value)) expectManagementError(app, { status: 404, code: 'entity.not_exists' });
+        else expectManagementError(app, { status: 400, code: 'guard.invalid_input' });
+      }),
+      130,
+    );
+  },
+  hostileTimeout(60_000),
+);
+
+// ---------------------------------------------------------------------------------------------------------
+// Dot segments: the path routed is the path signed
+
+it('routes only the path that was signed: dot segments match no resource, and "." and ".." name nothing', async () => {
+  const userId = await service.newUser();
+  await service.client.pats.create(userId, { name: 'kept' });
+  const tokens = patsPath(userId);
+  // Signers remove dot segments before signing, so this signature for "revoke all" also covers these paths.
+  const revokeAll = await signRequest(service.config, { method: 'DELETE', url: `${service.config.baseUrl}${tokens}` });
+  for (const rawTarget of [
+    `${tokens}/.`,
+    `${tokens}/kept/..`,
+    `/api/users/${userId}/./personal-access-tokens`,
+    `/api/users/other/../${userId}/personal-access-tokens`,
+    `/api/./applications`,
+  ]) {
+    const response = await sendSigned({ ...revokeAll, rawTarget });
+    tally.record('dot segment in a signed path', response);
+    expect({ rawTarget, status: response.status }).toEqual({ rawTarget, status: 403 });
+    expectGatewayDenial(response, /^MissingAuthenticationTokenException$/);
+  }
+  expect((await service.client.pats.list(userId)).map((pat) => pat.name)).toEqual(['kept']);
+
+  // In a path only as `%2E`, which the signer keeps (but `fetch` would resolve): the handlers refuse them.
+  const sendAs = async (method: string, rawPath: string) =>
+    sendSigned(await signRequest(service.config, { method, url: service.config.baseUrl, rawPath }));
+  for (const dots of ['.', '..']) {
+    const refused = [
+      await service.client.raw('POST', tokens, { name: dots }),
+      await service.client.raw('PATCH', `${tokens}/kept`, { name: dots }),
+      await sendAs('DELETE', `${tokens}/${pathSegment(dots)}`),
+      await sendAs('GET', `/api/users/${pathSegment(dots)}/personal-access-tokens`),
+      await sendAs('DELETE', `/api/users/${pathSegment(dots)}/personal-access-tokens`),
+    ];
+    for (const response of refused) {
+      tally.record('user id or PAT name "." / ".."', response);
+      expectManagementError(response, { status: 400, code: 'guard.invalid_input' });
+    }
+  }
+  expect((await service.client.pats.list(userId)).map((pat) => pat.name)).toEqual(['kept']);
+});
+
+// ---------------------------------------------------------------------------------------------------------
+// Names people read
+
+it('keeps names unambiguous: one name in NFC and NFD, no bidi controls, zero-width characters or blank names', async () => {
+  const userId = await service.newUser();
+  const decomposed = 'cafe\u0301';
+  const created = await service.client.raw('POST', patsPath(userId), { name: decomposed });
+  expect([created.status, (created.json as { name: string }).name]).toEqual([201, 'caf\u00e9']);
+  // The composed spelling is the same name: taken, and found by path in either spelling.
+  expectManagementError(await service.client.raw('POST', patsPath(userId), { name: 'caf\u00e9' }), {
+    status: 422,
+    code: 'user.personal_access_token_name_exists',
+  });
+  expect((await service.client.raw('DELETE', `${patsPath(userId)}/${pathSegment(decomposed)}`)).status).toBe(204);
+
+  const refusals: [string, RegExp][] = [
+    ['invoice\u202Efdp.exe', /bidirectional control characters/],
+    ['\u2066deploy\u2069', /bidirectional control characters/],
+    ['ci\u200Bdeploy', /zero-width characters/],
+    ['\uFEFFci', /zero-width characters/],
+    [' ', /empty or only whitespace/],
+    ['\u3000\u00a0', /empty or only whitespace/],
+  ];
+  for (const [name, message] of refusals) {
+    for (const response of [
+      await service.client.raw('POST', patsPath(userId), { name }),
+      await service.client.raw('POST', '/api/applications', { name, type: 'SPA' }),
+      await service.client.raw('POST', '/api/resources', { name, indicator: 'https://names.example.test' }),
+    ]) {
+      tally.record('spoofable name (bidi, zero-width, blank)', response);
+      expectManagementError(response, { status: 400, code: 'guard.invalid_input' });
+      expect((response.json as { message: string }).message).toMatch(message);
+    }
+  }
+  expect((await service.client.raw('GET', patsPath(userId))).json).toEqual([]);
+  const names = ((await service.client.raw('GET', '/api/applications')).json as { name: string }[]).map((a) => a.name);
+  expect(names.filter((name) => refusals.some(([refused]) => refused === name))).toEqual([]);
+
+  const app = await service.client.raw('POST', '/api/applications', { name: 'Cafe\u0301 app', type: 'SPA' });
+  expect((app.json as { name: string }).name).toBe('Caf\u00e9 app');
+});

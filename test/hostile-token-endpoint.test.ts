@@ -6,6 +6,7 @@
 import fc from 'fast-check';
 import { MAX_TOKEN_REQUEST_BYTES } from '../lambdas/token/token-request';
 import { startTestService, type TestService } from './harness/service';
+import { assertHostile, hostileTally, hostileTimeout } from './support/hostile-runs';
 import { oneCharChanged, unknownWellFormedPat } from './support/pat-values';
 import {
   PAT_TOKEN_TYPE,
@@ -37,11 +38,15 @@ beforeAll(async () => {
   indicator = `https://api.example.com/${userId}`;
   await service.client.resources.create({ name: 'API', indicator, scopes: ['read:items'] });
 });
-afterAll(() => service.close());
+const tally = hostileTally('token-endpoint');
+afterAll(async () => {
+  tally.write();
+  await service.close();
+});
 
 const demo = () => service.config.demoApplication;
 const send = (call: TokenCall) => sendTokenCall(service.config.baseUrl, call);
-const run = <T>(property: fc.IAsyncProperty<T>, numRuns: number) => fc.assert(property, { seed: SEED, numRuns });
+const run = <T>(property: fc.IAsyncProperty<T>, numRuns: number) => assertHostile(property, SEED, numRuns);
 
 // ---------------------------------------------------------------------------------------------------------
 // Valid requests, in every benign variation: the baseline the defects below break.
@@ -79,17 +84,22 @@ const validCall: fc.Arbitrary<TokenCall> = fc
     return { params: shuffled, headers, raw: [], spaceAsPlus: choice.spaceAsPlus };
   });
 
-it('issues a verifiable token for every benign variation of a valid request (the baseline)', async () => {
-  await run(
-    fc.asyncProperty(validCall, async (call) => {
-      const response = await send(call);
-      expect(response.status).toBe(200);
-      const { payload } = await service.verify((response.json as { access_token: string }).access_token);
-      expect(payload.sub).toBe(userId);
-    }),
-    25,
-  );
-});
+it(
+  'issues a verifiable token for every benign variation of a valid request (the baseline)',
+  async () => {
+    await run(
+      fc.asyncProperty(validCall, async (call) => {
+        const response = await send(call);
+        tally.record('valid: benign variation', response, 'valid');
+        expect(response.status).toBe(200);
+        const { payload } = await service.verify((response.json as { access_token: string }).access_token);
+        expect(payload.sub).toBe(userId);
+      }),
+      25,
+    );
+  },
+  hostileTimeout(20_000),
+);
 
 // ---------------------------------------------------------------------------------------------------------
 // Defects, each with the answer it must get on an otherwise valid request.
@@ -382,61 +392,78 @@ function check(response: AnyResponse, call: TokenCall, expected: Expected | 'any
   expectOAuthClientError(response, { ...expected, sentAuthorization });
 }
 
-it('answers each single defect with its own RFC 6749 error', async () => {
-  const seen = new Set<string>();
-  await run(
-    fc.asyncProperty(validCall, defects, async (call, { label, apply, expected }) => {
-      seen.add(label);
-      const broken = apply(call);
-      check(await send(broken), broken, expected);
-    }),
-    300,
-  );
-  // Every defect kind was actually tried (a generator that filters everything away would hide here).
-  expect(seen.size).toBe(defectKinds.length);
-}, 60_000);
+it(
+  'answers each single defect with its own RFC 6749 error',
+  async () => {
+    const seen = new Set<string>();
+    await run(
+      fc.asyncProperty(validCall, defects, async (call, { label, apply, expected }) => {
+        seen.add(label);
+        const broken = apply(call);
+        const response = await send(broken);
+        tally.record(`single defect: ${label}`, response);
+        check(response, broken, expected);
+      }),
+      450,
+    );
+    // Every defect kind was actually tried (a generator that filters everything away would hide here).
+    expect(seen.size).toBe(defectKinds.length);
+  },
+  hostileTimeout(60_000),
+);
 
-it('answers any combination of defects with a 4xx RFC 6749 error and no token', async () => {
-  await run(
-    fc.asyncProperty(validCall, fc.array(defects, { minLength: 2, maxLength: 4 }), async (call, chosen) => {
-      const broken = chosen.reduce((current, { apply }) => apply(current), call);
-      check(await send(broken), broken, 'any client error');
-    }),
-    200,
-  );
-}, 60_000);
+it(
+  'answers any combination of defects with a 4xx RFC 6749 error and no token',
+  async () => {
+    await run(
+      fc.asyncProperty(validCall, fc.array(defects, { minLength: 2, maxLength: 4 }), async (call, chosen) => {
+        const broken = chosen.reduce((current, { apply }) => apply(current), call);
+        const response = await send(broken);
+        tally.record('combined defects (2–4)', response);
+        check(response, broken, 'any client error');
+      }),
+      300,
+    );
+  },
+  hostileTimeout(60_000),
+);
 
-it('answers garbage bodies and headers with a 4xx RFC 6749 error and no token', async () => {
-  const body = fc.oneof(
-    fc.uint8Array({ maxLength: 2048 }).map((bytes) => Buffer.from(bytes)),
-    fc.string({ unit: 'binary', maxLength: 512 }).map((text) => Buffer.from(text)),
-    fc
-      .array(
-        fc.tuple(fc.constantFrom('grant_type', 'subject_token', 'client_id', 'scope', 'resource', 'x'), fc.string()),
-        {
-          maxLength: 8,
-        },
-      )
-      .map((pairs) => Buffer.from(pairs.map(([name, value]) => `${name}=${value}`).join('&'))),
-  );
-  const headers = fc.array(
-    fc.tuple(fc.constantFrom('Content-Type', 'Authorization', 'X-Forwarded-For', 'Accept'), headerText),
-    { maxLength: 4 },
-  );
-  await run(
-    fc.asyncProperty(body, headers, fc.boolean(), async (bytes, headerLines, formType) => {
-      const call: TokenCall = {
-        params: [],
-        headers: formType ? [['Content-Type', FORM], ...headerLines] : headerLines,
-        raw: [],
-        spaceAsPlus: false,
-      };
-      const response = await sendTokenCall(service.config.baseUrl, { ...call, raw: bytes.length ? [bytes] : [] });
-      check(response, call, 'any client error');
-    }),
-    200,
-  );
-}, 60_000);
+it(
+  'answers garbage bodies and headers with a 4xx RFC 6749 error and no token',
+  async () => {
+    const body = fc.oneof(
+      fc.uint8Array({ maxLength: 2048 }).map((bytes) => Buffer.from(bytes)),
+      fc.string({ unit: 'binary', maxLength: 512 }).map((text) => Buffer.from(text)),
+      fc
+        .array(
+          fc.tuple(fc.constantFrom('grant_type', 'subject_token', 'client_id', 'scope', 'resource', 'x'), fc.string()),
+          {
+            maxLength: 8,
+          },
+        )
+        .map((pairs) => Buffer.from(pairs.map(([name, value]) => `${name}=${value}`).join('&'))),
+    );
+    const headers = fc.array(
+      fc.tuple(fc.constantFrom('Content-Type', 'Authorization', 'X-Forwarded-For', 'Accept'), headerText),
+      { maxLength: 4 },
+    );
+    await run(
+      fc.asyncProperty(body, headers, fc.boolean(), async (bytes, headerLines, formType) => {
+        const call: TokenCall = {
+          params: [],
+          headers: formType ? [['Content-Type', FORM], ...headerLines] : headerLines,
+          raw: [],
+          spaceAsPlus: false,
+        };
+        const response = await sendTokenCall(service.config.baseUrl, { ...call, raw: bytes.length ? [bytes] : [] });
+        tally.record('garbage body and headers', response);
+        check(response, call, 'any client error');
+      }),
+      300,
+    );
+  },
+  hostileTimeout(60_000),
+);
 
 it('accepts a body of exactly MAX_TOKEN_REQUEST_BYTES and rejects one byte more', async () => {
   const base: TokenCall = {

@@ -6,6 +6,7 @@ import { startTestService, type TestService } from './harness/service';
 
 // The alias names are shared by every local service on the engines; this file runs alone on its own KMS.
 import { startKmsEmulator, type KmsEmulator } from '../local/kms/server';
+import { harnessKeyring } from './harness/credentials';
 
 let kmsEmulator: KmsEmulator;
 let service: TestService;
@@ -13,7 +14,7 @@ let pat: string;
 const savedKmsUrl = process.env.AWS_ENDPOINT_URL_KMS;
 
 beforeAll(async () => {
-  kmsEmulator = await startKmsEmulator();
+  kmsEmulator = await startKmsEmulator({ credentials: harnessKeyring });
   process.env.AWS_ENDPOINT_URL_KMS = kmsEmulator.url;
   service = await startTestService({ handlerEnv: { KEY_CACHE_TTL_SECONDS: '0.05' } });
   pat = (await service.client.pats.create((await service.newUser()), { name: 'rotation' })).value;

@@ -28,18 +28,45 @@ import {
   type SigningAlgorithmSpec,
 } from '@aws-sdk/client-kms';
 import { compactVerify, importSPKI } from 'jose';
+import { Hash } from '@smithy/hash-node';
+import { SignatureV4 } from '@smithy/signature-v4';
 import { startKmsEmulator, type KmsEmulator } from '../local/kms';
+import { rawHttp } from './support/raw-http';
 
 const REGION = 'us-east-1';
 const ACCOUNT = '000000000000';
 const message = Buffer.from('patgate kms emulator test message');
+const CREDENTIALS = { accessKeyId: 'AKIDLOCAL', secretAccessKey: 'local' };
+const KEYRING = new Map([[CREDENTIALS.accessKeyId, CREDENTIALS.secretAccessKey]]);
 
 function clientFor(emulator: KmsEmulator): KMSClient {
   return new KMSClient({
     endpoint: emulator.url,
     region: REGION,
-    credentials: { accessKeyId: 'AKIDLOCAL', secretAccessKey: 'local' },
+    credentials: CREDENTIALS,
   });
+}
+
+/** A JSON 1.1 call signed with the SDK's own signer (service `kms`), sent as is: the wire protocol without the client. */
+async function signedPost(
+  emulator: KmsEmulator,
+  target: string,
+  body: string,
+  { credentials = CREDENTIALS, service = 'kms', extraHeaders = {} as Record<string, string> } = {},
+): Promise<Response> {
+  const url = new URL(emulator.url);
+  const signer = new SignatureV4({ service, region: REGION, credentials, sha256: Hash.bind(null, 'sha256') });
+  const signed = await signer.sign({
+    method: 'POST',
+    protocol: url.protocol,
+    hostname: url.hostname,
+    port: Number(url.port),
+    path: '/',
+    headers: { host: url.host, 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': target },
+    body,
+  });
+  const { host: _host, ...headers } = signed.headers;
+  return fetch(emulator.url, { method: 'POST', headers: { ...headers, ...extraHeaders }, body });
 }
 
 async function createKey(client: KMSClient, keySpec: KeySpec, description?: string): Promise<string> {
@@ -117,7 +144,7 @@ describe('KMS emulator', () => {
   let rsaKeyId: string;
 
   beforeAll(async () => {
-    emulator = await startKmsEmulator({ port: 0 });
+    emulator = await startKmsEmulator({ port: 0, credentials: KEYRING });
     client = clientFor(emulator);
     ecKeyId = await createKey(client, 'ECC_NIST_P256', 'p-256 signing key');
     rsaKeyId = await createKey(client, 'RSA_2048');
@@ -495,13 +522,7 @@ describe('KMS emulator', () => {
   });
 
   describe('wire protocol', () => {
-    async function post(target: string, body: string): Promise<Response> {
-      return fetch(emulator.url, {
-        method: 'POST',
-        headers: { 'Content-Type': 'application/x-amz-json-1.1', 'X-Amz-Target': target },
-        body,
-      });
-    }
+    const post = (target: string, body: string) => signedPost(emulator, target, body);
 
     it('answers an unknown target with UnknownOperationException', async () => {
       const response = await post('TrentService.Encrypt', '{}');
@@ -528,6 +549,7 @@ describe('KMS emulator', () => {
 describe('KMS emulator fault injection', () => {
   it('answers with the error beforeOperation returns', async () => {
     const emulator = await startKmsEmulator({
+      credentials: KEYRING,
       beforeOperation: (operation) =>
         operation === 'Sign' ? { type: 'KMSInvalidStateException', message: 'injected fault' } : undefined,
     });
@@ -556,7 +578,7 @@ describe('KMS emulator persistence', () => {
   });
 
   it('keeps keys, key states and aliases across restarts on the same dataDir', async () => {
-    const first = await startKmsEmulator({ dataDir });
+    const first = await startKmsEmulator({ dataDir, credentials: KEYRING });
     const firstClient = clientFor(first);
     const keyId = await createKey(firstClient, 'ECC_NIST_P256');
     const disabledKeyId = await createKey(firstClient, 'RSA_2048');
@@ -568,7 +590,7 @@ describe('KMS emulator persistence', () => {
 
     expect(await readdir(dataDir)).toEqual(['kms-state.json']);
 
-    const second = await startKmsEmulator({ dataDir });
+    const second = await startKmsEmulator({ dataDir, credentials: KEYRING });
     const secondClient = clientFor(second);
     try {
       const { PublicKey } = await secondClient.send(new GetPublicKeyCommand({ KeyId: 'alias/persisted' }));
@@ -583,6 +605,100 @@ describe('KMS emulator persistence', () => {
     } finally {
       secondClient.destroy();
       await second.close();
+    }
+  });
+});
+
+describe('KMS emulator authentication', () => {
+  let emulator: KmsEmulator;
+  beforeAll(async () => {
+    emulator = await startKmsEmulator({ credentials: KEYRING });
+  });
+  afterAll(() => emulator.close());
+
+  const listKeys = 'TrentService.ListKeys';
+  async function expectRefusal(response: Response, type: string, message: RegExp) {
+    expect(response.status).toBe(400);
+    expect(response.headers.get('x-amzn-errortype')).toBe(type);
+    expect(await response.json()).toEqual({ __type: type, message: expect.stringMatching(message) });
+  }
+
+  it('signs for nobody who does not sign: no credentials, unknown key, wrong secret, wrong scope', async () => {
+    const unsigned = await fetch(emulator.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': listKeys },
+      body: '{}',
+    });
+    await expectRefusal(unsigned, 'MissingAuthenticationTokenException', /^Missing Authentication Token$/);
+    await expectRefusal(
+      await signedPost(emulator, listKeys, '{}', { credentials: { accessKeyId: 'AKIDOTHER', secretAccessKey: 'x' } }),
+      'UnrecognizedClientException',
+      /security token included in the request is invalid/,
+    );
+    await expectRefusal(
+      await signedPost(emulator, listKeys, '{}', { credentials: { ...CREDENTIALS, secretAccessKey: 'wrong' } }),
+      'InvalidSignatureException',
+      /signature we calculated does not match/,
+    );
+    await expectRefusal(
+      await signedPost(emulator, listKeys, '{}', { service: 'execute-api' }),
+      'InvalidSignatureException',
+      /scoped to correct service: 'kms'/,
+    );
+    // The signature covers X-Amz-Target: a signed call can't be replayed as another operation.
+    const sign = await signedPost(emulator, 'TrentService.Sign', '{"KeyId":"x"}', {
+      extraHeaders: { 'x-amz-target': listKeys },
+    });
+    await expectRefusal(sign, 'InvalidSignatureException', /signature we calculated does not match/);
+    expect((await signedPost(emulator, listKeys, '{}')).status).toBe(200);
+  });
+
+  it('refuses a signed header sent twice', async () => {
+    const url = new URL(emulator.url);
+    const signer = new SignatureV4({
+      service: 'kms',
+      region: REGION,
+      credentials: CREDENTIALS,
+      sha256: Hash.bind(null, 'sha256'),
+    });
+    const signed = await signer.sign({
+      method: 'POST',
+      protocol: url.protocol,
+      hostname: url.hostname,
+      port: Number(url.port),
+      path: '/',
+      headers: { host: url.host, 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': listKeys },
+      body: '{}',
+    });
+    const response = await rawHttp({
+      method: 'POST',
+      url: emulator.url,
+      headers: [
+        ...Object.entries(signed.headers).filter(([name]) => name !== 'host'),
+        ['x-amz-target', 'TrentService.ScheduleKeyDeletion'],
+      ],
+      body: Buffer.from('{}'),
+    });
+    expect(response.status).toBe(400);
+    expect(response.json).toEqual({
+      __type: 'InvalidSignatureException',
+      message: "The 'x-amz-target' header must not appear more than once.",
+    });
+  });
+
+  it('answers the unmodified SDK with the error classes it knows', async () => {
+    const stranger = new KMSClient({
+      endpoint: emulator.url,
+      region: REGION,
+      credentials: { accessKeyId: 'AKIDOTHER', secretAccessKey: 'x' },
+      maxAttempts: 1,
+    });
+    try {
+      const error = await rejection(stranger.send(new ListKeysCommand({})));
+      expect(error.name).toBe('UnrecognizedClientException');
+      expect((error as unknown as { $metadata: { httpStatusCode: number } }).$metadata.httpStatusCode).toBe(400);
+    } finally {
+      stranger.destroy();
     }
   });
 });

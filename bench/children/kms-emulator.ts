@@ -5,8 +5,15 @@ import { serve } from '../child-process';
 let emulator: KmsEmulator | undefined;
 
 const handlers = {
-  async start(input: { region: string }): Promise<string> {
-    emulator ??= await startKmsEmulator({ region: input.region });
+  async start(input: {
+    region: string;
+    credentials: { accessKeyId: string; secretAccessKey: string };
+  }): Promise<string> {
+    const { accessKeyId, secretAccessKey } = input.credentials;
+    emulator ??= await startKmsEmulator({
+      region: input.region,
+      credentials: new Map([[accessKeyId, secretAccessKey]]),
+    });
     return emulator.url;
   },
 };

@@ -12,7 +12,13 @@ export function registerConsoleCommand(command: Command): void {
       withContext(async (context, options: { port: string }) => {
         const { target, region, credentials } = await context.signedTarget();
         // The local service already serves the console on its own origin.
-        if (target.local) return print(`The local service serves the console: open ${target.endpoint}/console/`);
+        if (target.local) {
+          return print(
+            target.local.consoleUrl
+              ? `The local service serves the console: open ${target.local.consoleUrl}`
+              : `The local service serves the console: open the consoleUrl in ${target.local.file}`,
+          );
+        }
         const server = await startConsoleServer({
           endpoint: target.endpoint,
           region,

@@ -5,10 +5,13 @@
  * uses (`/console/oidc/*`) are public and forwarded unsigned.
  *
  * Whoever can reach this handler acts with the operator's credentials, so it answers only on a loopback
- * host name (which also defeats DNS rebinding) and forwards only same-origin calls that carry the
+ * host name (which also defeats DNS rebinding); it serves nothing without this run's session cookie, which
+ * only the access token in the printed URL obtains (as notebook servers do: any local process can reach a
+ * loopback port, only the operator has the URL); and it forwards only same-origin calls that carry the
  * console's header (a cross-site page can neither send that header without a CORS preflight, which is
  * never granted, nor forge `Origin`).
  */
+import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, join } from 'node:path';
@@ -25,7 +28,19 @@ export interface ConsoleHandlerOptions {
   signing: SigningOptions;
   /** The built page; defaults to `console/dist`. */
   staticDir?: string;
+  /**
+   * This run's secret (`newConsoleAccessToken()`): `GET /console/?token=…` trades it for the session cookie.
+   * Print or open `consoleEntryUrl(origin, accessToken)`; never log it elsewhere.
+   */
+  accessToken: string;
 }
+
+/** A fresh per-run access token: 256 random bits, URL-safe. */
+export const newConsoleAccessToken = () => randomBytes(32).toString('base64url');
+
+/** The URL to print or open: the page, with the token that buys the session cookie. */
+export const consoleEntryUrl = (origin: string, accessToken: string) =>
+  `${origin}${CONSOLE_PATH}/?token=${encodeURIComponent(accessToken)}`;
 
 /** A Node request listener for everything under `/console`; anything else is answered 404. */
 export type ConsoleHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
@@ -38,6 +53,7 @@ const OIDC_PATHS = new Set(['/token', '/jwks', '/.well-known/openid-configuratio
 /** Management bodies are at most 64 KiB; anything much larger is not from the page. */
 const MAX_BODY_BYTES = 256 * 1024;
 const LOOPBACK_HOSTNAMES = new Set(['localhost', '127.0.0.1', '[::1]']);
+const SESSION_COOKIE = 'patgate-console';
 
 const CONTENT_TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -69,13 +85,44 @@ class ConsoleError extends Error {
 }
 
 export function createConsoleHandler(options: ConsoleHandlerOptions): ConsoleHandler {
+  if (options.accessToken.length < 16) throw new Error('The console access token is too short.');
+  const tokenDigest = sha256(options.accessToken);
+  // The cookie carries a value derived from the token, not the token itself.
+  const sessionValue = createHmac('sha256', options.accessToken).update('patgate console session').digest('base64url');
+  const sessionDigest = sha256(sessionValue);
   const endpointOption = options.apiEndpoint;
   const apiEndpoint = () =>
     (typeof endpointOption === 'string' ? endpointOption : endpointOption()).replace(/\/+$/, '');
   const staticDir = options.staticDir ?? defaultStaticDir;
 
+  /**
+   * `GET /console/?token=…` with this run's token sets the session cookie and redirects to the clean URL (so the
+   * token leaves the address bar and history); every other request needs the cookie.
+   */
+  function authenticate(req: IncomingMessage, res: ServerResponse, path: string, query: string): boolean {
+    const cookieName = `${SESSION_COOKIE}-${req.socket.localPort ?? 0}`;
+    const token = new URLSearchParams(query).get('token');
+    if (token !== null && path === `${CONSOLE_PATH}/` && (req.method === 'GET' || req.method === 'HEAD')) {
+      if (!timingSafeEqual(sha256(token), tokenDigest)) throw unauthorized();
+      res.writeHead(303, {
+        // Cookies don't tell ports apart: the name does, so two consoles on one host keep their own sessions.
+        'Set-Cookie': `${cookieName}=${sessionValue}; Path=${CONSOLE_PATH}; HttpOnly; SameSite=Strict`,
+        Location: `${CONSOLE_PATH}/`,
+        'Cache-Control': 'no-store',
+        'Referrer-Policy': 'no-referrer',
+        'Content-Length': 0,
+      });
+      res.end();
+      return false;
+    }
+    const presented = cookieValue(req.headers.cookie, cookieName);
+    if (presented === undefined || !timingSafeEqual(sha256(presented), sessionDigest)) throw unauthorized();
+    return true;
+  }
+
   async function route(req: IncomingMessage, res: ServerResponse, path: string, query: string): Promise<void> {
-    if (path === CONSOLE_PATH) return redirect(res, `${CONSOLE_PATH}/`);
+    if (path === CONSOLE_PATH) return redirect(res, `${CONSOLE_PATH}/${query}`);
+    if (!authenticate(req, res, path, query)) return;
     const rest = path.slice(CONSOLE_PATH.length);
     // Forwarded paths are passed on as they are; a dot-segment would let URL parsing move them elsewhere.
     if (/(^|\/)(\.|%2e){1,2}(\/|$)/i.test(rest)) throw notFound();
@@ -112,6 +159,7 @@ export function createConsoleHandler(options: ConsoleHandlerOptions): ConsoleHan
     { signed }: { signed: boolean },
   ): Promise<void> {
     const method = req.method ?? 'GET';
+    const target = canonicalTarget(path, signed ? '/api/' : '/oidc/');
     const body = await readBody(req);
     const headers: Record<string, string> = {};
     for (const name of ['content-type', 'authorization', 'accept'] as const) {
@@ -121,7 +169,7 @@ export function createConsoleHandler(options: ConsoleHandlerOptions): ConsoleHan
     }
     let upstream;
     try {
-      upstream = await sendRequest(method, `${apiEndpoint()}${path}`, {
+      upstream = await sendRequest(method, target, {
         body,
         headers,
         signing: signed ? options.signing : undefined,
@@ -136,6 +184,23 @@ export function createConsoleHandler(options: ConsoleHandlerOptions): ConsoleHan
     }
     res.writeHead(upstream.status, responseHeaders);
     res.end(upstream.text);
+  }
+
+  /**
+   * The URL the call goes to, parsed as `fetch` will parse it (WHATWG: `\` is `/`, `%2e%2e` is `..`, dot segments
+   * resolved), and refused unless it stays under the endpoint's path + `under`, e.g. `/prod/api/`.
+   */
+  function canonicalTarget(path: string, under: string): string {
+    const base = new URL(apiEndpoint());
+    const prefix = `${base.pathname.replace(/\/+$/, '')}${under}`;
+    let target: URL;
+    try {
+      target = new URL(`${apiEndpoint()}${path}`);
+    } catch {
+      throw notFound();
+    }
+    if (target.origin !== base.origin || !target.pathname.startsWith(prefix) || target.hash !== '') throw notFound();
+    return target.href;
   }
 
   function upstreamFailure(error: unknown): ConsoleError {
@@ -210,6 +275,18 @@ function checkSameOrigin(req: IncomingMessage): void {
   }
 }
 
+function cookieValue(header: string | undefined, name: string): string | undefined {
+  for (const pair of (header ?? '').split(';')) {
+    const separator = pair.indexOf('=');
+    if (separator !== -1 && pair.slice(0, separator).trim() === name) return pair.slice(separator + 1).trim();
+  }
+  return undefined;
+}
+
+function sha256(value: string): Buffer {
+  return createHash('sha256').update(value).digest();
+}
+
 function readBody(req: IncomingMessage): Promise<string | undefined> {
   if (req.method === 'GET' || req.method === 'HEAD') return Promise.resolve(undefined);
   return new Promise((resolve, reject) => {
@@ -243,6 +320,12 @@ function redirect(res: ServerResponse, location: string): void {
 }
 
 const notFound = () => new ConsoleError(404, 'console.not_found', 'Not found.');
+const unauthorized = () =>
+  new ConsoleError(
+    401,
+    'console.unauthorized',
+    'Open the console with the URL that `npm start` or `patgate console` printed: it carries this run’s access token.',
+  );
 
 function describe(error: unknown): string {
   if (!(error instanceof Error)) return String(error);

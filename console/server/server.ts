@@ -6,7 +6,7 @@
 import { createServer } from 'node:http';
 import type { SigningOptions } from '../../client/signed-fetch';
 import { closeServer, listen } from '../../local/http-server';
-import { CONSOLE_PATH, createConsoleHandler } from './handler';
+import { CONSOLE_PATH, consoleEntryUrl, createConsoleHandler, newConsoleAccessToken } from './handler';
 
 export interface ConsoleServerOptions {
   /** Base URL of the deployed API (the stage URL), e.g. `https://abc123.execute-api.eu-west-1.amazonaws.com/prod`. */
@@ -22,7 +22,10 @@ export interface ConsoleServerOptions {
 }
 
 export interface ConsoleServer {
-  /** The page, e.g. `http://127.0.0.1:4321/console/`. */
+  /**
+   * The page with this run's access token, e.g. `http://127.0.0.1:4321/console/?token=…`: print it for the
+   * operator (or open it); it is the only way in.
+   */
   url: string;
   port: number;
   close(): Promise<void>;
@@ -30,7 +33,9 @@ export interface ConsoleServer {
 
 export async function startConsoleServer(options: ConsoleServerOptions): Promise<ConsoleServer> {
   const host = options.host ?? '127.0.0.1';
+  const accessToken = newConsoleAccessToken();
   const handle = createConsoleHandler({
+    accessToken,
     apiEndpoint: options.endpoint,
     signing: { region: options.region, credentials: options.credentials },
     staticDir: options.staticDir,
@@ -44,7 +49,7 @@ export async function startConsoleServer(options: ConsoleServerOptions): Promise
   });
   const { port, origin } = await listen(server, options.port ?? 0, host);
   return {
-    url: `${origin}${CONSOLE_PATH}/`,
+    url: consoleEntryUrl(origin, accessToken),
     port,
     close: () => closeServer(server),
   };

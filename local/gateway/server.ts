@@ -79,6 +79,7 @@ export async function startLocalGateway(options: LocalGatewayOptions): Promise<L
 
   async function respond(req: IncomingMessage, meta: RequestMeta): Promise<HttpResponse> {
     const method = req.method ?? 'GET';
+    if (hasDotSegment(meta.rawPath)) return MISSING_AUTHENTICATION_TOKEN;
     const match = router.match(method, meta.rawPath);
     if (!match) return MISSING_AUTHENTICATION_TOKEN;
 
@@ -88,7 +89,7 @@ export async function startLocalGateway(options: LocalGatewayOptions): Promise<L
     let callerAccessKeyId: string | undefined;
     if (match.route.auth === 'iam') {
       const verdict = verifySigV4(
-        { method, rawPath: meta.rawPath, rawQuery: meta.rawQuery, headers: req.headers, body },
+        { method, rawPath: meta.rawPath, rawQuery: meta.rawQuery, headers: req.headersDistinct, body },
         { region: options.region, service: 'execute-api', credentials: options.credentials },
       );
       if (!verdict.ok) return gatewayResponse(403, verdict.message, verdict.errorType);
@@ -177,6 +178,19 @@ function warmHandlers(load: LocalGatewayOptions['loadHandler']): (name: HandlerN
     }
     return handler;
   };
+}
+
+/**
+ * A literal `.` or `..` segment. SigV4 signers (the AWS SDKs, botocore) remove dot segments before signing, so
+ * routing such a path as sent would act on a path other than the one whose signature was verified: a signature
+ * for `DELETE …/personal-access-tokens` (revoke all) would delete the PAT named `.` from `…/personal-access-tokens/.`.
+ * We found no AWS documentation of what a REST API does with them (nor a public report of it), so rather than
+ * guess a normalisation we refuse them as matching no resource: API Gateway's 403 for an unknown path. Clients
+ * never send them (WHATWG URL, curl and the SDKs resolve them first); `%2E` is an ordinary character here, as
+ * for the signer, and the handlers refuse user ids and PAT names `.` and `..`.
+ */
+function hasDotSegment(rawPath: string): boolean {
+  return rawPath.split('/').some((segment) => segment === '.' || segment === '..');
 }
 
 function splitTarget(target: string): Pick<RequestMeta, 'rawPath' | 'rawQuery'> {

@@ -13,7 +13,10 @@ export interface SigV4Request {
   /** As received, still percent-encoded. */
   rawPath: string;
   rawQuery: string;
-  /** Lower-cased names, as `node:http` gives them. */
+  /**
+   * Lower-cased names. Pass `IncomingMessage.headersDistinct` (every value of a repeated header), not `headers`,
+   * which keeps only the first `Content-Type` or `Host` and joins others: a repeated header must be seen.
+   */
   headers: Record<string, HeaderValue>;
   body: Buffer;
 }
@@ -54,6 +57,15 @@ export function verifySigV4(request: SigV4Request, options: SigV4Options): SigV4
       'InvalidSignatureException',
       "'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization.",
     );
+  }
+
+  // Verified against one value, read by the handler as another: a signed header (or the signature itself)
+  // given twice is refused rather than guessed at.
+  const repeated = ['authorization', ...claims.signedHeaders.toLowerCase().split(';')].find(
+    (name) => valueCount(request.headers[name]) > 1,
+  );
+  if (repeated !== undefined) {
+    return failure('InvalidSignatureException', `The '${repeated}' header must not appear more than once.`);
   }
 
   const skewProblem = checkClockSkew(claims.requestTime, options);
@@ -251,6 +263,10 @@ function sha256Hex(data: string | Buffer): string {
 function firstHeader(headers: Record<string, HeaderValue>, name: string): string | undefined {
   const value = headers[name];
   return Array.isArray(value) ? value[0] : value;
+}
+
+function valueCount(value: HeaderValue): number {
+  return value === undefined ? 0 : Array.isArray(value) ? value.length : 1;
 }
 
 function failure(errorType: string, message: string): SigV4Failure {

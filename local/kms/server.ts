@@ -1,10 +1,12 @@
 /**
  * HTTP front end of the KMS emulator: speaks the AWS JSON 1.1 protocol (POST / with
- * `X-Amz-Target: TrentService.<Operation>`) that the unmodified @aws-sdk/client-kms uses. Requests are not
- * authenticated; any credentials are accepted.
+ * `X-Amz-Target: TrentService.<Operation>`) that the unmodified @aws-sdk/client-kms uses. Every request must
+ * be SigV4-signed (service `kms`, the emulator's region) with one of the credentials it was started with, as
+ * real KMS requires; the local gateway's verifier checks it.
  */
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { verifySigV4 } from '../gateway/sigv4';
 import { closeServer, listen } from '../http-server';
 import { aliasOperations } from './alias-operations';
 import { KmsError, type KmsErrorLike } from './errors';
@@ -24,6 +26,11 @@ export interface KmsEmulatorOptions {
   region?: string;
   /** Defaults to 000000000000. */
   accountId?: string;
+  /**
+   * Access key id to secret access key: the callers it accepts (there are no IAM policies here; any known key
+   * may do anything). Requests signed with another key, or not signed, are refused as KMS refuses them.
+   */
+  credentials: ReadonlyMap<string, string>;
   /**
    * Fault injection: called for every well-formed request to a supported operation before it runs. Returning
    * an error makes the emulator answer with it instead of running the operation.
@@ -50,14 +57,21 @@ interface JsonResponse {
   errorType?: string;
 }
 
-export async function startKmsEmulator(options: KmsEmulatorOptions = {}): Promise<KmsEmulator> {
+export async function startKmsEmulator(options: KmsEmulatorOptions): Promise<KmsEmulator> {
   const host = options.host ?? '127.0.0.1';
-  const store = await KeyStore.open(
-    { region: options.region ?? 'us-east-1', accountId: options.accountId ?? '000000000000' },
-    options.dataDir,
-  );
+  const region = options.region ?? 'us-east-1';
+  const store = await KeyStore.open({ region, accountId: options.accountId ?? '000000000000' }, options.dataDir);
+  const authenticate = (request: IncomingMessage, body: Buffer): KmsErrorLike | undefined => {
+    const [rawPath = '/', rawQuery = ''] = (request.url ?? '/').split(/\?(.*)/s);
+    const verdict = verifySigV4(
+      { method: request.method ?? 'POST', rawPath, rawQuery, headers: request.headersDistinct, body },
+      { region, service: 'kms', credentials: options.credentials },
+    );
+    // JSON-protocol services answer these with 400 and the error type in `__type`, as for any client error.
+    return verdict.ok ? undefined : { type: verdict.errorType, message: verdict.message };
+  };
   const server = createServer((request, response) => {
-    dispatch(request, store, options.beforeOperation)
+    dispatch(request, store, authenticate, options.beforeOperation)
       .then((result) => writeJson(response, result))
       .catch((error: unknown) => {
         console.error('KMS emulator: failed to write a response', error);
@@ -78,15 +92,19 @@ export async function startKmsEmulator(options: KmsEmulatorOptions = {}): Promis
 async function dispatch(
   request: IncomingMessage,
   store: KeyStore,
+  authenticate: (request: IncomingMessage, body: Buffer) => KmsErrorLike | undefined,
   beforeOperation: KmsEmulatorOptions['beforeOperation'],
 ): Promise<JsonResponse> {
   try {
+    const rawBody = await readBody(request);
+    const denied = authenticate(request, rawBody);
+    if (denied !== undefined) return errorResponse(denied);
     const operation = readOperation(request);
     const handler = OPERATIONS.get(operation);
     if (handler === undefined) {
       throw new KmsError('UnknownOperationException', `The KMS emulator does not support operation ${operation}.`);
     }
-    const body = parseRequestBody(await readBody(request));
+    const body = parseRequestBody(rawBody.toString('utf8'));
     const injected = beforeOperation?.(operation, body);
     if (injected !== undefined) return errorResponse(injected);
     await store.deleteExpiredKeys(new Date());
@@ -119,10 +137,10 @@ function errorResponse(error: KmsErrorLike): JsonResponse {
   };
 }
 
-async function readBody(request: IncomingMessage): Promise<string> {
+async function readBody(request: IncomingMessage): Promise<Buffer> {
   const chunks: Buffer[] = [];
   for await (const chunk of request) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
+  return Buffer.concat(chunks);
 }
 
 function writeJson(response: ServerResponse, { statusCode, body, errorType }: JsonResponse): void {

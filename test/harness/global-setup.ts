@@ -6,6 +6,7 @@
  */
 import { startDynamoDbLocal } from '../../local/engines/dynamodb-local';
 import { startKmsEmulator } from '../../local/kms/server';
+import { harnessCredentials, harnessKeyring } from './credentials';
 
 declare global {
   // eslint-disable-next-line no-var
@@ -13,11 +14,11 @@ declare global {
 }
 
 export default async function globalSetup(): Promise<void> {
-  const [dynamodb, kms] = await Promise.all([startDynamoDbLocal(), startKmsEmulator()]);
+  const [dynamodb, kms] = await Promise.all([startDynamoDbLocal(), startKmsEmulator({ credentials: harnessKeyring })]);
   Object.assign(process.env, {
     AWS_REGION: 'us-east-1',
-    AWS_ACCESS_KEY_ID: 'AKIATESTHARNESS',
-    AWS_SECRET_ACCESS_KEY: 'test-harness-secret',
+    AWS_ACCESS_KEY_ID: harnessCredentials.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: harnessCredentials.secretAccessKey,
     AWS_ENDPOINT_URL_DYNAMODB: dynamodb.url,
     AWS_ENDPOINT_URL_KMS: kms.url,
     POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'SILENT',

@@ -120,7 +120,8 @@ export async function startFaultProxy(options: { target: string; targetPrefix: s
           port: target.port,
           method: req.method,
           path: req.url,
-          headers: { ...req.headers, host: target.host },
+          // Host unchanged: the engine verifies the SigV4 signature, which covers it.
+          headers: req.headers,
         },
         resolve,
       );

@@ -19,9 +19,11 @@ export interface RawHttpRequest {
   /** Sent in this order, repeats included; nothing else is added but Host (first) and Content-Length. */
   headers?: ReadonlyArray<readonly [string, string]>;
   body?: Buffer | string;
+  /** The request target exactly as sent (e.g. with dot segments, which `new URL(url)` would resolve); path of `url` otherwise. */
+  rawTarget?: string;
 }
 
-export function rawHttp({ method, url, headers = [], body }: RawHttpRequest): Promise<RawHttpResponse> {
+export function rawHttp({ method, url, headers = [], body, rawTarget }: RawHttpRequest): Promise<RawHttpResponse> {
   const target = new URL(url);
   const payload = body === undefined ? undefined : Buffer.isBuffer(body) ? body : Buffer.from(body, 'utf8');
   const flat = ['Host', target.host, ...headers.flatMap(([name, value]) => [name, value])];
@@ -32,7 +34,7 @@ export function rawHttp({ method, url, headers = [], body }: RawHttpRequest): Pr
         method,
         host: target.hostname,
         port: target.port,
-        path: `${target.pathname}${target.search}`,
+        path: rawTarget ?? `${target.pathname}${target.search}`,
         headers: flat,
         // A fresh connection per request: hostile requests must not poison a shared keep-alive socket.
         agent: false,

@@ -14,6 +14,10 @@ export interface SignedRequest {
   /** Lower-case names. */
   headers: Record<string, string>;
   body: Buffer;
+  /** Sent after `headers`, so a name may repeat one of them. */
+  extraHeaders?: ReadonlyArray<readonly [string, string]>;
+  /** Send this request target instead of the URL's (which `new URL` normalises). */
+  rawTarget?: string;
 }
 
 export interface SigningOverrides {
@@ -26,7 +30,14 @@ export interface SigningOverrides {
 
 export async function signRequest(
   config: DevConfig,
-  request: { method: string; url: string; headers?: Record<string, string>; body?: Buffer | string },
+  request: {
+    method: string;
+    url: string;
+    headers?: Record<string, string>;
+    body?: Buffer | string;
+    /** Signed (as the SDK signs it) and sent as is, instead of the URL's normalised path: e.g. `/a/%2E/b`. */
+    rawPath?: string;
+  },
   overrides: SigningOverrides = {},
 ): Promise<SignedRequest> {
   const target = new URL(request.url);
@@ -51,7 +62,7 @@ export async function signRequest(
       protocol: target.protocol,
       hostname: target.hostname,
       port: target.port ? Number(target.port) : undefined,
-      path: target.pathname,
+      path: request.rawPath ?? target.pathname,
       query,
       headers: { ...request.headers, host: target.host },
       body,
@@ -61,7 +72,13 @@ export async function signRequest(
   const headers = Object.fromEntries(
     Object.entries(signed.headers).map(([name, value]) => [name.toLowerCase(), value]),
   );
-  return { method: request.method, url: request.url, headers, body };
+  return {
+    method: request.method,
+    url: request.url,
+    headers,
+    body,
+    ...(request.rawPath !== undefined && { rawTarget: `${request.rawPath}${target.search}` }),
+  };
 }
 
 export function sendSigned(request: SignedRequest): Promise<RawHttpResponse> {
@@ -69,7 +86,8 @@ export function sendSigned(request: SignedRequest): Promise<RawHttpResponse> {
   return rawHttp({
     method: request.method,
     url: request.url,
-    headers: Object.entries(headers),
+    headers: [...Object.entries(headers), ...(request.extraHeaders ?? [])],
     body: request.body.length > 0 ? request.body : undefined,
+    rawTarget: request.rawTarget,
   });
 }

@@ -5,7 +5,12 @@
 // zod/mini: the same validation as classic zod, for a fraction of its bundle size and import time in the Lambdas.
 import * as z from 'zod/mini';
 import { applicationTypes } from '../model/application';
+import { displayNameChecks } from '../model/display-name';
 import { ENTITY_ID_PATTERN, MAX_RESOURCE_INDICATOR_BYTES, MAX_SCOPE_TOKEN_LENGTH, SCOPE_TOKEN_PATTERN } from '../oauth';
+
+/** `.` and `..` are dot segments: URL clients and SigV4 signers remove them, so no request can name them in a path. */
+const notDotSegment = (what: string) =>
+  z.refine<string>((value) => value !== '.' && value !== '..', `${what} must not be "." or ".."`);
 
 /** Operator-supplied user ids: Logto ids, UUIDs, emails, `auth0|…` style ids. */
 export const userIdSchema = z
@@ -14,11 +19,14 @@ export const userIdSchema = z
     z.minLength(1),
     z.maxLength(128),
     z.regex(/^[A-Za-z0-9._@|:+=-]+$/, 'userId may contain letters, digits and . _ @ | : + = - only'),
+    notDotSegment('userId'),
   );
 
 const codePointLength = (value: string) => [...value].length;
 
 export const patNameSchema = z.string().check(
+  ...displayNameChecks,
+  notDotSegment('name'),
   z.refine((name) => codePointLength(name) >= 1 && codePointLength(name) <= 256, 'name must be 1 to 256 characters'),
   z.refine((name) => !/\p{Cc}/u.test(name), 'name must not contain control characters'),
   z.refine((name) => name.isWellFormed(), 'name must be well-formed Unicode'),
@@ -51,7 +59,7 @@ export const deletePatSchema = z.strictObject({ name: patNameSchema });
 export const setSuspendedSchema = z.strictObject({ isSuspended: z.boolean() });
 
 const customClientMetadataSchema = z.object({ allowTokenExchange: z.optional(z.boolean()) });
-const displayNameSchema = z.string().check(z.trim(), z.minLength(1), z.maxLength(256));
+const displayNameSchema = z.string().check(...displayNameChecks, z.trim(), z.minLength(1), z.maxLength(256));
 
 export const createApplicationSchema = z.strictObject({
   name: displayNameSchema,
@@ -94,7 +102,7 @@ const emailSchema = z
   .string()
   .check(z.regex(/^\S+@\S+\.\S+$/, 'primaryEmail must be an email address'), z.maxLength(254));
 const phoneSchema = z.string().check(z.regex(/^\d+$/, 'primaryPhone must be digits only'), z.maxLength(32));
-const personNameSchema = z.string().check(z.maxLength(128));
+const personNameSchema = z.string().check(...displayNameChecks, z.maxLength(128));
 const avatarSchema = z.string().check(
   z.maxLength(2048),
   z.refine((value) => value === '' || URL.canParse(value), 'avatar must be a URL'),
