@@ -11,7 +11,7 @@ let userId: string;
 
 beforeAll(async () => {
   service = await startTestService();
-  userId = (await service.newUser());
+  userId = await service.newUser();
   pat = (await service.client.pats.create(userId, { name: 'ci' })).value;
 });
 afterAll(() => service.close());
@@ -142,6 +142,23 @@ describe('API resources', () => {
     expect((both.json as { scope: string }).scope).toBe('read:items');
   });
 
+  it('lets no request make a resource look missing once it is registered (no cached miss)', async () => {
+    const later = `https://api.example.com/${service.newUserId()}`;
+    // An unauthenticated caller asks for a resource that doesn't exist yet, and so does a legitimate client.
+    const probe = await tokenRequest(exchangeForm({ resource: later, client_id: 'unknown-client' }));
+    expect(probe.status).toBe(401);
+    const early = await tokenRequest(exchangeForm({ resource: later }), basic(demo().clientId, demo().clientSecret));
+    expect(early.json).toMatchObject({ error: 'invalid_target' });
+    await service.client.resources.create({ name: 'later', indicator: later, scopes: ['read:later'] });
+    // Well inside CLIENT_CACHE_TTL_SECONDS: the resource works at once.
+    const response = await tokenRequest(
+      exchangeForm({ resource: later, scope: 'read:later' }),
+      basic(demo().clientId, demo().clientSecret),
+    );
+    expect(response.status).toBe(200);
+    expect((response.json as { scope: string }).scope).toBe('read:later');
+  });
+
   it('rejects an unregistered or malformed resource with invalid_target', async () => {
     for (const resource of ['https://unknown.example.com', 'not a uri', 'https://api.example.com/#frag']) {
       const response = await tokenRequest(exchangeForm({ resource }), basic(demo().clientId, demo().clientSecret));
@@ -169,7 +186,7 @@ describe('PAT validity', () => {
     const flipped = pat.slice(0, 10) + (pat[10] === 'a' ? 'b' : 'a') + pat.slice(11);
     await expectInvalidSubject(flipped);
     // A well-formed PAT that was never issued.
-    const other = await service.client.pats.create((await service.newUser()), { name: 'gone' });
+    const other = await service.client.pats.create(await service.newUser(), { name: 'gone' });
     await service.client.pats.revokeAll(other.userId);
     await expectInvalidSubject(other.value);
   });
@@ -190,7 +207,7 @@ describe('PAT validity', () => {
   });
 
   it('stops a suspended user until unsuspended', async () => {
-    const suspendedUser = (await service.newUser());
+    const suspendedUser = await service.newUser();
     const token = (await service.client.pats.create(suspendedUser, { name: 'x' })).value;
     await service.client.users.setSuspended(suspendedUser, true);
     await expectInvalidSubject(token);

@@ -146,3 +146,39 @@ describe('keyedCache', () => {
     expect(loads).toEqual(['a', 'b', 'c', 'a', 'b']);
   });
 });
+
+describe('keyedCache absence', () => {
+  it('does not remember a first read that found nothing, so a key created later is seen at once', async () => {
+    let stored: string | null = null;
+    let loads = 0;
+    const cache = keyedCache(
+      async () => {
+        loads++;
+        return stored;
+      },
+      () => TTL_MS,
+    );
+    expect(await cache.get('k')).toBeNull();
+    await settle();
+    stored = 'created';
+    expect(await cache.get('k')).toBe('created');
+    expect(loads).toBe(2);
+    // A value found is remembered for the TTL.
+    expect(await cache.get('k')).toBe('created');
+    expect(loads).toBe(2);
+  });
+
+  it('keeps absence learned by refreshing a known value (a deleted entry stops being served)', async () => {
+    let stored: string | null = 'v1';
+    const cache = keyedCache(
+      async () => stored,
+      () => TTL_MS,
+    );
+    expect(await cache.get('k')).toBe('v1');
+    stored = null;
+    now += TTL_MS + 1;
+    expect(await cache.get('k')).toBe('v1'); // stale while the refresh runs
+    await settle();
+    expect(await cache.get('k')).toBeNull();
+  });
+});
