@@ -130,6 +130,15 @@ describe("Logto's user routes", () => {
     expect(await apiError(service.client.users.delete(id))).toMatchObject({ status: 404 });
   });
 
+  it('stores any JSON object as customData, whatever DynamoDB’s own number and nesting limits', async () => {
+    let deep: Record<string, unknown> = { leaf: true };
+    for (let level = 0; level < 40; level++) deep = { level, deep };
+    const customData = { big: 1e300, precise: 0.12345678901234567, nested: deep, empty: {}, list: [null, '', 0] };
+    const user = await service.client.users.create({ customData });
+    expect(user.customData).toEqual(customData);
+    expect((await service.client.users.get(user.id)).customData).toEqual(customData);
+  });
+
   it('keeps usernames, emails and phone numbers unique, case-insensitively, and frees them on change or delete', async () => {
     const tag = service.newUserId().slice(5);
     const first = await service.client.users.create({

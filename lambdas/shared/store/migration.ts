@@ -10,7 +10,8 @@ import { guarded } from '../aws/dependency-errors';
 import { env } from '../config';
 import { LEGACY_PAT_EPOCH } from '../model/user';
 import { conditionalWrite } from './conditional';
-import { keyPrefix, keys, listPartition, migrationPrefix, patSortKeyPrefix } from './keys';
+import { keyPrefix, migrationPrefix, patSortKeyPrefix } from './keys';
+import { userItem } from './users';
 
 const MIGRATION_MARKER = { pk: `${migrationPrefix}users-v1`, sk: 'MIGRATION' };
 
@@ -57,10 +58,7 @@ export async function migrateLegacyUsers(now: number): Promise<number | 'already
       dynamo().send(
         new PutCommand({
           TableName: table,
-          Item: {
-            ...keys.user(id),
-            gsi1pk: listPartition.user,
-            gsi1sk: `${user.createdAt}#${id}`,
+          Item: userItem({
             id,
             username: null,
             primaryEmail: null,
@@ -72,7 +70,7 @@ export async function migrateLegacyUsers(now: number): Promise<number | 'already
             createdAt: user.createdAt,
             updatedAt: now,
             patEpoch: LEGACY_PAT_EPOCH,
-          },
+          }),
           // A user registered meanwhile (POST /api/users) keeps its own record.
           ConditionExpression: 'attribute_not_exists(patEpoch)',
         }),

@@ -31,7 +31,7 @@ export function toUser(item: Record<string, unknown> | undefined): User | undefi
     primaryPhone: (item.primaryPhone as string | null | undefined) ?? null,
     name: (item.name as string | null | undefined) ?? null,
     avatar: (item.avatar as string | null | undefined) ?? null,
-    customData: (item.customData as Record<string, unknown> | undefined) ?? {},
+    customData: parseCustomData(item.customData),
     isSuspended: Boolean(item.isSuspended),
     createdAt: item.createdAt as number,
     updatedAt: (item.updatedAt as number | undefined) ?? (item.createdAt as number),
@@ -39,12 +39,22 @@ export function toUser(item: Record<string, unknown> | undefined): User | undefi
   };
 }
 
-function userItem(user: User) {
+/**
+ * customData is stored as its JSON text: any JSON a caller sends fits (DynamoDB's own types would refuse
+ * numbers beyond 38 digits or 1e125, and nesting deeper than 32 levels).
+ */
+const parseCustomData = (stored: unknown): Record<string, unknown> =>
+  typeof stored === 'string'
+    ? (JSON.parse(stored) as Record<string, unknown>)
+    : ((stored as Record<string, unknown>) ?? {});
+
+export function userItem(user: User) {
   return {
     ...keys.user(user.id),
     gsi1pk: listPartition.user,
     gsi1sk: `${user.createdAt}#${user.id}`,
     ...user,
+    customData: JSON.stringify(user.customData),
   };
 }
 
