@@ -46,7 +46,9 @@ export function createProgram(): Command {
   registerPatCommands(
     program.command('pats').alias('pat').description("Create, list, rename and delete users' personal access tokens"),
   );
-  registerUserCommands(program.command('users').alias('user').description('Suspend and unsuspend users'));
+  registerUserCommands(
+    program.command('users').alias('user').description('Register, list, update, suspend and delete users'),
+  );
   registerApplicationCommands(
     program.command('applications').alias('apps').description('Manage applications (OAuth clients)'),
   );
