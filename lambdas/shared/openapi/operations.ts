@@ -164,6 +164,8 @@ export const operationDocs: Record<Operation, OperationDoc> = {
       'Query: `page` (from 1), `page_size` (1–100, default 20), `search` (a LIKE pattern with `%`, or a substring). ' +
       'Headers: `Total-Number`, `Link`.',
     success: { 200: responses.userSchema.array() },
+    // Bad pagination is its input error: the builder adds InvalidInput only for bodies and path parameters.
+    errors: ['InvalidInput'],
   },
   getUser: { tag: 'Users', summary: 'Get a user', success: { 200: responses.userSchema }, errors: ['NotFound'] },
   updateUser: {
