@@ -73,11 +73,14 @@ async function send(method: string, path: string, init: { body?: string; headers
   } satisfies Reply;
 }
 
-/** Management errors are `{code, message}`; API Gateway's own are `{message}`; OAuth's `{error, error_description}`. */
+/**
+ * Management errors are `{code, message}`; API Gateway's own are `{message}`; OAuth's `{error, error_description}`
+ * (with Logto's `code: "oidc.<error>"` too: the RFC 6749 `error` is the one shown).
+ */
 export function errorOf({ status, body, errorType }: Reply): ApiError {
   const fields = typeof body === 'object' && body !== null ? (body as Record<string, unknown>) : {};
   const text = (key: string) => (typeof fields[key] === 'string' ? (fields[key] as string) : undefined);
-  const code = text('code') ?? text('error') ?? errorType ?? `http.${status}`;
+  const code = text('error') ?? text('code') ?? errorType ?? `http.${status}`;
   const message =
     text('message') ??
     text('error_description') ??
