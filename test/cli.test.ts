@@ -2,6 +2,8 @@
  * The CLI as operators and CI scripts run it: the real bin entry in a child process, against the local service.
  * Each run costs a Node.js start, so the scenarios below chain several commands each.
  */
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
 import { closedPort, expectFailure, expectSuccess, runCli, type CliRun } from './harness/cli';
 import { startTestService, type TestService } from './harness/service';
 
@@ -336,6 +338,15 @@ describe('applications and API resources', () => {
 });
 
 describe('the command line itself', () => {
+  it('stops quietly when the reader of its output goes away (| head)', async () => {
+    const child = spawn(process.execPath, [join(__dirname, '..', 'cli', 'patgate.cjs'), 'users', 'list', '--help']);
+    child.stdout.destroy();
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    const code = await new Promise((resolve) => child.on('close', resolve));
+    expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
+  });
+
   it('explains usage errors, bad input and unreachable endpoints in one line; has --help everywhere', async () => {
     const nobody = `http://127.0.0.1:${await closedPort()}`;
     const [unknownOption, badDuration, invalidInput, unreachable, help] = await Promise.all([
