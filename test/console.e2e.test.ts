@@ -133,6 +133,22 @@ describeInBrowser('operator console (chromium)', () => {
       primaryPhone: null,
     });
 
+    // A taken id: the API's answer, in the dialog, with the form as typed.
+    await page.getByRole('button', { name: 'New user' }).click();
+    await dialog()
+      .getByLabel(/User id/)
+      .fill(userId);
+    await dialog().getByRole('button', { name: 'Create user' }).click();
+    await hasText(dialog().getByRole('alert').locator('.alert-code'), 'entity.unique_integrity_violation');
+    expect(
+      await dialog()
+        .getByLabel(/User id/)
+        .inputValue(),
+    ).toBe(userId);
+    expectFailedRequest(422);
+    await page.keyboard.press('Escape');
+    await dialog().waitFor({ state: 'detached' });
+
     await userRow.getByRole('link', { name: userId }).click();
     await eventually(async () => expect(new URL(page.url()).hash).toBe(`#/users/${userId}`));
     await page.getByRole('heading', { name: `User ${userId} active` }).waitFor();
@@ -457,6 +473,10 @@ describeInBrowser('operator console (chromium)', () => {
     // Its page, opened again, says so in the API's words.
     await open(`#/users/${encodeURIComponent(userId)}`);
     await hasText(page.getByRole('alert').locator('.alert-message'), 'The user does not exist.');
+    // The user and their PATs are asked for at once; the page shows the first refusal, the browser logs both.
+    await eventually(async () =>
+      expect(consoleErrors.filter((text) => text.includes('status of 404'))).toHaveLength(2),
+    );
     expectFailedRequest(404);
     expectFailedRequest(404);
   });
