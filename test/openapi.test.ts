@@ -48,16 +48,45 @@ function expectValid(fragment: string, value: unknown) {
 /** The request as sent (when the service accepted it) and the response must both be what the document says. */
 function expectDocumented(
   route: Route,
-  request: { json?: unknown; form?: Record<string, string> },
+  request: { json?: unknown; form?: Record<string, string>; query?: Record<string, string> },
   response: RawResponse,
 ) {
   if (!served) return; // the request that fetches the document itself
   const operation = pointer('paths', route.path, route.method.toLowerCase());
-  const documented = resolve(operation) as { responses: Record<string, { $ref?: string }> } | undefined;
+  const documented = resolve(operation) as
+    { responses: Record<string, { $ref?: string }>; parameters?: { name: string; in: string }[] } | undefined;
   expect({ route: route.operation, documented: documented !== undefined }).toEqual({
     route: route.operation,
     documented: true,
   });
+
+  // Query parameters and response headers are strings on the wire; their schemas say what the strings hold.
+  const fromWire = (fragment: string, value: string | null) =>
+    (resolve(fragment) as { type?: string }).type === 'integer' ? Number(value) : value;
+  const parameters = documented!.parameters ?? [];
+  for (const [name, value] of Object.entries(request.query ?? {})) {
+    const index = parameters.findIndex((each) => each.in === 'query' && each.name === name);
+    expect({ route: route.operation, query: name, documented: index >= 0 }).toEqual({
+      route: route.operation,
+      query: name,
+      documented: true,
+    });
+    const fragment = `${operation}${pointer('parameters', String(index), 'schema')}`;
+    if (response.status < 300) expectValid(fragment, fromWire(fragment, value));
+  }
+  if (response.status < 300) {
+    const success = `${operation}${pointer('responses', String(response.status))}`;
+    for (const name of Object.keys((resolve(success) as { headers?: object }).headers ?? {})) {
+      const value = response.headers.get(name);
+      expect({ route: route.operation, header: name, present: value !== null }).toEqual({
+        route: route.operation,
+        header: name,
+        present: true,
+      });
+      const fragment = `${success}${pointer('headers', name, 'schema')}`;
+      expectValid(fragment, fromWire(fragment, value));
+    }
+  }
 
   const listed = documented!.responses[String(response.status)];
   expect({ route: route.operation, status: response.status, listed: listed !== undefined }).toEqual({
