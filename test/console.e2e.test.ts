@@ -479,6 +479,12 @@ describeInBrowser('operator console (chromium)', () => {
     );
     expectFailedRequest(404);
     expectFailedRequest(404);
+
+    // Registered again, the id starts afresh: the old PATs stay gone.
+    await page.getByRole('button', { name: `Register ${userId}` }).click();
+    await page.getByRole('heading', { name: `User ${userId} active` }).waitFor();
+    await page.getByText(`${userId} has no personal access tokens`).waitFor();
+    expect((await exchange()).status).toBe(400);
   });
 });
 

@@ -1,7 +1,7 @@
 /** One user: their profile and suspension, their personal access tokens; deleting the user. */
 import { html, nothing, type PropertyValues } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
-import { api, type CreatedPersonalAccessToken, type PersonalAccessToken, type User } from '../api';
+import { api, ApiError, type CreatedPersonalAccessToken, type PersonalAccessToken, type User } from '../api';
 import {
   describeExpiry,
   expiresAtFor,
@@ -163,7 +163,7 @@ export class UserView extends LightElement {
       <p class="small"><a class="back-link" href=${hrefOf({ view: 'users' })}>← All users</a></p>
       <header class="panel-header">
         <div>
-          <h1 id="user-heading" class="with-badge">
+          <h1 id="user-heading">
             <span class="muted">User</span> <span class="mono break">${userId}</span>
             ${user ? suspensionBadge(user) : nothing}
           </h1>
@@ -173,8 +173,28 @@ export class UserView extends LightElement {
         ${user ? this.renderToolbar(user) : nothing}
       </header>
       <pg-error .error=${this.error}></pg-error>
-      ${user ? this.renderPats(userId) : this.loading ? html`<p class="loading">Loading user…</p>` : nothing}
+      ${user ? this.renderPats(userId) : this.loading ? html`<p class="loading">Loading user…</p>` : this.renderUnknown(userId)}
     </section>`;
+  }
+
+  /** A link to a user patgate doesn't know (deleted, or from before users had to be registered). */
+  private renderUnknown(userId: string) {
+    if (!(this.error instanceof ApiError && this.error.status === 404)) return nothing;
+    return html`<p class="empty">
+      Personal access tokens need a registered owner.
+      <button class="primary small" @click=${() => this.register(userId)}>Register ${userId}</button>
+    </p>`;
+  }
+
+  private async register(userId: string) {
+    try {
+      await api.users.create({ id: userId });
+    } catch (error) {
+      this.error = error;
+      return;
+    }
+    notify(`Created user ${userId}.`);
+    if (userId === this.userId) await this.load();
   }
 
   private renderToolbar(user: User) {
