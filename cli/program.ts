@@ -29,7 +29,9 @@ function oneLineError(text: string): string {
 
 export function createProgram(): Command {
   const program = new Command('patgate')
-    .description("Manage patgate's personal access tokens, applications and API resources; exchange and verify tokens.")
+    .description(
+      "Manage patgate's users, personal access tokens, applications and API resources; exchange and verify tokens.",
+    )
     .version(version)
     .addOption(new Option('--endpoint <url>', 'base URL of the patgate API').env('PATGATE_ENDPOINT'))
     .addOption(new Option('--stack <name>', 'find the endpoint in this CloudFormation stack').env('PATGATE_STACK'))
@@ -46,7 +48,9 @@ export function createProgram(): Command {
   registerPatCommands(
     program.command('pats').alias('pat').description("Create, list, rename and delete users' personal access tokens"),
   );
-  registerUserCommands(program.command('users').alias('user').description('Suspend and unsuspend users'));
+  registerUserCommands(
+    program.command('users').alias('user').description('Register, list, update, suspend and delete users'),
+  );
   registerApplicationCommands(
     program.command('applications').alias('apps').description('Manage applications (OAuth clients)'),
   );

@@ -74,7 +74,12 @@ export function convertSchemas() {
     }
     return id;
   };
-  const used = Object.values(operationDocs).flatMap((doc) => [doc.body, doc.form, ...Object.values(doc.success)]);
+  const used = Object.values(operationDocs).flatMap((doc) => [
+    doc.body,
+    doc.form,
+    ...Object.values(doc.success),
+    ...Object.values(doc.query ?? {}).map((parameter) => parameter.schema),
+  ]);
   for (const schema of used) if (schema) idOf(schema);
 
   // Response schemas have no defaults or transforms, so their input and output shapes are the same.

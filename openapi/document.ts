@@ -27,7 +27,7 @@ const pathParameters: Record<string, { schema: z.core.$ZodType; description: str
 
 const tags: { name: Tag; description: string }[] = [
   { name: 'Personal access tokens', description: 'Logto-compatible personal access token management (IAM auth)' },
-  { name: 'Users', description: 'User state (IAM auth)' },
+  { name: 'Users', description: 'The users who may own personal access tokens, and their suspension (IAM auth)' },
   { name: 'Applications', description: 'OAuth clients that may exchange personal access tokens (IAM auth)' },
   { name: 'API resources', description: 'Audiences of access tokens, with their scopes and lifetimes (IAM auth)' },
   { name: 'OAuth', description: 'Public token exchange, key set and discovery endpoints' },
@@ -51,7 +51,7 @@ function operationObject(route: Route, doc: OperationDoc, schemaFor: (schema: z.
   const json = (schema: z.core.$ZodType) => ({ 'application/json': { schema: schemaFor(schema) } });
 
   const parameterNames = [...route.path.matchAll(/\{(\w+)\}/g)].map((match) => match[1]!);
-  const parameters = parameterNames.map((name) => {
+  const parameters: Record<string, unknown>[] = parameterNames.map((name) => {
     const parameter = pathParameters[name];
     if (!parameter) throw new Error(`No schema for path parameter {${name}} of ${route.operation}`);
     return {
@@ -62,15 +62,19 @@ function operationObject(route: Route, doc: OperationDoc, schemaFor: (schema: z.
       schema: schemaFor(parameter.schema),
     };
   });
+  for (const [name, { schema, description }] of Object.entries(doc.query ?? {})) {
+    parameters.push({ name, in: 'query', required: false, description, schema: schemaFor(schema) });
+  }
 
   const responses: Record<number, unknown> = {};
   for (const [status, schema] of Object.entries(doc.success)) {
     responses[Number(status)] = {
       description: successDescriptions[Number(status)] ?? 'OK',
+      ...(doc.headers ? { headers: doc.headers } : {}),
       ...(schema ? { content: json(schema) } : {}),
     };
   }
-  const hasInput = doc.body !== undefined || parameterNames.length > 0;
+  const hasInput = doc.body !== undefined || parameters.length > 0;
   const errors: ErrorResponse[] =
     route.auth === 'iam'
       ? [

@@ -68,7 +68,21 @@ export interface OperationDoc {
   success: Readonly<Record<number, z.core.$ZodType | null>>;
   /** Errors particular to this operation; those common to its kind of route are added by the builder. */
   errors?: readonly ErrorResponse[];
+  /** Optional query parameters, by name. */
+  query?: Readonly<Record<string, { schema: z.core.$ZodType; description: string }>>;
+  /** Headers of the success response, by name. */
+  headers?: Readonly<Record<string, { schema: Record<string, unknown>; description: string }>>;
 }
+
+/** Logto's list conventions (page/page_size; Total-Number and Link). */
+const pageQuery = {
+  page: { schema: requests.paginationSchema.shape.page, description: 'The page, from 1' },
+  page_size: { schema: requests.paginationSchema.shape.page_size, description: 'Items per page' },
+};
+const pageHeaders = {
+  'Total-Number': { schema: { type: 'integer', minimum: 0 }, description: 'Items over all pages' },
+  Link: { schema: { type: 'string' }, description: 'RFC 8288 links to the first, prev, next and last pages' },
+};
 
 export const operationDocs: Record<Operation, OperationDoc> = {
   exchangeToken: {
@@ -160,10 +174,15 @@ export const operationDocs: Record<Operation, OperationDoc> = {
   listUsers: {
     tag: 'Users',
     summary: 'List users, newest first',
-    description:
-      'Query: `page` (from 1), `page_size` (1–100, default 20), `search` (a LIKE pattern with `%`, or a substring). ' +
-      'Headers: `Total-Number`, `Link`.',
+    query: {
+      ...pageQuery,
+      search: {
+        schema: responses.userSearchSchema,
+        description: 'Case-insensitive, against id, username, email, phone and name',
+      },
+    },
     success: { 200: responses.userSchema.array() },
+    headers: pageHeaders,
   },
   getUser: { tag: 'Users', summary: 'Get a user', success: { 200: responses.userSchema }, errors: ['NotFound'] },
   updateUser: {

@@ -44,6 +44,10 @@ export const userSchema = z.strictObject({
   hasPassword: z.literal(false),
 });
 
+export const userSearchSchema = z
+  .string()
+  .describe('An SQL LIKE pattern (`%` any run, `_` one character), or without `%` a substring');
+
 export const applicationSchema = z.strictObject({
   id: z.string().describe('The OAuth client_id'),
   name: z.string(),

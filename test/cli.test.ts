@@ -2,6 +2,8 @@
  * The CLI as operators and CI scripts run it: the real bin entry in a child process, against the local service.
  * Each run costs a Node.js start, so the scenarios below chain several commands each.
  */
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
 import { closedPort, expectFailure, expectSuccess, runCli, type CliRun } from './harness/cli';
 import { startTestService, type TestService } from './harness/service';
 
@@ -37,8 +39,10 @@ const demoClient = () => ({
 });
 
 describe('personal access tokens', () => {
-  it('create → list → exchange → verify → rename → delete', async () => {
-    const userId = (await service.newUser());
+  it('register the user → create → list → exchange → verify → rename → delete', async () => {
+    const userId = service.newUserId();
+    expectFailure(await patgate('pats', 'list', userId), 1, /The user does not exist \(entity\.not_found, HTTP 404\)/);
+    expectSuccess(await patgate('users', 'create', '--id', userId));
 
     const created = await patgate(
       'pats',
@@ -113,7 +117,7 @@ describe('personal access tokens', () => {
   });
 
   it('prints the whole token response; verifies tokens into a table, and says when one is not valid', async () => {
-    const userId = (await service.newUser());
+    const userId = await service.newUser();
     const { value } = await service.client.pats.create(userId, { name: 'ci', scopes: ['openid', 'email'] });
 
     const exchanged = await run(
@@ -149,7 +153,7 @@ describe('personal access tokens', () => {
   });
 
   it('revokes all of a user’s tokens only with --yes', async () => {
-    const userId = (await service.newUser());
+    const userId = await service.newUser();
     await service.client.pats.create(userId, { name: 'a' });
     await service.client.pats.create(userId, { name: 'b' });
 
@@ -162,20 +166,119 @@ describe('personal access tokens', () => {
 });
 
 describe('users', () => {
-  it('suspends and unsuspends', async () => {
-    const userId = (await service.newUser());
+  it('create → get → update → suspend → unsuspend → delete (with --yes), their PATs going with them', async () => {
+    const userId = service.newUserId();
+    const username = `u_${userId.replace(/\W/g, '_')}`;
+    const created = await patgate(
+      'users',
+      'create',
+      '--id',
+      userId,
+      '--username',
+      username,
+      '--email',
+      `${userId}@example.com`,
+      '--name',
+      'Ada Lovelace',
+      '--json',
+    );
+    expectSuccess(created);
+    expect(JSON.parse(created.stdout)).toMatchObject({
+      id: userId,
+      username,
+      primaryEmail: `${userId}@example.com`,
+      primaryPhone: null,
+      name: 'Ada Lovelace',
+      isSuspended: false,
+    });
+    const duplicate = await patgate('users', 'create', '--id', userId);
+    expectFailure(duplicate, 1, /A user with this id already exists \(entity\.unique_integrity_violation, HTTP 422\)/);
+
     const { value } = await service.client.pats.create(userId, { name: 'ci' });
     const exchange = () => service.client.exchange({ pat: value, ...service.config.demoApplication });
 
+    const shown = await patgate('users', 'get', userId);
+    expectSuccess(shown);
+    expect(shown.stdout).toMatch(new RegExp(`^ID\\s+${userId}$`, 'm'));
+    expect(shown.stdout).toMatch(/^Name\s+Ada Lovelace$/m);
+    expect(shown.stdout).toMatch(/^Status\s+active$/m);
+    expect(shown.stdout).not.toMatch(/^Phone/m);
+
+    expectFailure(await patgate('users', 'update', userId), 2, /Nothing to update/);
+    const updated = await patgate('users', 'update', userId, '--phone', '15550100', '--name', '');
+    expectSuccess(updated);
+    expect(updated.stdout).toMatch(/^Phone\s+15550100$/m);
+    expect(updated.stdout).not.toMatch(/^Name/m);
+    expect(await service.client.users.get(userId)).toMatchObject({ primaryPhone: '15550100', name: null });
+    expectFailure(
+      await patgate('users', 'update', userId, '--phone', 'call me'),
+      1,
+      /primaryPhone must be digits only.*\(guard\.invalid_input, HTTP 400\)/,
+    );
+
     const suspended = await patgate('users', 'suspend', userId, '--json');
     expectSuccess(suspended);
-    expect(JSON.parse(suspended.stdout)).toEqual({ id: userId, isSuspended: true });
+    expect(JSON.parse(suspended.stdout)).toMatchObject({ id: userId, username, isSuspended: true });
     expect((await exchange()).status).toBe(400);
 
     const unsuspended = await patgate('users', 'unsuspend', userId);
     expectSuccess(unsuspended);
     expect(unsuspended.stdout).toMatch(new RegExp(`^Unsuspended ${userId}`));
+    expect(unsuspended.stdout).toMatch(/^Status\s+active$/m);
     expect((await exchange()).status).toBe(200);
+
+    expectFailure(await patgate('users', 'delete', userId), 2, /without --yes/);
+    expect((await service.client.users.get(userId)).id).toBe(userId);
+    const deleted = await patgate('users', 'delete', userId, '--yes');
+    expectSuccess(deleted);
+    expect(deleted.stdout).toBe(`Deleted user ${userId} and their personal access tokens.\n`);
+    expect((await exchange()).status).toBe(400);
+    const missing = await patgate('users', 'get', userId);
+    expectFailure(missing, 1, /^patgate: The user does not exist \(entity\.not_exists_with_id, HTTP 404\)\n$/);
+    expect(missing.stdout).toBe('');
+  });
+
+  it('generates an id when none is given', async () => {
+    const created = await patgate('users', 'create', '--json');
+    expectSuccess(created);
+    const { id } = JSON.parse(created.stdout) as { id: string };
+    expect(id).toMatch(/^[a-z0-9]{12}$/);
+    expect((await service.client.users.get(id)).id).toBe(id);
+  });
+
+  it('lists and searches users a page at a time, in a table', async () => {
+    const tag = `pager${Date.now().toString(36)}`;
+    // Created one after another, a few milliseconds apart, so that "newest first" has an order to show.
+    for (const n of [1, 2, 3]) {
+      await service.client.users.create({ id: `${tag}-${n}`, name: `Pager ${n}` });
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+
+    const [first, second, beyond, json, none, badSize] = await Promise.all([
+      patgate('users', 'list', '--search', tag, '--page-size', '2'),
+      patgate('users', 'list', '--search', tag, '--page-size', '2', '--page', '2'),
+      patgate('users', 'list', '--search', tag, '--page-size', '2', '--page', '3'),
+      patgate('users', 'list', '--search', `${tag}-2`, '--json'),
+      patgate('users', 'list', '--search', `${tag}-none`),
+      patgate('users', 'list', '--page-size', '101'),
+    ]);
+    for (const result of [first, second, beyond, json, none]) expectSuccess(result);
+
+    const [header, ...rows] = first.stdout.trimEnd().split('\n');
+    expect(header).toMatch(/^ID\s+USERNAME\s+EMAIL\s+NAME\s+STATUS\s+CREATED$/);
+    expect(rows).toEqual([
+      expect.stringMatching(new RegExp(`^${tag}-3\\s+Pager 3\\s+active\\s+\\d{4}-`)),
+      expect.stringMatching(new RegExp(`^${tag}-2\\s+Pager 2\\s+active\\s+\\d{4}-`)),
+      'Page 1 of 2 (3 users).',
+    ]);
+    expect(second.stdout.trimEnd().split('\n').slice(1)).toEqual([
+      expect.stringMatching(new RegExp(`^${tag}-1\\s`)),
+      'Page 2 of 2 (3 users).',
+    ]);
+    expect(beyond.stdout).toBe('No users on page 3 of 2 (3 users).\n');
+    expect(JSON.parse(json.stdout)).toEqual([expect.objectContaining({ id: `${tag}-2`, name: 'Pager 2' })]);
+    expect(none.stdout).toBe(`No users match "${tag}-none".\n`);
+    expectFailure(badSize, 1, /\(guard\.invalid_pagination, HTTP 400\)/);
   });
 });
 
@@ -235,6 +338,15 @@ describe('applications and API resources', () => {
 });
 
 describe('the command line itself', () => {
+  it('stops quietly when the reader of its output goes away (| head)', async () => {
+    const child = spawn(process.execPath, [join(__dirname, '..', 'cli', 'patgate.cjs'), 'users', 'list', '--help']);
+    child.stdout.destroy();
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    const code = await new Promise((resolve) => child.on('close', resolve));
+    expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
+  });
+
   it('explains usage errors, bad input and unreachable endpoints in one line; has --help everywhere', async () => {
     const nobody = `http://127.0.0.1:${await closedPort()}`;
     const [unknownOption, badDuration, invalidInput, unreachable, help] = await Promise.all([

@@ -191,7 +191,7 @@ describe('the page', () => {
 
 describe('forwarding', () => {
   it('signs management calls with the operator’s credentials and passes the answers through', async () => {
-    const userId = (await service.newUser());
+    const userId = await service.newUser();
     const created = await send(consoleServer.port, `/console/api/users/${userId}/personal-access-tokens`, {
       method: 'POST',
       headers: { ...fromPage, ...json },
@@ -209,6 +209,7 @@ describe('forwarding', () => {
 
   it('keeps query strings and percent-encoding as the page sent them', async () => {
     const userId = `${service.newUserId()}|x`;
+    await service.client.users.create({ id: userId });
     await service.client.pats.create(userId, { name: 'a b/c' });
     const listed = await send(
       consoleServer.port,
@@ -221,8 +222,22 @@ describe('forwarding', () => {
     expect(listed.json).toEqual([expect.objectContaining({ userId, name: 'a b/c' })]);
   });
 
+  it('passes a list’s Total-Number on (not Link: its URLs are the API’s)', async () => {
+    const tag = service.newUserId();
+    for (const n of [1, 2, 3]) await service.client.users.create({ id: `${tag}-${n}` });
+    const listed = await send(
+      consoleServer.port,
+      `/console/api/users?${new URLSearchParams({ search: tag, page: '2', page_size: '2' })}`,
+      { headers: fromPage },
+    );
+    expect(listed.status).toBe(200);
+    expect((listed.json as { id: string }[]).length).toBe(1);
+    expect(listed.headers['total-number']).toBe('3');
+    expect(listed.headers.link).toBeUndefined();
+  });
+
   it('forwards the public OAuth endpoints unsigned, client authentication included', async () => {
-    const userId = (await service.newUser());
+    const userId = await service.newUser();
     const { value } = await service.client.pats.create(userId, { name: 'try it' });
     const { clientId, clientSecret } = service.config.demoApplication;
     const exchanged = await send(consoleServer.port, '/console/oidc/token', {

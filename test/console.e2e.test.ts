@@ -1,6 +1,6 @@
 /**
  * The operator console in a real browser (Debian's chromium, driven by playwright-core) against the real
- * local service: an operator's session from creating a PAT to deleting it, through the page only, with
+ * local service: an operator's session from registering a user to deleting them, through the page only, with
  * the results checked against the API. Screenshots at 1280 and 390 px go to test-artifacts/console/.
  */
 import { existsSync, mkdirSync } from 'node:fs';
@@ -106,14 +106,56 @@ describeInBrowser('operator console (chromium)', () => {
     await target.screenshot({ path: join(SCREENSHOTS, `${name}.png`), animations: 'disabled' });
   }
 
-  it('looks a user up and creates a PAT whose value is shown once, with a copy button', async () => {
+  it('creates a user, opens their tokens and creates a PAT whose value is shown once, with a copy button', async () => {
     await open('#/users');
     // The printed URL's token bought an HttpOnly session cookie and left the address bar.
     await eventually(async () => expect(new URL(page.url()).search).toBe(''));
     expect(await page.evaluate<string>('document.cookie')).toBe('');
-    await page.getByLabel('User id').fill(userId);
-    await page.getByRole('button', { name: 'Look up' }).click();
+    await page.getByText('No users yet').waitFor();
+    await page.getByRole('button', { name: 'New user' }).click();
+    await dialog()
+      .getByLabel(/User id/)
+      .fill(userId);
+    await dialog()
+      .getByLabel(/Username/)
+      .fill('ada_l');
+    await dialog().getByLabel(/Email/).fill('ada@example.com');
+    await dialog().getByLabel(/Name/).fill('Ada Lovelace');
+    await screenshot('1280-new-user', dialog());
+    await dialog().getByRole('button', { name: 'Create user' }).click();
+    await page.getByRole('status').getByText(`Created user ${userId}.`).waitFor();
+    const userRow = patRow(userId);
+    await hasText(userRow.locator('[data-label="Name"]'), 'Ada Lovelace');
+    await hasText(userRow.locator('[data-label="Email"]'), 'ada@example.com');
+    await hasText(userRow.locator('[data-label="Status"]'), 'active');
+    expect(await service.client.users.get(userId)).toMatchObject({
+      id: userId,
+      username: 'ada_l',
+      primaryEmail: 'ada@example.com',
+      name: 'Ada Lovelace',
+      primaryPhone: null,
+    });
+
+    // A taken id: the API's answer, in the dialog, with the form as typed.
+    await page.getByRole('button', { name: 'New user' }).click();
+    await dialog()
+      .getByLabel(/User id/)
+      .fill(userId);
+    await dialog().getByRole('button', { name: 'Create user' }).click();
+    await hasText(dialog().getByRole('alert').locator('.alert-code'), 'entity.unique_integrity_violation');
+    expect(
+      await dialog()
+        .getByLabel(/User id/)
+        .inputValue(),
+    ).toBe(userId);
+    expectFailedRequest(422);
+    await page.keyboard.press('Escape');
+    await dialog().waitFor({ state: 'detached' });
+
+    await userRow.getByRole('link', { name: userId }).click();
     await eventually(async () => expect(new URL(page.url()).hash).toBe(`#/users/${userId}`));
+    await page.getByRole('heading', { name: `User ${userId} active` }).waitFor();
+    await page.getByText('Ada Lovelace · ada_l · ada@example.com').waitFor();
     await page.getByText(`${userId} has no personal access tokens`).waitFor();
 
     await page.getByRole('button', { name: 'New token' }).click();
@@ -255,7 +297,7 @@ describeInBrowser('operator console (chromium)', () => {
     expect(await service.client.pats.list(userId)).toEqual([]);
   });
 
-  it('suspends and unsuspends the user, and revokes all their tokens', async () => {
+  it('suspends and unsuspends the user (a badge shows which), and revokes all their tokens', async () => {
     const pat = await service.client.pats.create(userId, { name: 'laptop' });
     const demo = service.config.demoApplication;
     const exchange = () =>
@@ -266,6 +308,10 @@ describeInBrowser('operator console (chromium)', () => {
     await dialog().getByRole('button', { name: 'Suspend' }).click();
     await page.getByRole('heading', { name: /suspended/ }).waitFor();
     expect((await exchange()).status).toBe(400);
+    // The badge is the service's word, not the page's memory.
+    await page.reload();
+    await hasText(page.getByRole('heading', { name: /User/ }).locator('.badge'), 'suspended');
+    expect(await service.client.users.get(userId)).toMatchObject({ isSuspended: true });
 
     await page.getByRole('button', { name: 'Unsuspend' }).click();
     await page.getByRole('heading', { name: /active/ }).waitFor();
@@ -294,13 +340,63 @@ describeInBrowser('operator console (chromium)', () => {
     expect((await service.client.applications.list()).map((each) => each.name)).not.toContain('Build bot');
   });
 
+  it('lists, searches and pages through users; suspends one from the list', async () => {
+    const tag = `pages-${Date.now().toString(36)}`;
+    for (let n = 1; n <= 22; n++) {
+      await service.client.users.create({ id: `${tag}-${String(n).padStart(2, '0')}` });
+      await new Promise((resolve) => setTimeout(resolve, 2)); // newest first needs distinct creation times
+    }
+    await open('#/users');
+    await loaded('users');
+    await page.getByLabel('Search users').fill(tag);
+    await page.getByRole('button', { name: 'Search', exact: true }).click();
+    const pager = page.getByRole('navigation', { name: 'Pages of users' });
+    await hasText(pager.locator('span'), 'Page 1 of 2 · 22 users');
+    const ids = async () =>
+      (await page.locator('[data-view="users"] tbody th').allInnerTexts()).map((text) => text.trim());
+    expect(await ids()).toEqual(Array.from({ length: 20 }, (_, i) => `${tag}-${String(22 - i).padStart(2, '0')}`));
+    expect(await pager.getByRole('button', { name: 'Previous' }).isDisabled()).toBe(true);
+
+    await pager.getByRole('button', { name: 'Next' }).click();
+    await hasText(pager.locator('span'), 'Page 2 of 2 · 22 users');
+    expect(await ids()).toEqual([`${tag}-02`, `${tag}-01`]);
+    expect(await pager.getByRole('button', { name: 'Next' }).isDisabled()).toBe(true);
+
+    await page.getByRole('button', { name: `Suspend ${tag}-01`, exact: true }).click();
+    await dialog().getByRole('button', { name: 'Suspend' }).click();
+    await hasText(patRow(`${tag}-01`).locator('[data-label="Status"] .badge'), 'suspended');
+    expect(await service.client.users.get(`${tag}-01`)).toMatchObject({ isSuspended: true });
+    await screenshot('1280-users-list');
+    await page.getByRole('button', { name: `Unsuspend ${tag}-01`, exact: true }).click();
+    await hasText(patRow(`${tag}-01`).locator('[data-label="Status"] .badge'), 'active');
+    expect(await service.client.users.get(`${tag}-01`)).toMatchObject({ isSuspended: false });
+
+    // Deleting the last user of the last page shows the page before.
+    await page.getByRole('button', { name: `Delete ${tag}-02`, exact: true }).click();
+    await dialog().getByRole('button', { name: 'Delete user' }).click();
+    await page.getByRole('button', { name: `Delete ${tag}-01`, exact: true }).click();
+    await dialog().getByRole('button', { name: 'Delete user' }).click();
+    await hasText(pager.locator('span'), 'Page 1 of 1 · 20 users');
+
+    await page.getByLabel('Search users').fill(`${tag}-nobody`);
+    await page.keyboard.press('Enter');
+    await page.getByText(`No users match “${tag}-nobody”.`).waitFor();
+  });
+
   it('works with the keyboard alone', async () => {
+    const keyboardUser = await service.client.users.create({ id: `${userId}-kb` });
     await open('#/users');
     await page.keyboard.press('Tab');
     await isFocused(page.getByRole('link', { name: 'Skip to content' }));
-    await page.getByLabel('User id').focus();
-    await page.keyboard.type(`${userId}-kb`);
+    await page.getByLabel('Search users').focus();
+    await page.keyboard.type(keyboardUser.id);
     await page.keyboard.press('Enter');
+    await patRow(keyboardUser.id).waitFor();
+    await page.keyboard.press('Tab'); // past the search button
+    await page.keyboard.press('Tab');
+    await isFocused(page.getByRole('link', { name: keyboardUser.id }));
+    await page.keyboard.press('Enter');
+    await page.getByText(`${keyboardUser.id} has no personal access tokens`).waitFor();
     const newToken = page.getByRole('button', { name: 'New token' });
     await newToken.focus();
     await page.keyboard.press('Enter');
@@ -328,7 +424,8 @@ describeInBrowser('operator console (chromium)', () => {
     ] as const) {
       await page.setViewportSize(viewport);
       for (const [view, fragment, ready] of [
-        ['users', `#/users/${encodeURIComponent(userId)}`, () => patRow('release pipeline').waitFor()],
+        ['users', '#/users', () => patRow(`${userId}-kb`).waitFor()],
+        ['user', `#/users/${encodeURIComponent(userId)}`, () => patRow('release pipeline').waitFor()],
         ['applications', '#/applications', () => loaded('applications')],
         ['resources', '#/resources', () => loaded('resources')],
         ['try-it', '#/try', () => page.getByLabel('Application', { exact: true }).waitFor()],
@@ -351,6 +448,46 @@ describeInBrowser('operator console (chromium)', () => {
     await screenshot('390-new-token');
     await page.keyboard.press('Escape');
     await page.setViewportSize(WIDE);
+  });
+
+  it('deletes the user, with confirmation: their PATs stop working and are gone', async () => {
+    const pat = await service.client.pats.create(userId, { name: 'doomed' });
+    const demo = service.config.demoApplication;
+    const exchange = () =>
+      service.client.exchange({ pat: pat.value, clientId: demo.clientId, clientSecret: demo.clientSecret });
+    expect((await exchange()).status).toBe(200);
+    await open(`#/users/${encodeURIComponent(userId)}`);
+    await patRow('doomed').waitFor();
+
+    await page.getByRole('button', { name: 'Delete user' }).click();
+    await dialog().getByText('This cannot be undone').waitFor();
+    await dialog().getByRole('button', { name: 'Cancel' }).click();
+    expect((await service.client.users.get(userId)).id).toBe(userId);
+
+    await page.getByRole('button', { name: 'Delete user' }).click();
+    await dialog().getByRole('button', { name: 'Delete user' }).click();
+    await page.getByRole('status').getByText(`Deleted user ${userId}.`).waitFor();
+    await eventually(async () => expect(new URL(page.url()).hash).toBe('#/users'));
+    await patRow(`${userId}-kb`).waitFor();
+    expect(await patRow(userId).count()).toBe(0);
+    await expect(service.client.users.get(userId)).rejects.toMatchObject({ status: 404 });
+    expect((await exchange()).status).toBe(400);
+
+    // Its page, opened again, says so in the API's words.
+    await open(`#/users/${encodeURIComponent(userId)}`);
+    await hasText(page.getByRole('alert').locator('.alert-message'), 'The user does not exist.');
+    // The user and their PATs are asked for at once; the page shows the first refusal, the browser logs both.
+    await eventually(async () =>
+      expect(consoleErrors.filter((text) => text.includes('status of 404'))).toHaveLength(2),
+    );
+    expectFailedRequest(404);
+    expectFailedRequest(404);
+
+    // Registered again, the id starts afresh: the old PATs stay gone.
+    await page.getByRole('button', { name: `Register ${userId}` }).click();
+    await page.getByRole('heading', { name: `User ${userId} active` }).waitFor();
+    await page.getByText(`${userId} has no personal access tokens`).waitFor();
+    expect((await exchange()).status).toBe(400);
   });
 });
 

@@ -48,16 +48,45 @@ function expectValid(fragment: string, value: unknown) {
 /** The request as sent (when the service accepted it) and the response must both be what the document says. */
 function expectDocumented(
   route: Route,
-  request: { json?: unknown; form?: Record<string, string> },
+  request: { json?: unknown; form?: Record<string, string>; query?: Record<string, string> },
   response: RawResponse,
 ) {
   if (!served) return; // the request that fetches the document itself
   const operation = pointer('paths', route.path, route.method.toLowerCase());
-  const documented = resolve(operation) as { responses: Record<string, { $ref?: string }> } | undefined;
+  const documented = resolve(operation) as
+    { responses: Record<string, { $ref?: string }>; parameters?: { name: string; in: string }[] } | undefined;
   expect({ route: route.operation, documented: documented !== undefined }).toEqual({
     route: route.operation,
     documented: true,
   });
+
+  // Query parameters and response headers are strings on the wire; their schemas say what the strings hold.
+  const fromWire = (fragment: string, value: string | null) =>
+    (resolve(fragment) as { type?: string }).type === 'integer' ? Number(value) : value;
+  const parameters = documented!.parameters ?? [];
+  for (const [name, value] of Object.entries(request.query ?? {})) {
+    const index = parameters.findIndex((each) => each.in === 'query' && each.name === name);
+    expect({ route: route.operation, query: name, documented: index >= 0 }).toEqual({
+      route: route.operation,
+      query: name,
+      documented: true,
+    });
+    const fragment = `${operation}${pointer('parameters', String(index), 'schema')}`;
+    if (response.status < 300) expectValid(fragment, fromWire(fragment, value));
+  }
+  if (response.status < 300) {
+    const success = `${operation}${pointer('responses', String(response.status))}`;
+    for (const name of Object.keys((resolve(success) as { headers?: object }).headers ?? {})) {
+      const value = response.headers.get(name);
+      expect({ route: route.operation, header: name, present: value !== null }).toEqual({
+        route: route.operation,
+        header: name,
+        present: true,
+      });
+      const fragment = `${success}${pointer('headers', name, 'schema')}`;
+      expectValid(fragment, fromWire(fragment, value));
+    }
+  }
 
   const listed = documented!.responses[String(response.status)];
   expect({ route: route.operation, status: response.status, listed: listed !== undefined }).toEqual({
@@ -81,6 +110,7 @@ function expectDocumented(
 
 interface CallOptions {
   params?: Record<string, string>;
+  query?: Record<string, string>;
   json?: unknown;
   form?: Record<string, string>;
   headers?: Record<string, string>;
@@ -91,7 +121,9 @@ interface CallOptions {
 /** Calls an operation of the route table on the real local service, and checks the exchange against the document. */
 async function call(operation: Operation, options: CallOptions = {}): Promise<RawResponse> {
   const route = routeOf(operation);
-  const path = route.path.replace(/\{(\w+)\}/g, (_, name: string) => encodeURIComponent(options.params![name]!));
+  const path =
+    route.path.replace(/\{(\w+)\}/g, (_, name: string) => encodeURIComponent(options.params![name]!)) +
+    (options.query ? `?${new URLSearchParams(options.query)}` : '');
   let response: RawResponse;
   if (options.signed ?? route.auth === 'iam') {
     response = await service.client.raw(route.method, path, options.json, options.headers);
@@ -178,7 +210,36 @@ describe('real responses conform to the document', () => {
     expect((await call('getResource', { params: { id: resourceId } })).status).toBe(200);
   });
 
-  it('personal access tokens and users', async () => {
+  it('users', async () => {
+    const params = { userId };
+    const unregistered = await call('createPersonalAccessToken', { params, json: { name: 'ci' } });
+    expect(unregistered.status).toBe(404);
+    const user = { id: userId, username: `u_${Date.now()}`, primaryEmail: `${userId}@example.com`, name: 'Contract' };
+    expect((await call('createUser', { json: user })).status).toBe(200);
+    expect((await call('createUser', { json: { id: userId } })).status).toBe(422);
+    expect((await call('createUser', { json: { primaryPhone: 'not digits' } })).status).toBe(400);
+    const generated = await call('createUser', { json: {} });
+    expect(generated.status).toBe(200);
+
+    const listed = await call('listUsers', { query: { search: userId, page: '1', page_size: '1' } });
+    expect(listed.status).toBe(200);
+    expect((listed.json as { id: string }[]).map((each) => each.id)).toEqual([userId]);
+    expect(listed.headers.get('total-number')).toBe('1');
+    expect(listed.headers.get('link')).toContain('rel="first"');
+    expect((await call('listUsers')).status).toBe(200);
+    expect((await call('listUsers', { query: { page_size: '0' } })).status).toBe(400);
+
+    expect((await call('getUser', { params })).status).toBe(200);
+    expect((await call('getUser', { params: { userId: 'missing-user' } })).status).toBe(404);
+    expect((await call('updateUser', { params, json: { name: 'Contract 2', primaryPhone: '' } })).status).toBe(200);
+    expect((await call('updateUser', { params: { userId: 'missing-user' }, json: { name: 'x' } })).status).toBe(404);
+    expect(
+      (await call('setUserSuspended', { params: { userId: 'missing-user' }, json: { isSuspended: true } })).status,
+    ).toBe(404);
+    expect((await call('deleteUser', { params: { userId: (generated.json as { id: string }).id } })).status).toBe(204);
+  });
+
+  it('personal access tokens and suspension', async () => {
     const params = { userId };
     const created = await call('createPersonalAccessToken', {
       params,
@@ -236,8 +297,11 @@ describe('real responses conform to the document', () => {
     expect((await call('getAuthorizationServerMetadata')).status).toBe(200);
   });
 
-  it('deletions, and revoking all of a user’s tokens', async () => {
+  it('deletions: all of a user’s tokens, the user', async () => {
     expect((await call('revokeAllPersonalAccessTokens', { params: { userId } })).status).toBe(204);
+    expect((await call('deleteUser', { params: { userId } })).status).toBe(204);
+    expect((await call('deleteUser', { params: { userId } })).status).toBe(404);
+    expect((await call('listPersonalAccessTokens', { params: { userId } })).status).toBe(404);
     expect((await call('deleteResource', { params: { id: resourceId } })).status).toBe(204);
     expect((await call('deleteApplication', { params: { id: applicationId } })).status).toBe(204);
     expect((await call('deleteApplication', { params: { id: applicationId } })).status).toBe(404);

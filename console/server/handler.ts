@@ -178,7 +178,8 @@ export function createConsoleHandler(options: ConsoleHandlerOptions): ConsoleHan
       throw upstreamFailure(error);
     }
     const responseHeaders: Record<string, string> = { 'Cache-Control': 'no-store' };
-    for (const name of ['content-type', 'retry-after', 'x-amzn-errortype']) {
+    // Total-Number: a list's size over all pages. Link is left out: its URLs are the API's, not the console's.
+    for (const name of ['content-type', 'retry-after', 'x-amzn-errortype', 'total-number']) {
       const value = upstream.headers.get(name);
       if (value !== null) responseHeaders[name] = value;
     }

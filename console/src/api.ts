@@ -10,7 +10,7 @@ import type {
   CreatedPersonalAccessToken,
   PersonalAccessToken,
   TokenResponse,
-  UserSuspension,
+  User,
 } from '../../client/types';
 import { tokenExchangeRequest, type ExchangeInput } from '../../client/token-exchange-request';
 import { CONSOLE_HEADER, type ConsoleConfig } from '../shared/contract';
@@ -22,6 +22,7 @@ export type {
   CreatedPersonalAccessToken,
   PersonalAccessToken,
   TokenResponse,
+  User,
 };
 
 /** An API's error, with the `{code, message}` it answered (or the closest equivalent). */
@@ -41,6 +42,8 @@ interface Reply {
   body: unknown;
   /** API Gateway names its own errors in a header, e.g. `InvalidSignatureException`. */
   errorType?: string;
+  /** A list's `Total-Number` (Logto's pagination), as the console server passes it on. */
+  total?: number;
 }
 
 async function send(method: string, path: string, init: { body?: string; headers?: Record<string, string> } = {}) {
@@ -61,18 +64,23 @@ async function send(method: string, path: string, init: { body?: string; headers
   } catch {
     body = text;
   }
+  const total = response.headers.get('total-number');
   return {
     status: response.status,
     body,
     errorType: response.headers.get('x-amzn-errortype') ?? undefined,
+    total: total === null ? undefined : Number(total),
   } satisfies Reply;
 }
 
-/** Management errors are `{code, message}`; API Gateway's own are `{message}`; OAuth's `{error, error_description}`. */
+/**
+ * Management errors are `{code, message}`; API Gateway's own are `{message}`; OAuth's `{error, error_description}`
+ * (with Logto's `code: "oidc.<error>"` too: the RFC 6749 `error` is the one shown).
+ */
 export function errorOf({ status, body, errorType }: Reply): ApiError {
   const fields = typeof body === 'object' && body !== null ? (body as Record<string, unknown>) : {};
   const text = (key: string) => (typeof fields[key] === 'string' ? (fields[key] as string) : undefined);
-  const code = text('code') ?? text('error') ?? errorType ?? `http.${status}`;
+  const code = text('error') ?? text('code') ?? errorType ?? `http.${status}`;
   const message =
     text('message') ??
     text('error_description') ??
@@ -81,17 +89,40 @@ export function errorOf({ status, body, errorType }: Reply): ApiError {
   return new ApiError(status, code, message);
 }
 
-async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
+async function callForReply(method: string, path: string, body?: unknown): Promise<Reply> {
   const reply = await send(
     method,
     path,
     body === undefined ? {} : { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } },
   );
-  if (reply.status >= 200 && reply.status < 300) return reply.body as T;
+  if (reply.status >= 200 && reply.status < 300) return reply;
   throw errorOf(reply);
 }
 
-const patsPath = (userId: string) => `/api/users/${encodeURIComponent(userId)}/personal-access-tokens`;
+const call = async <T>(method: string, path: string, body?: unknown): Promise<T> =>
+  (await callForReply(method, path, body)).body as T;
+
+const userPath = (userId: string) => `/api/users/${encodeURIComponent(userId)}`;
+const patsPath = (userId: string) => `${userPath(userId)}/personal-access-tokens`;
+
+export interface UserQuery {
+  page: number;
+  pageSize: number;
+  search?: string;
+}
+
+export interface UserPage {
+  users: User[];
+  /** Users matching the search, over all pages. */
+  total: number;
+}
+
+export interface NewUser {
+  id?: string;
+  username?: string;
+  primaryEmail?: string;
+  name?: string;
+}
 
 export type TokenExchangeInput = ExchangeInput;
 
@@ -111,10 +142,18 @@ export const api = {
   },
 
   users: {
+    async list({ page, pageSize, search }: UserQuery): Promise<UserPage> {
+      const query = new URLSearchParams({ page: String(page), page_size: String(pageSize) });
+      if (search) query.set('search', search);
+      const reply = await callForReply('GET', `/api/users?${query}`);
+      const users = reply.body as User[];
+      return { users, total: reply.total ?? users.length };
+    },
+    get: (userId: string) => call<User>('GET', userPath(userId)),
+    create: (input: NewUser) => call<User>('POST', '/api/users', input),
+    delete: (userId: string) => call<void>('DELETE', userPath(userId)),
     setSuspended: (userId: string, isSuspended: boolean) =>
-      call<UserSuspension>('PATCH', `/api/users/${encodeURIComponent(userId)}/is-suspended`, {
-        isSuspended,
-      }),
+      call<User>('PATCH', `${userPath(userId)}/is-suspended`, { isSuspended }),
   },
 
   applications: {
@@ -152,5 +191,3 @@ export const api = {
     discovery: () => call<AuthorizationServerMetadata>('GET', '/oidc/.well-known/openid-configuration'),
   },
 };
-
-/** RFC 6749 §2.3.1: form-encode id and secret, then Basic. */

@@ -88,7 +88,10 @@ export class ConsoleApp extends LightElement {
       </header>
       <main id="main" class="content">
         <div data-view="users" ?hidden=${view !== 'users'}>
-          <pg-users .userId=${this.route.view === 'users' ? this.route.userId : undefined}></pg-users>
+          <pg-users
+            ?active=${view === 'users'}
+            .userId=${this.route.view === 'users' ? this.route.userId : undefined}
+          ></pg-users>
         </div>
         <div data-view="applications" ?hidden=${view !== 'applications'}>
           <pg-applications ?active=${view === 'applications'}></pg-applications>

@@ -1,57 +1,59 @@
-/** Users: look one up by id, and manage their personal access tokens and suspension. */
+/**
+ * Users: the registry a page at a time, searchable; create, suspend and delete users. A user's own page
+ * (`#/users/{userId}`, user-view.ts) holds their personal access tokens.
+ */
 import { html, nothing, type PropertyValues } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
-import { api, type CreatedPersonalAccessToken, type PersonalAccessToken } from '../api';
-import {
-  describeExpiry,
-  expiresAtFor,
-  expiryPresetLabels,
-  expiryPresets,
-  formatDate,
-  isoDate,
-  parseScopes,
-  timeAgo,
-  type ExpiryPreset,
-} from '../format';
-import { routeTo } from '../route';
+import { api, type User, type UserPage } from '../api';
+import { formatDate } from '../format';
+import { hrefOf } from '../route';
 import { LightElement, uniqueId } from './base';
-import { confirmAction, FormDialog, promptText, showSecretOnce } from './dialogs';
-import { scopeList, timeOf } from './fragments';
+import { confirmAction, FormDialog } from './dialogs';
+import { timeOf } from './fragments';
 import { notify } from './notices';
+import { suspensionBadge } from './user-view';
+
+export const PAGE_SIZE = 20;
 
 /** userIdSchema's rule, as an HTML pattern (`v`-flag syntax: `|` and `-` escaped in the class). */
 const USER_ID_PATTERN = '[A-Za-z0-9._@\\|:+=\\-]{1,128}';
+/** Logto's username rule. */
+const USERNAME_PATTERN = '[A-Z_a-z]\\w{0,127}';
 
 @customElement('pg-users')
 export class UsersView extends LightElement {
-  /** From the route (`#/users/{userId}`). */
+  /** From the route (`#/users/{userId}`): that user's page instead of the list. */
   @property({ attribute: false }) accessor userId: string | undefined = undefined;
-  @state() private accessor pats: PersonalAccessToken[] | undefined = undefined;
+  /** Loads the list (again) whenever it is shown. */
+  @property({ type: Boolean }) accessor active = false;
+  /** The page shown, and its number. */
+  @state() private accessor list: (UserPage & { page: number }) | undefined = undefined;
+  /** The page asked for; the one shown until it has loaded is `list.page`. */
+  private page = 1;
+  /** The search the list shows (as submitted, not as being typed). */
+  @state() private accessor search = '';
   @state() private accessor loading = false;
   @state() private accessor error: unknown = undefined;
-  /** The API can set suspension but not read it: this is what was set here, if anything. */
-  @state() private accessor suspended: boolean | undefined = undefined;
-  @state() private accessor settingSuspension = false;
+  /** Ids whose suspension is being changed. */
+  @state() private accessor saving = new Set<string>();
   private loads = 0;
 
   protected override willUpdate(changed: PropertyValues<this>): void {
-    if (changed.has('userId')) {
-      this.pats = undefined;
-      this.suspended = undefined;
-      this.error = undefined;
-      if (this.userId) void this.load();
-    }
+    if ((changed.has('active') || changed.has('userId')) && this.active && !this.userId) void this.load();
   }
 
   private async load() {
-    const userId = this.userId;
-    if (!userId) return;
     const load = ++this.loads;
     this.loading = true;
     try {
-      const pats = await api.pats.list(userId);
+      const list = await api.users.list({ page: this.page, pageSize: PAGE_SIZE, search: this.search || undefined });
       if (load !== this.loads) return;
-      this.pats = pats.sort((left, right) => right.createdAt - left.createdAt);
+      if (list.users.length === 0 && this.page > 1 && list.total > 0) {
+        // The page emptied (deletions elsewhere, or here): show the last one that has users.
+        this.page = Math.ceil(list.total / PAGE_SIZE);
+        return void this.load();
+      }
+      this.list = { ...list, page: this.page };
       this.error = undefined;
     } catch (error) {
       if (load === this.loads) this.error = error;
@@ -60,301 +62,261 @@ export class UsersView extends LightElement {
     }
   }
 
-  private lookUp(event: SubmitEvent) {
+  private onSearch(event: SubmitEvent) {
     event.preventDefault();
-    const userId = new FormData(event.target as HTMLFormElement).get('userId')!.toString().trim();
-    if (userId === this.userId) void this.load();
-    else routeTo({ view: 'users', userId });
-  }
-
-  private async createPat(userId: string) {
-    const dialog = new CreatePatDialog();
-    dialog.userId = userId;
-    const created = await dialog.open();
-    if (!created) return;
+    this.search = new FormData(event.target as HTMLFormElement).get('search')!.toString().trim();
+    this.page = 1;
     void this.load();
-    await showSecretOnce({
-      heading: `Token “${created.name}” created`,
-      label: 'Personal access token',
-      value: created.value,
-      hint: 'Exchange it at the token endpoint for an access token, or try that in “Try it”.',
-    });
   }
 
-  private async rename(userId: string, pat: PersonalAccessToken) {
-    const name = await promptText({
-      heading: `Rename “${pat.name}”`,
-      label: 'New name',
-      value: pat.name,
-      submitLabel: 'Rename',
-      busyLabel: 'Renaming…',
-      action: (name) => api.pats.rename(userId, pat.name, name).then(() => undefined),
-    });
-    if (name === undefined) return;
-    notify(`Renamed “${pat.name}” to “${name}”.`);
+  private goTo(page: number) {
+    this.page = page;
+    void this.load();
+  }
+
+  private async create() {
+    const created = await new CreateUserDialog().open();
+    if (!created) return;
+    notify(`Created user ${created.id}.`);
+    // Newest first: the new user heads the first page of the unfiltered list.
+    this.search = '';
+    this.page = 1;
     await this.load();
   }
 
-  private async delete(userId: string, pat: PersonalAccessToken) {
-    const deleted = await confirmAction({
-      heading: `Delete “${pat.name}”?`,
-      message: 'Anything that uses this token can no longer exchange it, starting now. This cannot be undone.',
-      confirmLabel: 'Delete token',
-      busyLabel: 'Deleting…',
-      action: () => api.pats.delete(userId, pat.name),
-    });
-    if (!deleted) return;
-    notify(`Deleted “${pat.name}”.`);
-    await this.load();
+  private replace(user: User) {
+    if (!this.list) return;
+    this.list = { ...this.list, users: this.list.users.map((each) => (each.id === user.id ? user : each)) };
   }
 
-  private async revokeAll(userId: string) {
-    const revoked = await confirmAction({
-      heading: `Revoke all tokens of ${userId}?`,
-      message: html`This deletes <strong>every</strong> personal access token of ${userId}; anything using them stops
-        working now. This cannot be undone.`,
-      confirmLabel: 'Revoke all',
-      busyLabel: 'Revoking…',
-      action: () => api.pats.revokeAll(userId),
-    });
-    if (!revoked) return;
-    notify(`Revoked all tokens of ${userId}.`);
-    await this.load();
-  }
-
-  private async setSuspended(userId: string, isSuspended: boolean) {
+  private async setSuspended(user: User, isSuspended: boolean) {
     if (isSuspended) {
+      let updated: User | undefined;
       const confirmed = await confirmAction({
-        heading: `Suspend ${userId}?`,
+        heading: `Suspend ${user.id}?`,
         message:
           'Their personal access tokens stop working at once, until the user is unsuspended. The tokens are kept.',
         confirmLabel: 'Suspend',
         busyLabel: 'Suspending…',
-        action: () => api.users.setSuspended(userId, true).then(() => undefined),
+        action: async () => void (updated = await api.users.setSuspended(user.id, true)),
       });
-      if (!confirmed) return;
+      if (!confirmed || !updated) return;
+      this.replace(updated);
     } else {
-      this.settingSuspension = true;
+      this.saving = new Set(this.saving).add(user.id);
       try {
-        await api.users.setSuspended(userId, false);
+        this.replace(await api.users.setSuspended(user.id, false));
+        this.error = undefined;
       } catch (error) {
         this.error = error;
         return;
       } finally {
-        this.settingSuspension = false;
+        const saving = new Set(this.saving);
+        saving.delete(user.id);
+        this.saving = saving;
       }
     }
-    if (userId !== this.userId) return;
-    this.suspended = isSuspended;
-    notify(isSuspended ? `Suspended ${userId}.` : `Unsuspended ${userId}.`);
+    notify(isSuspended ? `Suspended ${user.id}.` : `Unsuspended ${user.id}.`);
+  }
+
+  private async delete(user: User) {
+    const deleted = await confirmAction({
+      heading: `Delete user ${user.id}?`,
+      message: 'Their personal access tokens stop working at once and are deleted with them. This cannot be undone.',
+      confirmLabel: 'Delete user',
+      busyLabel: 'Deleting…',
+      action: () => api.users.delete(user.id),
+    });
+    if (!deleted) return;
+    notify(`Deleted user ${user.id}.`);
+    await this.load();
   }
 
   override render() {
-    return html`
-      <section class="panel" aria-labelledby="users-heading">
-        <h1 id="users-heading">Users</h1>
-        <form class="lookup" @submit=${this.lookUp} role="search">
-          <div class="field grow">
-            <label for="user-id">User id</label>
-            <input
-              id="user-id"
-              name="userId"
-              required
-              autocomplete="off"
-              spellcheck="false"
-              pattern=${USER_ID_PATTERN}
-              title="Letters, digits and . _ @ | : + = - (up to 128)"
-              placeholder="e.g. alice or auth0|6512…"
-              .value=${this.userId ?? ''}
-            />
-          </div>
-          <button class="primary" type="submit">Look up</button>
-        </form>
-      </section>
-      ${this.userId ? this.renderUser(this.userId) : nothing}
-    `;
-  }
-
-  private renderUser(userId: string) {
-    return html`<section class="panel" aria-labelledby="user-heading" aria-busy=${this.loading ? 'true' : 'false'}>
+    if (this.userId) return html`<pg-user .userId=${this.userId}></pg-user>`;
+    return html`<section class="panel" aria-labelledby="users-heading" aria-busy=${this.loading ? 'true' : 'false'}>
       <header class="panel-header">
         <div>
-          <h2 id="user-heading">
-            <span class="muted">User</span> <span class="mono">${userId}</span>
-            ${
-              this.suspended === undefined
-                ? nothing
-                : html`<span class="badge ${this.suspended ? 'expired' : 'ok'}" title="As set from this console"
-                    >${this.suspended ? 'suspended' : 'active'}</span
-                  >`
-            }
-          </h2>
-          <p class="muted small">Personal access tokens, newest first.</p>
+          <h1 id="users-heading">Users</h1>
+          <p class="muted small">Users own personal access tokens. Open one to manage their tokens.</p>
         </div>
         <div class="toolbar">
-          <button class="primary" @click=${() => this.createPat(userId)}>New token</button>
-          ${
-            this.suspended === true
-              ? nothing
-              : html`<button class="secondary" @click=${() => this.setSuspended(userId, true)}>Suspend</button>`
-          }
-          ${
-            this.suspended === false
-              ? nothing
-              : html`<button
-                  class="secondary"
-                  ?disabled=${this.settingSuspension}
-                  @click=${() => this.setSuspended(userId, false)}
-                >
-                  ${this.settingSuspension ? 'Unsuspending…' : 'Unsuspend'}
-                </button>`
-          }
-          <button class="danger" ?disabled=${!this.pats?.length} @click=${() => this.revokeAll(userId)}>
-            Revoke all
-          </button>
+          <button class="primary" @click=${this.create}>New user</button>
         </div>
       </header>
+      <form class="lookup" role="search" @submit=${this.onSearch}>
+        <div class="field grow">
+          <label for="user-search">Search users</label>
+          <input
+            id="user-search"
+            name="search"
+            type="search"
+            autocomplete="off"
+            spellcheck="false"
+            placeholder="id, username, email, phone or name"
+            .value=${this.search}
+          />
+        </div>
+        <button class="secondary" type="submit">Search</button>
+      </form>
       <pg-error .error=${this.error}></pg-error>
-      ${this.renderPats(userId)}
+      ${this.renderList()}
     </section>`;
   }
 
-  private renderPats(userId: string) {
-    if (!this.pats) return this.loading ? html`<p class="loading">Loading tokens…</p>` : nothing;
-    if (this.pats.length === 0) {
-      return html`<p class="empty">${userId} has no personal access tokens. Create one with “New token”.</p>`;
+  private renderList() {
+    const list = this.list;
+    if (!list) return this.loading ? html`<p class="loading">Loading users…</p>` : nothing;
+    if (list.total === 0) {
+      return html`<p class="empty">
+        ${this.search ? `No users match “${this.search}”.` : 'No users yet. Create one with “New user”.'}
+      </p>`;
     }
-    const now = Date.now();
     return html`<div class="table-wrap">
-      <table class="table">
-        <caption class="visually-hidden">
-          Personal access tokens of ${userId}
-        </caption>
-        <thead>
-          <tr>
-            <th scope="col">Name</th>
-            <th scope="col">Created</th>
-            <th scope="col">Expires</th>
-            <th scope="col">Scopes</th>
-            <th scope="col">Last used</th>
-            <th scope="col"><span class="visually-hidden">Actions</span></th>
-          </tr>
-        </thead>
-        <tbody>
-          ${this.pats.map((pat) => {
-            const expiry = describeExpiry(pat.expiresAt, now);
-            return html`<tr>
-              <th scope="row" data-label="Name" class="name">${pat.name}</th>
-              <td data-label="Created">${timeOf(pat.createdAt, formatDate(pat.createdAt))}</td>
-              <td data-label="Expires">
-                <div class="expiry">
-                  <span class="badge ${expiry.tone}">${expiry.text}</span>
-                  ${
-                    pat.expiresAt === null
-                      ? nothing
-                      : html`<span class="muted small">${timeOf(pat.expiresAt, formatDate(pat.expiresAt))}</span>`
-                  }
-                </div>
-              </td>
-              <td data-label="Scopes">${scopeList(pat.scopes)}</td>
-              <td data-label="Last used">
-                ${pat.lastUsedAt === null ? html`<span class="muted">never</span>` : timeOf(pat.lastUsedAt, timeAgo(pat.lastUsedAt, now))}
-              </td>
-              <td class="row-actions">
-                <button
-                  class="secondary small"
-                  aria-label=${`Rename ${pat.name}`}
-                  @click=${() => this.rename(userId, pat)}
-                >
-                  Rename
-                </button>
-                <button
-                  class="danger-quiet small"
-                  aria-label=${`Delete ${pat.name}`}
-                  @click=${() => this.delete(userId, pat)}
-                >
-                  Delete
-                </button>
-              </td>
-            </tr>`;
-          })}
-        </tbody>
-      </table>
-    </div>`;
+        <table class="table">
+          <caption class="visually-hidden">
+            Users, newest first
+          </caption>
+          <thead>
+            <tr>
+              <th scope="col">User id</th>
+              <th scope="col">Name</th>
+              <th scope="col">Username</th>
+              <th scope="col">Email</th>
+              <th scope="col">Status</th>
+              <th scope="col">Created</th>
+              <th scope="col"><span class="visually-hidden">Actions</span></th>
+            </tr>
+          </thead>
+          <tbody>
+            ${list.users.map((user) => this.renderRow(user))}
+          </tbody>
+        </table>
+      </div>
+      ${this.renderPager(list)}`;
+  }
+
+  private renderRow(user: User) {
+    const missing = html`<span class="muted">—</span>`;
+    return html`<tr>
+      <th scope="row" class="name">
+        <a class="mono" href=${hrefOf({ view: 'users', userId: user.id })} title="Personal access tokens of ${user.id}"
+          >${user.id}</a
+        >
+      </th>
+      <td data-label="Name">${user.name ?? missing}</td>
+      <td data-label="Username">${user.username ?? missing}</td>
+      <td data-label="Email" class="break">${user.primaryEmail ?? missing}</td>
+      <td data-label="Status">${suspensionBadge(user)}</td>
+      <td data-label="Created">${timeOf(user.createdAt, formatDate(user.createdAt))}</td>
+      <td class="row-actions">
+        ${
+          user.isSuspended
+            ? html`<button
+                class="secondary small"
+                aria-label=${`Unsuspend ${user.id}`}
+                ?disabled=${this.saving.has(user.id)}
+                @click=${() => this.setSuspended(user, false)}
+              >
+                Unsuspend
+              </button>`
+            : html`<button
+                class="secondary small"
+                aria-label=${`Suspend ${user.id}`}
+                @click=${() => this.setSuspended(user, true)}
+              >
+                Suspend
+              </button>`
+        }
+        <button class="danger-quiet small" aria-label=${`Delete ${user.id}`} @click=${() => this.delete(user)}>
+          Delete
+        </button>
+      </td>
+    </tr>`;
+  }
+
+  private renderPager({ page, total }: UserPage & { page: number }) {
+    const pages = Math.max(1, Math.ceil(total / PAGE_SIZE));
+    return html`<nav class="pager" aria-label="Pages of users">
+      <button class="secondary small" ?disabled=${page <= 1 || this.loading} @click=${() => this.goTo(page - 1)}>
+        Previous
+      </button>
+      <span class="muted small" aria-live="polite"
+        >Page ${page} of ${pages} · ${total} ${total === 1 ? 'user' : 'users'}</span
+      >
+      <button class="secondary small" ?disabled=${page >= pages || this.loading} @click=${() => this.goTo(page + 1)}>
+        Next
+      </button>
+    </nav>`;
   }
 }
 
-@customElement('pg-create-pat-dialog')
-class CreatePatDialog extends FormDialog<CreatedPersonalAccessToken> {
-  @property({ attribute: false }) accessor userId = '';
-  @state() private accessor preset: ExpiryPreset = '30';
-  private readonly ids = { name: uniqueId('pat-name'), date: uniqueId('pat-date'), scopes: uniqueId('pat-scopes') };
+@customElement('pg-create-user-dialog')
+class CreateUserDialog extends FormDialog<User> {
+  private readonly ids = {
+    id: uniqueId('user-id'),
+    username: uniqueId('user-username'),
+    email: uniqueId('user-email'),
+    name: uniqueId('user-name'),
+  };
 
   protected override get heading() {
-    return `New token for ${this.userId}`;
+    return 'New user';
   }
   protected override get submitLabel() {
-    return 'Create token';
+    return 'Create user';
   }
   protected override get busyLabel() {
     return 'Creating…';
   }
 
   protected override renderBody() {
-    const tomorrow = isoDate(Date.now() + 86_400_000);
+    const optional = html`<span class="muted">(optional)</span>`;
     return html`
       <div class="field">
-        <label for=${this.ids.name}>Name</label>
-        <input id=${this.ids.name} name="name" required maxlength="256" autocomplete="off" autofocus />
-        <p class="hint">Unique for this user, e.g. the CI job or machine that will use it.</p>
-      </div>
-      <fieldset class="field">
-        <legend>Expires</legend>
-        <div class="segmented">
-          ${expiryPresets.map(
-            (preset) =>
-              html`<label class="segment">
-                <input
-                  type="radio"
-                  name="expiry"
-                  value=${preset}
-                  .checked=${this.preset === preset}
-                  @change=${() => (this.preset = preset)}
-                />
-                <span>${expiryPresetLabels[preset]}</span>
-              </label>`,
-          )}
-        </div>
-        ${
-          this.preset === 'date'
-            ? html`<label class="visually-hidden" for=${this.ids.date}>Expiry date</label>
-                <input id=${this.ids.date} class="date" type="date" name="date" required min=${tomorrow} />
-                <p class="hint">The token expires at the end of that day, your local time.</p>`
-            : nothing
-        }
-      </fieldset>
-      <div class="field">
-        <label for=${this.ids.scopes}>Scopes <span class="muted">(optional)</span></label>
+        <label for=${this.ids.id}>User id ${optional}</label>
         <input
-          id=${this.ids.scopes}
-          name="scopes"
+          id=${this.ids.id}
+          name="id"
           autocomplete="off"
           spellcheck="false"
-          placeholder="e.g. read:reports write:builds"
+          autofocus
+          pattern=${USER_ID_PATTERN}
+          title="Letters, digits and . _ @ | : + = - (up to 128)"
+          placeholder="e.g. alice or auth0|6512…"
         />
-        <p class="hint">Separated by spaces. Empty: no limit beyond what the application and API resource allow.</p>
+        <p class="hint">The id your directory knows the user by. Empty: patgate generates one.</p>
+      </div>
+      <div class="field">
+        <label for=${this.ids.username}>Username ${optional}</label>
+        <input
+          id=${this.ids.username}
+          name="username"
+          autocomplete="off"
+          spellcheck="false"
+          pattern=${USERNAME_PATTERN}
+          title="Letters, digits and _, starting with a letter or _"
+        />
+      </div>
+      <div class="field">
+        <label for=${this.ids.email}>Email ${optional}</label>
+        <input id=${this.ids.email} name="primaryEmail" type="email" maxlength="254" autocomplete="off" />
+      </div>
+      <div class="field">
+        <label for=${this.ids.name}>Name ${optional}</label>
+        <input id=${this.ids.name} name="name" maxlength="128" autocomplete="off" />
       </div>
     `;
   }
 
-  protected override async submit(form: HTMLFormElement) {
+  protected override submit(form: HTMLFormElement) {
     const data = new FormData(form);
-    const expiresAt = expiresAtFor(this.preset, data.get('date')?.toString() ?? '', Date.now());
-    const scopes = parseScopes(data.get('scopes')?.toString() ?? '');
-    return api.pats.create(this.userId, {
-      name: data.get('name')!.toString(),
-      expiresAt,
-      scopes: scopes.length > 0 ? scopes : null,
+    const value = (name: string) => data.get(name)!.toString().trim() || undefined;
+    return api.users.create({
+      id: value('id'),
+      username: value('username'),
+      primaryEmail: value('primaryEmail'),
+      name: value('name'),
     });
   }
 }
