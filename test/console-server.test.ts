@@ -287,7 +287,7 @@ describe('who may use it', () => {
       { port: consoleServer.port, session: sessions.get(Number(new URL(service.config.baseUrl).port))! },
       { port: Number(new URL(service.config.baseUrl).port), session: null },
     ]) {
-      const userId = service.newUserId();
+      const userId = await service.newUser();
       const requests: [string, { method?: string; headers?: Record<string, string>; body?: string }][] = [
         // Any local process could do this before: an application with a client secret, then a PAT for anyone.
         [
