@@ -8,6 +8,7 @@ module.exports = {
   moduleFileExtensions: ['ts', 'js', 'mjs', 'cjs', 'json'],
   globalSetup: '<rootDir>/test/harness/global-setup.ts',
   globalTeardown: '<rootDir>/test/harness/global-teardown.ts',
+  reporters: ['default', '<rootDir>/test/harness/skip-reporter.cjs'],
   testTimeout: 30000,
   maxWorkers: 2,
 };
