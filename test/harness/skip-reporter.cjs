@@ -4,8 +4,10 @@
  * never silent.
  */
 class SkipReporter {
-  constructor() {
+  constructor(globalConfig) {
     this.skipped = [];
+    // With -t, every test outside the pattern counts as skipped: nothing to report then.
+    this.enabled = !globalConfig.testNamePattern;
   }
 
   onTestResult(_test, result) {
@@ -15,7 +17,7 @@ class SkipReporter {
   }
 
   onRunComplete() {
-    if (this.skipped.length === 0) return;
+    if (!this.enabled || this.skipped.length === 0) return;
     const lines = this.skipped.map((name) => `  ○ ${name}`);
     process.stderr.write(`\nSkipped (${this.skipped.length}):\n${lines.join('\n')}\n`);
   }
