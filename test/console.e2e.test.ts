@@ -195,6 +195,9 @@ describeInBrowser('operator console (chromium)', () => {
   it('exchanges the PAT in “Try it” and shows the claims of a token that verifies against the JWKS', async () => {
     await page.getByRole('link', { name: 'Try it' }).click();
     await page.getByLabel('Personal access token', { exact: true }).fill(patValue);
+    // The local service's demo application: the page says where its secret is.
+    await page.getByLabel('Application', { exact: true }).selectOption({ label: 'Demo application' });
+    await page.getByText('demoApplication.clientSecret').waitFor();
     await page.getByLabel('Application', { exact: true }).selectOption({ label: 'Build bot' });
     // Created in this tab, so the page still holds the secret (in memory only).
     await eventually(async () =>
