@@ -1,15 +1,18 @@
 #!/usr/bin/env bash
 # Installs the system packages patgate needs, where missing (Debian/Ubuntu, as root):
 #   java      AWS's DynamoDB Local (npm start, tests)               required
-#   curl      the SigV4 tests drive real curl                        required
-#   chromium  the console's browser tests                            optional: without it (and without
-#             root to install it) that suite reports itself skipped, with the command that enables it
-# Usage: system-deps.sh java [curl chromium]
+#   curl      the SigV4 tests and the README's session drive real curl   required
+#   jq        the README's session (test/readme.test.ts)                 optional
+#   chromium  the console's browser tests                                optional
+# Without an optional one (and without root to install it) its tests report themselves skipped, with the
+# command that enables them.
+# Usage: system-deps.sh java [curl jq chromium]
 set -euo pipefail
 
-declare -A package=([java]=openjdk-17-jre-headless [curl]=curl [chromium]=chromium)
-declare -A present=([java]="command -v java" [curl]="command -v curl" [chromium]="test -x /usr/bin/chromium")
-declare -A optional=([chromium]=1)
+declare -A package=([java]=openjdk-17-jre-headless [curl]=curl [jq]=jq [chromium]=chromium)
+declare -A present=([java]="command -v java" [curl]="command -v curl" [jq]="command -v jq"
+  [chromium]="test -x /usr/bin/chromium")
+declare -A optional=([jq]=1 [chromium]=1)
 
 missing=() required=()
 for need in "$@"; do
@@ -24,7 +27,7 @@ if [ "$(id -u)" -ne 0 ] || ! command -v apt-get >/dev/null; then
     echo "patgate: please install: ${required[*]} (Debian/Ubuntu: sudo apt-get install -y ${missing[*]})" >&2
     exit 1
   fi
-  echo "patgate: ${missing[*]} missing: its tests will be skipped (sudo apt-get install -y ${missing[*]} enables them)" >&2
+  echo "patgate: not installed: ${missing[*]}; the tests that need it are skipped (sudo apt-get install -y ${missing[*]} enables them)" >&2
   exit 0
 fi
 

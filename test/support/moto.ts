@@ -3,9 +3,8 @@
  * process group, and stopped with the group (its server may fork workers).
  */
 import { spawn } from 'node:child_process';
-import { accessSync, constants } from 'node:fs';
-import { delimiter, join } from 'node:path';
 import { freePort, waitForPort } from '../../local/engines/ports';
+import { findOnPath } from './on-path';
 
 export interface MotoServer {
   url: string;
@@ -13,19 +12,7 @@ export interface MotoServer {
 }
 
 /** The path of `moto_server` on PATH, or undefined. */
-export function findMotoServer(): string | undefined {
-  for (const dir of (process.env.PATH ?? '').split(delimiter)) {
-    if (!dir) continue;
-    const candidate = join(dir, 'moto_server');
-    try {
-      accessSync(candidate, constants.X_OK);
-      return candidate;
-    } catch {
-      // Not here.
-    }
-  }
-  return undefined;
-}
+export const findMotoServer = () => findOnPath('moto_server');
 
 export async function startMotoServer(executable: string): Promise<MotoServer> {
   const port = await freePort();
