@@ -14,7 +14,7 @@ module.exports = {
     '/node_modules/',
     '/test/(stack|stack-options|cdk-nag)\\.test\\.ts$',
     '/test/console[^/]*\\.test\\.ts$',
-    '/test/(kms-emulator|gateway|sigv4|start)\\.test\\.ts$',
+    '/test/(kms-emulator|gateway|sigv4|start|readme)\\.test\\.ts$',
     '/test/cli[^/]*\\.test\\.ts$',
   ],
 };
