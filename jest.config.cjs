@@ -24,6 +24,7 @@ const engines = {
 
 /** @type {import('jest').Config} */
 module.exports = {
+  reporters: ['default', '<rootDir>/test/harness/skip-reporter.cjs'],
   testTimeout: 30000,
   maxWorkers: 2,
   projects: [

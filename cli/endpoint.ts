@@ -1,9 +1,10 @@
 /**
  * Where patgate is: `--endpoint` (or PATGATE_ENDPOINT); else the outputs of a deployed stack named with
  * `--stack` (or PATGATE_STACK); else the local service's dev.json; else the stack of the default name.
+ * An endpoint that is the local service's (per its dev.json) is signed with the local service's credentials.
  */
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
 import type { DevConfig } from '../local/service';
 import { CliError, UsageError } from './errors';
@@ -35,7 +36,15 @@ export interface TargetOptions {
 }
 
 export async function resolveTarget(options: TargetOptions): Promise<Target> {
-  if (options.endpoint) return { endpoint: baseUrl(options.endpoint, '--endpoint') };
+  if (options.endpoint) {
+    const endpoint = baseUrl(options.endpoint, '--endpoint');
+    // The local service's own URL: sign with its credentials (it accepts no others), unless a profile is named.
+    if (!options.profile) {
+      const local = readLocalServiceQuietly();
+      if (local && sameEndpoint(local.endpoint, endpoint)) return { ...local, endpoint };
+    }
+    return { endpoint };
+  }
   // Naming AWS things (a stack, a profile) means a deployment, not the local service.
   if (!options.stack && !options.profile) {
     const local = readLocalService();
@@ -75,9 +84,40 @@ function isLocalConfig(value: unknown): value is LocalConfig {
   );
 }
 
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
+
+/** Same scheme, port and path; the loopback names count as one host. */
+function sameEndpoint(a: string, b: string): boolean {
+  const [x, y] = [new URL(a), new URL(b)];
+  const host = (url: URL) => (LOOPBACK.has(url.hostname) ? 'loopback' : url.hostname);
+  return x.protocol === y.protocol && x.port === y.port && host(x) === host(y) && x.pathname === y.pathname;
+}
+
+/**
+ * The local service's dev.json: in PATGATE_DATA_DIR, else in `.local/` of the working directory or the nearest
+ * folder above it that has one (so the CLI finds it from anywhere inside the repository).
+ */
+function localServiceFile(): string | undefined {
+  if (process.env.PATGATE_DATA_DIR) return resolve(process.env.PATGATE_DATA_DIR, 'dev.json');
+  for (let dir = process.cwd(); ; dir = dirname(dir)) {
+    const file = join(dir, '.local', 'dev.json');
+    if (existsSync(file)) return file;
+    if (dirname(dir) === dir) return undefined;
+  }
+}
+
+function readLocalServiceQuietly(): Target | undefined {
+  try {
+    return readLocalService();
+  } catch {
+    return undefined;
+  }
+}
+
 /** What `npm start` wrote (local/start.ts): the gateway's URL, its credentials and a demo application. */
 function readLocalService(): Target | undefined {
-  const file = resolve(process.env.PATGATE_DATA_DIR ?? '.local', 'dev.json');
+  const file = localServiceFile();
+  if (!file) return undefined;
   let text: string;
   try {
     text = readFileSync(file, 'utf8');

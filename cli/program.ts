@@ -12,8 +12,9 @@ import { DEFAULT_STACK_NAME } from './endpoint';
 const HELP_FOOTER = `
 Where patgate is:
   --endpoint (or PATGATE_ENDPOINT); else the outputs of the deployed stack named by --stack (or
-  PATGATE_STACK); else the local service started by \`npm start\` (.local/dev.json, or PATGATE_DATA_DIR),
-  whose credentials are then used; else the outputs of the stack named ${DEFAULT_STACK_NAME}.
+  PATGATE_STACK); else the local service started by \`npm start\` (.local/dev.json in this folder or the
+  nearest one above it, or PATGATE_DATA_DIR), whose credentials are then used (also when --endpoint is its
+  URL); else the outputs of the stack named ${DEFAULT_STACK_NAME}.
 
 AWS credentials (for the Management API, signed with SigV4, and for stack lookups):
   the AWS SDK's standard chain: environment, ~/.aws profiles (--profile or AWS_PROFILE), SSO,

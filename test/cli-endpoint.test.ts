@@ -2,7 +2,7 @@
  * How the CLI finds patgate without --endpoint: a deployed stack's outputs (CloudFormation, answered here by a
  * stand-in speaking its query protocol), or the local service's dev.json with its own credentials.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -106,6 +106,38 @@ it("uses the local service's dev.json: its URL, credentials and demo application
   expectSuccess(exchanged);
   const { payload } = await service.verify(exchanged.stdout.trim());
   expect(payload).toMatchObject({ sub: userId, client_id: service.config.demoApplication.clientId });
+});
+
+it('finds the local service from a subfolder of the folder holding .local/dev.json', async () => {
+  const userId = service.newUserId();
+  await service.client.pats.create(userId, { name: 'from-below' });
+  const root = mkdtempSync(join(tmpdir(), 'patgate-repo-'));
+  dataDirs.push(root);
+  mkdirSync(join(root, '.local'));
+  writeFileSync(join(root, '.local', 'dev.json'), JSON.stringify(service.config));
+  const subfolder = join(root, 'lambdas', 'token');
+  mkdirSync(subfolder, { recursive: true });
+
+  const result = await runCli(['pats', 'list', userId, '--json'], { cwd: subfolder });
+  expectSuccess(result);
+  expect(JSON.parse(result.stdout)).toEqual([expect.objectContaining({ name: 'from-below' })]);
+});
+
+it("signs for --endpoint with the local service's credentials when it is the local service's URL", async () => {
+  const userId = service.newUserId();
+  await service.client.pats.create(userId, { name: 'by-endpoint' });
+  const env = { PATGATE_DATA_DIR: dataDirWith(service.config) };
+  const localhost = service.config.baseUrl.replace('127.0.0.1', 'localhost');
+
+  // No AWS credentials or region anywhere: only dev.json's.
+  for (const endpoint of [service.config.baseUrl, `${localhost}/`]) {
+    const result = await runCli(['--endpoint', endpoint, 'pats', 'list', userId, '--json'], { env });
+    expectSuccess(result);
+    expect(JSON.parse(result.stdout)).toEqual([expect.objectContaining({ name: 'by-endpoint' })]);
+  }
+  // Another endpoint gets no local credentials.
+  const elsewhere = `http://127.0.0.1:${await closedPort()}`;
+  expectFailure(await runCli(['--endpoint', elsewhere, 'pats', 'list', userId], { env }), 2, /No AWS region/);
 });
 
 it('says when the local service of dev.json is not running', async () => {

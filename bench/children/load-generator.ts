@@ -3,7 +3,6 @@
  * service for an event loop: HTTP loads with autocannon, the I/O floor and the Management API loads
  * as closed loops.
  */
-import { createHash } from 'node:crypto';
 import autocannon from 'autocannon';
 import { DescribeKeyCommand, SignCommand } from '@aws-sdk/client-kms';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
@@ -85,8 +84,8 @@ function httpLoad(load: HttpLoad): Promise<LoadSamples> {
 async function ioFloor(load: FloorLoad): Promise<FloorSamples> {
   const { KeyMetadata } = await kms().send(new DescribeKeyCommand({ KeyId: load.signingKeyAlias }));
   const keyArn = KeyMetadata!.Arn!;
-  // A JWS signing input the size of an access token's header and claims; signed as a digest, as the handler does.
-  const signingInput = 'e'.repeat(420);
+  // A JWS signing input the size of an access token's header and claims; sent RAW, as the handler does.
+  const signingInput = Buffer.from('e'.repeat(420));
   let next = 0;
   const cpuBefore = process.cpuUsage();
   const samples = await closedLoop(load.concurrency, load.seconds, async () => {
@@ -98,8 +97,8 @@ async function ioFloor(load: FloorLoad): Promise<FloorSamples> {
     await kms().send(
       new SignCommand({
         KeyId: keyArn,
-        Message: createHash('sha256').update(signingInput).digest(),
-        MessageType: 'DIGEST',
+        Message: signingInput,
+        MessageType: 'RAW',
         SigningAlgorithm: 'ECDSA_SHA_256',
       }),
     );

@@ -1,4 +1,6 @@
 /** `patgate console`: the operator console in the browser, for the local service or a deployed stack. */
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import type { Command } from 'commander';
 import { startConsoleServer } from '../../console/server/server';
 import { withContext } from '../context';
@@ -24,10 +26,19 @@ export function registerConsoleCommand(command: Command): void {
           region,
           credentials,
           port: Number(options.port),
+          staticDir: consoleAssets(),
         });
         print(`patgate console for ${target.endpoint} (${region}): open ${server.url} — Ctrl-C stops it`);
         await new Promise<void>((resolve) => process.once('SIGINT', () => resolve()));
         await server.close();
       }),
     );
+}
+
+/** The package's console/dist: found from cli/commands/ in the sources and from dist/ in the compiled CLI. */
+function consoleAssets(): string | undefined {
+  for (let dir = __dirname; dirname(dir) !== dir; dir = dirname(dir)) {
+    if (existsSync(join(dir, 'package.json'))) return join(dir, 'console', 'dist');
+  }
+  return undefined;
 }

@@ -49,15 +49,26 @@ export async function startDynamoDbLocal(options: { dataDir?: string; port?: num
     url: `http://127.0.0.1:${port}`,
     pid,
     async stop() {
-      stopGroup(pid);
-      await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 5000).unref())]);
+      const exitedWithin = (ms: number) =>
+        Promise.race([
+          exited.then(() => true),
+          new Promise<boolean>((resolve) => setTimeout(() => resolve(false), ms).unref()),
+        ]);
+      stopGroup(pid, 'SIGTERM');
+      // A JVM busy flushing to disk on a loaded machine can take longer: then it is killed. Either way the
+      // child's handle must not keep this process (a Jest worker, npm start) alive.
+      if (!(await exitedWithin(5000))) {
+        stopGroup(pid, 'SIGKILL');
+        await exitedWithin(2000);
+      }
+      child.unref();
     },
   };
 }
 
-function stopGroup(pid: number): void {
+function stopGroup(pid: number, signal: NodeJS.Signals = 'SIGTERM'): void {
   try {
-    process.kill(-pid, 'SIGTERM');
+    process.kill(-pid, signal);
   } catch {
     // Already gone.
   }

@@ -18,11 +18,12 @@ let sandbox: string | undefined;
 
 /**
  * `env` is added to an environment without AWS_* or PATGATE_* variables, where the AWS config files don't exist,
- * instance metadata is off and PATGATE_DATA_DIR is an empty directory: nothing but what a test gives is found.
+ * instance metadata is off and PATGATE_DATA_DIR is an empty directory (unless `cwd` is given): nothing but what a
+ * test gives is found.
  */
 export function runCli(
   args: readonly string[],
-  options: { env?: Record<string, string>; input?: string } = {},
+  options: { env?: Record<string, string>; input?: string; cwd?: string } = {},
 ): Promise<CliRun> {
   sandbox ??= mkdtempSync(join(tmpdir(), 'patgate-cli-'));
   const inherited = Object.entries(process.env).filter(([name]) => !/^(AWS_|PATGATE_)/.test(name));
@@ -31,11 +32,12 @@ export function runCli(
     AWS_CONFIG_FILE: join(sandbox, 'aws-config'),
     AWS_SHARED_CREDENTIALS_FILE: join(sandbox, 'aws-credentials'),
     AWS_EC2_METADATA_DISABLED: 'true',
-    PATGATE_DATA_DIR: sandbox,
+    // With a working directory of its own, the CLI looks for .local/dev.json from there instead.
+    ...(options.cwd ? {} : { PATGATE_DATA_DIR: sandbox }),
     ...options.env,
   };
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { env });
+    const child = spawn(process.execPath, [BIN, ...args], { env, cwd: options.cwd });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));

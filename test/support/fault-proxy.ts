@@ -99,7 +99,17 @@ export async function startFaultProxy(options: { target: string; targetPrefix: s
 
     const fault = takeFault(operation, body.toString('utf8'));
     if (fault?.kind === 'error') return sendError(res, fault, req.headers['content-type']);
-    if (fault?.kind === 'delay') await new Promise((resolve) => setTimeout(resolve, fault.ms));
+    // The wait ends early when the caller hangs up (an SDK request timeout) or the proxy closes: no timer outlives
+    // the test file (a pending one keeps Jest's worker from exiting).
+    if (fault?.kind === 'delay') {
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, fault.ms);
+        res.once('close', () => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+    }
     if (res.destroyed) return;
 
     const upstream = await forward(req, body);

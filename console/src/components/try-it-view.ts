@@ -171,7 +171,10 @@ export class TryItView extends LightElement {
                     ${
                       sessionSecrets.get(app.id)
                         ? 'Filled in from when you created the application in this tab.'
-                        : 'Shown once when the application was created.'
+                        : app.name === 'Demo application' // created by `npm start` (local/service.ts)
+                          ? html`Shown once when the application was created. The local service's demo application:
+                              <code>demoApplication.clientSecret</code> in <code>.local/dev.json</code>.`
+                          : 'Shown once when the application was created.'
                     }
                   </p>
                 </div>`

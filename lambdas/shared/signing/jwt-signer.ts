@@ -1,9 +1,10 @@
 /**
- * Signs JWTs with the current KMS key. The private key never leaves KMS: we hash the JWS signing
- * input locally and ask KMS to sign the digest (MessageType DIGEST), then convert KMS's DER ECDSA
- * signature to the fixed-size r‖s form JWS requires (RFC 7518 §3.4).
+ * Signs JWTs with the current KMS key. The private key never leaves KMS: we send it the JWS signing
+ * input (MessageType RAW: KMS hashes it, exactly once, in every faithful implementation; moto hashes
+ * DIGEST input a second time) and convert KMS's DER ECDSA signature to the fixed-size r‖s form JWS
+ * requires (RFC 7518 §3.4). A signing input is far below RAW's 4096-byte limit.
  */
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { SignCommand } from '@aws-sdk/client-kms';
 import { base64url } from 'jose';
 import { kms } from '../aws/kms';
@@ -24,7 +25,6 @@ export function warmSigningKey(): void {
   currentKey.get().catch(() => undefined);
 }
 
-const digestOf: Record<SigningKey['alg'], string> = { ES256: 'sha256', ES384: 'sha384', RS256: 'sha256' };
 const ecdsaSize: Partial<Record<SigningKey['alg'], number>> = { ES256: 32, ES384: 48 };
 
 export interface SignedJwt {
@@ -36,15 +36,14 @@ export async function signJwt(payload: Record<string, unknown>, type = 'at+jwt')
   const key = await currentKey.get();
   const header = { alg: key.alg, typ: type, kid: key.kid };
   const signingInput = `${base64url.encode(JSON.stringify(header))}.${base64url.encode(JSON.stringify(payload))}`;
-  const digest = createHash(digestOf[key.alg]).update(signingInput).digest();
 
   let signature: Uint8Array;
   try {
     const response = await kms().send(
       new SignCommand({
         KeyId: key.keyArn,
-        Message: digest,
-        MessageType: 'DIGEST',
+        Message: Buffer.from(signingInput),
+        MessageType: 'RAW',
         SigningAlgorithm: key.kmsAlgorithm,
       }),
     );

@@ -21,13 +21,16 @@ export interface SigningKey {
   publicJwk: JWK;
 }
 
-const algorithms: Record<string, Pick<SigningKey, 'alg' | 'kmsAlgorithm'>> = {
-  ECC_NIST_P256: { alg: 'ES256', kmsAlgorithm: 'ECDSA_SHA_256' },
-  ECC_NIST_P384: { alg: 'ES384', kmsAlgorithm: 'ECDSA_SHA_384' },
-  RSA_2048: { alg: 'RS256', kmsAlgorithm: 'RSASSA_PKCS1_V1_5_SHA_256' },
-  RSA_3072: { alg: 'RS256', kmsAlgorithm: 'RSASSA_PKCS1_V1_5_SHA_256' },
-  RSA_4096: { alg: 'RS256', kmsAlgorithm: 'RSASSA_PKCS1_V1_5_SHA_256' },
-};
+/**
+ * The algorithm follows from the public key itself (its curve, or RSA), not from GetPublicKey's KeySpec:
+ * that field is optional in the API and some implementations (moto) leave it out.
+ */
+function algorithmOf(jwk: JWK): Pick<SigningKey, 'alg' | 'kmsAlgorithm'> | undefined {
+  if (jwk.kty === 'RSA') return { alg: 'RS256', kmsAlgorithm: 'RSASSA_PKCS1_V1_5_SHA_256' };
+  if (jwk.kty === 'EC' && jwk.crv === 'P-256') return { alg: 'ES256', kmsAlgorithm: 'ECDSA_SHA_256' };
+  if (jwk.kty === 'EC' && jwk.crv === 'P-384') return { alg: 'ES384', kmsAlgorithm: 'ECDSA_SHA_384' };
+  return undefined;
+}
 
 /** Reads a key's public half; undefined when the alias points nowhere (e.g. no "previous" key yet). */
 export async function fetchSigningKey(alias: string): Promise<SigningKey | undefined> {
@@ -38,13 +41,16 @@ export async function fetchSigningKey(alias: string): Promise<SigningKey | undef
     if (error instanceof NotFoundException) return undefined;
     throw toDependencyError('kms', error);
   }
-  const { KeyId, PublicKey, KeySpec } = response;
-  const algorithm = algorithms[KeySpec ?? ''];
-  if (!KeyId || !PublicKey || !algorithm)
-    throw new Error(`KMS key ${alias} is not a supported signing key (${KeySpec})`);
+  const { KeyId, PublicKey, KeySpec, CustomerMasterKeySpec } = response;
+  if (!KeyId || !PublicKey) throw new Error(`KMS key ${alias}: GetPublicKey returned no key id or public key`);
   const jwk = createPublicKey({ key: Buffer.from(PublicKey), format: 'der', type: 'spki' }).export({
     format: 'jwk',
   }) as JWK;
+  const algorithm = algorithmOf(jwk);
+  if (!algorithm) {
+    const spec = KeySpec ?? CustomerMasterKeySpec ?? `${jwk.kty} ${jwk.crv ?? ''}`.trim();
+    throw new Error(`KMS key ${alias} is not a supported signing key (${spec})`);
+  }
   const kid = await calculateJwkThumbprint(jwk);
   return { keyArn: KeyId, kid, ...algorithm, publicJwk: { ...jwk, kid, alg: algorithm.alg, use: 'sig' } };
 }

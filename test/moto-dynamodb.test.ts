@@ -1,0 +1,3 @@
+import { describeMotoLane } from './support/moto-lane';
+
+describeMotoLane({ kms: false, dynamodb: true });
