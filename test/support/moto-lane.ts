@@ -14,6 +14,7 @@ import { tableSchema } from '../../lambdas/shared/store/keys';
 import { promoteNextKey, retirePreviousKey, stageNextKey } from '../../local/key-rotation';
 import { startKmsEmulator } from '../../local/kms/server';
 import { startTestService, type TestService } from '../harness/service';
+import { harnessKeyring } from '../harness/credentials';
 import { findMotoServer, startMotoServer, type MotoServer } from './moto';
 
 export type MotoEngines = { kms: boolean; dynamodb: boolean };
@@ -43,11 +44,12 @@ export function describeMotoLane(engines: MotoEngines): void {
       if (engines.kms) process.env.AWS_ENDPOINT_URL_KMS = moto.url;
       else {
         // Rotation moves the shared aliases: this file gets a KMS emulator of its own (as key-rotation.test.ts).
-        const emulator = await startKmsEmulator();
+        const emulator = await startKmsEmulator({ credentials: harnessKeyring });
         closeKms = () => emulator.close();
         process.env.AWS_ENDPOINT_URL_KMS = emulator.url;
       }
       service = await startTestService({ handlerEnv: { KEY_CACHE_TTL_SECONDS: '0.05' } });
+      await service.client.users.create({ id: userId });
     }, 60_000);
 
     afterAll(async () => {
