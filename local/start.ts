@@ -30,8 +30,8 @@ async function portTaken(port: number, dataDir: string): Promise<string | undefi
 async function main(): Promise<number> {
   const dataDir = resolve(process.env.PATGATE_DATA_DIR ?? '.local');
   const port = Number(process.env.PORT ?? 3000);
-  if (!Number.isInteger(port) || port < 1 || port > 65535) {
-    console.error(`patgate: PORT must be a TCP port number (1–65535), not "${process.env.PORT}".`);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    console.error(`patgate: PORT must be a TCP port number (1–65535, or 0 for any free one), not "${process.env.PORT}".`);
     return 2;
   }
   const taken = await portTaken(port, dataDir);
