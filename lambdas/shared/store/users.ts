@@ -5,7 +5,8 @@
  */
 import { DeleteCommand, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamo } from '../aws/dynamodb';
-import { guarded } from '../aws/dependency-errors';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { guarded, toDependencyError } from '../aws/dependency-errors';
 import { env } from '../config';
 import type { User, UserProfile } from '../model/user';
 import { conditionalWrite } from './conditional';
@@ -178,8 +179,8 @@ export async function setSuspended(id: string, isSuspended: boolean): Promise<Us
     );
     return toUser(Attributes);
   } catch (error) {
-    if ((error as Error).name === 'ConditionalCheckFailedException') return undefined;
-    throw error;
+    if (error instanceof ConditionalCheckFailedException) return undefined;
+    throw toDependencyError('dynamodb', error);
   }
 }
 
