@@ -29,6 +29,8 @@ export interface BundleFigures {
 }
 
 export interface ColdStartOptions {
+  /** The Node.js binary the probes run on. */
+  nodePath: string;
   outDir: string;
   runs: number;
   /** The environment a deployed function has (table, aliases, issuer, Powertools settings, endpoints). */
@@ -61,9 +63,15 @@ interface ProbeResult {
   statusCode: number;
 }
 
-async function probe(bundle: string, event: APIGatewayProxyEvent, env: Record<string, string>, sourceMaps: boolean) {
+async function probe(
+  nodePath: string,
+  bundle: string,
+  event: APIGatewayProxyEvent,
+  env: Record<string, string>,
+  sourceMaps: boolean,
+) {
   const { stdout } = await run(
-    process.execPath,
+    nodePath,
     [...(sourceMaps ? ['--enable-source-maps'] : []), '--input-type=module', '-e', PROBE],
     {
       env: {
@@ -110,8 +118,8 @@ export async function measureBundle(name: HandlerName, options: ColdStartOptions
   const deployed: ProbeResult[] = [];
   const withoutSourceMaps: ProbeResult[] = [];
   for (let index = 0; index < options.runs; index++) {
-    deployed.push(await probe(outfile, options.events[name], options.env, true));
-    withoutSourceMaps.push(await probe(outfile, options.events[name], options.env, false));
+    deployed.push(await probe(options.nodePath, outfile, options.events[name], options.env, true));
+    withoutSourceMaps.push(await probe(options.nodePath, outfile, options.events[name], options.env, false));
   }
   return {
     handler: name,
@@ -123,4 +131,18 @@ export async function measureBundle(name: HandlerName, options: ColdStartOptions
     runs: options.runs,
     largestInputs: largestInputs(metafile, outfile),
   };
+}
+
+/**
+ * Median wall time of a bare `node -e 0` (process start to exit), the unit that import and first-invocation
+ * times are also given in: machines of this kind differ in speed by up to 3×, ratios to this compare across them.
+ */
+export async function measureNodeStart(nodePath: string, runs: number): Promise<number> {
+  const times: number[] = [];
+  for (let index = 0; index < runs; index++) {
+    const started = performance.now();
+    await run(nodePath, ['-e', '0'], { env: { PATH: process.env.PATH ?? '' } });
+    times.push(performance.now() - started);
+  }
+  return median(times);
 }

@@ -4,16 +4,19 @@
  * as closed loops.
  */
 import { createHash } from 'node:crypto';
+import { Agent } from 'node:http';
 import autocannon from 'autocannon';
+import { GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { DescribeKeyCommand, SignCommand } from '@aws-sdk/client-kms';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { PatgateClient } from '../../client/management-client';
 import type { DevConfig } from '../../local/service';
-import { dynamo } from '../../lambdas/shared/aws/dynamodb';
+import { dynamo, dynamoDb } from '../../lambdas/shared/aws/dynamodb';
 import { kms } from '../../lambdas/shared/aws/kms';
 import { keys } from '../../lambdas/shared/store/keys';
 import { serve } from '../child-process';
-import { closedLoop, LoadRecorder, type LoadSamples } from '../stats';
+import { RawAwsJsonClient } from '../raw-aws';
+import { closedLoop, LoadRecorder, type CpuLoadSamples, type LoadSamples } from '../stats';
 
 export interface HttpLoad {
   baseUrl: string;
@@ -29,6 +32,8 @@ export interface HttpLoad {
 }
 
 export interface FloorLoad {
+  /** `sdk`: the handlers' own SDK clients; `raw`: hand-signed requests over node:http (see raw-aws.ts). */
+  client: 'sdk' | 'raw';
   tableName: string;
   signingKeyAlias: string;
   /** SHA-256 hashes of existing PATs: each operation reads the next one's lookup item. */
@@ -37,10 +42,8 @@ export interface FloorLoad {
   seconds: number;
 }
 
-export interface FloorSamples extends LoadSamples {
-  /** CPU time of this process: the SDK's own cost of the calls. */
-  cpuMs: number;
-}
+/** With the CPU time of this process: the client's own cost of the calls. */
+export type FloorSamples = CpuLoadSamples;
 
 export interface ManagementLoad {
   config: DevConfig;
@@ -81,29 +84,105 @@ function httpLoad(load: HttpLoad): Promise<LoadSamples> {
   });
 }
 
-/** What an exchange cannot avoid, done directly with the SDK: one PAT lookup GetItem, then one KMS Sign. */
-async function ioFloor(load: FloorLoad): Promise<FloorSamples> {
-  const { KeyMetadata } = await kms().send(new DescribeKeyCommand({ KeyId: load.signingKeyAlias }));
-  const keyArn = KeyMetadata!.Arn!;
-  // A JWS signing input the size of an access token's header and claims; signed as a digest, as the handler does.
-  const signingInput = 'e'.repeat(420);
-  let next = 0;
-  const cpuBefore = process.cpuUsage();
-  const samples = await closedLoop(load.concurrency, load.seconds, async () => {
-    const tokenHash = load.tokenHashes[next++ % load.tokenHashes.length]!;
-    const { Item } = await dynamo().send(
-      new GetCommand({ TableName: load.tableName, Key: keys.patHash(tokenHash), ConsistentRead: true }),
-    );
-    if (!Item) throw new Error('PAT lookup item not found');
+/** A JWS signing input the size of an access token's header and claims; signed as a digest, as the handler does. */
+const SIGNING_INPUT = 'e'.repeat(420);
+const signingDigest = () => createHash('sha256').update(SIGNING_INPUT).digest();
+
+type FloorOperation = (tokenHash: string) => Promise<void>;
+
+/**
+ * The client the SDK floor reads the PAT lookup item with: the one `lookupPat` (lambdas/shared/store/pats.ts) uses,
+ * so that the floor is the SDK's cost of the handler's own calls. Switch to 'low-level' with it.
+ */
+const LOOKUP_CLIENT: 'document' | 'low-level' = 'document';
+
+async function sdkLookup(tableName: string, tokenHash: string): Promise<boolean> {
+  const key = keys.patHash(tokenHash);
+  if (LOOKUP_CLIENT === 'document') {
+    const { Item } = await dynamo().send(new GetCommand({ TableName: tableName, Key: key, ConsistentRead: true }));
+    return Item !== undefined;
+  }
+  const { Item } = await dynamoDb().send(
+    new GetItemCommand({ TableName: tableName, Key: { pk: { S: key.pk }, sk: { S: key.sk } }, ConsistentRead: true }),
+  );
+  return Item !== undefined;
+}
+
+function sdkFloor(load: FloorLoad, keyArn: string): FloorOperation {
+  return async (tokenHash) => {
+    if (!(await sdkLookup(load.tableName, tokenHash))) throw new Error('PAT lookup item not found');
     await kms().send(
       new SignCommand({
         KeyId: keyArn,
-        Message: createHash('sha256').update(signingInput).digest(),
+        Message: signingDigest(),
         MessageType: 'DIGEST',
         SigningAlgorithm: 'ECDSA_SHA_256',
       }),
     );
-  });
+  };
+}
+
+let rawClients: { dynamodb: RawAwsJsonClient; kms: RawAwsJsonClient } | undefined;
+
+/** The same two calls without the SDK: the cost of the work itself. */
+function rawFloor(load: FloorLoad, keyArn: string): FloorOperation {
+  if (!rawClients) {
+    const region = process.env.AWS_REGION!;
+    const credentials = {
+      accessKeyId: process.env.AWS_ACCESS_KEY_ID!,
+      secretAccessKey: process.env.AWS_SECRET_ACCESS_KEY!,
+    };
+    const agent = new Agent({ keepAlive: true, maxSockets: 64 });
+    const common = { region, credentials, agent };
+    rawClients = {
+      dynamodb: new RawAwsJsonClient({
+        ...common,
+        endpoint: process.env.AWS_ENDPOINT_URL_DYNAMODB!,
+        service: 'dynamodb',
+        targetPrefix: 'DynamoDB_20120810',
+        jsonVersion: '1.0',
+      }),
+      kms: new RawAwsJsonClient({
+        ...common,
+        endpoint: process.env.AWS_ENDPOINT_URL_KMS!,
+        service: 'kms',
+        targetPrefix: 'TrentService',
+        jsonVersion: '1.1',
+      }),
+    };
+  }
+  const clients = rawClients;
+  return async (tokenHash) => {
+    const key = keys.patHash(tokenHash);
+    const { Item } = await clients.dynamodb.call<{ Item?: Record<string, unknown> }>('GetItem', {
+      TableName: load.tableName,
+      Key: { pk: { S: key.pk }, sk: { S: key.sk } },
+      ConsistentRead: true,
+    });
+    if (!Item) throw new Error('PAT lookup item not found');
+    const { Signature } = await clients.kms.call<{ Signature?: string }>('Sign', {
+      KeyId: keyArn,
+      Message: signingDigest().toString('base64'),
+      MessageType: 'DIGEST',
+      SigningAlgorithm: 'ECDSA_SHA_256',
+    });
+    if (!Signature) throw new Error('KMS returned no signature');
+  };
+}
+
+/**
+ * What an exchange cannot avoid: one PAT lookup GetItem (strongly consistent), then one KMS Sign of a JWT's
+ * signing input, through the SDK as the handlers make them (the SDK floor) or hand-signed (the raw floor).
+ */
+async function ioFloor(load: FloorLoad): Promise<FloorSamples> {
+  const { KeyMetadata } = await kms().send(new DescribeKeyCommand({ KeyId: load.signingKeyAlias }));
+  const keyArn = KeyMetadata!.Arn!;
+  const operation = load.client === 'raw' ? rawFloor(load, keyArn) : sdkFloor(load, keyArn);
+  let next = 0;
+  const cpuBefore = process.cpuUsage();
+  const samples = await closedLoop(load.concurrency, load.seconds, () =>
+    operation(load.tokenHashes[next++ % load.tokenHashes.length]!),
+  );
   const cpu = process.cpuUsage(cpuBefore);
   return { ...samples, cpuMs: (cpu.user + cpu.system) / 1000 };
 }
