@@ -9,7 +9,7 @@
  * around each call weighs as much as the call itself.
  */
 import { getUserAgentMiddlewareOptions, userAgentMiddleware } from '@aws-sdk/core/client';
-import type { BuildHandler, BuildMiddleware, MiddlewareStack } from '@smithy/types';
+import type { AuthScheme, BuildHandler, BuildMiddleware, MiddlewareStack, RequestSigner } from '@smithy/types';
 
 export const clientConfig = {
   maxAttempts: 3,
@@ -23,8 +23,10 @@ export const clientConfig = {
 
 const USER_AGENT_HEADERS = ['user-agent', 'x-amz-user-agent'];
 
+type SignerFactory = (authScheme?: AuthScheme) => Promise<RequestSigner>;
+
 interface TunableClient {
-  config: Parameters<typeof userAgentMiddleware>[0];
+  config: Parameters<typeof userAgentMiddleware>[0] & { signer: SignerFactory };
   middlewareStack: MiddlewareStack<any, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 }
 
@@ -33,10 +35,23 @@ interface TunableClient {
  * - the SDK's logger middleware filters each call's input and output for sensitive members, to hand them to a
  *   logger we never configure (the default is a no-op): removed;
  * - its user-agent middleware rebuilds and re-escapes the same headers on every call: replaced by one that lets the
- *   SDK's compute them on the client's first call and sets those values from then on.
+ *   SDK's compute them on the client's first call and sets those values from then on;
+ * - its SigV4 auth scheme builds a new signer (copying the whole client configuration) for every call: the SDK's
+ *   own factory now runs once per client. The signer reads the client's credential provider on each call, so
+ *   credentials still refresh.
  */
 export function trimPerCallWork<C extends TunableClient>(client: C): C {
   client.middlewareStack.remove('loggerMiddleware');
+
+  const sdkSigner = client.config.signer;
+  let signer: Promise<RequestSigner> | undefined;
+  client.config.signer = (authScheme) => {
+    signer ??= sdkSigner(authScheme).catch((error: unknown) => {
+      signer = undefined;
+      throw error;
+    });
+    return signer;
+  };
 
   const sdkUserAgent = userAgentMiddleware(client.config);
   let headers: [string, string][] | undefined;
