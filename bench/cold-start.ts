@@ -23,6 +23,8 @@ export interface BundleFigures {
   importMs: number;
   importMsWithoutSourceMaps: number;
   firstInvocationMs: number;
+  /** Median wall time of a bare `node -e 0`, measured in turn with this bundle's probes: the unit of its ratios. */
+  nodeStartMs: number;
   runs: number;
   /** Where the bytes come from: the largest packages (or project folders) in the bundle. */
   largestInputs: { input: string; bytes: number }[];
@@ -117,7 +119,9 @@ export async function measureBundle(name: HandlerName, options: ColdStartOptions
 
   const deployed: ProbeResult[] = [];
   const withoutSourceMaps: ProbeResult[] = [];
+  const nodeStarts: number[] = [];
   for (let index = 0; index < options.runs; index++) {
+    nodeStarts.push(await nodeStart(options.nodePath));
     deployed.push(await probe(options.nodePath, outfile, options.events[name], options.env, true));
     withoutSourceMaps.push(await probe(options.nodePath, outfile, options.events[name], options.env, false));
   }
@@ -128,21 +132,19 @@ export async function measureBundle(name: HandlerName, options: ColdStartOptions
     importMs: median(deployed.map((result) => result.importMs)),
     importMsWithoutSourceMaps: median(withoutSourceMaps.map((result) => result.importMs)),
     firstInvocationMs: median(deployed.map((result) => result.firstInvocationMs)),
+    nodeStartMs: median(nodeStarts),
     runs: options.runs,
     largestInputs: largestInputs(metafile, outfile),
   };
 }
 
 /**
- * Median wall time of a bare `node -e 0` (process start to exit), the unit that import and first-invocation
- * times are also given in: machines of this kind differ in speed by up to 3×, ratios to this compare across them.
+ * Wall time of a bare `node -e 0` (process start to exit), the unit that import and first-invocation times are also
+ * given in: machines of this kind differ in speed by up to 3×, and a busy machine slows every start, so ratios to a
+ * start measured at the same moment compare across machines and runs.
  */
-export async function measureNodeStart(nodePath: string, runs: number): Promise<number> {
-  const times: number[] = [];
-  for (let index = 0; index < runs; index++) {
-    const started = performance.now();
-    await run(nodePath, ['-e', '0'], { env: { PATH: process.env.PATH ?? '' } });
-    times.push(performance.now() - started);
-  }
-  return median(times);
+async function nodeStart(nodePath: string): Promise<number> {
+  const started = performance.now();
+  await run(nodePath, ['-e', '0'], { env: { PATH: process.env.PATH ?? '' } });
+  return performance.now() - started;
 }

@@ -71,8 +71,6 @@ export interface BenchResults {
   work: WorkPerExchange;
   management: { create: LoadFigures; list: LoadFigures };
   coldStart: BundleFigures[];
-  /** Median wall time of a bare `node -e 0` in the same run: the unit of the cold-start ratios. */
-  nodeStartMs: number;
   durationSeconds: number;
   budget: BudgetItem[];
 }

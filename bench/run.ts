@@ -25,7 +25,7 @@ import { startChild, type Child } from './child-process';
 import type { KmsEmulatorHandlers } from './children/kms-emulator';
 import type { FloorSamples, LoadGeneratorHandlers } from './children/load-generator';
 import type { ServiceHandlers } from './children/service';
-import { measureBundle, measureNodeStart } from './cold-start';
+import { measureBundle } from './cold-start';
 import { summarizeProfile, type ProfileEntry } from './cpu-profile';
 import { CpuMeter } from './process-cpu';
 import { summarizeCpuLoad, summarizeLoad, type LoadSamples } from './stats';
@@ -341,7 +341,9 @@ async function measureColdStarts(context: Context): Promise<BenchResults['coldSt
   };
   const figures = [];
   for (const name of handlerNames) {
-    progress(`cold start of ${name}: bundle, then ${options.runs} fresh imports with and without source maps`);
+    progress(
+      `cold start of ${name}: bundle, then ${options.runs} times a bare node -e 0 and fresh imports with and without source maps`,
+    );
     figures.push(await measureBundle(name, options));
   }
   return figures;
@@ -373,8 +375,6 @@ async function benchmark(settings: Settings, cleanup: Cleanup): Promise<Omit<Ben
   const work = await measureWork(context);
   const management = await measureManagement(context);
   const coldStart = await measureColdStarts(context);
-  progress(`bare Node.js start (node -e 0), ${settings.coldStartRuns} runs`);
-  const nodeStartMs = await measureNodeStart(settings.nodePath, settings.coldStartRuns);
 
   return {
     startedAt: startedAt.toISOString(),
@@ -384,7 +384,6 @@ async function benchmark(settings: Settings, cleanup: Cleanup): Promise<Omit<Ben
     work,
     management,
     coldStart,
-    nodeStartMs,
     durationSeconds: (Date.now() - startedAt.getTime()) / 1000,
   };
 }
