@@ -43,7 +43,7 @@ const ENGINE_CREDENTIALS = { accessKeyId: 'AKIABENCHMARK', secretAccessKey: 'ben
 const WARM_UP_SECONDS = 3;
 const JWKS_REQUESTS = 50;
 /** Each comparison of exchange and floor runs as this many alternating slices of each. */
-const SLICES = 4;
+const SLICES = 8;
 
 function readSettings(): Settings {
   const { values } = parseArgs({
