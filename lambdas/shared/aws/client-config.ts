@@ -27,7 +27,7 @@ type SignerFactory = (authScheme?: AuthScheme) => Promise<RequestSigner>;
 
 interface TunableClient {
   config: Parameters<typeof userAgentMiddleware>[0] & { signer: SignerFactory };
-  middlewareStack: MiddlewareStack<any, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  middlewareStack: MiddlewareStack<any, any>;
 }
 
 /**
@@ -37,8 +37,8 @@ interface TunableClient {
  * - its user-agent middleware rebuilds and re-escapes the same headers on every call: replaced by one that lets the
  *   SDK's compute them on the client's first call and sets those values from then on;
  * - its SigV4 auth scheme builds a new signer (copying the whole client configuration) for every call: the SDK's
- *   own factory now runs once per client. The signer reads the client's credential provider on each call, so
- *   credentials still refresh.
+ *   own factory now runs once per client (whose calls all share one region, service and auth scheme). The signer
+ *   reads the client's credential provider on each call, so credentials still refresh.
  */
 export function trimPerCallWork<C extends TunableClient>(client: C): C {
   client.middlewareStack.remove('loggerMiddleware');
@@ -57,8 +57,9 @@ export function trimPerCallWork<C extends TunableClient>(client: C): C {
   let headers: [string, string][] | undefined;
   const userAgentOnce: BuildMiddleware<object, object> = (next, context) => {
     const capture: BuildHandler<object, object> = (args) => {
-      const sent = (args.request as { headers: Record<string, string> }).headers;
-      headers ??= USER_AGENT_HEADERS.flatMap((name) => (sent[name] === undefined ? [] : [[name, sent[name]!]]));
+      const sent = (args.request as { headers?: Record<string, string> } | undefined)?.headers;
+      if (sent)
+        headers ??= USER_AGENT_HEADERS.flatMap((name) => (sent[name] === undefined ? [] : [[name, sent[name]!]]));
       return next(args);
     };
     const viaSdk = sdkUserAgent(capture, context);
