@@ -48,6 +48,8 @@ export class AwsCallLog {
       },
       { step: 'initialize', name: 'benchAwsCallRecorder', priority: 'high' },
     );
+    // A client with `cacheMiddleware` keeps the stacks it resolved before: drop them so that this middleware runs.
+    delete (client as { handlers?: unknown }).handlers;
   }
 }
 

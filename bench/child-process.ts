@@ -29,6 +29,8 @@ export interface ChildOptions {
   nodeOptions?: string[];
   /** File descriptor for the child's stdout and stderr; inherits the parent's when omitted. */
   output?: number;
+  /** Node.js binary to run the child on; the parent's when omitted. */
+  execPath?: string;
 }
 
 /** Runs the handlers of this (child) process until the parent disconnects, then calls `onExit`. */
@@ -61,6 +63,7 @@ export async function startChild<H extends Handlers>(
   const output = options.output ?? 'inherit';
   const child = fork(modulePath, [], {
     execArgv: ['--import', 'tsx', ...(options.nodeOptions ?? [])],
+    ...(options.execPath && { execPath: options.execPath }),
     env: { ...process.env, ...options.env },
     stdio: ['ignore', output, output, 'ipc'],
   });

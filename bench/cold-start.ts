@@ -23,12 +23,16 @@ export interface BundleFigures {
   importMs: number;
   importMsWithoutSourceMaps: number;
   firstInvocationMs: number;
+  /** Median wall time of a bare `node -e 0`, measured in turn with this bundle's probes: the unit of its ratios. */
+  nodeStartMs: number;
   runs: number;
   /** Where the bytes come from: the largest packages (or project folders) in the bundle. */
   largestInputs: { input: string; bytes: number }[];
 }
 
 export interface ColdStartOptions {
+  /** The Node.js binary the probes run on. */
+  nodePath: string;
   outDir: string;
   runs: number;
   /** The environment a deployed function has (table, aliases, issuer, Powertools settings, endpoints). */
@@ -61,9 +65,15 @@ interface ProbeResult {
   statusCode: number;
 }
 
-async function probe(bundle: string, event: APIGatewayProxyEvent, env: Record<string, string>, sourceMaps: boolean) {
+async function probe(
+  nodePath: string,
+  bundle: string,
+  event: APIGatewayProxyEvent,
+  env: Record<string, string>,
+  sourceMaps: boolean,
+) {
   const { stdout } = await run(
-    process.execPath,
+    nodePath,
     [...(sourceMaps ? ['--enable-source-maps'] : []), '--input-type=module', '-e', PROBE],
     {
       env: {
@@ -109,9 +119,11 @@ export async function measureBundle(name: HandlerName, options: ColdStartOptions
 
   const deployed: ProbeResult[] = [];
   const withoutSourceMaps: ProbeResult[] = [];
+  const nodeStarts: number[] = [];
   for (let index = 0; index < options.runs; index++) {
-    deployed.push(await probe(outfile, options.events[name], options.env, true));
-    withoutSourceMaps.push(await probe(outfile, options.events[name], options.env, false));
+    nodeStarts.push(await nodeStart(options.nodePath));
+    deployed.push(await probe(options.nodePath, outfile, options.events[name], options.env, true));
+    withoutSourceMaps.push(await probe(options.nodePath, outfile, options.events[name], options.env, false));
   }
   return {
     handler: name,
@@ -120,7 +132,19 @@ export async function measureBundle(name: HandlerName, options: ColdStartOptions
     importMs: median(deployed.map((result) => result.importMs)),
     importMsWithoutSourceMaps: median(withoutSourceMaps.map((result) => result.importMs)),
     firstInvocationMs: median(deployed.map((result) => result.firstInvocationMs)),
+    nodeStartMs: median(nodeStarts),
     runs: options.runs,
     largestInputs: largestInputs(metafile, outfile),
   };
+}
+
+/**
+ * Wall time of a bare `node -e 0` (process start to exit), the unit that import and first-invocation times are also
+ * given in: machines of this kind differ in speed by up to 3×, and a busy machine slows every start, so ratios to a
+ * start measured at the same moment compare across machines and runs.
+ */
+async function nodeStart(nodePath: string): Promise<number> {
+  const started = performance.now();
+  await run(nodePath, ['-e', '0'], { env: { PATH: process.env.PATH ?? '' } });
+  return performance.now() - started;
 }

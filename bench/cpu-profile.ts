@@ -28,6 +28,12 @@ function groupOf(url: string, functionName: string, projectUrl: string): string 
   return url.replace(projectUrl, '').split('/').slice(0, 2).join('/');
 }
 
+/** For a dependency's file, its last two path segments (`retry/index.js`): packages like @smithy/core have many. */
+function fileWithin(url: string): string {
+  if (!/node_modules\//.test(url)) return '';
+  return ` ${url.split('/').slice(-2).join('/')}`;
+}
+
 export function summarizeProfile(
   path: string,
   projectRoot: string,
@@ -46,7 +52,7 @@ export function summarizeProfile(
     total += micros;
     const group = groupOf(frame.url, frame.functionName, projectUrl);
     byGroup.set(group, (byGroup.get(group) ?? 0) + micros);
-    const fn = `${frame.functionName || '(anonymous)'} ${group}:${frame.lineNumber + 1}`;
+    const fn = `${frame.functionName || '(anonymous)'} ${group}${fileWithin(frame.url)}:${frame.lineNumber + 1}`;
     byFunction.set(fn, (byFunction.get(fn) ?? 0) + micros);
   });
   const rank = (entries: Map<string, number>) =>

@@ -1,4 +1,5 @@
 /** Renders a run's figures as plain-text tables. */
+import { cpuRatios } from './budget';
 import { totalCpuMs } from './process-cpu';
 import type { BenchResults } from './results';
 import type { LoadFigures } from './stats';
@@ -73,7 +74,7 @@ export function renderReport(results: BenchResults): string {
   sections.push(
     'The same exchanges invoked in the service process, as the Lambda runtime invokes the handler: no HTTP hop\n' +
       table(
-        ['conc', 'req/s', 'p50', 'p90', 'p99', 'err', 'of floor', 'p99 ×'],
+        ['conc', 'req/s', 'p50', 'p90', 'p99', 'err', 'of floor', 'p99 ×', 'CPU/exch', 'SDK floor', 'handler own'],
         results.exchange.map((row) => [
           String(row.concurrency),
           count(row.direct.requestsPerSecond),
@@ -81,6 +82,40 @@ export function renderReport(results: BenchResults): string {
           String(row.direct.errors),
           `${((row.direct.requestsPerSecond / row.floor.requestsPerSecond) * 100).toFixed(0)} %`,
           (row.direct.latencyMs.p99 / row.floor.latencyMs.p99).toFixed(2),
+          ms(row.direct.cpuMsPerOperation),
+          ms(row.floor.cpuMsPerOperation),
+          ms(row.direct.cpuMsPerOperation - row.floor.cpuMsPerOperation),
+        ]),
+      ) +
+      "\n(CPU/exch: the service process's CPU ms per in-process exchange; SDK floor: the load generator's per GetItem + Sign)",
+  );
+
+  sections.push(
+    'Floors: GetItem + Sign through the SDK clients, and hand-signed over node:http keep-alive (raw), latencies in ms\n' +
+      table(
+        [
+          'conc',
+          'SDK req/s',
+          'p50',
+          'p90',
+          'p99',
+          'CPU ms',
+          'raw req/s',
+          'p50',
+          'p90',
+          'p99',
+          'CPU ms',
+          'SDK / raw CPU',
+        ],
+        results.exchange.map((row) => [
+          String(row.concurrency),
+          count(row.floor.requestsPerSecond),
+          ...latencies(row.floor),
+          ms(row.floor.cpuMsPerOperation),
+          count(row.rawFloor.requestsPerSecond),
+          ...latencies(row.rawFloor),
+          ms(row.rawFloor.cpuMsPerOperation),
+          `${(row.floor.cpuMsPerOperation / row.rawFloor.cpuMsPerOperation).toFixed(2)}×`,
         ]),
       ),
   );
@@ -90,6 +125,7 @@ export function renderReport(results: BenchResults): string {
       ? (
           [
             ['floor', row.cpu.floor],
+            ['raw floor', row.cpu.rawFloor],
             ['exchange', row.cpu.exchange],
             ['direct', row.cpu.direct],
           ] as const
@@ -140,13 +176,19 @@ export function renderReport(results: BenchResults): string {
     .map(([label, perRequest]) => `${label} ×${perRequest.toFixed(2)}`)
     .join(', ');
   const perRequest = work.exchange.perRequest;
+  const ratios = cpuRatios(results);
   sections.push(
     [
       `Work per exchange (${work.exchange.requests} sequential exchanges, counted by an SDK middleware)`,
       `  AWS calls per exchange:         ${calls}`,
       `  sequential AWS round trips:     median ${perRequest?.roundTrips.median}, max ${perRequest?.roundTrips.max}`,
-      `  service CPU per exchange:       ${ms(work.exchange.cpuMsPerRequest)} ms (handler, SDK calls and the local gateway's HTTP parsing)`,
-      `  floor CPU per GetItem + Sign:   ${ms(work.floorCpuMsPerOperation)} ms (the SDK's share, for comparison)`,
+      `  service CPU per exchange:       ${ms(work.exchange.cpuMsPerRequest)} ms in this phase (handler, SDK calls and the local gateway's HTTP parsing)`,
+      `CPU per exchange at c=${ratios.concurrency}, from the slices that alternate with the floors (what the budget compares)`,
+      `  service (over HTTP):            ${ms(ratios.serviceMs)} ms = ${ratios.serviceToRaw.toFixed(2)}× raw floor (handler, SDK calls and the local gateway's HTTP parsing)`,
+      `  in-process exchange:            ${ms(ratios.directMs)} ms = ${ratios.directToRaw.toFixed(2)}× raw floor (handler and SDK calls)`,
+      `  SDK floor, GetItem + Sign:      ${ms(ratios.sdkMs)} ms = ${ratios.sdkToRaw.toFixed(2)}× raw floor`,
+      `  raw floor, GetItem + Sign:      ${ms(ratios.rawMs)} ms (hand-signed over node:http keep-alive)`,
+      `  handler's own beyond SDK floor: ${ms(ratios.handlerOwnMs)} ms (in-process exchange − SDK floor)`,
       `  JWKS, AWS calls per request:    ${Object.values(work.jwks.awsCallsPerRequest).reduce((sum, n) => sum + n, 0)} ` +
         `over ${work.jwks.requests} requests after the first`,
     ].join('\n'),
@@ -155,16 +197,21 @@ export function renderReport(results: BenchResults): string {
   sections.push(
     `Cold start (esbuild settings of lib/bundling.ts; median of ${settings.coldStartRuns} fresh Node processes)\n` +
       table(
-        ['function', 'minified', 'gzip', 'import', 'import w/o source maps', 'first invocation'],
-        results.coldStart.map((bundle) => [
-          bundle.handler,
-          kB(bundle.minifiedBytes),
-          kB(bundle.gzipBytes),
-          `${ms(bundle.importMs)} ms`,
-          `${ms(bundle.importMsWithoutSourceMaps)} ms`,
-          `${ms(bundle.firstInvocationMs)} ms`,
-        ]),
-      ),
+        ['function', 'minified', 'gzip', 'node -e 0', 'import', 'import w/o source maps', 'first invocation'],
+        results.coldStart.map((bundle) => {
+          const ratio = (value: number) => `${(value / bundle.nodeStartMs).toFixed(2)}×`;
+          return [
+            bundle.handler,
+            kB(bundle.minifiedBytes),
+            kB(bundle.gzipBytes),
+            `${ms(bundle.nodeStartMs)} ms`,
+            `${ms(bundle.importMs)} ms ${ratio(bundle.importMs)}`,
+            `${ms(bundle.importMsWithoutSourceMaps)} ms ${ratio(bundle.importMsWithoutSourceMaps)}`,
+            `${ms(bundle.firstInvocationMs)} ms ${ratio(bundle.firstInvocationMs)}`,
+          ];
+        }),
+      ) +
+      "\n(× : as a multiple of a bare node -e 0 start, measured in turn with the same function's probes)",
   );
 
   const { create, list } = results.management;
@@ -192,9 +239,11 @@ export function renderReport(results: BenchResults): string {
       ),
   );
 
-  const failures = [...results.exchange.flatMap((row) => [row.exchange, row.floor, row.direct]), create, list].filter(
-    (load) => load.firstError,
-  );
+  const failures = [
+    ...results.exchange.flatMap((row) => [row.exchange, row.floor, row.rawFloor, row.direct]),
+    create,
+    list,
+  ].filter((load) => load.firstError);
   if (failures.length > 0) {
     sections.push(`First errors:\n${failures.map((load) => `  c=${load.concurrency}: ${load.firstError}`).join('\n')}`);
   }

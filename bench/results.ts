@@ -7,6 +7,7 @@ import type { LoadFigures } from './stats';
 export interface Machine {
   cpus: number;
   cpuModel: string;
+  /** The Node.js the service, the loads and the cold-start probes ran on (--node). */
   node: string;
   platform: string;
   /** 1, 5 and 15 minute load averages when the run started: other work on the machine skews every figure. */
@@ -23,10 +24,12 @@ export interface Settings {
   sequentialExchanges: number;
   coldStartRuns: number;
   profileService: boolean;
+  /** Node.js binary for every child process and cold-start probe (default: the one running the bench). */
+  nodePath: string;
 }
 
 export interface FloorFigures extends LoadFigures {
-  /** CPU time of the floor's process per GetItem + Sign: the SDK's own cost of the two calls. */
+  /** CPU time of the process that ran the loop, per operation (GetItem + Sign, or one exchange). */
   cpuMsPerOperation: number;
 }
 
@@ -34,20 +37,21 @@ export interface FloorFigures extends LoadFigures {
 export interface ExchangeVsFloor {
   concurrency: number;
   exchange: LoadFigures;
+  /** GetItem + Sign through the handlers' SDK clients (the SDK floor). */
   floor: FloorFigures;
+  /** The same two calls hand-signed over node:http keep-alive (the raw floor: the work itself). */
+  rawFloor: FloorFigures;
   /** Exchanges invoked in the service process, as the Lambda runtime invokes the handler: without the HTTP hop. */
-  direct: LoadFigures;
+  direct: FloorFigures;
   /** The service process during the exchange load. */
   service: ServiceFigures;
-  /** Where the CPU went, per request, in each of the two loads (Linux only). */
-  cpu?: { exchange: CpuBreakdown; floor: CpuBreakdown; direct: CpuBreakdown };
+  /** Where the CPU went, per request, in each load (Linux only). */
+  cpu?: { exchange: CpuBreakdown; floor: CpuBreakdown; rawFloor: CpuBreakdown; direct: CpuBreakdown };
 }
 
 export interface WorkPerExchange {
   /** Sequential exchanges (one connection), so that every AWS call is attributed to its exchange. */
   exchange: ServiceFigures;
-  /** The floor's own CPU per GetItem + Sign (SDK serialization, signing, HTTP), for comparison. */
-  floorCpuMsPerOperation: number;
   /** Sequential JWKS requests after the first one. */
   jwks: ServiceFigures;
 }

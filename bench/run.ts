@@ -5,9 +5,11 @@
  * Each part runs in a process of its own so that none steals another's event loop: DynamoDB Local
  * (a JVM), the KMS emulator, the service (gateway + handlers) and the load generator. Progress goes to
  * stderr, the report to stdout, the figures to .bench/latest.json; the exit code is 1 when the budget
- * is missed. Options: --seconds (per load), --pats, --runs (cold start), --concurrency 1,16,64, and
+ * is missed. Options: --seconds (per load), --pats, --runs (cold start), --concurrency 1,16,64,
+ * --node <path>: run the children and cold-start probes on another Node.js (e.g. the Lambda runtime's 24), and
  * --profile: CPU-profile the service process and print where its time went.
  */
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, openSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
@@ -28,7 +30,7 @@ import type { ServiceHandlers } from './children/service';
 import { measureBundle } from './cold-start';
 import { summarizeProfile, type ProfileEntry } from './cpu-profile';
 import { CpuMeter } from './process-cpu';
-import { summarizeLoad, type LoadSamples } from './stats';
+import { summarizeCpuLoad, summarizeLoad, type LoadSamples } from './stats';
 import { createFixtures, exchangeRequests, proxyEvent, USERS, type Fixtures } from './fixtures';
 import { renderReport } from './report';
 import type { BenchResults, ExchangeVsFloor, Settings, WorkPerExchange } from './results';
@@ -43,7 +45,7 @@ const ENGINE_CREDENTIALS = { accessKeyId: 'AKIABENCHMARK', secretAccessKey: 'ben
 const WARM_UP_SECONDS = 3;
 const JWKS_REQUESTS = 50;
 /** Each comparison of exchange and floor runs as this many alternating slices of each. */
-const SLICES = 4;
+const SLICES = 8;
 
 function readSettings(): Settings {
   const { values } = parseArgs({
@@ -53,6 +55,7 @@ function readSettings(): Settings {
       runs: { type: 'string', default: '11' },
       concurrency: { type: 'string', default: '1,16,64' },
       profile: { type: 'boolean', default: false },
+      node: { type: 'string', default: process.execPath },
     },
   });
   return {
@@ -64,6 +67,7 @@ function readSettings(): Settings {
     sequentialExchanges: 300,
     coldStartRuns: Number(values.runs),
     profileService: values.profile,
+    nodePath: values.node,
   };
 }
 
@@ -119,7 +123,10 @@ async function startProcesses(
   const dynamodb = await startDynamoDbLocal();
   cleanup.add(() => dynamodb.stop());
   await warmDynamoDbLocal(dynamodb.url);
-  const kmsEmulator = await startChild<KmsEmulatorHandlers>(join(__dirname, 'children', 'kms-emulator.ts'));
+  const execPath = settings.nodePath;
+  const kmsEmulator = await startChild<KmsEmulatorHandlers>(join(__dirname, 'children', 'kms-emulator.ts'), {
+    execPath,
+  });
   cleanup.add(() => kmsEmulator.stop());
 
   const engines = {
@@ -134,11 +141,13 @@ async function startProcesses(
     // As deployed: INFO logs and metrics (EMF) on stdout, which go to a file here.
     env: { ...engines, POWERTOOLS_LOG_LEVEL: 'INFO', POWERTOOLS_METRICS_DISABLED: 'false' },
     output: openSync(join(OUT_DIR, 'service.log'), 'w'),
+    execPath,
     nodeOptions: settings.profileService ? ['--cpu-prof', '--cpu-prof-dir', PROFILE_DIR] : [],
   });
   cleanup.add(() => service.stop());
   const load = await startChild<LoadGeneratorHandlers>(join(__dirname, 'children', 'load-generator.ts'), {
     env: engines,
+    execPath,
   });
   cleanup.add(() => load.stop());
 
@@ -163,8 +172,9 @@ function exchangeLoad(context: Context, connections: number, length: { seconds: 
   });
 }
 
-function floorLoad(context: Context, concurrency: number, seconds: number) {
+function floorLoad(context: Context, client: 'sdk' | 'raw', concurrency: number, seconds: number) {
   return context.load.call('ioFloor', {
+    client,
     tableName: TABLE_NAME,
     signingKeyAlias: SIGNING_KEY_ALIAS,
     tokenHashes: context.fixtures.pats.map((pat) => pat.tokenHash),
@@ -174,16 +184,18 @@ function floorLoad(context: Context, concurrency: number, seconds: number) {
 }
 
 async function warmUp(context: Context): Promise<void> {
-  progress(`warming up for ${WARM_UP_SECONDS * 2} s`);
+  progress(`warming up for ${WARM_UP_SECONDS * 2.5 + 1} s`);
   await exchangeLoad(context, 16, { seconds: WARM_UP_SECONDS });
-  await floorLoad(context, 16, WARM_UP_SECONDS);
+  await floorLoad(context, 'sdk', 16, WARM_UP_SECONDS);
+  await floorLoad(context, 'raw', 16, WARM_UP_SECONDS / 2);
+  await context.service.call('directLoad', { events: directEvents(context), concurrency: 16, seconds: 1 });
   await context.load.call('httpLoad', { ...jwksRequest(context), connections: 1, amount: 1 });
 }
 
 /**
- * At each concurrency: exchanges over HTTP, the I/O floor, and exchanges invoked in-process (as Lambda invokes the
- * handler, without the HTTP hop the floor doesn't have either), in alternating slices: other work on the machine
- * then weighs on all three alike instead of on whichever ran while it was busy.
+ * At each concurrency: exchanges over HTTP, the SDK floor, the raw floor, and exchanges invoked in-process (as Lambda
+ * invokes the handler, without the HTTP hop the floors don't have either), in alternating slices: other work on the
+ * machine then weighs on all four alike instead of on whichever ran while it was busy.
  */
 async function compareWithFloor(context: Context): Promise<ExchangeVsFloor[]> {
   const rows: ExchangeVsFloor[] = [];
@@ -191,12 +203,18 @@ async function compareWithFloor(context: Context): Promise<ExchangeVsFloor[]> {
   const events = directEvents(context);
   for (const concurrency of context.settings.concurrencies) {
     progress(
-      `concurrency ${concurrency}: exchanges, I/O floor and direct invocations, ${SLICES} slices of ${slice} s each`,
+      `concurrency ${concurrency}: exchanges, SDK floor, raw floor and direct invocations, ${SLICES} slices of ${slice} s each`,
     );
-    const slices = { exchange: [] as LoadSamples[], floor: [] as FloorSamples[], direct: [] as LoadSamples[] };
+    const slices = {
+      exchange: [] as LoadSamples[],
+      floor: [] as FloorSamples[],
+      rawFloor: [] as FloorSamples[],
+      direct: [] as FloorSamples[],
+    };
     const cpu = {
       exchange: new CpuMeter(context.pids),
       floor: new CpuMeter(context.pids),
+      rawFloor: new CpuMeter(context.pids),
       direct: new CpuMeter(context.pids),
     };
     await context.service.call('beginPhase', undefined);
@@ -208,8 +226,12 @@ async function compareWithFloor(context: Context): Promise<ExchangeVsFloor[]> {
       await context.service.call('pausePhase', undefined);
 
       cpu.floor.resume();
-      slices.floor.push(await floorLoad(context, concurrency, slice));
+      slices.floor.push(await floorLoad(context, 'sdk', concurrency, slice));
       cpu.floor.pause();
+
+      cpu.rawFloor.resume();
+      slices.rawFloor.push(await floorLoad(context, 'raw', concurrency, slice));
+      cpu.rawFloor.pause();
 
       cpu.direct.resume();
       slices.direct.push(await context.service.call('directLoad', { events, concurrency, seconds: slice }));
@@ -217,23 +239,33 @@ async function compareWithFloor(context: Context): Promise<ExchangeVsFloor[]> {
     }
     const service = await context.service.call('endPhase', { sequential: false });
     const exchange = summarizeLoad(slices.exchange);
-    const floorFigures = summarizeLoad(slices.floor);
-    const floorCpuMs = slices.floor.reduce((sum, samples) => sum + samples.cpuMs, 0);
-    const floor = { ...floorFigures, cpuMsPerOperation: floorCpuMs / (floorFigures.requests || 1) };
-    const direct = summarizeLoad(slices.direct);
+    const floor = summarizeCpuLoad(slices.floor);
+    const rawFloor = summarizeCpuLoad(slices.rawFloor);
+    const direct = summarizeCpuLoad(slices.direct);
     const breakdown = {
       exchange: cpu.exchange.result(exchange.requests),
       floor: cpu.floor.result(floor.requests),
+      rawFloor: cpu.rawFloor.result(rawFloor.requests),
       direct: cpu.direct.result(direct.requests),
     };
     const cpuBreakdown = breakdown.exchange &&
       breakdown.floor &&
+      breakdown.rawFloor &&
       breakdown.direct && {
         exchange: breakdown.exchange,
         floor: breakdown.floor,
+        rawFloor: breakdown.rawFloor,
         direct: breakdown.direct,
       };
-    rows.push({ concurrency, exchange, floor, direct, service, ...(cpuBreakdown && { cpu: cpuBreakdown }) });
+    rows.push({
+      concurrency,
+      exchange,
+      floor,
+      rawFloor,
+      direct,
+      service,
+      ...(cpuBreakdown && { cpu: cpuBreakdown }),
+    });
   }
   return rows;
 }
@@ -248,7 +280,7 @@ function jwksRequest(context: Context) {
   return { baseUrl: context.config.baseUrl, method: 'GET', path: '/oidc/jwks', headers: {} } as const;
 }
 
-async function measureWork(context: Context, floorCpuMsPerOperation: number): Promise<WorkPerExchange> {
+async function measureWork(context: Context): Promise<WorkPerExchange> {
   progress(`${context.settings.sequentialExchanges} sequential exchanges and ${JWKS_REQUESTS} JWKS requests`);
   await context.service.call('beginPhase', undefined);
   await exchangeLoad(context, 1, { amount: context.settings.sequentialExchanges });
@@ -257,7 +289,7 @@ async function measureWork(context: Context, floorCpuMsPerOperation: number): Pr
   await context.service.call('beginPhase', undefined);
   await context.load.call('httpLoad', { ...jwksRequest(context), connections: 1, amount: JWKS_REQUESTS });
   const jwks = await context.service.call('endPhase', { sequential: true });
-  return { exchange, floorCpuMsPerOperation, jwks };
+  return { exchange, jwks };
 }
 
 async function measureManagement(context: Context): Promise<BenchResults['management']> {
@@ -305,6 +337,7 @@ async function measureColdStarts(context: Context): Promise<BenchResults['coldSt
   const outDir = join(OUT_DIR, 'bundles');
   rmSync(outDir, { recursive: true, force: true });
   const options = {
+    nodePath: context.settings.nodePath,
     outDir,
     runs: context.settings.coldStartRuns,
     env: lambdaEnvironment(context.config),
@@ -312,7 +345,9 @@ async function measureColdStarts(context: Context): Promise<BenchResults['coldSt
   };
   const figures = [];
   for (const name of handlerNames) {
-    progress(`cold start of ${name}: bundle, then ${options.runs} fresh imports with and without source maps`);
+    progress(
+      `cold start of ${name}: bundle, then ${options.runs} times a bare node -e 0 and fresh imports with and without source maps`,
+    );
     figures.push(await measureBundle(name, options));
   }
   return figures;
@@ -324,7 +359,7 @@ async function benchmark(settings: Settings, cleanup: Cleanup): Promise<Omit<Ben
   const machine = {
     cpus: cpuList.length,
     cpuModel: cpuList[0]?.model.trim() ?? 'unknown',
-    node: process.version,
+    node: execFileSync(settings.nodePath, ['--version'], { encoding: 'utf8' }).trim(),
     platform: `${process.platform} ${process.arch}`,
     loadAverage: loadavg(),
   };
@@ -341,8 +376,7 @@ async function benchmark(settings: Settings, cleanup: Cleanup): Promise<Omit<Ben
 
   await warmUp(context);
   const exchange = await compareWithFloor(context);
-  const floorCpu = exchange.find((row) => row.concurrency === 1)?.floor ?? exchange[0]!.floor;
-  const work = await measureWork(context, floorCpu.cpuMsPerOperation);
+  const work = await measureWork(context);
   const management = await measureManagement(context);
   const coldStart = await measureColdStarts(context);
 

@@ -53,6 +53,11 @@ export interface LoadSamples {
   firstError?: string;
 }
 
+/** A closed loop run in the process being measured, with that process's CPU time over the load. */
+export interface CpuLoadSamples extends LoadSamples {
+  cpuMs: number;
+}
+
 /** Collects one load's outcomes. */
 export class LoadRecorder {
   private readonly latencies: number[] = [];
@@ -97,6 +102,13 @@ export function summarizeLoad(slices: readonly LoadSamples[]): LoadFigures {
     latencyMs: summarizeLatencies(latencies),
     ...(firstError === undefined ? {} : { firstError }),
   };
+}
+
+/** `summarizeLoad`, plus the CPU time per operation of the process that ran the loop. */
+export function summarizeCpuLoad(slices: readonly CpuLoadSamples[]): LoadFigures & { cpuMsPerOperation: number } {
+  const figures = summarizeLoad(slices);
+  const cpuMs = slices.reduce((sum, slice) => sum + slice.cpuMs, 0);
+  return { ...figures, cpuMsPerOperation: cpuMs / (figures.requests || 1) };
 }
 
 /** Runs `operation` in `concurrency` loops until `seconds` have passed: a closed-loop load. */

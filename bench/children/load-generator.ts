@@ -3,16 +3,18 @@
  * service for an event loop: HTTP loads with autocannon, the I/O floor and the Management API loads
  * as closed loops.
  */
+import { Agent } from 'node:http';
 import autocannon from 'autocannon';
+import { GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { DescribeKeyCommand, SignCommand } from '@aws-sdk/client-kms';
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { PatgateClient } from '../../client/management-client';
 import type { DevConfig } from '../../local/service';
-import { dynamo } from '../../lambdas/shared/aws/dynamodb';
+import { dynamoDb } from '../../lambdas/shared/aws/dynamodb';
 import { kms } from '../../lambdas/shared/aws/kms';
 import { keys } from '../../lambdas/shared/store/keys';
 import { serve } from '../child-process';
-import { closedLoop, LoadRecorder, type LoadSamples } from '../stats';
+import { RawAwsJsonClient } from '../raw-aws';
+import { closedLoop, LoadRecorder, type CpuLoadSamples, type LoadSamples } from '../stats';
 
 export interface HttpLoad {
   baseUrl: string;
@@ -28,6 +30,8 @@ export interface HttpLoad {
 }
 
 export interface FloorLoad {
+  /** `sdk`: the handlers' own SDK clients; `raw`: hand-signed requests over node:http (see raw-aws.ts). */
+  client: 'sdk' | 'raw';
   tableName: string;
   signingKeyAlias: string;
   /** SHA-256 hashes of existing PATs: each operation reads the next one's lookup item. */
@@ -36,10 +40,8 @@ export interface FloorLoad {
   seconds: number;
 }
 
-export interface FloorSamples extends LoadSamples {
-  /** CPU time of this process: the SDK's own cost of the calls. */
-  cpuMs: number;
-}
+/** With the CPU time of this process: the client's own cost of the calls. */
+export type FloorSamples = CpuLoadSamples;
 
 export interface ManagementLoad {
   config: DevConfig;
@@ -80,29 +82,108 @@ function httpLoad(load: HttpLoad): Promise<LoadSamples> {
   });
 }
 
-/** What an exchange cannot avoid, done directly with the SDK: one PAT lookup GetItem, then one KMS Sign. */
-async function ioFloor(load: FloorLoad): Promise<FloorSamples> {
-  const { KeyMetadata } = await kms().send(new DescribeKeyCommand({ KeyId: load.signingKeyAlias }));
-  const keyArn = KeyMetadata!.Arn!;
-  // A JWS signing input the size of an access token's header and claims; sent RAW, as the handler does.
-  const signingInput = Buffer.from('e'.repeat(420));
-  let next = 0;
-  const cpuBefore = process.cpuUsage();
-  const samples = await closedLoop(load.concurrency, load.seconds, async () => {
-    const tokenHash = load.tokenHashes[next++ % load.tokenHashes.length]!;
-    const { Item } = await dynamo().send(
-      new GetCommand({ TableName: load.tableName, Key: keys.patHash(tokenHash), ConsistentRead: true }),
-    );
-    if (!Item) throw new Error('PAT lookup item not found');
-    await kms().send(
-      new SignCommand({
+/** A JWS signing input the size of an access token's header and claims; signed RAW, as the handler does. */
+const SIGNING_INPUT = Buffer.from('e'.repeat(420));
+
+type FloorOperation = (tokenHash: string) => Promise<void>;
+
+const keyOf = (key: { pk: string; sk: string }) => ({ pk: { S: key.pk }, sk: { S: key.sk } });
+
+/**
+ * The handler's AWS calls with the SDK clients it uses (lambdas/shared/store/pats.ts: the low-level client):
+ * the PAT lookup, then the owner's user item beside KMS Sign.
+ */
+function sdkFloor(load: FloorLoad, keyArn: string): FloorOperation {
+  const get = async (key: { pk: string; sk: string }) =>
+    (await dynamoDb().send(new GetItemCommand({ TableName: load.tableName, Key: keyOf(key), ConsistentRead: true })))
+      .Item;
+  return async (tokenHash) => {
+    const lookup = await get(keys.patHash(tokenHash));
+    if (!lookup?.userId?.S) throw new Error('PAT lookup item not found');
+    const [owner] = await Promise.all([
+      get(keys.user(lookup.userId.S)),
+      kms().send(
+        new SignCommand({
+          KeyId: keyArn,
+          Message: SIGNING_INPUT,
+          MessageType: 'RAW',
+          SigningAlgorithm: 'ECDSA_SHA_256',
+        }),
+      ),
+    ]);
+    if (!owner) throw new Error('owner not found');
+  };
+}
+
+let rawClients: { dynamodb: RawAwsJsonClient; kms: RawAwsJsonClient } | undefined;
+
+/** The same two calls without the SDK: the cost of the work itself. */
+function rawFloor(load: FloorLoad, keyArn: string): FloorOperation {
+  if (!rawClients) {
+    const region = process.env.AWS_REGION!;
+    const credentials = {
+      accessKeyId: process.env.AWS_ACCESS_KEY_ID!,
+      secretAccessKey: process.env.AWS_SECRET_ACCESS_KEY!,
+    };
+    const agent = new Agent({ keepAlive: true, maxSockets: 64 });
+    const common = { region, credentials, agent };
+    rawClients = {
+      dynamodb: new RawAwsJsonClient({
+        ...common,
+        endpoint: process.env.AWS_ENDPOINT_URL_DYNAMODB!,
+        service: 'dynamodb',
+        targetPrefix: 'DynamoDB_20120810',
+        jsonVersion: '1.0',
+      }),
+      kms: new RawAwsJsonClient({
+        ...common,
+        endpoint: process.env.AWS_ENDPOINT_URL_KMS!,
+        service: 'kms',
+        targetPrefix: 'TrentService',
+        jsonVersion: '1.1',
+      }),
+    };
+  }
+  const clients = rawClients;
+  const get = async (key: { pk: string; sk: string }) =>
+    (
+      await clients.dynamodb.call<{ Item?: Record<string, { S?: string }> }>('GetItem', {
+        TableName: load.tableName,
+        Key: keyOf(key),
+        ConsistentRead: true,
+      })
+    ).Item;
+  const message = SIGNING_INPUT.toString('base64');
+  return async (tokenHash) => {
+    const lookup = await get(keys.patHash(tokenHash));
+    if (!lookup?.userId?.S) throw new Error('PAT lookup item not found');
+    const [owner, { Signature }] = await Promise.all([
+      get(keys.user(lookup.userId.S)),
+      clients.kms.call<{ Signature?: string }>('Sign', {
         KeyId: keyArn,
-        Message: signingInput,
+        Message: message,
         MessageType: 'RAW',
         SigningAlgorithm: 'ECDSA_SHA_256',
       }),
-    );
-  });
+    ]);
+    if (!owner || !Signature) throw new Error('owner or signature missing');
+  };
+}
+
+/**
+ * What an exchange cannot avoid: the PAT lookup GetItem, then the owner's GetItem beside a KMS Sign of a JWT's
+ * signing input (strongly consistent reads), through the SDK as the handlers make them (the SDK floor) or
+ * hand-signed (the raw floor).
+ */
+async function ioFloor(load: FloorLoad): Promise<FloorSamples> {
+  const { KeyMetadata } = await kms().send(new DescribeKeyCommand({ KeyId: load.signingKeyAlias }));
+  const keyArn = KeyMetadata!.Arn!;
+  const operation = load.client === 'raw' ? rawFloor(load, keyArn) : sdkFloor(load, keyArn);
+  let next = 0;
+  const cpuBefore = process.cpuUsage();
+  const samples = await closedLoop(load.concurrency, load.seconds, () =>
+    operation(load.tokenHashes[next++ % load.tokenHashes.length]!),
+  );
   const cpu = process.cpuUsage(cpuBefore);
   return { ...samples, cpuMs: (cpu.user + cpu.system) / 1000 };
 }

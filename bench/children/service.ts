@@ -3,21 +3,20 @@
  * of its own, instrumented: AWS calls are recorded by an SDK middleware on the handlers' clients, HTTP
  * requests through Node's diagnostics channels, and CPU time and event loop use per measured phase.
  */
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
 import { subscribe } from 'node:diagnostics_channel';
 import type { ServerResponse } from 'node:http';
 import { performance, type EventLoopUtilization } from 'node:perf_hooks';
 import { setTimeout } from 'node:timers/promises';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import { dynamo } from '../../lambdas/shared/aws/dynamodb';
+import { dynamo, dynamoDb } from '../../lambdas/shared/aws/dynamodb';
 import { kms } from '../../lambdas/shared/aws/kms';
 import { invokeProxyHandler } from '../../local/gateway/lambda';
 import { loadHandler } from '../../local/handlers';
 import { startLocalService, type DevConfig, type LocalService } from '../../local/service';
 import { AwsCallLog, countByLabel, sequentialRoundTrips } from '../aws-calls';
 import { serve } from '../child-process';
-import { closedLoop, median, type LoadSamples } from '../stats';
+import { closedLoop, median, type CpuLoadSamples } from '../stats';
 
 export interface ServiceFigures {
   requests: number;
@@ -37,9 +36,13 @@ interface RequestWindow {
   end: number;
 }
 
-/** Set while a direct (in-process) invocation runs: those calls are measured apart from the HTTP requests'. */
-const directInvocation = new AsyncLocalStorage<true>();
-const awsCalls = new AwsCallLog(() => directInvocation.getStore() === true);
+/**
+ * Set while a direct (in-process) load runs: its calls are left out of the HTTP requests' counts. A flag, not an
+ * AsyncLocalStorage: on Node 20 one `run` turns on promise hooks for the whole process, which would add their cost to
+ * every measured request. Direct loads and HTTP loads never overlap (they alternate, and phases settle first).
+ */
+let directLoadRunning = false;
+const awsCalls = new AwsCallLog(() => directLoadRunning);
 const { calls } = awsCalls;
 const requests: RequestWindow[] = [];
 let service: LocalService | undefined;
@@ -95,6 +98,7 @@ const handlers = {
   async start(input: { tableName: string }): Promise<DevConfig> {
     service = await startLocalService({ tableName: input.tableName, log: () => undefined });
     awsCalls.instrument(dynamo());
+    awsCalls.instrument(dynamoDb());
     awsCalls.instrument(kms());
     return service.config;
   },
@@ -104,7 +108,7 @@ const handlers = {
     events: APIGatewayProxyEvent[];
     concurrency: number;
     seconds: number;
-  }): Promise<LoadSamples> {
+  }): Promise<CpuLoadSamples> {
     const handler = await loadHandler('token');
     const target = { handlerName: 'token', region: service!.config.region, accountId: '000000000000' } as const;
     let next = 0;
@@ -114,7 +118,13 @@ const handlers = {
       const response = (await invokeProxyHandler(handler, event, context)) as APIGatewayProxyResult;
       if (response.statusCode !== 200) throw new Error(`HTTP ${response.statusCode}: ${response.body.slice(0, 300)}`);
     };
-    return closedLoop(input.concurrency, input.seconds, () => directInvocation.run(true, invoke));
+    const cpuBefore = process.cpuUsage();
+    directLoadRunning = true;
+    const samples = await closedLoop(input.concurrency, input.seconds, invoke).finally(() => {
+      directLoadRunning = false;
+    });
+    const cpu = process.cpuUsage(cpuBefore);
+    return { ...samples, cpuMs: (cpu.user + cpu.system) / 1000 };
   },
 
   /** Starts measuring, once left-over work is done. `pausePhase` and `resumePhase` leave out periods between. */

@@ -4,9 +4,72 @@
  * worst case ≈ maxAttempts × (connection + request timeout) + backoff ≈ 3 × 1.5 s + backoff < 6 s.
  * Endpoints come from the standard AWS_ENDPOINT_URL_DYNAMODB / AWS_ENDPOINT_URL_KMS variables when set.
  * One module per client, so a function bundles only the SDK clients it uses.
+ *
+ * Per-call cost (issue 17, see `npm run bench -- --profile`): an exchange is two small calls, so what the SDK does
+ * around each call weighs as much as the call itself.
  */
+import { getUserAgentMiddlewareOptions, userAgentMiddleware } from '@aws-sdk/core/client';
+import type { AuthScheme, BuildHandler, BuildMiddleware, MiddlewareStack, RequestSigner } from '@smithy/types';
+
 export const clientConfig = {
   maxAttempts: 3,
   // Without throwOnRequestTimeout the SDK only logs a warning when requestTimeout passes and keeps waiting.
   requestHandler: { connectionTimeout: 500, requestTimeout: 1000, throwOnRequestTimeout: true },
+  // Resolve each command's middleware stack once per client instead of sorting and concatenating it on every call.
+  // Requires that no command carries middleware of its own: true of the low-level clients, not of lib-dynamodb's
+  // document client (which refuses the option).
+  cacheMiddleware: true,
 } as const;
+
+const USER_AGENT_HEADERS = ['user-agent', 'x-amz-user-agent'];
+
+type SignerFactory = (authScheme?: AuthScheme) => Promise<RequestSigner>;
+
+interface TunableClient {
+  config: Parameters<typeof userAgentMiddleware>[0] & { signer: SignerFactory };
+  middlewareStack: MiddlewareStack<any, any>;
+}
+
+/**
+ * Takes per-call work out of a client that yields the same result on every call:
+ * - the SDK's logger middleware filters each call's input and output for sensitive members, to hand them to a
+ *   logger we never configure (the default is a no-op): removed;
+ * - its user-agent middleware rebuilds and re-escapes the same headers on every call: replaced by one that lets the
+ *   SDK's compute them on the client's first call and sets those values from then on;
+ * - its SigV4 auth scheme builds a new signer (copying the whole client configuration) for every call: the SDK's
+ *   own factory now runs once per client (whose calls all share one region, service and auth scheme). The signer
+ *   reads the client's credential provider on each call, so credentials still refresh.
+ */
+export function trimPerCallWork<C extends TunableClient>(client: C): C {
+  client.middlewareStack.remove('loggerMiddleware');
+
+  const sdkSigner = client.config.signer;
+  let signer: Promise<RequestSigner> | undefined;
+  client.config.signer = (authScheme) => {
+    signer ??= sdkSigner(authScheme).catch((error: unknown) => {
+      signer = undefined;
+      throw error;
+    });
+    return signer;
+  };
+
+  const sdkUserAgent = userAgentMiddleware(client.config);
+  let headers: [string, string][] | undefined;
+  const userAgentOnce: BuildMiddleware<object, object> = (next, context) => {
+    const capture: BuildHandler<object, object> = (args) => {
+      const sent = (args.request as { headers?: Record<string, string> } | undefined)?.headers;
+      if (sent)
+        headers ??= USER_AGENT_HEADERS.flatMap((name) => (sent[name] === undefined ? [] : [[name, sent[name]!]]));
+      return next(args);
+    };
+    const viaSdk = sdkUserAgent(capture, context);
+    return (args) => {
+      const request = args.request as { headers?: Record<string, string> } | undefined;
+      if (!headers || !request?.headers) return viaSdk(args);
+      for (const [name, value] of headers) request.headers[name] = value;
+      return next(args);
+    };
+  };
+  client.middlewareStack.add(userAgentOnce, getUserAgentMiddlewareOptions);
+  return client;
+}

@@ -7,7 +7,8 @@
  * invisible, dead at the token endpoint, replaced when their name is reused, and removed by `purgePats`.
  */
 import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { dynamo } from '../aws/dynamodb';
+import { GetItemCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
+import { dynamo, dynamoDb } from '../aws/dynamodb';
 import { guarded } from '../aws/dependency-errors';
 import { env } from '../config';
 import type { Pat, PatCredential } from '../model/pat';
@@ -261,35 +262,44 @@ export async function purgePats(purge: PendingPurge, maxPats: number): Promise<b
   return complete;
 }
 
+/** An attribute value as the low-level client returns it (the token path skips the document client's marshalling). */
+type Attribute = AttributeValue | undefined;
+const text = (value: Attribute) => value?.S;
+const number = (value: Attribute) => (value?.N === undefined ? null : Number(value.N));
+const texts = (value: Attribute) => value?.L?.map((entry) => entry.S!) ?? null;
+
+function getForTokenPath(key: { pk: string; sk: string }, projection?: string) {
+  return guarded('dynamodb', () =>
+    dynamoDb().send(
+      new GetItemCommand({
+        TableName: table(),
+        Key: { pk: { S: key.pk }, sk: { S: key.sk } },
+        ConsistentRead: true,
+        ProjectionExpression: projection,
+      }),
+    ),
+  );
+}
+
 /** The token endpoint's first read. Strongly consistent: a PAT deleted a moment ago must not work. */
 export async function lookupPat(tokenHash: string): Promise<PatCredential | undefined> {
-  const { Item } = await guarded('dynamodb', () =>
-    dynamo().send(new GetCommand({ TableName: table(), Key: keys.patHash(tokenHash), ConsistentRead: true })),
-  );
+  const { Item } = await getForTokenPath(keys.patHash(tokenHash));
   if (!Item) return undefined;
   return {
-    userId: Item.userId as string,
-    name: Item.name as string,
-    expiresAt: (Item.expiresAt as number | null | undefined) ?? null,
-    scopes: (Item.scopes as string[] | null | undefined) ?? null,
-    patEpoch: epochOf(Item),
+    userId: text(Item.userId)!,
+    name: text(Item.name)!,
+    expiresAt: number(Item.expiresAt),
+    scopes: texts(Item.scopes),
+    patEpoch: text(Item.patEpoch) ?? LEGACY_PAT_EPOCH,
   };
 }
 
 /** The token endpoint's second read, beside Sign: the owner's standing, strongly consistent. */
 export async function getUserStanding(userId: string): Promise<UserStanding | undefined> {
-  const { Item } = await guarded('dynamodb', () =>
-    dynamo().send(
-      new GetCommand({
-        TableName: table(),
-        Key: keys.user(userId),
-        ConsistentRead: true,
-        ProjectionExpression: 'patEpoch, isSuspended',
-      }),
-    ),
-  );
-  if (!Item || typeof Item.patEpoch !== 'string') return undefined;
-  return { patEpoch: Item.patEpoch, isSuspended: Boolean(Item.isSuspended) };
+  const { Item } = await getForTokenPath(keys.user(userId), 'patEpoch, isSuspended');
+  const patEpoch = text(Item?.patEpoch);
+  if (patEpoch === undefined) return undefined;
+  return { patEpoch, isSuspended: Item?.isSuspended?.BOOL === true };
 }
 
 /** Records use of a PAT; conditional on the hash so a renamed or deleted PAT is never resurrected. */
