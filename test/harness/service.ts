@@ -5,6 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { createRemoteJWKSet, jwtVerify, type JWTPayload, type JWTVerifyResult } from 'jose';
 import { PatgateClient } from '../../client/management-client';
+import type { MaintenanceReport } from '../../lambdas/maintenance/handler';
 import { startLocalService, type DevConfig, type LocalServiceOptions } from '../../local/service';
 
 export interface TestService {
@@ -16,6 +17,8 @@ export interface TestService {
   newUser(): Promise<string>;
   /** Verifies an access token the way a resource server would: against the served JWKS. */
   verify(token: string, audience?: string): Promise<JWTVerifyResult<JWTPayload>>;
+  /** One run of the maintenance function (purges of ended PAT epochs), as its schedule runs it in AWS. */
+  runMaintenance(): Promise<MaintenanceReport>;
   close(): Promise<void>;
 }
 
@@ -36,6 +39,7 @@ export async function startTestService(options: LocalServiceOptions = {}): Promi
     newUser: async () => (await client.users.create({ id: newUserId() })).id,
     verify: (token, audience) =>
       jwtVerify(token, jwks, { issuer: config.issuer, typ: 'at+jwt', ...(audience ? { audience } : {}) }),
+    runMaintenance: () => service.runMaintenance(),
     close: () => service.close(),
   };
 }
