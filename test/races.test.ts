@@ -433,3 +433,34 @@ it('revoke-all racing creates: PATs created before it die, PATs created after it
   expect(listed.has('a')).toBe(true);
   await expectPurgedByMaintenance();
 }, 60_000);
+
+it('revoke-all of more PATs than one request removes: all dead at once, the rest purged by maintenance', async () => {
+  const userId = await service.newUser();
+  const INLINE_PURGE_LIMIT = 200;
+  const values: string[] = [];
+  for (let batch = 0; batch < 11; batch++) {
+    values.push(
+      ...(await Promise.all(
+        Array.from({ length: 20 }, (_, index) => createPatValue(userId, `bulk-${batch}-${index}`)),
+      )),
+    );
+  }
+  await service.client.pats.revokeAll(userId);
+
+  // Some PAT items of the ended epoch are still there; none of them works, none is listed.
+  const lingering = (await table()).pats.filter((item) => item.userId === userId);
+  expect(lingering.length).toBe(values.length - INLINE_PURGE_LIMIT);
+  expect(await service.client.pats.list(userId)).toEqual([]);
+  for (let start = 0; start < values.length; start += 20) {
+    const responses = await Promise.all(values.slice(start, start + 20).map(exchange));
+    for (const response of responses) expectOAuthClientError(response, invalidSubject);
+  }
+  // A name of the ended epoch is free again: its leftover item is replaced, not a conflict.
+  const reused = String(lingering[0]!.name);
+  expect((await exchange(await createPatValue(userId, reused))).status).toBe(200);
+  expect((await service.client.pats.list(userId)).map((pat) => pat.name)).toEqual([reused]);
+  expect(patInvariantViolations(await table())).toEqual([]);
+
+  await expectPurgedByMaintenance();
+  expect((await table()).pats.filter((item) => item.userId === userId).map((item) => item.name)).toEqual([reused]);
+}, 60_000);
