@@ -769,3 +769,45 @@ it('stores customData exactly or refuses it with a 400, whatever JSON it holds, 
   }
   expect(failures).toEqual([]);
 });
+
+it("answers each PAT route of an unregistered user with Logto's 404 for that route, and writes nothing", async () => {
+  const userId = service.newUserId();
+  const path = patsPath(userId);
+  const answers: [string, string, unknown, string][] = [
+    ['POST', path, { name: 'n' }, 'entity.relation_foreign_key_not_found'],
+    ['GET', path, undefined, 'entity.not_found'],
+    ['PATCH', path, { currentName: 'n', name: 'm' }, 'entity.not_found'],
+    ['PATCH', path, { name: 'n' }, 'entity.not_found'],
+    ['PATCH', `${path}/n`, { name: 'm' }, 'entity.not_found'],
+    ['POST', `${path}/delete`, { name: 'n' }, 'entity.not_found'],
+    ['DELETE', `${path}/n`, undefined, 'entity.not_found'],
+    ['DELETE', path, undefined, 'entity.not_found'],
+    ['PATCH', `/api/users/${userId}/is-suspended`, { isSuspended: true }, 'entity.not_exists_with_id'],
+    ['PATCH', `/api/users/${userId}`, { name: 'x' }, 'entity.not_exists_with_id'],
+    ['DELETE', `/api/users/${userId}`, undefined, 'entity.not_exists_with_id'],
+  ];
+  for (const [method, target, body, code] of answers) {
+    const response = await service.client.raw(method, target, body);
+    expectManagementError(response, { status: 404, code });
+  }
+  // Nothing was written: registering the id now gives a user with no PATs and no suspension.
+  const user = await service.client.users.create({ id: userId });
+  expect(user).toMatchObject({ id: userId, isSuspended: false, name: null });
+  expect(await service.client.pats.list(userId)).toEqual([]);
+
+  // Registered: a missing PAT is `entity.not_found` to delete and `entity.not_exists` to rename; a rename
+  // without currentName renames the PAT to itself (Logto), answering it if it exists.
+  for (const [method, target, body, code] of [
+    ['POST', `${path}/delete`, { name: 'n' }, 'entity.not_found'],
+    ['DELETE', `${path}/n`, undefined, 'entity.not_found'],
+    ['PATCH', path, { currentName: 'n', name: 'm' }, 'entity.not_exists'],
+    ['PATCH', path, { name: 'n' }, 'entity.not_exists'],
+    ['PATCH', `${path}/n`, { name: 'm' }, 'entity.not_exists'],
+  ] as const) {
+    expectManagementError(await service.client.raw(method, target, body), { status: 404, code });
+  }
+  await service.client.pats.create(userId, { name: 'n' });
+  const same = await service.client.raw('PATCH', path, { name: 'n' });
+  expect({ status: same.status, name: (same.json as { name?: unknown }).name }).toEqual({ status: 200, name: 'n' });
+  expect((await service.client.pats.list(userId)).map((pat) => pat.name)).toEqual(['n']);
+});
