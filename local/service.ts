@@ -4,7 +4,7 @@
  * Engines already named by AWS_ENDPOINT_URL_DYNAMODB / AWS_ENDPOINT_URL_KMS are used instead of
  * starting ours (LocalStack, moto, a real account, or the test harness's shared engines).
  */
-import { handler as maintenance, type MaintenanceReport } from '../lambdas/maintenance/handler';
+import type { MaintenanceReport } from '../lambdas/maintenance/handler';
 import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -164,7 +164,8 @@ export async function startLocalService(options: LocalServiceOptions = {}): Prom
     await ensureSigningKey(new KMSClient({}), SIGNING_KEY_ALIAS);
     const demoApplication = await ensureDemoApplication(state.demoApplication);
     // As `cdk deploy` does before the handlers go live: migrate data of older versions.
-    const runMaintenance = () => maintenance();
+    // Loaded here, as Lambda would load it: its logger and metrics read the environment set above on import.
+    const runMaintenance = async () => (await import('../lambdas/maintenance/handler')).handler();
     await runMaintenance();
 
     // The operator console, on the API's origin: it signs the page's calls with the local credentials and

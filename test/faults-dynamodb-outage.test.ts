@@ -51,7 +51,7 @@ interface Outcome {
 }
 
 it('answers 503 while DynamoDB is down, recovers by itself, and loses no confirmed write', async () => {
-  const userId = (await service.newUser());
+  const userId = await service.newUser();
   const pat = (await service.client.pats.create(userId, { name: 'long-lived' })).value;
   expect((await exchange(pat)).status).toBe(200);
 
@@ -115,6 +115,13 @@ it('answers 503 while DynamoDB is down, recovers by itself, and loses no confirm
   const snapshot = await scanTable(engine.url, service.config.tableName);
   expect(patInvariantViolations(snapshot)).toEqual([]);
   expect(snapshot.pats.filter((item) => item.userId === userId).length).toBeGreaterThanOrEqual(confirmed.length + 1);
+
+  // The owner's user item is read at every exchange again: a suspension bites at once, for every PAT.
+  await service.client.users.setSuspended(userId, true);
+  for (const value of [pat, ...confirmed.slice(0, 5)]) {
+    expectOAuthClientError(await exchange(value), { status: 400, error: 'invalid_request' });
+  }
+  await service.client.users.setSuspended(userId, false);
 
   // And a PAT deleted after the outage stops at once, as before.
   await service.client.pats.delete(userId, 'long-lived');

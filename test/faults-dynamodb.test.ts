@@ -3,7 +3,8 @@
  * throttling (400), InternalServerError (500), errors retrying can't fix, and writes that commit although
  * the caller is told they failed. The SDK retries (maxAttempts 3) absorb fewer than three faults in a row;
  * beyond that the token endpoint answers 503 + Retry-After and management answers 503 `{code, message}`.
- * Afterwards the table is checked directly: a write happened completely or not at all.
+ * Afterwards the table is checked directly: a write happened completely or not at all. Suspension, revoke-all
+ * and user deletion are one write each: under a fault they either happened or not, and every PAT follows.
  */
 import fc from 'fast-check';
 import { startTestService, type TestService } from './harness/service';
@@ -15,7 +16,7 @@ import {
   headerOf,
   type AnyResponse,
 } from './support/protocol-errors';
-import { patInvariantViolations, scanTable } from './support/table-invariants';
+import { patInvariantViolations, patStanding, scanTable } from './support/table-invariants';
 
 const SDK_MAX_ATTEMPTS = 3;
 const engineUrl = process.env.AWS_ENDPOINT_URL_DYNAMODB!;
@@ -63,14 +64,23 @@ async function expectConsistentTable(): Promise<void> {
 describe('token endpoint', () => {
   let pat: string;
   beforeAll(async () => {
-    pat = (await service.client.pats.create((await service.newUser()), { name: 'faults' })).value;
+    pat = (await service.client.pats.create(await service.newUser(), { name: 'faults' })).value;
     expect((await exchange(pat)).status).toBe(200); // warms the application cache
   });
 
-  it.each(retryableFaults)(
-    'absorbs %s on fewer than 3 attempts, answers 503 on 3, then recovers',
-    async (_name, fault) => {
-      const lookup: FaultRule = { operations: ['GetItem'], when: touching('PATHASH#'), fault };
+  // The two reads of an exchange: the PAT's lookup item, then the owner's user item (beside Sign).
+  const reads = [
+    ['PAT lookup', touching('PATHASH#')],
+    ["owner's user item", (body: string) => body.includes('"sk":{"S":"USER"}')],
+  ] as const;
+  const readFaults = reads.flatMap(([read, when]) =>
+    retryableFaults.map(([name, fault]) => [name, read, when, fault] as const),
+  );
+
+  it.each(readFaults)(
+    'absorbs %s on the %s on fewer than 3 attempts, answers 503 on 3, then recovers',
+    async (_name, _read, when, fault) => {
+      const lookup: FaultRule = { operations: ['GetItem'], when, fault };
 
       proxy.inject({ ...lookup, times: SDK_MAX_ATTEMPTS - 1 });
       expect((await exchange(pat)).status).toBe(200);
@@ -111,7 +121,7 @@ describe('management writes happen completely or not at all', () => {
   const writeFaults = retryableFaults.filter(([name]) => name !== 'ProvisionedThroughputExceededException');
 
   it.each(writeFaults)('create under a persistent %s: 503, nothing written; then 201', async (_name, fault) => {
-    const userId = (await service.newUser());
+    const userId = await service.newUser();
     proxy.inject({ operations: ['TransactWriteItems'], fault });
     expectManagementUnavailable(await service.client.raw('POST', patsPath(userId), { name: 'n' }));
     expect((await table()).pats.filter((item) => item.userId === userId)).toEqual([]);
@@ -123,7 +133,7 @@ describe('management writes happen completely or not at all', () => {
   });
 
   it('create whose commit was reported as failed: the retry is idempotent and the value works', async () => {
-    const userId = (await service.newUser());
+    const userId = await service.newUser();
     proxy.inject({
       operations: ['TransactWriteItems'],
       fault: { ...dynamoDbFaults.internalServerError, kind: 'error-after-forwarding' },
@@ -137,7 +147,7 @@ describe('management writes happen completely or not at all', () => {
   });
 
   it('rename and delete under faults leave the PAT and its lookup as they were', async () => {
-    const userId = (await service.newUser());
+    const userId = await service.newUser();
     const { value } = await service.client.pats.create(userId, { name: 'before' });
 
     proxy.inject({ operations: ['TransactWriteItems'], fault: dynamoDbFaults.internalServerError });
@@ -157,28 +167,131 @@ describe('management writes happen completely or not at all', () => {
     await expectConsistentTable();
   });
 
-  it('suspension that failed half-way converges when retried: every PAT stops', async () => {
-    const userId = (await service.newUser());
-    const values = await Promise.all(
-      ['a', 'b', 'c'].map(async (name) => (await service.client.pats.create(userId, { name })).value),
-    );
+  const userItemUpdate = (userId: string) => (body: string) =>
+    body.includes(`"S":"USER#${userId}"`) && body.includes('"sk":{"S":"USER"}');
 
-    // The user item is updated, then copying the flag onto the hash lookups fails.
-    proxy.inject({ operations: ['UpdateItem'], when: touching('PATHASH#'), fault: dynamoDbFaults.internalServerError });
-    expectManagementUnavailable(
-      await service.client.raw('PATCH', `/api/users/${userId}/is-suspended`, { isSuspended: true }),
-    );
-    proxy.clear();
+  /** Every PAT of the user exchanges exactly when the user's own item says it isn't suspended. */
+  async function expectExchangesToFollow(userId: string, values: readonly string[]): Promise<boolean> {
+    const { isSuspended } = await service.client.users.get(userId);
+    for (const value of values) {
+      if (isSuspended) expectOAuthClientError(await exchange(value), { status: 400, error: 'invalid_request' });
+      else expect((await exchange(value)).status).toBe(200);
+    }
+    return isSuspended;
+  }
 
-    await service.client.users.setSuspended(userId, true);
-    for (const value of values)
-      expectOAuthClientError(await exchange(value), { status: 400, error: 'invalid_request' });
-    await service.client.users.setSuspended(userId, false);
-    for (const value of values) expect((await exchange(value)).status).toBe(200);
-  });
+  it.each([
+    // [fault, times, what the faults leave behind]
+    ['error', 1, 'absorbed by a retry'],
+    ['error', SDK_MAX_ATTEMPTS, 'not happened'],
+    ['error-after-forwarding', 1, 'absorbed by a retry'],
+    ['error-after-forwarding', SDK_MAX_ATTEMPTS, 'happened'],
+  ] as const)(
+    'suspension is one conditional UpdateItem: under %s ×%d it has %s, and every PAT follows at once',
+    async (kind, times, outcome) => {
+      const userId = await service.newUser();
+      const values = await Promise.all(
+        ['a', 'b', 'c'].map(async (name) => (await service.client.pats.create(userId, { name })).value),
+      );
+      for (const isSuspended of [true, false]) {
+        proxy.resetCounts();
+        proxy.inject({
+          operations: ['UpdateItem'],
+          when: userItemUpdate(userId),
+          fault: { ...dynamoDbFaults.internalServerError, kind },
+          times,
+        });
+        const response = await service.client.raw('PATCH', `/api/users/${userId}/is-suspended`, { isSuspended });
+        // One item, one write (attempted once per SDK attempt): nothing else to half-finish.
+        expect(proxy.calls('UpdateItem')).toBe(outcome === 'absorbed by a retry' ? times + 1 : times);
+        expect(proxy.calls('TransactWriteItems')).toBe(0);
+        proxy.clear();
+
+        if (outcome === 'absorbed by a retry') {
+          expect(response.status).toBe(200);
+          expect((response.json as { isSuspended: boolean }).isSuspended).toBe(isSuspended);
+        } else expectManagementUnavailable(response);
+        expect(await expectExchangesToFollow(userId, values)).toBe(
+          outcome === 'not happened' ? !isSuspended : isSuspended,
+        );
+
+        // Retrying the request converges, whatever the failed attempt left behind.
+        expect((await service.client.users.setSuspended(userId, isSuspended)).isSuspended).toBe(isSuspended);
+        expect(await expectExchangesToFollow(userId, values)).toBe(isSuspended);
+      }
+      await expectConsistentTable();
+    },
+  );
+
+  /** The one transaction of revoke-all and of user deletion: it updates or deletes the user item. */
+  const userItemTransaction = (userId: string) => (body: string) =>
+    body.includes(`"S":"USER#${userId}"`) && body.includes('"sk":{"S":"USER"}');
+
+  it.each([
+    ['revoke-all', 'error', 1, 'absorbed by a retry'],
+    ['revoke-all', 'error', SDK_MAX_ATTEMPTS, 'not happened'],
+    ['revoke-all', 'error-after-forwarding', 1, 'absorbed by a retry'],
+    ['revoke-all', 'error-after-forwarding', SDK_MAX_ATTEMPTS, 'happened'],
+    ['user deletion', 'error', 1, 'absorbed by a retry'],
+    ['user deletion', 'error', SDK_MAX_ATTEMPTS, 'not happened'],
+    ['user deletion', 'error-after-forwarding', 1, 'absorbed by a retry'],
+    ['user deletion', 'error-after-forwarding', SDK_MAX_ATTEMPTS, 'happened'],
+  ] as const)(
+    '%s is one transaction: under %s ×%d it has %s, for every PAT at once, and maintenance purges the rest',
+    async (operation, kind, times, outcome) => {
+      const userId = await service.newUser();
+      const values = await Promise.all(
+        ['a', 'b', 'c'].map(async (name) => (await service.client.pats.create(userId, { name })).value),
+      );
+      proxy.inject({
+        operations: ['TransactWriteItems'],
+        when: userItemTransaction(userId),
+        fault: { ...dynamoDbFaults.internalServerError, kind },
+        times,
+      });
+      const path = operation === 'revoke-all' ? patsPath(userId) : `/api/users/${userId}`;
+      const response = await service.client.raw('DELETE', path);
+      proxy.clear();
+
+      if (outcome === 'absorbed by a retry') expect(response.status).toBe(204);
+      else expectManagementUnavailable(response);
+      const happened = outcome !== 'not happened';
+      for (const value of values) {
+        if (happened) expectOAuthClientError(await exchange(value), { status: 400, error: 'invalid_request' });
+        else expect((await exchange(value)).status).toBe(200);
+      }
+      const user = await service.client.raw('GET', `/api/users/${userId}`);
+      if (operation === 'user deletion' && happened) {
+        expectManagementError(user, { status: 404, code: 'entity.not_exists_with_id' });
+      } else {
+        expect(user.status).toBe(200);
+        expect((await service.client.pats.list(userId)).map((pat) => pat.name)).toEqual(
+          happened ? [] : ['a', 'b', 'c'],
+        );
+      }
+      await expectConsistentTable();
+
+      // Whatever the request left behind is finished by the maintenance run: no PAT item of the user remains.
+      if (happened) {
+        if (operation === 'user deletion') {
+          // The id registered again, before the old PAT items are purged: they stay dead and unlisted.
+          await service.client.users.create({ id: userId });
+          expect(await service.client.pats.list(userId)).toEqual([]);
+          for (const value of values) {
+            expectOAuthClientError(await exchange(value), { status: 400, error: 'invalid_request' });
+          }
+        }
+        await service.runMaintenance();
+        const snapshot = await table();
+        expect(snapshot.pats.filter((item) => item.userId === userId)).toEqual([]);
+        expect(snapshot.hashes.filter((item) => item.userId === userId)).toEqual([]);
+        expect(snapshot.purges.filter((item) => item.userId === userId)).toEqual([]);
+      }
+    },
+  );
 
   it('reads under faults answer 503, and non-retryable ones 500 {code, message}', async () => {
-    const userId = (await service.newUser());
+    const userId = await service.newUser();
     proxy.inject({ operations: ['Query'], fault: dynamoDbFaults.throttling, times: SDK_MAX_ATTEMPTS });
     expectManagementUnavailable(await service.client.raw('GET', patsPath(userId)));
     proxy.inject({
@@ -201,11 +314,11 @@ describe('management writes happen completely or not at all', () => {
 });
 
 it('keeps every answer in protocol and the table consistent under random faults on random operations', async () => {
-  const userId = (await service.newUser());
+  const userId = await service.newUser();
   const values = new Map<string, string>();
   const operations = ['GetItem', 'Query', 'UpdateItem', 'TransactWriteItems'] as const;
   const action = fc.record({
-    kind: fc.constantFrom('create', 'rename', 'delete', 'exchange', 'suspend'),
+    kind: fc.constantFrom('create', 'rename', 'delete', 'exchange', 'suspend', 'revokeAll'),
     name: fc.constantFrom('p', 'q', 'r'),
     other: fc.constantFrom('p', 'q', 'r'),
     flag: fc.boolean(),
@@ -239,6 +352,7 @@ it('keeps every answer in protocol and the table consistent under random faults 
         rename: () => service.client.raw('PATCH', patsPath(userId), { currentName: name, name: other }),
         delete: () => service.client.raw('POST', `${patsPath(userId)}/delete`, { name }),
         suspend: () => service.client.raw('PATCH', `/api/users/${userId}/is-suspended`, { isSuspended: flag }),
+        revokeAll: () => service.client.raw('DELETE', patsPath(userId)),
       }[kind]();
       if (kind === 'create' && response.status === 201) values.set(name, (response.json as { value: string }).value);
       if (response.status >= 500) expectManagementUnavailable(response);
@@ -248,4 +362,11 @@ it('keeps every answer in protocol and the table consistent under random faults 
   );
   proxy.clear();
   await expectConsistentTable();
+  // Every PAT value issued works exactly when the table says it should.
+  const snapshot = await table();
+  for (const value of values.values()) {
+    const response = await exchange(value);
+    if (patStanding(snapshot, value) === 'live') expect(response.status).toBe(200);
+    else expectOAuthClientError(response, { status: 400, error: 'invalid_request' });
+  }
 }, 60_000);

@@ -29,7 +29,7 @@ let indicator: string;
 
 beforeAll(async () => {
   service = await startTestService();
-  userId = (await service.newUser());
+  userId = await service.newUser();
   pat = (await service.client.pats.create(userId, { name: 'hostile' })).value;
   publicClientId = (await service.client.applications.create({ name: 'cli', type: 'Native', allowTokenExchange: true }))
     .id;
@@ -84,19 +84,40 @@ const validCall: fc.Arbitrary<TokenCall> = fc
     return { params: shuffled, headers, raw: [], spaceAsPlus: choice.spaceAsPlus };
   });
 
+/**
+ * The scope granted for each `scope` sent (none sent: ''): nothing requested means nothing granted, unknown
+ * scopes are dropped, and with the resource its own scopes apply.
+ */
+const GRANTED_SCOPE: Record<string, string> = {
+  '': '',
+  openid: 'openid',
+  'openid  email': 'openid email',
+  'unknown openid': 'openid',
+  'read:items': 'read:items',
+};
+
 it(
   'issues a verifiable token for every benign variation of a valid request (the baseline)',
   async () => {
+    const scopesSent = new Set<string>();
     await run(
       fc.asyncProperty(validCall, async (call) => {
+        const sent = call.params.find(([name]) => name === 'scope')?.[1] ?? '';
+        scopesSent.add(sent);
         const response = await send(call);
         tally.record('valid: benign variation', response, 'valid');
         expect(response.status).toBe(200);
-        const { payload } = await service.verify((response.json as { access_token: string }).access_token);
+        const body = response.json as { access_token: string; scope: unknown };
+        const { payload } = await service.verify(body.access_token);
         expect(payload.sub).toBe(userId);
+        // `scope` is always there, in the response and the token, and empty when none was asked for.
+        expect(body.scope).toBe(GRANTED_SCOPE[sent]);
+        expect(payload).toHaveProperty('scope', GRANTED_SCOPE[sent]);
       }),
       25,
     );
+    expect(scopesSent).toContain('');
+    expect(scopesSent.size).toBeGreaterThan(2);
   },
   hostileTimeout(20_000),
 );
@@ -148,8 +169,8 @@ const malformedAuthorization = fc.oneof(
   fc.tuple(plausibleClientId, headerText).map(([id, secret]) => `Basic ${base64(`${id}:${secret}`)}`),
 );
 
-const defectKinds: fc.Arbitrary<Defect>[] = [
-  // Parameters
+/** The request as a whole: the form, its media type and bytes, the grant type, how the client presents itself. */
+const requestDefects: fc.Arbitrary<Defect>[] = [
   defect('missing parameter', fc.constantFrom(...requiredParams), edit.withoutParam, invalidRequest),
   defect(
     'empty parameter',
@@ -183,6 +204,87 @@ const defectKinds: fc.Arbitrary<Defect>[] = [
     (call, grant) => edit.setParam(call, 'grant_type', grant),
     { status: 400, error: 'unsupported_grant_type' },
   ),
+  defect(
+    'other or missing content type',
+    fc
+      .option(
+        fc.oneof(
+          fc.constantFrom(
+            'application/json',
+            'text/plain',
+            'multipart/form-data; boundary=x',
+            `${FORM}x`,
+            'application/octet-stream',
+          ),
+          headerText,
+        ),
+        { nil: undefined },
+      )
+      .filter((type) => type === undefined || mediaTypeOf(type) !== FORM),
+    (call, type) =>
+      type === undefined ? edit.withoutHeader(call, 'content-type') : edit.setHeader(call, 'Content-Type', type),
+    invalidRequest,
+  ),
+  defect(
+    'charset other than UTF-8',
+    fc.constantFrom('iso-8859-1', 'utf-16', 'utf8', '"latin1"', 'us-ascii'),
+    (call, charset) => edit.setHeader(call, 'Content-Type', `${FORM}; charset=${charset}`),
+    invalidRequest,
+  ),
+  defect(
+    'non-UTF-8 bytes',
+    fc.constantFrom([0xff], [0xc3, 0x28], [0xed, 0xa0, 0x80], [0xe2, 0x82], [0x80], [0xf8, 0x88, 0x80, 0x80]),
+    (call, bytes) => ({ ...call, raw: [...call.raw, Buffer.concat([Buffer.from('x='), Buffer.from(bytes)])] }),
+    invalidRequest,
+  ),
+  defect(
+    'invalid percent-encoding',
+    fc.constantFrom('x=%', 'x=%zz', 'x=%4', '%zz=1', 'x=%C3%28', 'x=%ED%A0%80', 'x=%E2%82', 'x=%FF'),
+    (call, raw) => ({ ...call, raw: [...call.raw, Buffer.from(raw)] }),
+    invalidRequest,
+  ),
+  defect(
+    'body beyond MAX_TOKEN_REQUEST_BYTES',
+    fc.integer({ min: MAX_TOKEN_REQUEST_BYTES + 1, max: 256 * 1024 }),
+    (call, size) => ({ ...call, padTo: size }),
+    invalidRequest,
+  ),
+  defect(
+    'malformed Authorization header',
+    malformedAuthorization,
+    (call, value) => edit.setHeader(edit.setClientAuth(call, {}), 'Authorization', value),
+    'invalid_client_or_request',
+  ),
+  defect(
+    'two Authorization headers',
+    fc.constant(null),
+    (call) => {
+      const withBasic = edit.setClientAuth(call, { basic: [demo().clientId, demo().clientSecret] });
+      return {
+        ...withBasic,
+        headers: [...withBasic.headers, ['Authorization', basicAuthorization(demo().clientId, demo().clientSecret)]],
+      };
+    },
+    invalidRequest,
+  ),
+  defect(
+    'Basic and client_secret_post together',
+    fc.constant(null),
+    (call) =>
+      edit.setClientAuth(call, { basic: [demo().clientId, demo().clientSecret], clientSecret: demo().clientSecret }),
+    invalidRequest,
+  ),
+  defect(
+    'posted client_id that differs from Basic',
+    plausibleClientId.filter((id) => id !== demo().clientId),
+    (call, id) => edit.setClientAuth(call, { basic: [demo().clientId, demo().clientSecret], clientId: id }),
+    invalidRequest,
+  ),
+  defect('no client authentication', fc.constant(null), (call) => edit.setClientAuth(call, {}), invalidRequest),
+];
+
+/** Problems with the grant's own parameters and the subject token: reported only after client authentication. */
+const grantParameterDefects: fc.Arbitrary<Defect>[] = [
   defect(
     'random subject_token',
     fc.string({ unit: 'binary', minLength: 1, maxLength: 80 }).filter((value) => value !== pat),
@@ -250,53 +352,23 @@ const defectKinds: fc.Arbitrary<Defect>[] = [
     (call, path) => edit.setParam(call, 'resource', `https://unregistered.example.com/${path}`),
     { status: 400, error: 'invalid_target' },
   ),
-  // Media type and bytes
   defect(
-    'other or missing content type',
-    fc
-      .option(
-        fc.oneof(
-          fc.constantFrom(
-            'application/json',
-            'text/plain',
-            'multipart/form-data; boundary=x',
-            `${FORM}x`,
-            'application/octet-stream',
-          ),
-          headerText,
-        ),
-        { nil: undefined },
-      )
-      .filter((type) => type === undefined || mediaTypeOf(type) !== FORM),
-    (call, type) =>
-      type === undefined ? edit.withoutHeader(call, 'content-type') : edit.setHeader(call, 'Content-Type', type),
+    // Never ignored: a client asking for an organization token must not get a plain one.
+    'organization token requested',
+    fc.string({ minLength: 1, maxLength: 30 }),
+    (call, organization) => edit.setParam(call, 'organization_id', organization),
     invalidRequest,
   ),
   defect(
-    'charset other than UTF-8',
-    fc.constantFrom('iso-8859-1', 'utf-16', 'utf8', '"latin1"', 'us-ascii'),
-    (call, charset) => edit.setHeader(call, 'Content-Type', `${FORM}; charset=${charset}`),
+    'missing or empty subject parameter',
+    fc.tuple(fc.constantFrom('subject_token', 'subject_token_type'), fc.boolean()),
+    (call, [name, empty]) => (empty ? edit.setParam(call, name, '') : edit.withoutParam(call, name)),
     invalidRequest,
   ),
-  defect(
-    'non-UTF-8 bytes',
-    fc.constantFrom([0xff], [0xc3, 0x28], [0xed, 0xa0, 0x80], [0xe2, 0x82], [0x80], [0xf8, 0x88, 0x80, 0x80]),
-    (call, bytes) => ({ ...call, raw: [...call.raw, Buffer.concat([Buffer.from('x='), Buffer.from(bytes)])] }),
-    invalidRequest,
-  ),
-  defect(
-    'invalid percent-encoding',
-    fc.constantFrom('x=%', 'x=%zz', 'x=%4', '%zz=1', 'x=%C3%28', 'x=%ED%A0%80', 'x=%E2%82', 'x=%FF'),
-    (call, raw) => ({ ...call, raw: [...call.raw, Buffer.from(raw)] }),
-    invalidRequest,
-  ),
-  defect(
-    'body beyond MAX_TOKEN_REQUEST_BYTES',
-    fc.integer({ min: MAX_TOKEN_REQUEST_BYTES + 1, max: 256 * 1024 }),
-    (call, size) => ({ ...call, padTo: size }),
-    invalidRequest,
-  ),
-  // Client authentication
+];
+
+/** A client that fails authentication, or may not exchange: decided before the grant's parameters are looked at. */
+const clientAuthenticationDefects: fc.Arbitrary<Defect>[] = [
   defect(
     'wrong client secret (Basic)',
     fc.string({ minLength: 0, maxLength: 40 }),
@@ -326,38 +398,6 @@ const defectKinds: fc.Arbitrary<Defect>[] = [
     invalidClient,
   ),
   defect(
-    'malformed Authorization header',
-    malformedAuthorization,
-    (call, value) => edit.setHeader(edit.setClientAuth(call, {}), 'Authorization', value),
-    'invalid_client_or_request',
-  ),
-  defect(
-    'two Authorization headers',
-    fc.constant(null),
-    (call) => {
-      const withBasic = edit.setClientAuth(call, { basic: [demo().clientId, demo().clientSecret] });
-      return {
-        ...withBasic,
-        headers: [...withBasic.headers, ['Authorization', basicAuthorization(demo().clientId, demo().clientSecret)]],
-      };
-    },
-    invalidRequest,
-  ),
-  defect(
-    'Basic and client_secret_post together',
-    fc.constant(null),
-    (call) =>
-      edit.setClientAuth(call, { basic: [demo().clientId, demo().clientSecret], clientSecret: demo().clientSecret }),
-    invalidRequest,
-  ),
-  defect(
-    'posted client_id that differs from Basic',
-    plausibleClientId.filter((id) => id !== demo().clientId),
-    (call, id) => edit.setClientAuth(call, { basic: [demo().clientId, demo().clientSecret], clientId: id }),
-    invalidRequest,
-  ),
-  defect('no client authentication', fc.constant(null), (call) => edit.setClientAuth(call, {}), invalidRequest),
-  defect(
     'confidential client without its secret',
     fc.constant(null),
     (call) => edit.setClientAuth(call, { clientId: demo().clientId }),
@@ -376,6 +416,8 @@ const defectKinds: fc.Arbitrary<Defect>[] = [
     { status: 400, error: 'unauthorized_client' },
   ),
 ];
+
+const defectKinds = [...requestDefects, ...grantParameterDefects, ...clientAuthenticationDefects];
 const defects = fc.oneof(...defectKinds);
 
 function check(response: AnyResponse, call: TokenCall, expected: Expected | 'any client error') {
@@ -408,6 +450,30 @@ it(
     );
     // Every defect kind was actually tried (a generator that filters everything away would hide here).
     expect(seen.size).toBe(defectKinds.length);
+  },
+  hostileTimeout(60_000),
+);
+
+it(
+  "reports problems with the grant's parameters only after client authentication (RFC 6749 §5.2)",
+  async () => {
+    const seen = new Set<string>();
+    await run(
+      fc.asyncProperty(
+        validCall,
+        fc.array(fc.oneof(...grantParameterDefects), { minLength: 1, maxLength: 3 }),
+        fc.oneof(...clientAuthenticationDefects),
+        async (call, parameterDefects, clientDefect) => {
+          seen.add(clientDefect.label);
+          const broken = clientDefect.apply(parameterDefects.reduce((current, { apply }) => apply(current), call));
+          const response = await send(broken);
+          tally.record('grant parameter defects behind a client defect', response);
+          check(response, broken, clientDefect.expected);
+        },
+      ),
+      150,
+    );
+    expect(seen.size).toBe(clientAuthenticationDefects.length);
   },
   hostileTimeout(60_000),
 );

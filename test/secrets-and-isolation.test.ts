@@ -82,8 +82,9 @@ async function createPat(userId: string, name: string): Promise<string> {
 
 describe('isolation', () => {
   it('never lets a PAT speak for another user, whatever the ids and names look like', async () => {
-    const base = (await service.newUser());
+    const base = service.newUserId();
     const userIds = [base, `${base}2`, base.toUpperCase(), `${base}|x`, `${base}:x`, `x@${base}`];
+    await Promise.all(userIds.map((id) => service.client.users.create({ id })));
     const pats = await Promise.all(userIds.map(async (userId) => ({ userId, pat: await createPat(userId, 'ci') })));
     const attempts = pats.flatMap((entry) => [entry, entry, entry]).sort(() => 0.5 - Math.random());
     await Promise.all(
@@ -101,8 +102,8 @@ describe('isolation', () => {
   });
 
   it("stops a suspended user's PATs at once and only theirs, and restores them at once", async () => {
-    const suspended = (await service.newUser());
-    const bystander = (await service.newUser());
+    const suspended = await service.newUser();
+    const bystander = await service.newUser();
     const theirs = await Promise.all(['a', 'b', 'c'].map((name) => createPat(suspended, name)));
     const other = await createPat(bystander, 'a');
 
@@ -114,8 +115,35 @@ describe('isolation', () => {
     for (const pat of theirs) expect((await exchange(pat)).status).toBe(200);
   });
 
+  it("stops a user's PATs at once on revoke-all and on deletion, only theirs, and never revives them", async () => {
+    const [revoked, deleted, bystander] = await Promise.all([service.newUser(), service.newUser(), service.newUser()]);
+    const revokedPats = await Promise.all(['a', 'b'].map((name) => createPat(revoked, name)));
+    const deletedPats = await Promise.all(['a', 'b'].map((name) => createPat(deleted, name)));
+    const other = await createPat(bystander, 'a');
+
+    await service.client.pats.revokeAll(revoked);
+    for (const pat of revokedPats)
+      expectOAuthClientError(await exchange(pat), { status: 400, error: 'invalid_request' });
+    expect(await service.client.pats.list(revoked)).toEqual([]);
+    // The same names are free again, and the new PATs work while the old stay dead.
+    const renewed = await createPat(revoked, 'a');
+    expect((await exchange(renewed)).status).toBe(200);
+    expectOAuthClientError(await exchange(revokedPats[0]!), { status: 400, error: 'invalid_request' });
+
+    await service.client.users.delete(deleted);
+    for (const pat of deletedPats)
+      expectOAuthClientError(await exchange(pat), { status: 400, error: 'invalid_request' });
+    // Registering the id again makes a new user: the old user's PATs stay dead.
+    await service.client.users.create({ id: deleted });
+    expect(await service.client.pats.list(deleted)).toEqual([]);
+    for (const pat of deletedPats)
+      expectOAuthClientError(await exchange(pat), { status: 400, error: 'invalid_request' });
+
+    expect((await exchange(other)).status).toBe(200);
+  });
+
   it('stops a deleted application, or one no longer allowed to exchange, within CLIENT_CACHE_TTL_SECONDS', async () => {
-    const pat = await createPat((await service.newUser()), 'apps');
+    const pat = await createPat(await service.newUser(), 'apps');
     const doomed = await service.client.applications.create({
       name: 'doomed',
       type: 'MachineToMachine',
@@ -244,7 +272,7 @@ describe('secrets', () => {
   });
 
   it('writes no PAT, client secret, access token or AWS secret to the logs of a run through every route', async () => {
-    const calls = exercise((await service.newUser()));
+    const calls = exercise(await service.newUser());
     expect(Object.keys(calls).sort()).toEqual(routes.map((route) => route.operation).sort());
     for (const call of Object.values(calls)) await call();
 

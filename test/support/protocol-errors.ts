@@ -55,7 +55,18 @@ export function expectNoToken(response: AnyResponse): void {
 }
 
 /**
- * A 4xx RFC 6749 error: JSON `{error, error_description?}` with a registered code, a description in the
+ * RFC 6749 §5.2's `{error, error_description}` and, beside them, Logto's `{code, message}` carrying the same
+ * facts: `code` is `oidc.<error>` and `message` the error_description. Nothing else.
+ */
+function expectOAuthErrorMembers(body: Record<string, unknown>, response: AnyResponse): void {
+  const members = Object.keys(body).sort().join(',');
+  ensure(members === 'code,error,error_description,message', 'unexpected members', response);
+  ensure(body.code === `oidc.${String(body.error)}`, 'expected code to be oidc.<error>', response);
+  ensure(body.message === body.error_description, 'expected message to equal error_description', response);
+}
+
+/**
+ * A 4xx RFC 6749 error: JSON `{error, error_description, code, message}` with a registered code, a description in the
  * RFC's character set, `Cache-Control: no-store`, and no token. `sentAuthorization`: RFC 6749 §5.2 requires
  * WWW-Authenticate on a 401 when the client tried the Authorization header.
  */
@@ -67,17 +78,14 @@ export function expectOAuthClientError(
   if (expected.status !== undefined)
     ensure(response.status === expected.status, `expected ${expected.status}`, response);
   const body = jsonObject(response);
-  const members = Object.keys(body).sort().join(',');
-  ensure(members === 'error' || members === 'error,error_description', 'unexpected members', response);
+  expectOAuthErrorMembers(body, response);
   ensure(OAUTH_CLIENT_ERRORS.has(String(body.error)), 'not an RFC 6749 error code', response);
   if (expected.error !== undefined) ensure(body.error === expected.error, `expected ${expected.error}`, response);
-  if (body.error_description !== undefined) {
-    ensure(
-      typeof body.error_description === 'string' && DESCRIPTION_CHARSET.test(body.error_description),
-      'error_description outside the RFC 6749 character set',
-      response,
-    );
-  }
+  ensure(
+    typeof body.error_description === 'string' && DESCRIPTION_CHARSET.test(body.error_description),
+    'error_description outside the RFC 6749 character set',
+    response,
+  );
   if (expected.description !== undefined) {
     ensure(body.error_description === expected.description, `expected "${expected.description}"`, response);
   }
@@ -92,7 +100,9 @@ export function expectOAuthClientError(
 export function expectOAuthServerError(response: AnyResponse, kind: 'retryable' | 'permanent'): void {
   const [status, error] = kind === 'retryable' ? [503, 'temporarily_unavailable'] : [500, 'server_error'];
   ensure(response.status === status, `expected ${status}`, response);
-  ensure(jsonObject(response).error === error, `expected ${error}`, response);
+  const body = jsonObject(response);
+  expectOAuthErrorMembers(body, response);
+  ensure(body.error === error, `expected ${error}`, response);
   ensure(headerOf(response, 'cache-control') === 'no-store', 'expected Cache-Control: no-store', response);
   const retryAfter = headerOf(response, 'retry-after');
   if (kind === 'retryable') ensure(Number(retryAfter) > 0, 'expected Retry-After', response);

@@ -102,7 +102,11 @@ const emailSchema = z
   .string()
   .check(z.regex(/^\S+@\S+\.\S+$/, 'primaryEmail must be an email address'), z.maxLength(254));
 const phoneSchema = z.string().check(z.regex(/^\d+$/, 'primaryPhone must be digits only'), z.maxLength(32));
-const personNameSchema = z.string().check(...displayNameChecks, z.maxLength(128));
+const personNameSchema = z.string().check(
+  z.refine((name) => name.isWellFormed(), 'name must be well-formed Unicode'),
+  ...displayNameChecks,
+  z.maxLength(128),
+);
 const avatarSchema = z.string().check(
   z.maxLength(2048),
   z.refine((value) => value === '' || URL.canParse(value), 'avatar must be a URL'),
