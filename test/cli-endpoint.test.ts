@@ -109,7 +109,7 @@ it("uses the local service's dev.json: its URL, credentials and demo application
 });
 
 it('finds the local service from a subfolder of the folder holding .local/dev.json', async () => {
-  const userId = service.newUserId();
+  const userId = await service.newUser();
   await service.client.pats.create(userId, { name: 'from-below' });
   const root = mkdtempSync(join(tmpdir(), 'patgate-repo-'));
   dataDirs.push(root);
@@ -124,7 +124,7 @@ it('finds the local service from a subfolder of the folder holding .local/dev.js
 });
 
 it("signs for --endpoint with the local service's credentials when it is the local service's URL", async () => {
-  const userId = service.newUserId();
+  const userId = await service.newUser();
   await service.client.pats.create(userId, { name: 'by-endpoint' });
   const env = { PATGATE_DATA_DIR: dataDirWith(service.config) };
   const localhost = service.config.baseUrl.replace('127.0.0.1', 'localhost');

@@ -120,6 +120,8 @@ it('manages PATs and exchanges one against the local service, from a folder hold
   writeFileSync(join(app, '.local', 'dev.json'), JSON.stringify(service.config));
   const userId = service.newUserId();
 
+  const user = JSON.parse((await patgate(['users', 'create', '--id', userId, '--json'])).stdout);
+  expect(user).toMatchObject({ id: userId, isSuspended: false });
   const created = JSON.parse((await patgate(['pats', 'create', userId, 'packaged', '--json'])).stdout);
   expect(created).toMatchObject({ name: 'packaged', value: expect.stringMatching(/^pat_/) });
   const listed = JSON.parse((await patgate(['pats', 'list', userId, '--json'])).stdout);

@@ -31,7 +31,7 @@ beforeAll(async () => {
   });
   const { startTestService } = await import('./harness/service');
   service = await startTestService();
-  pat = (await service.client.pats.create(service.newUserId(), { name: 'ci' })).value;
+  pat = (await service.client.pats.create(await service.newUser(), { name: 'ci' })).value;
 });
 afterAll(() => service.close());
 afterEach(() => constantTimeEqual.mockClear());

@@ -20,6 +20,17 @@ export function validate<S extends z.ZodMiniType>(schema: S, value: unknown, wha
   return result.data;
 }
 
+class ProtoKeyError extends Error {}
+
+/**
+ * JSON.parse keeps a `__proto__` key as an own property, but copying the object (as validation does) turns it
+ * into a prototype: the key would vanish from what is stored, or pollute. Refused wherever it appears.
+ */
+function refuseProtoKeys(key: string, value: unknown): unknown {
+  if (key === '__proto__') throw new ProtoKeyError();
+  return value;
+}
+
 export function jsonBody<S extends z.ZodMiniType>(event: APIGatewayProxyEvent, schema: S): z.output<S> {
   const text = bodyText(event);
   if (text === undefined) throw apiErrors.invalidInput('The request body must be UTF-8.');
@@ -32,8 +43,9 @@ export function jsonBody<S extends z.ZodMiniType>(event: APIGatewayProxyEvent, s
   }
   let value: unknown;
   try {
-    value = text === '' ? {} : JSON.parse(text);
-  } catch {
+    value = text === '' ? {} : JSON.parse(text, refuseProtoKeys);
+  } catch (error) {
+    if (error instanceof ProtoKeyError) throw apiErrors.invalidInput('The request body must not use the key __proto__.');
     throw apiErrors.invalidInput('The request body is not valid JSON.');
   }
   return validate(schema, value, 'request body');
