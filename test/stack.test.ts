@@ -312,7 +312,7 @@ describe('functions', () => {
     });
   });
 
-  describe.each(handlerNames)('%s bundle', (name) => {
+  describe.each([...handlerNames, 'maintenance'] as const)('%s bundle', (name) => {
     const assetFiles = () => {
       const { S3Key } = resourcesOf('AWS::Lambda::Function')[logicalId(fn(name))]!.Properties.Code;
       const directory = path.join(app.outdir, `asset.${String(S3Key).replace(/\.zip$/, '')}`);
