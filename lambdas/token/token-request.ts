@@ -5,6 +5,7 @@
  * `invalid_client` wins over them, as RFC 6749 §5.2 orders it.
  */
 import { OAuthError } from '../shared/errors';
+import { parseMediaType } from '../shared/http/request';
 import {
   ACCESS_TOKEN_TYPE,
   ENTITY_ID_PATTERN,
@@ -75,17 +76,6 @@ export function parseForm(body: string): Map<string, string> {
 /** Echoes a parameter name into an error description: RFC 6749 §5.2's character set, bounded length. */
 function printable(value: string): string {
   return value.replace(/[^\x20-\x21\x23-\x5b\x5d-\x7e]/g, '?').slice(0, 64);
-}
-
-function mediaType(contentType: string | undefined): { type: string; charset?: string } | undefined {
-  if (!contentType) return undefined;
-  const [type = '', ...params] = contentType.split(';').map((part) => part.trim());
-  const charset = params
-    .map((param) => param.split('='))
-    .find(([key]) => key?.toLowerCase() === 'charset')?.[1]
-    ?.replace(/^"|"$/g, '')
-    .toLowerCase();
-  return { type: type.toLowerCase(), charset };
 }
 
 /** RFC 6749 §5.2: a client that tried HTTP Basic gets a 401 with WWW-Authenticate. */
@@ -181,7 +171,7 @@ export function parseTokenRequest(http: TokenHttpRequest): TokenExchangeRequest 
   if (http.bodyBytes > MAX_TOKEN_REQUEST_BYTES) {
     throw invalid(`The request body exceeds ${MAX_TOKEN_REQUEST_BYTES} bytes.`);
   }
-  const type = mediaType(http.contentType);
+  const type = parseMediaType(http.contentType);
   if (type?.type !== 'application/x-www-form-urlencoded') {
     throw invalid('The request body must be application/x-www-form-urlencoded.');
   }

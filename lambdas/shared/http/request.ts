@@ -21,7 +21,11 @@ export function headerValues(event: APIGatewayProxyEvent, name: string): string[
 
 /** The media type of Content-Type, lower-cased, without parameters. */
 export function mediaType(event: APIGatewayProxyEvent): { type: string; charset?: string } | undefined {
-  const value = header(event, 'content-type');
+  return parseMediaType(header(event, 'content-type'));
+}
+
+/** A Content-Type value's media type (lower-cased) and charset parameter. */
+export function parseMediaType(value: string | undefined): { type: string; charset?: string } | undefined {
   if (!value) return undefined;
   const [type = '', ...params] = value.split(';').map((part) => part.trim());
   const charset = params
