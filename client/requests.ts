@@ -106,6 +106,18 @@ export interface Reply {
   json: unknown;
 }
 
+/** Reads a fetch() response whole. */
+export async function readReply(response: Response): Promise<Reply> {
+  const text = await response.text();
+  let json: unknown;
+  try {
+    json = text ? JSON.parse(text) : undefined;
+  } catch {
+    json = undefined;
+  }
+  return { status: response.status, headers: response.headers, text, json };
+}
+
 /**
  * Management errors are `{code, message, details?}`; API Gateway's own are `{message}` and name themselves in
  * `x-amzn-errortype`; OAuth's are `{error, error_description}` (with Logto's `code: "oidc.<error>"` too: the

@@ -3,7 +3,7 @@
  * (`/console/api/*`) and forwards the public OAuth endpoints (`/console/oidc/*`). The management calls are
  * the typed client's own (client/requests.ts), sent through the console server instead of signed here.
  */
-import { errorOf, managementApi, PatgateApiError, type Reply } from '../../client/requests';
+import { errorOf, managementApi, PatgateApiError, readReply } from '../../client/requests';
 import { tokenExchangeRequest, type ExchangeInput } from '../../client/token-exchange-request';
 import type {
   ApiResource,
@@ -39,14 +39,7 @@ async function send(method: string, path: string, init: { body?: string; headers
   } catch {
     throw new PatgateApiError(0, 'console.offline', 'The console server did not answer. Is it still running?');
   }
-  const text = await response.text();
-  let json: unknown;
-  try {
-    json = text ? JSON.parse(text) : undefined;
-  } catch {
-    json = undefined;
-  }
-  return { status: response.status, headers: response.headers, text, json } satisfies Reply;
+  return readReply(response);
 }
 
 async function call<T>(method: string, path: string): Promise<T> {
