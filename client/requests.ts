@@ -171,7 +171,7 @@ export function managementApi(send: Transport) {
         const { value, reply } = await exchange('listUsers', {
           query: { page: query.page, page_size: query.pageSize, search: query.search },
         });
-        return { users: value as User[], total: Number(reply.headers.get('total-number') ?? value.length) };
+        return { users: value, total: Number(reply.headers.get('total-number') ?? value.length) };
       },
       get: (userId: string): Promise<User> => call('getUser', user(userId)),
       update: (userId: string, input: UpdateUserInput): Promise<User> =>
