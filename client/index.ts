@@ -9,6 +9,13 @@ export {
 } from './management-client';
 export { defaultCredentials } from './credentials';
 export {
+  buildRequest,
+  type ManagementOperation,
+  type ManagementRequest,
+  type RequestInput,
+  type ResponseBody,
+} from './requests';
+export {
   PatgateNetworkError,
   sendRequest,
   type RawResponse,

@@ -5,37 +5,13 @@
  */
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
 import { defaultCredentials } from './credentials';
+import { managementApi, PatgateApiError, type ManagementApi } from './requests';
 import { sendRequest, type RawResponse, type SigningOptions } from './signed-fetch';
 import { tokenExchangeRequest, type ExchangeInput } from './token-exchange-request';
+import type { AuthorizationServerMetadata, TokenResponse } from './types';
 
+export { PatgateApiError };
 export type { ExchangeInput };
-import type {
-  ApiResource,
-  Application,
-  ApplicationType,
-  AuthorizationServerMetadata,
-  CreatedPersonalAccessToken,
-  CreatePersonalAccessTokenInput,
-  CreateResourceInput,
-  PersonalAccessToken,
-  TokenResponse,
-  UpdateApplicationInput,
-  User,
-  CreateUserInput,
-  UpdateUserInput,
-} from './types';
-
-export class PatgateApiError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-    readonly details?: unknown,
-  ) {
-    super(message);
-    this.name = 'PatgateApiError';
-  }
-}
 
 export class PatgateOAuthError extends Error {
   constructor(
@@ -86,83 +62,18 @@ export class PatgateClient {
     });
   }
 
-  private async call<T>(method: string, path: string, body?: unknown): Promise<T> {
-    return (await this.callWithResponse<T>(method, path, body)).value;
-  }
+  private readonly api: ManagementApi = managementApi((request) =>
+    this.raw(request.method, request.target, request.body, request.headers),
+  );
 
-  private async callWithResponse<T>(
-    method: string,
-    path: string,
-    body?: unknown,
-  ): Promise<{ value: T; response: RawResponse }> {
-    const response = await this.raw(method, path, body);
-    if (response.status >= 200 && response.status < 300) return { value: response.json as T, response };
-    const error = (response.json ?? {}) as { code?: string; message?: string; details?: unknown };
-    throw new PatgateApiError(
-      response.status,
-      // API Gateway's own errors (e.g. InvalidSignatureException) carry no code in the body.
-      error.code ?? response.headers.get('x-amzn-errortype') ?? `http.${response.status}`,
-      error.message ?? (response.text || `HTTP ${response.status}`),
-      error.details,
-    );
-  }
-
-  readonly pats = {
-    create: (userId: string, input: CreatePersonalAccessTokenInput) =>
-      this.call<CreatedPersonalAccessToken>('POST', patsPath(userId), input),
-    list: (userId: string) => this.call<PersonalAccessToken[]>('GET', patsPath(userId)),
-    rename: (userId: string, currentName: string, name: string) =>
-      this.call<PersonalAccessToken>('PATCH', patsPath(userId), { currentName, name }),
-    delete: (userId: string, name: string) => this.call<void>('POST', `${patsPath(userId)}/delete`, { name }),
-    revokeAll: (userId: string) => this.call<void>('DELETE', patsPath(userId)),
-  };
-
-  readonly users = {
-    create: (input: CreateUserInput = {}) => this.call<User>('POST', '/api/users', input),
-    /** One page (Logto's pagination), with the total count from `Total-Number`. */
-    list: async (query: { page?: number; pageSize?: number; search?: string } = {}) => {
-      const params = new URLSearchParams();
-      if (query.page !== undefined) params.set('page', String(query.page));
-      if (query.pageSize !== undefined) params.set('page_size', String(query.pageSize));
-      if (query.search !== undefined) params.set('search', query.search);
-      const suffix = params.size > 0 ? `?${params}` : '';
-      const { value, response } = await this.callWithResponse<User[]>('GET', `/api/users${suffix}`);
-      return { users: value, total: Number(response.headers.get('total-number') ?? value.length) };
-    },
-    get: (userId: string) => this.call<User>('GET', userPath(userId)),
-    update: (userId: string, input: UpdateUserInput) => this.call<User>('PATCH', userPath(userId), input),
-    delete: (userId: string) => this.call<void>('DELETE', userPath(userId)),
-    setSuspended: (userId: string, isSuspended: boolean) =>
-      this.call<User>('PATCH', `${userPath(userId)}/is-suspended`, { isSuspended }),
-  };
-
-  readonly applications = {
-    create: (input: { name: string; type: ApplicationType; description?: string; allowTokenExchange?: boolean }) =>
-      this.call<Application>('POST', '/api/applications', {
-        name: input.name,
-        type: input.type,
-        ...(input.description === undefined ? {} : { description: input.description }),
-        customClientMetadata: { allowTokenExchange: input.allowTokenExchange ?? false },
-      }),
-    list: () => this.call<Application[]>('GET', '/api/applications'),
-    get: (id: string) => this.call<Application>('GET', applicationPath(id)),
-    update: (id: string, input: UpdateApplicationInput) => this.call<Application>('PATCH', applicationPath(id), input),
-    setTokenExchange: (id: string, allowTokenExchange: boolean) =>
-      this.call<Application>('PATCH', applicationPath(id), { customClientMetadata: { allowTokenExchange } }),
-    delete: (id: string) => this.call<void>('DELETE', applicationPath(id)),
-  };
-
-  readonly resources = {
-    create: (input: CreateResourceInput) => this.call<ApiResource>('POST', '/api/resources', input),
-    list: () => this.call<ApiResource[]>('GET', '/api/resources'),
-    get: (id: string) => this.call<ApiResource>('GET', `/api/resources/${encodeURIComponent(id)}`),
-    delete: (id: string) => this.call<void>('DELETE', `/api/resources/${encodeURIComponent(id)}`),
-  };
-
+  /** Any Management API operation, by its id in the route table; throws PatgateApiError unless it succeeds. */
+  readonly call = this.api.call;
+  readonly pats = this.api.pats;
+  readonly users = this.api.users;
+  readonly applications = this.api.applications;
+  readonly resources = this.api.resources;
   /** The service's OpenAPI 3.1 document. */
-  openApiDocument(): Promise<Record<string, unknown>> {
-    return this.call('GET', '/api/openapi.json');
-  }
+  readonly openApiDocument = this.api.openApiDocument;
 
   /** The authorization server metadata (public): issuer, token endpoint, JWKS URI. */
   async metadata(): Promise<AuthorizationServerMetadata> {
@@ -189,7 +100,3 @@ export class PatgateClient {
     );
   }
 }
-
-const userPath = (userId: string) => `/api/users/${encodeURIComponent(userId)}`;
-const patsPath = (userId: string) => `${userPath(userId)}/personal-access-tokens`;
-const applicationPath = (id: string) => `/api/applications/${encodeURIComponent(id)}`;

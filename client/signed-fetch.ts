@@ -5,19 +5,14 @@
 import { Hash } from '@smithy/hash-node';
 import { SignatureV4 } from '@smithy/signature-v4';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
+import { readReply, type Reply } from './requests';
 
 export interface SigningOptions {
   region: string;
   credentials: AwsCredentialIdentity | AwsCredentialIdentityProvider;
 }
 
-export interface RawResponse {
-  status: number;
-  headers: Headers;
-  text: string;
-  /** Parsed JSON body, or undefined when the body is empty or not JSON. */
-  json: unknown;
-}
+export type RawResponse = Reply;
 
 export interface RequestOptions {
   body?: string;
@@ -72,12 +67,5 @@ export async function sendRequest(method: string, url: string, options: RequestO
   } catch (error) {
     throw new PatgateNetworkError(target, error);
   }
-  const text = await response.text();
-  let json: unknown;
-  try {
-    json = text ? JSON.parse(text) : undefined;
-  } catch {
-    json = undefined;
-  }
-  return { status: response.status, headers: response.headers, text, json };
+  return readReply(response);
 }

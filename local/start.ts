@@ -1,7 +1,7 @@
 /** `npm start`: the whole service on this machine, data kept under .local/. Ctrl-C stops everything. */
 import { createServer } from 'node:http';
 import { join, resolve } from 'node:path';
-import { listen } from './http-server';
+import { listen } from '../console/server/http-server';
 import { startLocalService } from './service';
 
 const HOST = '127.0.0.1';

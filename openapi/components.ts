@@ -5,7 +5,7 @@
 // A namespace import, not `import { z }`: esbuild can then drop the parts of zod that aren't used (its locales).
 import * as z from 'zod';
 import * as requests from '../lambdas/shared/management/schemas';
-import { operationDocs } from './operations';
+import { operationDocs, type OperationDoc } from './operations';
 import * as responses from './schemas';
 
 export type JsonSchema = Record<string, unknown>;
@@ -74,7 +74,7 @@ export function convertSchemas() {
     }
     return id;
   };
-  const used = Object.values(operationDocs).flatMap((doc) => [
+  const used = Object.values<OperationDoc>(operationDocs).flatMap((doc) => [
     doc.body,
     doc.form,
     ...Object.values(doc.success),

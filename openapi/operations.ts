@@ -84,7 +84,7 @@ const pageHeaders = {
   Link: { schema: { type: 'string' }, description: 'RFC 8288 links to the first, prev, next and last pages' },
 };
 
-export const operationDocs: Record<Operation, OperationDoc> = {
+export const operationDocs = {
   exchangeToken: {
     tag: 'OAuth',
     summary: 'Exchange a personal access token for an access token (RFC 8693)',
@@ -263,4 +263,4 @@ export const operationDocs: Record<Operation, OperationDoc> = {
     summary: 'This OpenAPI document',
     success: { 200: responses.openApiDocumentSchema },
   },
-};
+} satisfies Record<Operation, OperationDoc>;

@@ -12,7 +12,7 @@ import { buildConsole } from '../console/build';
 import { regionOfEndpoint } from '../client/management-client';
 import { startConsoleServer, type ConsoleServer } from '../console/server/server';
 import { CONSOLE_HEADER } from '../console/shared/contract';
-import { closeServer, listen } from '../local/http-server';
+import { closeServer, listen } from '../console/server/http-server';
 import { startTestService, type TestService } from './harness/service';
 import { assertHostile, hostileTally, hostileTimeout } from './support/hostile-runs';
 

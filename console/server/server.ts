@@ -5,7 +5,7 @@
  */
 import { createServer } from 'node:http';
 import type { SigningOptions } from '../../client/signed-fetch';
-import { closeServer, listen } from '../../local/http-server';
+import { closeServer, listen } from './http-server';
 import { CONSOLE_PATH, consoleEntryUrl, createConsoleHandler, newConsoleAccessToken } from './handler';
 
 export interface ConsoleServerOptions {

@@ -1,7 +1,10 @@
 /**
  * The page's only way out: same-origin calls to its console server, which signs management calls
- * (`/console/api/*`) and forwards the public OAuth endpoints (`/console/oidc/*`).
+ * (`/console/api/*`) and forwards the public OAuth endpoints (`/console/oidc/*`). The management calls are
+ * the typed client's own (client/requests.ts), sent through the console server instead of signed here.
  */
+import { errorOf, managementApi, PatgateApiError, readReply } from '../../client/requests';
+import { tokenExchangeRequest, type ExchangeInput } from '../../client/token-exchange-request';
 import type {
   ApiResource,
   Application,
@@ -12,9 +15,9 @@ import type {
   TokenResponse,
   User,
 } from '../../client/types';
-import { tokenExchangeRequest, type ExchangeInput } from '../../client/token-exchange-request';
 import { CONSOLE_HEADER, type ConsoleConfig } from '../shared/contract';
 
+export { PatgateApiError };
 export type {
   ApiResource,
   Application,
@@ -25,27 +28,6 @@ export type {
   User,
 };
 
-/** An API's error, with the `{code, message}` it answered (or the closest equivalent). */
-export class ApiError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'ApiError';
-  }
-}
-
-interface Reply {
-  status: number;
-  body: unknown;
-  /** API Gateway names its own errors in a header, e.g. `InvalidSignatureException`. */
-  errorType?: string;
-  /** A list's `Total-Number` (Logto's pagination), as the console server passes it on. */
-  total?: number;
-}
-
 async function send(method: string, path: string, init: { body?: string; headers?: Record<string, string> } = {}) {
   let response: Response;
   try {
@@ -55,60 +37,15 @@ async function send(method: string, path: string, init: { body?: string; headers
       body: init.body,
     });
   } catch {
-    throw new ApiError(0, 'console.offline', 'The console server did not answer. Is it still running?');
+    throw new PatgateApiError(0, 'console.offline', 'The console server did not answer. Is it still running?');
   }
-  const text = await response.text();
-  let body: unknown;
-  try {
-    body = text ? JSON.parse(text) : undefined;
-  } catch {
-    body = text;
-  }
-  const total = response.headers.get('total-number');
-  return {
-    status: response.status,
-    body,
-    errorType: response.headers.get('x-amzn-errortype') ?? undefined,
-    total: total === null ? undefined : Number(total),
-  } satisfies Reply;
+  return readReply(response);
 }
 
-/**
- * Management errors are `{code, message}`; API Gateway's own are `{message}`; OAuth's `{error, error_description}`
- * (with Logto's `code: "oidc.<error>"` too: the RFC 6749 `error` is the one shown).
- */
-export function errorOf({ status, body, errorType }: Reply): ApiError {
-  const fields = typeof body === 'object' && body !== null ? (body as Record<string, unknown>) : {};
-  const text = (key: string) => (typeof fields[key] === 'string' ? (fields[key] as string) : undefined);
-  const code = text('error') ?? text('code') ?? errorType ?? `http.${status}`;
-  const message =
-    text('message') ??
-    text('error_description') ??
-    text('error') ??
-    (typeof body === 'string' && body ? body : `The request failed with HTTP ${status}.`);
-  return new ApiError(status, code, message);
-}
-
-async function callForReply(method: string, path: string, body?: unknown): Promise<Reply> {
-  const reply = await send(
-    method,
-    path,
-    body === undefined ? {} : { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } },
-  );
-  if (reply.status >= 200 && reply.status < 300) return reply;
+async function call<T>(method: string, path: string): Promise<T> {
+  const reply = await send(method, path);
+  if (reply.status >= 200 && reply.status < 300) return reply.json as T;
   throw errorOf(reply);
-}
-
-const call = async <T>(method: string, path: string, body?: unknown): Promise<T> =>
-  (await callForReply(method, path, body)).body as T;
-
-const userPath = (userId: string) => `/api/users/${encodeURIComponent(userId)}`;
-const patsPath = (userId: string) => `${userPath(userId)}/personal-access-tokens`;
-
-export interface UserQuery {
-  page: number;
-  pageSize: number;
-  search?: string;
 }
 
 export interface UserPage {
@@ -117,74 +54,19 @@ export interface UserPage {
   total: number;
 }
 
-export interface NewUser {
-  id?: string;
-  username?: string;
-  primaryEmail?: string;
-  name?: string;
-}
-
-export type TokenExchangeInput = ExchangeInput;
-
-export type TokenExchangeResult = { ok: true; token: TokenResponse } | { ok: false; error: ApiError };
+export type TokenExchangeResult = { ok: true; token: TokenResponse } | { ok: false; error: PatgateApiError };
 
 export const api = {
   config: () => call<ConsoleConfig>('GET', '/config'),
 
-  pats: {
-    list: (userId: string) => call<PersonalAccessToken[]>('GET', patsPath(userId)),
-    create: (userId: string, input: { name: string; expiresAt: number | null; scopes: string[] | null }) =>
-      call<CreatedPersonalAccessToken>('POST', patsPath(userId), input),
-    rename: (userId: string, currentName: string, name: string) =>
-      call<PersonalAccessToken>('PATCH', patsPath(userId), { currentName, name }),
-    delete: (userId: string, name: string) => call<void>('POST', `${patsPath(userId)}/delete`, { name }),
-    revokeAll: (userId: string) => call<void>('DELETE', patsPath(userId)),
-  },
-
-  users: {
-    async list({ page, pageSize, search }: UserQuery): Promise<UserPage> {
-      const query = new URLSearchParams({ page: String(page), page_size: String(pageSize) });
-      if (search) query.set('search', search);
-      const reply = await callForReply('GET', `/api/users?${query}`);
-      const users = reply.body as User[];
-      return { users, total: reply.total ?? users.length };
-    },
-    get: (userId: string) => call<User>('GET', userPath(userId)),
-    create: (input: NewUser) => call<User>('POST', '/api/users', input),
-    delete: (userId: string) => call<void>('DELETE', userPath(userId)),
-    setSuspended: (userId: string, isSuspended: boolean) =>
-      call<User>('PATCH', `${userPath(userId)}/is-suspended`, { isSuspended }),
-  },
-
-  applications: {
-    list: () => call<Application[]>('GET', '/api/applications'),
-    create: (input: { name: string; description: string | null; type: ApplicationType; allowTokenExchange: boolean }) =>
-      call<Application>('POST', '/api/applications', {
-        name: input.name,
-        description: input.description,
-        type: input.type,
-        customClientMetadata: { allowTokenExchange: input.allowTokenExchange },
-      }),
-    setTokenExchange: (id: string, allowTokenExchange: boolean) =>
-      call<Application>('PATCH', `/api/applications/${encodeURIComponent(id)}`, {
-        customClientMetadata: { allowTokenExchange },
-      }),
-    delete: (id: string) => call<void>('DELETE', `/api/applications/${encodeURIComponent(id)}`),
-  },
-
-  resources: {
-    list: () => call<ApiResource[]>('GET', '/api/resources'),
-    create: (input: { name: string; indicator: string; accessTokenTtl: number | null; scopes: string[] }) =>
-      call<ApiResource>('POST', '/api/resources', input),
-    delete: (id: string) => call<void>('DELETE', `/api/resources/${encodeURIComponent(id)}`),
-  },
+  ...managementApi((request) => send(request.method, request.target, request)),
 
   oidc: {
     /** RFC 8693 exchange; an OAuth error is a result to show, not an exception. */
-    async exchange(input: TokenExchangeInput): Promise<TokenExchangeResult> {
+    async exchange(input: ExchangeInput): Promise<TokenExchangeResult> {
       const reply = await send('POST', '/oidc/token', tokenExchangeRequest(input));
       return reply.status === 200
-        ? { ok: true, token: reply.body as TokenResponse }
+        ? { ok: true, token: reply.json as TokenResponse }
         : { ok: false, error: errorOf(reply) };
     },
     jwks: () => call<{ keys: JsonWebKey[] }>('GET', '/oidc/jwks'),

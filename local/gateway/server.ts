@@ -5,7 +5,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { HandlerName, Route } from '../../lambdas/routes';
-import { closeServer, listen } from '../http-server';
+import { closeServer, listen } from '../../console/server/http-server';
 import { buildProxyEvent, type ReceivedRequest } from './event';
 import { invokeProxyHandler, type ProxyHandler } from './lambda';
 import { fromProxyResult, gatewayResponse, type HttpResponse } from './response';

@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { verifySigV4 } from '../gateway/sigv4';
-import { closeServer, listen } from '../http-server';
+import { closeServer, listen } from '../../console/server/http-server';
 import { aliasOperations } from './alias-operations';
 import { KmsError, type KmsErrorLike } from './errors';
 import { keyOperations } from './key-operations';

@@ -1,7 +1,7 @@
 /** Error messages and transient notices ("toasts"). */
 import { html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
-import { ApiError } from '../api';
+import { PatgateApiError } from '../api';
 import { LightElement } from './base';
 
 /** Shows an error as its message and, for API errors, the API's code. Renders nothing without one. */
@@ -14,7 +14,7 @@ export class ErrorNotice extends LightElement {
     const message = this.error instanceof Error ? this.error.message : String(this.error);
     return html`<div class="alert" role="alert">
       <span class="alert-message">${message}</span>
-      ${this.error instanceof ApiError ? html`<code class="alert-code">${this.error.code}</code>` : nothing}
+      ${this.error instanceof PatgateApiError ? html`<code class="alert-code">${this.error.code}</code>` : nothing}
     </div>`;
   }
 }

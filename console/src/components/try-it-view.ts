@@ -4,7 +4,7 @@
  */
 import { html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
-import { api, ApiError, type ApiResource, type Application, type TokenResponse } from '../api';
+import { api, PatgateApiError, type ApiResource, type Application, type TokenResponse } from '../api';
 import { formatDateTime, toggleScope, parseScopes } from '../format';
 import { sessionSecrets } from '../session';
 import { inspectAccessToken, type TokenInspection } from '../token';
@@ -250,7 +250,8 @@ export class TryItView extends LightElement {
 
   private renderOutcome(outcome: Outcome) {
     if (!outcome.ok) {
-      const status = outcome.error instanceof ApiError && outcome.error.status ? ` (HTTP ${outcome.error.status})` : '';
+      const status =
+        outcome.error instanceof PatgateApiError && outcome.error.status ? ` (HTTP ${outcome.error.status})` : '';
       return html`<p class="muted small">The exchange failed${status}:</p>
         <pg-error .error=${outcome.error}></pg-error>`;
     }

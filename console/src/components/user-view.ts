@@ -1,7 +1,7 @@
 /** One user: their profile and suspension, their personal access tokens; deleting the user. */
 import { html, nothing, type PropertyValues } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
-import { api, ApiError, type CreatedPersonalAccessToken, type PersonalAccessToken, type User } from '../api';
+import { api, PatgateApiError, type CreatedPersonalAccessToken, type PersonalAccessToken, type User } from '../api';
 import {
   describeExpiry,
   expiresAtFor,
@@ -179,7 +179,7 @@ export class UserView extends LightElement {
 
   /** A link to a user patgate doesn't know (deleted, or from before users had to be registered). */
   private renderUnknown(userId: string) {
-    if (!(this.error instanceof ApiError && this.error.status === 404)) return nothing;
+    if (!(this.error instanceof PatgateApiError && this.error.status === 404)) return nothing;
     return html`<p class="empty">
       Personal access tokens need a registered owner.
       <button class="primary small" @click=${() => this.register(userId)}>Register ${userId}</button>

@@ -1,4 +1,4 @@
-/** Starting and stopping the local HTTP servers (gateway, KMS emulator, console). */
+/** Starting and stopping Node HTTP servers: the console server's, and the local service's (gateway, KMS emulator). */
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
