@@ -84,7 +84,7 @@ const defaults = {
   clientCacheTtl: Duration.seconds(defaultSeconds.clientCacheTtlSeconds),
   throttling: { rateLimit: 100, burstLimit: 200 },
   waf: { tokenRequestsPerIp: 1000, rateLimitWindowSeconds: 300 },
-  memorySize: { token: 512, discovery: 256, pats: 256, admin: 256 },
+  memorySize: { token: 512, discovery: 256, pats: 256, admin: 256, revocation: 256 },
   logRetention: logs.RetentionDays.ONE_YEAR,
   logLevel: 'INFO',
   metricsNamespace: defaultMetricsNamespace,

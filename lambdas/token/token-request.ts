@@ -208,3 +208,23 @@ export function parseTokenRequest(http: TokenHttpRequest): TokenExchangeRequest 
     parameterError,
   };
 }
+
+/**
+ * For the other client-authenticated endpoints (introspection, revocation): the same body rules and
+ * client authentication parsing as the token endpoint, returning the form's parameters.
+ */
+export function parseClientForm(http: TokenHttpRequest): { client: ClientCredentials; params: Map<string, string> } {
+  if (http.bodyBytes > MAX_TOKEN_REQUEST_BYTES) {
+    throw invalid(`The request body exceeds ${MAX_TOKEN_REQUEST_BYTES} bytes.`);
+  }
+  const type = mediaType(http.contentType);
+  if (type?.type !== 'application/x-www-form-urlencoded') {
+    throw invalid('The request body must be application/x-www-form-urlencoded.');
+  }
+  if (type.charset && type.charset !== 'utf-8') throw invalid('The request body must be UTF-8.');
+  if (http.body === undefined) throw invalid('The request body must be UTF-8.');
+  const params = parseForm(http.body);
+  const client = clientCredentials(http.authorization, params);
+  if (!ENTITY_ID_PATTERN.test(client.clientId)) throw invalidClient(client);
+  return { client, params };
+}

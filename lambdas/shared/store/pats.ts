@@ -59,13 +59,16 @@ function patItems(pat: Pat) {
       ttl,
     },
     /** By id, for introspection: exists exactly while the PAT does; renames don't touch it. */
-    byId: pat.id === null ? undefined : {
-      ...keys.patId(pat.id),
-      userId: pat.userId,
-      expiresAt: pat.expiresAt,
-      patEpoch: pat.patEpoch,
-      ttl,
-    },
+    byId:
+      pat.id === null
+        ? undefined
+        : {
+            ...keys.patId(pat.id),
+            userId: pat.userId,
+            expiresAt: pat.expiresAt,
+            patEpoch: pat.patEpoch,
+            ttl,
+          },
   };
 }
 
@@ -333,4 +336,24 @@ export async function touchPat(credential: PatCredential, tokenHash: string, at:
       }),
     ),
   );
+}
+
+/**
+ * Deletes the PAT with this value's hash, whoever owns it, with its audit event (revocation by value:
+ * RFC 7009 and the public leaked-credential endpoint). Returns whether a PAT was deleted.
+ */
+export function revokePatByHash(
+  tokenHash: string,
+  action: 'pat.revoked' | 'pat.revoked_public',
+  details?: AuditTarget['details'],
+): Promise<boolean> {
+  return optimistically(async () => {
+    const credential = await lookupPat(tokenHash);
+    if (!credential) return false;
+    const pat = await getPatItem(credential.userId, credential.name);
+    // A lookup without its PAT item can't be (they are written together); a renamed PAT moved meanwhile.
+    if (!pat || pat.tokenHash !== tokenHash) return RETRY;
+    const outcome = await transactWrite([...deleteActions(pat), auditPut(action, patTarget(pat, details))]);
+    return outcome.committed ? true : RETRY;
+  });
 }
