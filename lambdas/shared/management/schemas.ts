@@ -151,6 +151,6 @@ export const auditQuerySchema = z.object({
   userId: z.optional(z.string().check(z.minLength(1), z.maxLength(128))),
   patName: z.optional(z.string().check(z.minLength(1), z.maxLength(256))),
   action: z.optional(z.string().check(z.regex(/^[a-z_]+\.[a-z_]+$/))),
-  from: z.optional(z.coerce.number().check(z.int(), z.minimum(0))),
+  from: z.optional(z.coerce.number().check(z.int(), z.minimum(0), z.maximum(253402300799999))),
   to: z.optional(z.coerce.number().check(z.int(), z.minimum(0))),
 });

@@ -113,6 +113,9 @@ export function auditPut(action: AuditAction, target: AuditTarget, at = Date.now
   };
 }
 
+/** 9999-12-31T23:59:59.999Z: ISO strings sort as times up to here (later years gain a `+` and 6 digits). */
+export const LATEST = 253402300799999;
+
 export interface AuditQuery {
   userId?: string;
   patName?: string;
@@ -136,7 +139,7 @@ export async function queryAuditEvents(query: AuditQuery): Promise<AuditEvent[]>
   const [pkName, skName] = byUser ? ['pk', 'sk'] : ['gsi1pk', 'gsi1sk'];
   const from = new Date(query.from ?? 0).toISOString();
   // '~' sorts after every character of the event id, so `to` is inclusive.
-  const to = `${new Date(query.to ?? 8.64e15).toISOString()}~`;
+  const to = `${new Date(Math.min(query.to ?? LATEST, LATEST)).toISOString()}~`;
   const filters: string[] = [];
   const values: Record<string, unknown> = {
     ':pk': byUser ? auditUserPartition(query.userId!) : listPartition.audit,
