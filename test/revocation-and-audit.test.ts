@@ -244,7 +244,7 @@ describe('leaked-credential revocation (POST /credentials/revoke)', () => {
     expect(comparable(mixed as AnyResponse)).toEqual({
       status: 202,
       body: '{}',
-      contentType: 'application/json',
+      contentType: 'application/json; charset=utf-8',
       cacheControl: 'no-store',
     });
 

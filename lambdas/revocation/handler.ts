@@ -30,7 +30,7 @@ export const handler = createHandler('revocation', 'oauth', {
     const outcome = await revoke(formRequest(event));
     logger.info('revocation', { outcome });
     // RFC 7009 §2.2: 200 whether or not the token was valid (an empty body).
-    return { statusCode: 200, headers: { 'Content-Type': 'application/json', ...noStore }, body: '' };
+    return { statusCode: 200, headers: { ...noStore }, body: '' };
   },
   revokeCredentials: async (event) => {
     let credentials: string[];
