@@ -78,13 +78,14 @@ async function createPats(userId: string, count: number, prefix = 'pat'): Promis
 const sample = <T>(values: readonly T[], size: number) =>
   Array.from({ length: size }, (_, i) => values[Math.floor((i * values.length) / size)]!);
 
+/** The user's items, not its audit events: those stay for their retention, after the user is gone. */
 async function itemsOfUser(userId: string) {
   const { Items = [] } = await table.send(
     new ScanCommand({
       TableName: service.config.tableName,
       ConsistentRead: true,
-      FilterExpression: 'pk = :pk OR userId = :userId',
-      ExpressionAttributeValues: { ':pk': keys.user(userId).pk, ':userId': userId },
+      FilterExpression: '(pk = :pk OR userId = :userId) AND NOT begins_with(pk, :audit)',
+      ExpressionAttributeValues: { ':pk': keys.user(userId).pk, ':userId': userId, ':audit': 'AUDIT#' },
     }),
   );
   return Items;
