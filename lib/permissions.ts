@@ -58,6 +58,9 @@ const policies: Record<FunctionName, (resources: GrantedResources) => iam.Policy
     onItems(table, ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem'], [keyPrefix.user, migrationPrefix]),
     // Removing PATs of ended epochs: PAT items, their lookups and ids, and the purge marker.
     onItems(table, ['dynamodb:DeleteItem'], [keyPrefix.user, keyPrefix.patHash, keyPrefix.patId]),
+    // The PAT-id migration: ids onto PAT items and their lookups, and the PATID# items.
+    onItems(table, ['dynamodb:UpdateItem'], [keyPrefix.user, keyPrefix.patHash]),
+    onItems(table, ['dynamodb:PutItem'], [keyPrefix.patId]),
     onIndexPartitions(table, [listPartition.purge]),
     // The one-off legacy-user migration reads the whole table; Scan has no leading keys to restrict.
     new iam.PolicyStatement({ actions: ['dynamodb:Scan'], resources: [table.tableArn] }),

@@ -78,6 +78,57 @@ describe('tokens carry their PAT id', () => {
   });
 });
 
+describe('PATs from before PAT ids', () => {
+  it('exchange without pat_id (introspected inactive) until the maintenance migration gives them an id', async () => {
+    const { DynamoDBClient } = await import('@aws-sdk/client-dynamodb');
+    const { DeleteCommand, DynamoDBDocumentClient, PutCommand } = await import('@aws-sdk/lib-dynamodb');
+    const { generatePatValue, hashPatValue } = await import('../lambdas/shared/crypto/pat-value');
+    const { keys } = await import('../lambdas/shared/store/keys');
+    const userId = await service.newUser();
+    const patEpoch = (await rawItems()).find((item) => item.pk === `USER#${userId}` && item.sk === 'USER')!.patEpoch;
+    const value = generatePatValue();
+    const tokenHash = hashPatValue(value);
+    // As patgate 0.2 wrote a PAT: two items, no id.
+    const dynamo = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: engineUrl }));
+    const common = { userId, name: 'old', expiresAt: null, scopes: null, patEpoch };
+    await dynamo.send(
+      new PutCommand({
+        TableName: service.config.tableName,
+        Item: { ...keys.pat(userId, 'old'), ...common, tokenHash, createdAt: Date.now(), lastUsedAt: null },
+      }),
+    );
+    await dynamo.send(
+      new PutCommand({ TableName: service.config.tableName, Item: { ...keys.patHash(tokenHash), ...common } }),
+    );
+    // The local service ran maintenance at start-up on an empty table, which marked the migration done; a
+    // table upgraded from 0.2 has no marker yet.
+    await dynamo.send(
+      new DeleteCommand({ TableName: service.config.tableName, Key: { pk: 'MIGRATION#pat-ids-v1', sk: 'MIGRATION' } }),
+    );
+    dynamo.destroy();
+
+    const before = await accessToken(value);
+    expect((await service.verify(before)).payload.pat_id).toBeUndefined();
+    expect(await introspect(before)).toEqual({ active: false });
+
+    const report = await service.runMaintenance();
+    expect(report.patIdsAssigned).toBeGreaterThanOrEqual(1);
+    const after = await accessToken(value);
+    const patId = (await service.verify(after)).payload.pat_id;
+    expect(patId).toMatch(/^[0-9A-Za-z]{16}$/);
+    expect(await introspect(after)).toMatchObject({ active: true, pat_id: patId });
+    // Fails closed for the token that can't be linked to its PAT.
+    expect(await introspect(before)).toEqual({ active: false });
+    expect(patInvariantViolations(await table())).toEqual([]);
+
+    // Once a run finds nothing left, the migration marks itself done.
+    expect((await service.runMaintenance()).patIdsAssigned).toBe(0);
+    expect((await service.runMaintenance()).patIdsAssigned).toBe('already done');
+    await service.client.pats.delete(userId, 'old');
+    expect(await introspect(after)).toEqual({ active: false });
+  });
+});
+
 describe('introspection (RFC 7662)', () => {
   it('is listed in discovery with revocation, and answers the RFC 7662 fields for a live token', async () => {
     const metadata = await service.client.metadata();

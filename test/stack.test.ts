@@ -453,6 +453,8 @@ describe('least privilege', () => {
         leadingKeys('USER#*', 'MIGRATION#*'),
       ),
       ...allow(['dynamodb:DeleteItem'], [table()], leadingKeys('USER#*', 'PATHASH#*', 'PATID#*')),
+      ...allow(['dynamodb:UpdateItem'], [table()], leadingKeys('USER#*', 'PATHASH#*')),
+      ...allow(['dynamodb:PutItem'], [table()], leadingKeys('PATID#*')),
       ...allow(['dynamodb:Query'], [index()], indexPartitions('PURGE')),
       ...allow(['dynamodb:Scan'], [table()]),
     ]);
