@@ -310,7 +310,7 @@ describe('audit', () => {
     expect(header).toMatch(/^TIME\s+ACTION\s+TARGET\s+CALLER\s+SOURCE IP$/);
     expect(rows).toEqual([
       expect.stringMatching(
-        new RegExp(`^\\d{4}-\\S+\\s+pat\\.deleted\\s+user ${userId}, PAT "audited"\\s+arn:aws:iam::`),
+        new RegExp(`^\\d{4}-\\d\\d-\\d\\d \\S+\\s+pat\\.deleted\\s+user ${userId}, PAT "audited"\\s+arn:aws:iam::`),
       ),
       expect.stringMatching(/\spat\.created\s/),
       expect.stringMatching(/\suser\.created\s/),
