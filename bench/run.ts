@@ -330,6 +330,10 @@ function coldStartEvents(context: Context): Record<HandlerName, ReturnType<typeo
     discovery: proxyEvent('GET', '/oidc/jwks'),
     pats: proxyEvent('GET', `/api/users/${context.fixtures.userIds[0]}/personal-access-tokens`, caller),
     admin: proxyEvent('GET', '/api/applications', caller),
+    revocation: proxyEvent('POST', '/credentials/revoke', {
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ credentials: ['pat_not-a-real-one'] }),
+    }),
   };
 }
 

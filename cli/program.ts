@@ -7,6 +7,7 @@ import { registerPatCommands } from './commands/pats';
 import { registerResourceCommands } from './commands/resources';
 import { registerTokenCommands } from './commands/token';
 import { registerUserCommands } from './commands/users';
+import { registerAuditCommands } from './commands/audit';
 import { DEFAULT_STACK_NAME } from './endpoint';
 
 const HELP_FOOTER = `
@@ -58,6 +59,7 @@ export function createProgram(): Command {
   registerResourceCommands(
     program.command('resources').alias('resource').description('Manage API resources (token audiences)'),
   );
+  registerAuditCommands(program.command('audit').description('The audit trail: who changed what, and when'));
   registerTokenCommands(program.command('token').description('Exchange a personal access token; verify access tokens'));
   registerConsoleCommand(program.command('console'));
   return program;

@@ -5,13 +5,31 @@
  */
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
 import { defaultCredentials } from './credentials';
-import { managementApi, PatgateApiError, type ManagementApi } from './requests';
+import { errorOf, managementApi, PatgateApiError, type ManagementApi } from './requests';
 import { sendRequest, type RawResponse, type SigningOptions } from './signed-fetch';
-import { tokenExchangeRequest, type ExchangeInput } from './token-exchange-request';
-import type { AuthorizationServerMetadata, TokenResponse } from './types';
+import {
+  clientAuthenticatedRequest,
+  tokenExchangeRequest,
+  type ClientAuthenticatedInput,
+  type ExchangeInput,
+} from './token-exchange-request';
+import type { AuditEvent, AuthorizationServerMetadata, TokenResponse } from './types';
 
 export { PatgateApiError };
-export type { ExchangeInput };
+export type { ClientAuthenticatedInput, ExchangeInput };
+
+export interface AuditLogQuery {
+  page?: number;
+  pageSize?: number;
+  userId?: string;
+  /** Use GET /api/users/{userId}/audit-logs rather than the userId filter of GET /api/audit-logs. */
+  perUserRoute?: boolean;
+  patName?: string;
+  action?: string;
+  /** Epoch milliseconds, inclusive. */
+  from?: number;
+  to?: number;
+}
 
 export class PatgateOAuthError extends Error {
   constructor(
@@ -72,6 +90,47 @@ export class PatgateClient {
   readonly users = this.api.users;
   readonly applications = this.api.applications;
   readonly resources = this.api.resources;
+
+  readonly audit = {
+    /** One page of audit events, newest first, with the total from `Total-Number`. */
+    list: async (query: AuditLogQuery = {}) => {
+      const params = new URLSearchParams();
+      if (query.page !== undefined) params.set('page', String(query.page));
+      if (query.pageSize !== undefined) params.set('page_size', String(query.pageSize));
+      if (query.patName !== undefined) params.set('patName', query.patName);
+      if (query.action !== undefined) params.set('action', query.action);
+      if (query.from !== undefined) params.set('from', String(query.from));
+      if (query.to !== undefined) params.set('to', String(query.to));
+      if (query.userId !== undefined && !query.perUserRoute) params.set('userId', query.userId);
+      const suffix = params.size > 0 ? `?${params}` : '';
+      const base =
+        query.userId !== undefined && query.perUserRoute
+          ? `/api/users/${encodeURIComponent(query.userId)}/audit-logs`
+          : '/api/audit-logs';
+      const response = await this.raw('GET', `${base}${suffix}`);
+      if (response.status !== 200) throw errorOf(response);
+      const events = response.json as AuditEvent[];
+      return { events, total: Number(response.headers.get('total-number') ?? events.length) };
+    },
+  };
+
+  /** RFC 7662 introspection (client-authenticated); returns the raw response whatever its status. */
+  introspect(input: ClientAuthenticatedInput): Promise<RawResponse> {
+    return sendRequest('POST', `${this.endpoint}/oidc/token/introspection`, clientAuthenticatedRequest(input));
+  }
+
+  /** RFC 7009 revocation of an access token or a PAT value; returns the raw response. */
+  revoke(input: ClientAuthenticatedInput): Promise<RawResponse> {
+    return sendRequest('POST', `${this.endpoint}/oidc/token/revocation`, clientAuthenticatedRequest(input));
+  }
+
+  /** Public leaked-credential revocation (no signing): the answer is the same whatever was real. */
+  revokeCredentials(credentials: readonly string[]): Promise<RawResponse> {
+    return sendRequest('POST', `${this.endpoint}/credentials/revoke`, {
+      body: JSON.stringify({ credentials }),
+      headers: { 'content-type': 'application/json' },
+    });
+  }
   /** The service's OpenAPI 3.1 document. */
   readonly openApiDocument = this.api.openApiDocument;
 

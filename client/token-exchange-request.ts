@@ -32,3 +32,24 @@ function basicAuthorization(id: string, secret: string): string {
   const encode = (value: string) => encodeURIComponent(value).replace(/%20/g, '+');
   return `Basic ${btoa(`${encode(id)}:${encode(secret)}`)}`;
 }
+
+export interface ClientAuthenticatedInput {
+  /** The token to introspect or revoke: an access token, or (revocation) a PAT value. */
+  token: string;
+  clientId: string;
+  clientSecret?: string;
+  tokenTypeHint?: string;
+}
+
+/** RFC 7662 / RFC 7009 requests: `token` (+ hint), authenticated as the token request is. */
+export function clientAuthenticatedRequest(input: ClientAuthenticatedInput): {
+  body: string;
+  headers: Record<string, string>;
+} {
+  const form = new URLSearchParams({ token: input.token });
+  if (input.tokenTypeHint) form.set('token_type_hint', input.tokenTypeHint);
+  const headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded' };
+  if (input.clientSecret === undefined) form.set('client_id', input.clientId);
+  else headers.authorization = basicAuthorization(input.clientId, input.clientSecret);
+  return { body: form.toString(), headers };
+}

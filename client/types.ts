@@ -13,6 +13,8 @@ export type Application = z.output<typeof responses.createdApplicationSchema>;
 export type ApplicationType = Application['type'];
 export type ApiResource = z.output<typeof responses.apiResourceSchema>;
 export type ManagementError = z.output<typeof responses.managementErrorSchema>;
+export type AuditEvent = z.output<typeof responses.auditEventSchema>;
+export type IntrospectionResponse = z.output<typeof responses.introspectionResponseSchema>;
 export type TokenResponse = z.output<typeof responses.tokenResponseSchema>;
 export type AuthorizationServerMetadata = z.output<typeof responses.authorizationServerMetadataSchema>;
 

@@ -11,7 +11,7 @@ export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
 /** `iam`: API Gateway IAM auth (SigV4, service `execute-api`). `none`: public; the handler authenticates. */
 export type RouteAuth = 'iam' | 'none';
 
-export type HandlerName = 'token' | 'discovery' | 'pats' | 'admin';
+export type HandlerName = 'token' | 'discovery' | 'pats' | 'admin' | 'revocation';
 
 export interface Route {
   readonly method: HttpMethod;
@@ -28,6 +28,16 @@ const PATS = '/api/users/{userId}/personal-access-tokens';
 export const routes = [
   // OAuth / OIDC (public)
   { method: 'POST', path: '/oidc/token', handler: 'token', auth: 'none', operation: 'exchangeToken' },
+  {
+    method: 'POST',
+    path: '/oidc/token/introspection',
+    handler: 'revocation',
+    auth: 'none',
+    operation: 'introspectToken',
+  },
+  { method: 'POST', path: '/oidc/token/revocation', handler: 'revocation', auth: 'none', operation: 'revokeToken' },
+  // Leaked-credential revocation for secret scanners (public, rate-limited by its own WAF rule).
+  { method: 'POST', path: '/credentials/revoke', handler: 'revocation', auth: 'none', operation: 'revokeCredentials' },
   { method: 'GET', path: '/oidc/jwks', handler: 'discovery', auth: 'none', operation: 'getJwks' },
   {
     method: 'GET',
@@ -87,6 +97,16 @@ export const routes = [
   { method: 'GET', path: '/api/resources', handler: 'admin', auth: 'iam', operation: 'listResources' },
   { method: 'GET', path: '/api/resources/{id}', handler: 'admin', auth: 'iam', operation: 'getResource' },
   { method: 'DELETE', path: '/api/resources/{id}', handler: 'admin', auth: 'iam', operation: 'deleteResource' },
+
+  // The audit trail (IAM)
+  { method: 'GET', path: '/api/audit-logs', handler: 'admin', auth: 'iam', operation: 'listAuditLogs' },
+  {
+    method: 'GET',
+    path: '/api/users/{userId}/audit-logs',
+    handler: 'admin',
+    auth: 'iam',
+    operation: 'listUserAuditLogs',
+  },
 
   // The OpenAPI 3.1 document of this table (IAM, like the rest of the Management API)
   { method: 'GET', path: '/api/openapi.json', handler: 'admin', auth: 'iam', operation: 'getOpenApiDocument' },

@@ -161,6 +161,7 @@ export class PatgateMonitoring extends Construct {
           graph('Failures by dependency', [this.byDimension(metricNames.dependencyFailure, 'dependency')]),
           graph('WAF requests', [
             this.waf('BlockedRequests', wafRuleNames.tokenRateLimit),
+            this.waf('BlockedRequests', wafRuleNames.credentialRevocationRateLimit),
             this.waf('BlockedRequests', wafRuleNames.commonRuleSet),
             this.waf('AllowedRequests', 'ALL'),
           ]),

@@ -51,7 +51,7 @@ export interface PatgateProps {
 
   /** Stage-wide API Gateway throttling. @default 100 requests per second, bursts of 200 */
   readonly throttling?: Partial<Throttling>;
-  /** @default 1000 token requests per IP per 300 seconds */
+  /** @default 1000 token requests and 100 leaked-credential revocations per IP per 300 seconds */
   readonly waf?: Partial<WafLimits>;
   /** Restricts the management API to these accounts or organization. @default the stack's account only */
   readonly managementAccess?: ManagementAccess;
@@ -64,6 +64,8 @@ export interface PatgateProps {
 
   /** @default 512 MB for `token`, 256 MB for the others */
   readonly memorySize?: Partial<Record<HandlerName, number>>;
+  /** How long audit events are kept (DynamoDB TTL, whole days). @default one year (365 days) */
+  readonly auditRetention?: Duration;
   /** Retention of function, API and WAF logs. @default one year */
   readonly logRetention?: logs.RetentionDays;
   /** @default 'INFO' */
@@ -83,8 +85,9 @@ const defaults = {
   keyCacheTtl: Duration.seconds(defaultSeconds.keyCacheTtlSeconds),
   clientCacheTtl: Duration.seconds(defaultSeconds.clientCacheTtlSeconds),
   throttling: { rateLimit: 100, burstLimit: 200 },
-  waf: { tokenRequestsPerIp: 1000, rateLimitWindowSeconds: 300 },
-  memorySize: { token: 512, discovery: 256, pats: 256, admin: 256 },
+  waf: { tokenRequestsPerIp: 1000, credentialRevocationsPerIp: 100, rateLimitWindowSeconds: 300 },
+  auditRetention: Duration.seconds(defaultSeconds.auditRetentionSeconds),
+  memorySize: { token: 512, discovery: 256, pats: 256, admin: 256, revocation: 256 },
   logRetention: logs.RetentionDays.ONE_YEAR,
   logLevel: 'INFO',
   metricsNamespace: defaultMetricsNamespace,
@@ -154,6 +157,7 @@ export class Patgate extends Construct {
         keyCacheTtlSeconds: (props.keyCacheTtl ?? defaults.keyCacheTtl).toSeconds(),
         clientCacheTtlSeconds: (props.clientCacheTtl ?? defaults.clientCacheTtl).toSeconds(),
         defaultAccessTokenTtlSeconds: (props.defaultAccessTokenTtl ?? defaults.defaultAccessTokenTtl).toSeconds(),
+        auditRetentionSeconds: (props.auditRetention ?? defaults.auditRetention).toSeconds(),
         serviceName,
         metricsNamespace,
         logLevel,

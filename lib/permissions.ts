@@ -41,12 +41,14 @@ const policies: Record<FunctionName, (resources: GrantedResources) => iam.Policy
   pats: ({ table }) => [
     // PATs and the user's state (also checked inside the transaction that creates a PAT).
     onItems(table, ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:ConditionCheckItem'], [keyPrefix.user]),
-    // Single-item writes and TransactWriteItems' puts, updates and deletes: PAT items and their hash lookups.
+    // Single-item writes and TransactWriteItems' puts, updates and deletes: PAT items, their hash lookups and ids.
     onItems(
       table,
       ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
-      [keyPrefix.user, keyPrefix.patHash, keyPrefix.unique],
+      [keyPrefix.user, keyPrefix.patHash, keyPrefix.patId, keyPrefix.unique],
     ),
+    // Audit events, put in the transaction of each change.
+    onItems(table, ['dynamodb:PutItem'], [keyPrefix.audit]),
     // Listing users: the index partition of users only.
     onIndexPartitions(table, [listPartition.user]),
   ],
@@ -54,8 +56,11 @@ const policies: Record<FunctionName, (resources: GrantedResources) => iam.Policy
   maintenance: ({ table }) => [
     // Pending purges' PATs (USER#) and the migration's marker and users.
     onItems(table, ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem'], [keyPrefix.user, migrationPrefix]),
-    // Removing PATs of ended epochs: PAT items, their lookups, and the purge marker.
-    onItems(table, ['dynamodb:DeleteItem'], [keyPrefix.user, keyPrefix.patHash]),
+    // Removing PATs of ended epochs: PAT items, their lookups and ids, and the purge marker.
+    onItems(table, ['dynamodb:DeleteItem'], [keyPrefix.user, keyPrefix.patHash, keyPrefix.patId]),
+    // The PAT-id migration: ids onto PAT items and their lookups, and the PATID# items.
+    onItems(table, ['dynamodb:UpdateItem'], [keyPrefix.user, keyPrefix.patHash]),
+    onItems(table, ['dynamodb:PutItem'], [keyPrefix.patId]),
     onIndexPartitions(table, [listPartition.purge]),
     // The one-off legacy-user migration reads the whole table; Scan has no leading keys to restrict.
     new iam.PolicyStatement({ actions: ['dynamodb:Scan'], resources: [table.tableArn] }),
@@ -70,8 +75,25 @@ const policies: Record<FunctionName, (resources: GrantedResources) => iam.Policy
       [keyPrefix.application, keyPrefix.resource, keyPrefix.resourceIndicator],
     ),
     onItems(table, ['dynamodb:UpdateItem'], [keyPrefix.application]),
-    // Listing applications and resources.
-    onIndexPartitions(table, [listPartition.application, listPartition.resource]),
+    // Audit events: put with each change; read per user (AUDIT#USER#…) and, through the index, all of them.
+    onItems(table, ['dynamodb:PutItem', 'dynamodb:Query'], [keyPrefix.audit]),
+    // Listing applications, resources and audit events.
+    onIndexPartitions(table, [listPartition.application, listPartition.resource, listPartition.audit]),
+  ],
+
+  revocation: ({ table, signingKeys }) => [
+    // Client authentication; introspection's BatchGetItem (PAT by id, owner, jti mark); revocation's PAT reads.
+    onItems(table, ['dynamodb:GetItem'], [keyPrefix.application, keyPrefix.user, keyPrefix.patHash]),
+    onItems(
+      table,
+      ['dynamodb:BatchGetItem'],
+      [keyPrefix.patId, keyPrefix.user, keyPrefix.revokedJti, keyPrefix.patHash],
+    ),
+    // Deleting a revoked PAT (its item, lookup and id) and marking a jti revoked, each with its audit event.
+    onItems(table, ['dynamodb:DeleteItem'], [keyPrefix.user, keyPrefix.patHash, keyPrefix.patId]),
+    onItems(table, ['dynamodb:PutItem'], [keyPrefix.revokedJti, keyPrefix.audit]),
+    // Verifying access tokens against the published keys.
+    onKeys(signingKeys, ['kms:GetPublicKey']),
   ],
 };
 

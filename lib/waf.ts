@@ -8,6 +8,8 @@ import { Construct } from 'constructs';
 export interface WafLimits {
   /** Token endpoint requests one IP address may make per `rateLimitWindowSeconds` before it is blocked. */
   readonly tokenRequestsPerIp: number;
+  /** Leaked-credential revocations (POST /credentials/revoke) one IP may make per window before it is blocked. */
+  readonly credentialRevocationsPerIp: number;
   /** The window WAF counts requests over: 60, 120, 300 or 600 seconds. */
   readonly rateLimitWindowSeconds: 60 | 120 | 300 | 600;
 }
@@ -21,6 +23,7 @@ export interface PatgateWafProps extends WafLimits {
 /** Rule names double as CloudWatch metric names (dimension `Rule` in AWS/WAFV2). */
 export const wafRuleNames = {
   tokenRateLimit: 'TokenEndpointRateLimit',
+  credentialRevocationRateLimit: 'CredentialRevocationRateLimit',
   commonRuleSet: 'AWSManagedRulesCommonRuleSet',
 } as const;
 
@@ -31,7 +34,9 @@ export class PatgateWaf extends Construct {
 
   constructor(scope: Construct, id: string, props: PatgateWafProps) {
     super(scope, id);
-    if (props.tokenRequestsPerIp < 10) throw new Error('WAF rate limits start at 10 requests per window');
+    if (props.tokenRequestsPerIp < 10 || props.credentialRevocationsPerIp < 10) {
+      throw new Error('WAF rate limits start at 10 requests per window');
+    }
 
     this.webAclName = props.name;
     this.webAcl = new wafv2.CfnWebACL(this, 'WebAcl', {
@@ -63,10 +68,33 @@ export class PatgateWaf extends Construct {
           visibilityConfig: visibility(wafRuleNames.tokenRateLimit),
         },
         {
-          name: wafRuleNames.commonRuleSet,
+          // Its own limit: each request may carry 1,000 values, and answers the same whatever they were.
+          name: wafRuleNames.credentialRevocationRateLimit,
           priority: 1,
+          action: { block: {} },
+          statement: {
+            rateBasedStatement: {
+              aggregateKeyType: 'IP',
+              limit: props.credentialRevocationsPerIp,
+              evaluationWindowSec: props.rateLimitWindowSeconds,
+              scopeDownStatement: pathEndsWith(CREDENTIALS_REVOKE_PATH),
+            },
+          },
+          visibilityConfig: visibility(wafRuleNames.credentialRevocationRateLimit),
+        },
+        {
+          name: wafRuleNames.commonRuleSet,
+          priority: 2,
           overrideAction: { none: {} },
-          statement: { managedRuleGroupStatement: { vendorName: 'AWS', name: 'AWSManagedRulesCommonRuleSet' } },
+          statement: {
+            managedRuleGroupStatement: {
+              vendorName: 'AWS',
+              name: 'AWSManagedRulesCommonRuleSet',
+              // The set blocks bodies over 8 KB (SizeRestrictions_BODY); a batch of 1,000 leaked values is ~45 KB.
+              // That route parses its body strictly itself (64 KB at most) and has its own rate limit above.
+              scopeDownStatement: { notStatement: { statement: pathEndsWith(CREDENTIALS_REVOKE_PATH) } },
+            },
+          },
           visibilityConfig: visibility(wafRuleNames.commonRuleSet),
         },
       ],
@@ -97,6 +125,20 @@ export class PatgateWaf extends Construct {
       redactedFields: [{ singleHeader: { Name: 'authorization' } }],
     });
   }
+}
+
+const CREDENTIALS_REVOKE_PATH = '/credentials/revoke';
+
+/** Ends with: the path carries the stage name on the execute-api domain but not on a custom domain. */
+function pathEndsWith(path: string): wafv2.CfnWebACL.StatementProperty {
+  return {
+    byteMatchStatement: {
+      fieldToMatch: { uriPath: {} },
+      positionalConstraint: 'ENDS_WITH',
+      searchString: path,
+      textTransformations: [{ priority: 0, type: 'LOWERCASE' }],
+    },
+  };
 }
 
 function visibility(metricName: string): wafv2.CfnWebACL.VisibilityConfigProperty {

@@ -7,6 +7,7 @@ const modules: Record<HandlerName, () => Promise<{ handler: unknown }>> = {
   discovery: () => import('../lambdas/discovery/handler'),
   pats: () => import('../lambdas/pats/handler'),
   admin: () => import('../lambdas/admin/handler'),
+  revocation: () => import('../lambdas/revocation/handler'),
 };
 
 export async function loadHandler(name: HandlerName): Promise<ProxyHandler> {

@@ -15,6 +15,7 @@ import { randomString, sha256Hex } from '../lambdas/shared/crypto/secrets';
 import { handlerEnvironment } from '../lambdas/shared/env-contract';
 import { defaultMetricsNamespace } from '../lambdas/shared/metrics-contract';
 import { getApplication, putApplication } from '../lambdas/shared/store/applications';
+import { withAuditCaller } from '../lambdas/shared/store/audit';
 import { ensureSigningKey, ensureTable } from './bootstrap';
 import { startDynamoDbLocal } from './engines/dynamodb-local';
 import { startLocalGateway } from './gateway/server';
@@ -93,15 +94,18 @@ async function ensureDemoApplication(
   const clientId = randomString(21, '0123456789abcdefghijklmnopqrstuvwxyz');
   const clientSecret = randomString(32);
   try {
-    await putApplication({
-      id: clientId,
-      name: 'Demo application',
-      description: 'Created by the local service; allowed to exchange personal access tokens.',
-      type: 'MachineToMachine',
-      secretHash: sha256Hex(clientSecret),
-      allowTokenExchange: true,
-      createdAt: Date.now(),
-    });
+    // Audited like any change; the local service itself is the caller.
+    await withAuditCaller({ callerArn: 'local-service', sourceIp: null, requestId: null }, () =>
+      putApplication({
+        id: clientId,
+        name: 'Demo application',
+        description: 'Created by the local service; allowed to exchange personal access tokens.',
+        type: 'MachineToMachine',
+        secretHash: sha256Hex(clientSecret),
+        allowTokenExchange: true,
+        createdAt: Date.now(),
+      }),
+    );
   } catch (error) {
     // A freshly started DynamoDB Local can be slow enough for the SDK to retry a write that had succeeded;
     // the retry then fails its condition. The application is there: that's all we wanted.

@@ -38,6 +38,8 @@ const namedSchemas: Record<string, z.core.$ZodType> = {
   JsonWebKeySet: responses.jwksSchema,
   AuthorizationServerMetadata: responses.authorizationServerMetadataSchema,
   OpenApiDocument: responses.openApiDocumentSchema,
+  AuditEvent: responses.auditEventSchema,
+  IntrospectionResponse: responses.introspectionResponseSchema,
 };
 
 /** What refinements enforce, as far as JSON Schema can say it (it counts string lengths in code points too). */

@@ -30,7 +30,8 @@ const tags: { name: Tag; description: string }[] = [
   { name: 'Users', description: 'The users who may own personal access tokens, and their suspension (IAM auth)' },
   { name: 'Applications', description: 'OAuth clients that may exchange personal access tokens (IAM auth)' },
   { name: 'API resources', description: 'Audiences of access tokens, with their scopes and lifetimes (IAM auth)' },
-  { name: 'OAuth', description: 'Public token exchange, key set and discovery endpoints' },
+  { name: 'Audit', description: 'Who changed what: every management change, kept for a year by default (IAM auth)' },
+  { name: 'OAuth', description: 'Public token exchange, introspection, revocation, key set and discovery endpoints' },
   { name: 'Meta', description: 'The contract itself (IAM auth)' },
 ];
 

@@ -8,7 +8,7 @@ import type { Operation } from '../lambdas/routes';
 import * as requests from '../lambdas/shared/management/schemas';
 import * as responses from './schemas';
 
-export type Tag = 'Personal access tokens' | 'Users' | 'Applications' | 'API resources' | 'OAuth' | 'Meta';
+export type Tag = 'Personal access tokens' | 'Users' | 'Applications' | 'API resources' | 'Audit' | 'OAuth' | 'Meta';
 
 /** Error responses, shared through `components.responses`. `schema` names a component schema. */
 export const errorResponses = {
@@ -84,6 +84,15 @@ const pageHeaders = {
   Link: { schema: { type: 'string' }, description: 'RFC 8288 links to the first, prev, next and last pages' },
 };
 
+const auditQuery = {
+  ...pageQuery,
+  userId: { schema: requests.auditQuerySchema.shape.userId, description: "The user's events (and their PATs')" },
+  patName: { schema: requests.auditQuerySchema.shape.patName, description: 'Events of PATs with this name' },
+  action: { schema: requests.auditQuerySchema.shape.action, description: 'e.g. `pat.created`' },
+  from: { schema: requests.auditQuerySchema.shape.from, description: 'From this time (epoch ms, inclusive)' },
+  to: { schema: requests.auditQuerySchema.shape.to, description: 'Until this time (epoch ms, inclusive)' },
+};
+
 export const operationDocs = {
   exchangeToken: {
     tag: 'OAuth',
@@ -93,6 +102,51 @@ export const operationDocs = {
       'public clients (SPA, Native) send client_id alone.',
     form: responses.tokenRequestSchema,
     success: { 200: responses.tokenResponseSchema },
+  },
+  introspectToken: {
+    tag: 'OAuth',
+    summary: 'Introspect an access token (RFC 7662)',
+    description:
+      'Client-authenticated as the token endpoint. `active: false` at once for a token whose PAT was deleted, ' +
+      'rotated out or expired, whose user is suspended, deleted or had all PATs revoked, or whose jti was revoked. ' +
+      'Public clients may introspect only their own tokens.',
+    form: responses.introspectionRequestSchema,
+    success: { 200: responses.introspectionResponseSchema },
+  },
+  revokeToken: {
+    tag: 'OAuth',
+    summary: 'Revoke an access token or a personal access token (RFC 7009)',
+    description:
+      'A PAT value (`token_type_hint=urn:logto:token-type:personal_access_token`) is deleted; an access token ' +
+      "of the calling client is revoked until its exp. Unknown or invalid tokens answer 200 too; another client's " +
+      'access token answers 400 `unauthorized_client`.',
+    form: responses.revocationRequestSchema,
+    success: { 200: null },
+  },
+  revokeCredentials: {
+    tag: 'OAuth',
+    summary: 'Revoke leaked personal access tokens (for secret scanners)',
+    description:
+      "Public, like GitHub's credential revocation API: up to 1,000 values; every live PAT among them is deleted. " +
+      'The answer is the same whichever values were real. Rate-limited per IP by its own WAF rule.',
+    body: requests.revokeCredentialsSchema,
+    success: { 202: responses.credentialsRevokedSchema },
+    errors: ['InvalidInput'],
+  },
+  listAuditLogs: {
+    tag: 'Audit',
+    summary: 'List audit events, newest first',
+    description: 'Every management change, written in the same transaction as the change. Kept one year by default.',
+    query: auditQuery,
+    success: { 200: responses.auditEventSchema.array() },
+    headers: pageHeaders,
+  },
+  listUserAuditLogs: {
+    tag: 'Audit',
+    summary: "List a user's audit events (their user and PAT changes), newest first",
+    query: (({ userId: _userId, ...rest }) => rest)(auditQuery),
+    success: { 200: responses.auditEventSchema.array() },
+    headers: pageHeaders,
   },
   getJwks: { tag: 'OAuth', summary: 'Public keys that verify access tokens', success: { 200: responses.jwksSchema } },
   getOpenIdConfiguration: {

@@ -113,6 +113,59 @@ export const tokenResponseSchema = z.strictObject({
   scope: z.string().describe('Granted scopes, space-separated; `""` when none (nothing requested, nothing granted)'),
 });
 
+export const introspectionRequestSchema = z.strictObject({
+  token: z.string().describe('The access token'),
+  token_type_hint: z.string().optional(),
+  client_id: z.string().optional().describe('For public clients, and with client_secret_post'),
+  client_secret: z.string().optional().describe('client_secret_post; prefer HTTP Basic (client_secret_basic)'),
+});
+
+export const revocationRequestSchema = z.strictObject({
+  token: z.string().describe('An access token, or a PAT value (deleted)'),
+  token_type_hint: z
+    .string()
+    .optional()
+    .describe('`urn:logto:token-type:personal_access_token` for a PAT value; `access_token`'),
+  client_id: z.string().optional().describe('For public clients, and with client_secret_post'),
+  client_secret: z.string().optional().describe('client_secret_post; prefer HTTP Basic (client_secret_basic)'),
+});
+
+export const introspectionResponseSchema = z.union([
+  z.strictObject({ active: z.literal(false) }),
+  z.strictObject({
+    active: z.literal(true),
+    scope: z.string(),
+    client_id: z.string(),
+    sub: z.string(),
+    aud: z.union([z.string(), z.array(z.string())]).optional(),
+    iss: z.string(),
+    exp: z.number().int(),
+    iat: z.number().int(),
+    jti: z.string(),
+    token_type: z.literal('Bearer'),
+    pat_id: z.string().describe('The id of the PAT the token came from'),
+  }),
+]);
+
+export const credentialsRevokedSchema = z
+  .strictObject({})
+  .describe('Always the same, whether any value was a live PAT or not');
+
+export const auditEventSchema = z.strictObject({
+  id: z.string(),
+  at: z.number().int().describe('Epoch milliseconds'),
+  action: z.string().describe('e.g. `pat.created`, `user.suspended`, `pat.revoked_public`'),
+  userId: z.string().optional(),
+  patName: z.string().optional(),
+  patId: z.string().optional(),
+  applicationId: z.string().optional(),
+  resourceId: z.string().optional(),
+  details: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])).optional(),
+  callerArn: z.string().describe('The IAM caller, or `public` for the public revocation endpoints'),
+  sourceIp: z.string().nullable(),
+  requestId: z.string().nullable(),
+});
+
 export const jwksSchema = z.strictObject({
   keys: z.array(
     z.looseObject({

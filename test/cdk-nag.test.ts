@@ -114,6 +114,9 @@ it('exempts only public OAuth routes from authorization, and only function roles
       .map((ack) => ack.path);
   const publicMethods = (stack: string) => [
     `${stack}/Patgate/Api/RestApi/Default/oidc/token/POST`,
+    `${stack}/Patgate/Api/RestApi/Default/oidc/token/introspection/POST`,
+    `${stack}/Patgate/Api/RestApi/Default/oidc/token/revocation/POST`,
+    `${stack}/Patgate/Api/RestApi/Default/credentials/revoke/POST`,
     `${stack}/Patgate/Api/RestApi/Default/oidc/jwks/GET`,
     `${stack}/Patgate/Api/RestApi/Default/oidc/.well-known/openid-configuration/GET`,
     `${stack}/Patgate/Api/RestApi/Default/.well-known/oauth-authorization-server/GET`,

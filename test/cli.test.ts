@@ -282,6 +282,51 @@ describe('users', () => {
   });
 });
 
+describe('audit', () => {
+  it('lists the audit trail of a user in a table, filtered by action and PAT, and as JSON', async () => {
+    const userId = await service.newUser();
+    await service.client.pats.create(userId, { name: 'audited' });
+    await service.client.pats.delete(userId, 'audited');
+
+    const [table, json, filtered, badAction] = await Promise.all([
+      patgate('audit', 'list', '--user', userId),
+      patgate('audit', 'list', '--user', userId, '--json'),
+      patgate(
+        'audit',
+        'list',
+        '--user',
+        userId,
+        '--pat',
+        'audited',
+        '--action',
+        'pat.created',
+        '--since',
+        '2020-01-01',
+      ),
+      patgate('audit', 'list', '--action', 'not an action'),
+    ]);
+    for (const result of [table, json, filtered]) expectSuccess(result);
+    const [header, ...rows] = table.stdout.trimEnd().split('\n');
+    expect(header).toMatch(/^TIME\s+ACTION\s+TARGET\s+CALLER\s+SOURCE IP$/);
+    expect(rows).toEqual([
+      expect.stringMatching(
+        new RegExp(`^\\d{4}-\\d\\d-\\d\\d \\S+\\s+pat\\.deleted\\s+user ${userId}, PAT "audited"\\s+arn:aws:iam::`),
+      ),
+      expect.stringMatching(/\spat\.created\s/),
+      expect.stringMatching(/\suser\.created\s/),
+      'Page 1 of 1 (3 events).',
+    ]);
+    expect((JSON.parse(json.stdout) as { action: string }[]).map((event) => event.action)).toEqual([
+      'pat.deleted',
+      'pat.created',
+      'user.created',
+    ]);
+    expect(filtered.stdout).toMatch(/pat\.created/);
+    expect(filtered.stdout).not.toMatch(/pat\.deleted|user\.created/);
+    expectFailure(badAction, 1, /guard\.invalid_input, HTTP 400/);
+  });
+});
+
 describe('applications and API resources', () => {
   it('creates an application (its secret shown once), updates, deletes it', async () => {
     const created = await patgate('applications', 'create', 'CI runner', '--allow-token-exchange', '--json');

@@ -28,6 +28,7 @@ const echo: ProxyHandler = async (event, context) => ({
 
 const handlers: Record<HandlerName, ProxyHandler> = {
   admin: echo,
+  revocation: echo,
   pats: async () => {
     throw new Error('handler exploded');
   },

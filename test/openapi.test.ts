@@ -292,9 +292,30 @@ describe('real responses conform to the document', () => {
       (await call('exchangeToken', { form: { ...form, subject_token: 'pat_x' }, headers: basic(clientSecret) })).status,
     ).toBe(400);
     expect((await call('exchangeToken', { form, headers: basic('wrong') })).status).toBe(401);
+    const token = (exchanged.json as { access_token: string }).access_token;
+    const introspected = await call('introspectToken', { form: { token }, headers: basic(clientSecret) });
+    expect(introspected.json).toMatchObject({ active: true });
+    expect((await call('introspectToken', { form: { token }, headers: basic('wrong') })).status).toBe(401);
+    expect((await call('revokeToken', { form: { token }, headers: basic(clientSecret) })).status).toBe(200);
+    expect(
+      (await call('introspectToken', { form: { token, client_id: clientId, client_secret: clientSecret } })).json,
+    ).toEqual({ active: false });
+    expect((await call('revokeToken', { form: {}, headers: basic(clientSecret) })).status).toBe(400);
+    expect((await call('revokeCredentials', { json: { credentials: ['pat_x', 'ghp_y'] } })).status).toBe(202);
+    expect((await call('revokeCredentials', { json: { credentials: [] } })).status).toBe(400);
     expect((await call('getJwks')).status).toBe(200);
     expect((await call('getOpenIdConfiguration')).status).toBe(200);
     expect((await call('getAuthorizationServerMetadata')).status).toBe(200);
+  });
+
+  it('audit logs', async () => {
+    const all = await call('listAuditLogs', { query: { action: 'pat.created', page_size: '2' } });
+    expect(all.status).toBe(200);
+    expect((all.json as unknown[]).length).toBe(2);
+    expect((await call('listAuditLogs', { query: { from: '10', to: '5' } })).status).toBe(400);
+    const mine = await call('listUserAuditLogs', { params: { userId }, query: { patName: 'ci' } });
+    expect(mine.status).toBe(200);
+    expect((mine.json as unknown[]).length).toBeGreaterThan(0);
   });
 
   it('deletions: all of a user’s tokens, the user', async () => {

@@ -209,6 +209,29 @@ describe('secrets', () => {
       kms.inject({ operations: ['Sign'], fault: kmsFault('DisabledException'), times: 1 });
       expectOAuthServerError(await exchange(pat), 'permanent');
     },
+    introspectToken: async () => {
+      const token = (await exchange(await createPat(userId, 'introspected'))).json as { access_token: string };
+      const client = { clientId: demo().clientId, clientSecret: demo().clientSecret };
+      await service.client.introspect({ ...client, token: token.access_token });
+      await service.client.introspect({ ...client, clientSecret: 'wrong-secret', token: token.access_token });
+    },
+    revokeToken: async () => {
+      const pat = await createPat(userId, 'revoked');
+      const token = (await exchange(pat)).json as { access_token: string };
+      const client = { clientId: demo().clientId, clientSecret: demo().clientSecret };
+      await service.client.revoke({ ...client, token: token.access_token });
+      await service.client.revoke({
+        ...client,
+        token: pat,
+        tokenTypeHint: 'urn:logto:token-type:personal_access_token',
+      });
+    },
+    revokeCredentials: async () => {
+      const pat = await createPat(userId, 'leaked');
+      await service.client.revokeCredentials([pat, `${pat.slice(0, -1)}x`, 'not a pat']);
+    },
+    listAuditLogs: () => service.client.audit.list({ action: 'pat.created' }),
+    listUserAuditLogs: () => service.client.audit.list({ userId, perUserRoute: true }),
     getJwks: () => sendRequest('GET', `${service.config.issuer}/jwks`),
     getOpenIdConfiguration: () => sendRequest('GET', `${service.config.issuer}/.well-known/openid-configuration`),
     getAuthorizationServerMetadata: () =>

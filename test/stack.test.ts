@@ -121,6 +121,9 @@ describe('REST API built from the route table', () => {
     // A new public route is a security decision: it has to show up here, and in review.
     expect(routes.filter((route) => route.auth === 'none').map((route) => route.path)).toEqual([
       '/oidc/token',
+      '/oidc/token/introspection',
+      '/oidc/token/revocation',
+      '/credentials/revoke',
       '/oidc/jwks',
       '/oidc/.well-known/openid-configuration',
       '/.well-known/oauth-authorization-server',
@@ -222,7 +225,7 @@ describe('stage', () => {
 
 describe('functions', () => {
   it('has one function per handler in the route table, the maintenance function, and the deploy trigger', () => {
-    expect(handlerNames).toEqual(['token', 'discovery', 'pats', 'admin']);
+    expect(handlerNames).toEqual(['token', 'revocation', 'discovery', 'pats', 'admin']);
     expect([...stack.patgate.functions.all.keys()]).toEqual([...handlerNames, 'maintenance']);
     // CDK's trigger provider runs the maintenance function once per deployment that changes it.
     template.resourceCountIs('AWS::Lambda::Function', handlerNames.length + 2);
@@ -274,6 +277,7 @@ describe('functions', () => {
         'KEY_CACHE_TTL_SECONDS',
         'CLIENT_CACHE_TTL_SECONDS',
         'DEFAULT_ACCESS_TOKEN_TTL_SECONDS',
+        'AUDIT_RETENTION_SECONDS',
         'POWERTOOLS_SERVICE_NAME',
         'POWERTOOLS_METRICS_NAMESPACE',
         'POWERTOOLS_LOG_LEVEL',
@@ -418,15 +422,26 @@ describe('least privilege', () => {
     expectGrants('discovery', allow(['kms:GetPublicKey'], keys()));
   });
 
-  it('pats: reads user items, writes them, PAT hash and unique-identifier items, lists users only, no KMS', () => {
+  it('pats: reads user items, writes them, PAT hash, PAT id and unique-identifier items, puts audit events, lists users only, no KMS', () => {
     expectGrants('pats', [
       ...allow(['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:ConditionCheckItem'], [table()], leadingKeys('USER#*')),
       ...allow(
         ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
         [table()],
-        leadingKeys('USER#*', 'PATHASH#*', 'UNIQUE#*'),
+        leadingKeys('USER#*', 'PATHASH#*', 'PATID#*', 'UNIQUE#*'),
       ),
+      ...allow(['dynamodb:PutItem'], [table()], leadingKeys('AUDIT#*')),
       ...allow(['dynamodb:Query'], [index()], indexPartitions('USER')),
+    ]);
+  });
+
+  it('revocation: authenticates clients, reads PATs by id, owners and jti marks, deletes PATs, marks jtis, audits, verifies with public keys', () => {
+    expectGrants('revocation', [
+      ...allow(['dynamodb:GetItem'], [table()], leadingKeys('APP#*', 'USER#*', 'PATHASH#*')),
+      ...allow(['dynamodb:BatchGetItem'], [table()], leadingKeys('PATID#*', 'USER#*', 'REVOKED#*', 'PATHASH#*')),
+      ...allow(['dynamodb:DeleteItem'], [table()], leadingKeys('USER#*', 'PATHASH#*', 'PATID#*')),
+      ...allow(['dynamodb:PutItem'], [table()], leadingKeys('REVOKED#*', 'AUDIT#*')),
+      ...allow(['kms:GetPublicKey'], keys()),
     ]);
   });
 
@@ -437,18 +452,21 @@ describe('least privilege', () => {
         [table()],
         leadingKeys('USER#*', 'MIGRATION#*'),
       ),
-      ...allow(['dynamodb:DeleteItem'], [table()], leadingKeys('USER#*', 'PATHASH#*')),
+      ...allow(['dynamodb:DeleteItem'], [table()], leadingKeys('USER#*', 'PATHASH#*', 'PATID#*')),
+      ...allow(['dynamodb:UpdateItem'], [table()], leadingKeys('USER#*', 'PATHASH#*')),
+      ...allow(['dynamodb:PutItem'], [table()], leadingKeys('PATID#*')),
       ...allow(['dynamodb:Query'], [index()], indexPartitions('PURGE')),
       ...allow(['dynamodb:Scan'], [table()]),
     ]);
   });
 
-  it('admin: reads and writes applications and resources, updates only applications, lists through gsi1, no KMS', () => {
+  it('admin: reads and writes applications and resources, updates only applications, puts and reads audit events, lists through gsi1, no KMS', () => {
     expectGrants('admin', [
       ...allow(['dynamodb:GetItem'], [table()], leadingKeys('APP#*', 'RES#*')),
       ...allow(['dynamodb:PutItem', 'dynamodb:DeleteItem'], [table()], leadingKeys('APP#*', 'RES#*', 'RESIND#*')),
       ...allow(['dynamodb:UpdateItem'], [table()], leadingKeys('APP#*')),
-      ...allow(['dynamodb:Query'], [index()], indexPartitions('APP', 'RES')),
+      ...allow(['dynamodb:PutItem', 'dynamodb:Query'], [table()], leadingKeys('AUDIT#*')),
+      ...allow(['dynamodb:Query'], [index()], indexPartitions('APP', 'RES', 'AUDIT')),
     ]);
   });
 
@@ -537,9 +555,40 @@ describe('WAF', () => {
           },
         },
         {
+          Name: 'CredentialRevocationRateLimit',
+          Action: { Block: {} },
+          Statement: {
+            RateBasedStatement: {
+              AggregateKeyType: 'IP',
+              Limit: 100,
+              EvaluationWindowSec: 300,
+              ScopeDownStatement: {
+                ByteMatchStatement: {
+                  FieldToMatch: { UriPath: {} },
+                  PositionalConstraint: 'ENDS_WITH',
+                  SearchString: '/credentials/revoke',
+                },
+              },
+            },
+          },
+        },
+        {
           Name: 'AWSManagedRulesCommonRuleSet',
           OverrideAction: { None: {} },
-          Statement: { ManagedRuleGroupStatement: { VendorName: 'AWS', Name: 'AWSManagedRulesCommonRuleSet' } },
+          Statement: {
+            ManagedRuleGroupStatement: {
+              VendorName: 'AWS',
+              Name: 'AWSManagedRulesCommonRuleSet',
+              // Not on /credentials/revoke: its 8 KB body limit would refuse a batch of leaked values.
+              ScopeDownStatement: {
+                NotStatement: {
+                  Statement: {
+                    ByteMatchStatement: { PositionalConstraint: 'ENDS_WITH', SearchString: '/credentials/revoke' },
+                  },
+                },
+              },
+            },
+          },
         },
       ],
     });
@@ -573,7 +622,7 @@ describe('monitoring', () => {
     ).toEqual(
       [
         'Api5xx',
-        ...['Token', 'Discovery', 'Pats', 'Admin', 'Maintenance'].flatMap((name) => [
+        ...['Token', 'Revocation', 'Discovery', 'Pats', 'Admin', 'Maintenance'].flatMap((name) => [
           `${name}FunctionErrors`,
           `${name}FunctionThrottles`,
         ]),

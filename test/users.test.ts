@@ -8,6 +8,7 @@ import { PatgateApiError } from '../client/management-client';
 import { generatePatValue, hashPatValue } from '../lambdas/shared/crypto/pat-value';
 import { keys } from '../lambdas/shared/store/keys';
 import { createPat } from '../lambdas/shared/store/pats';
+import { withAuditCaller } from '../lambdas/shared/store/audit';
 import { startTestService, type TestService } from './harness/service';
 
 let service: TestService;
@@ -56,14 +57,16 @@ async function createPats(userId: string, count: number, prefix = 'pat'): Promis
     for (let index = next++; index < count; index = next++) {
       const value = generatePatValue();
       const name = `${prefix}-${index}`;
-      const created = await createPat({
-        userId,
-        name,
-        tokenHash: hashPatValue(value),
-        createdAt: Date.now(),
-        expiresAt: null,
-        scopes: null,
-      });
+      const created = await withAuditCaller({ callerArn: 'test', sourceIp: null, requestId: null }, () =>
+        createPat({
+          userId,
+          name,
+          tokenHash: hashPatValue(value),
+          createdAt: Date.now(),
+          expiresAt: null,
+          scopes: null,
+        }),
+      );
       if (created !== 'created') throw new Error(`could not create ${name}: ${created}`);
       values[index] = value;
     }
@@ -75,13 +78,14 @@ async function createPats(userId: string, count: number, prefix = 'pat'): Promis
 const sample = <T>(values: readonly T[], size: number) =>
   Array.from({ length: size }, (_, i) => values[Math.floor((i * values.length) / size)]!);
 
+/** The user's items, not its audit events: those stay for their retention, after the user is gone. */
 async function itemsOfUser(userId: string) {
   const { Items = [] } = await table.send(
     new ScanCommand({
       TableName: service.config.tableName,
       ConsistentRead: true,
-      FilterExpression: 'pk = :pk OR userId = :userId',
-      ExpressionAttributeValues: { ':pk': keys.user(userId).pk, ':userId': userId },
+      FilterExpression: '(pk = :pk OR userId = :userId) AND NOT begins_with(pk, :audit)',
+      ExpressionAttributeValues: { ':pk': keys.user(userId).pk, ':userId': userId, ':audit': 'AUDIT#' },
     }),
   );
   return Items;

@@ -1,4 +1,5 @@
 import { createHandler } from '../shared/http/handler';
+import * as auditLogs from './audit-logs';
 import * as operations from './operations';
 
-export const handler = createHandler('admin', 'management', operations);
+export const handler = createHandler('admin', 'management', { ...operations, ...auditLogs });

@@ -1,19 +1,12 @@
 /** Public keys (JWKS) and OAuth / OIDC discovery documents, served from memory once warm. */
-import { cached } from '../shared/cache';
 import { env } from '../shared/config';
 import { createHandler } from '../shared/http/handler';
 import { json } from '../shared/http/responses';
-import { fetchSigningKey, keyCacheTtlMs } from '../shared/signing/kms-keys';
+import { publishedKeys } from '../shared/signing/published-keys';
 import { OIDC_SCOPES, TOKEN_EXCHANGE_GRANT } from '../shared/oauth';
 
 /** Resource servers may cache the key set this long; rotation publishes a key as "next" for longer than that. */
 const JWKS_MAX_AGE_SECONDS = 300;
-
-const publishedKeys = cached(async () => {
-  const keys = await Promise.all(env.publishedKeyAliases().map(fetchSigningKey));
-  const unique = new Map(keys.filter((key) => key !== undefined).map((key) => [key.kid, key.publicJwk]));
-  return { keys: [...unique.values()] };
-}, keyCacheTtlMs);
 
 publishedKeys.get().catch(() => undefined);
 
@@ -22,6 +15,10 @@ function metadata() {
   return {
     issuer,
     token_endpoint: `${issuer}/token`,
+    introspection_endpoint: `${issuer}/token/introspection`,
+    revocation_endpoint: `${issuer}/token/revocation`,
+    introspection_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'none'],
+    revocation_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'none'],
     jwks_uri: `${issuer}/jwks`,
     grant_types_supported: [TOKEN_EXCHANGE_GRANT],
     token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'none'],

@@ -1,11 +1,11 @@
 /**
  * The maintenance function, outside the route table: run on a schedule (and once by `cdk deploy`, before
- * the handlers are updated). It finishes what requests leave bounded: the legacy-user migration (once)
+ * the handlers are updated). It finishes what requests leave bounded: the legacy-user and PAT-id migrations (once)
  * and removing PATs of ended epochs (deleted users, revoke-all) beyond what the request removed inline.
  */
 import { logger } from '../shared/observability';
 import { purgePats } from '../shared/store/pats';
-import { migrateLegacyUsers } from '../shared/store/migration';
+import { assignPatIds, migrateLegacyUsers } from '../shared/store/migration';
 import { pendingPurges } from '../shared/store/users';
 
 /** PATs removed per pending purge per turn; a purge that needs more continues at the next run. */
@@ -15,6 +15,8 @@ const RUN_BUDGET_MS = 45_000;
 
 export interface MaintenanceReport {
   migratedUsers: number | 'already done';
+  /** PATs from before PAT ids that got one this run. */
+  patIdsAssigned: number | 'already done';
   purgesCompleted: number;
   purgesPending: number;
 }
@@ -22,6 +24,7 @@ export interface MaintenanceReport {
 export async function handler(): Promise<MaintenanceReport> {
   const started = Date.now();
   const migratedUsers = await migrateLegacyUsers(started);
+  const patIdsAssigned = await assignPatIds();
   let purgesCompleted = 0;
   let purgesPending = 0;
   for (const purge of await pendingPurges()) {
@@ -32,7 +35,7 @@ export async function handler(): Promise<MaintenanceReport> {
     if (await purgePats(purge, PURGE_BUDGET)) purgesCompleted++;
     else purgesPending++;
   }
-  const report = { migratedUsers, purgesCompleted, purgesPending };
+  const report = { migratedUsers, patIdsAssigned, purgesCompleted, purgesPending };
   logger.info('maintenance run', { ...report });
   return report;
 }

@@ -32,4 +32,5 @@ export const env = {
   clientCacheTtlSeconds: () => seconds('clientCacheTtlSeconds'),
   lastUsedIntervalSeconds: () => seconds('lastUsedIntervalSeconds'),
   defaultAccessTokenTtlSeconds: () => seconds('defaultAccessTokenTtlSeconds'),
+  auditRetentionSeconds: () => seconds('auditRetentionSeconds'),
 } satisfies Partial<Record<keyof typeof envVars, () => unknown>>;

@@ -23,6 +23,8 @@ export const envVars = {
   lastUsedIntervalSeconds: 'LAST_USED_INTERVAL_SECONDS',
   /** Access token lifetime when no API resource (or one without accessTokenTtl) is asked for. */
   defaultAccessTokenTtlSeconds: 'DEFAULT_ACCESS_TOKEN_TTL_SECONDS',
+  /** How long audit events are kept (DynamoDB TTL) after they are written. */
+  auditRetentionSeconds: 'AUDIT_RETENTION_SECONDS',
   /** Powertools reads these three itself: the `service` dimension and log key, the metrics namespace, the log level. */
   serviceName: 'POWERTOOLS_SERVICE_NAME',
   metricsNamespace: 'POWERTOOLS_METRICS_NAMESPACE',
@@ -37,6 +39,7 @@ export const defaultSeconds = {
   clientCacheTtlSeconds: 30,
   lastUsedIntervalSeconds: 60,
   defaultAccessTokenTtlSeconds: 3600,
+  auditRetentionSeconds: 365 * 24 * 3600,
 } as const satisfies Partial<Record<HandlerSetting, number>>;
 
 /** Everything a deployment tells the handlers; settings with a default may be left out. */
@@ -49,6 +52,7 @@ export interface HandlerSettings {
   clientCacheTtlSeconds?: number;
   lastUsedIntervalSeconds?: number;
   defaultAccessTokenTtlSeconds?: number;
+  auditRetentionSeconds?: number;
   serviceName: string;
   metricsNamespace: string;
   /** @default Powertools' own, INFO */

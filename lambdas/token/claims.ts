@@ -13,6 +13,8 @@ export interface AccessTokenClaims {
   client_id: string;
   /** Always present, `""` when no scope was granted (as Logto issues it). */
   scope: string;
+  /** The id of the PAT the token came from (never its value or hash); absent for a PAT not yet migrated. */
+  pat_id?: string;
 }
 
 export interface ClaimInputs {
@@ -41,5 +43,6 @@ export function buildClaims(inputs: ClaimInputs): AccessTokenClaims | undefined 
     exp,
     client_id: inputs.clientId,
     scope: inputs.scopes.join(' '),
+    ...(inputs.credential.id ? { pat_id: inputs.credential.id } : {}),
   };
 }

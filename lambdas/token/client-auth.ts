@@ -22,6 +22,15 @@ export function loadApplication(clientId: string): Promise<Application | null> {
 }
 
 export function authenticateClient(app: Application | null, credentials: ClientCredentials): Application {
+  const authenticated = authenticateApplication(app, credentials);
+  if (!authenticated.allowTokenExchange) {
+    throw new OAuthError('unauthorized_client', 'This client is not allowed to use token exchange.');
+  }
+  return authenticated;
+}
+
+/** Client authentication alone (introspection and revocation don't need token exchange allowed). */
+export function authenticateApplication(app: Application | null, credentials: ClientCredentials): Application {
   const fail = (description: string) => invalidClient(credentials, description);
   if (!app) throw fail('Client authentication failed.');
 
@@ -31,10 +40,6 @@ export function authenticateClient(app: Application | null, credentials: ClientC
     if (!app.secretHash || !constantTimeEqual(presented, app.secretHash)) throw fail('Client authentication failed.');
   } else if (credentials.clientSecret !== undefined) {
     throw fail('Public clients have no secret; send client_id only.');
-  }
-
-  if (!app.allowTokenExchange) {
-    throw new OAuthError('unauthorized_client', 'This client is not allowed to use token exchange.');
   }
   return app;
 }

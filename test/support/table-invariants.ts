@@ -23,6 +23,8 @@ export interface TableSnapshot {
   users: Item[];
   /** Purge markers (`USER#u / PURGE#<epoch>`): PATs of an ended epoch still to be removed. */
   purges: Item[];
+  /** PAT-by-id items (PATID#), what introspection reads. */
+  patIds: Item[];
 }
 
 /** `endpoint` should be the engine itself, not a fault proxy in front of it. */
@@ -47,6 +49,7 @@ export async function scanTable(endpoint: string, tableName: string): Promise<Ta
     hashes: items.filter((item) => String(item.pk).startsWith(keyPrefix.patHash)),
     users: items.filter((item) => isUserItem(item) && item.sk === 'USER'),
     purges: items.filter((item) => isUserItem(item) && String(item.sk).startsWith('PURGE#')),
+    patIds: items.filter((item) => String(item.pk).startsWith(keyPrefix.patId)),
   };
 }
 
@@ -55,7 +58,7 @@ const AGREED_FIELDS = ['userId', 'name', 'expiresAt', 'scopes', 'patEpoch'] as c
 const field = (item: Item, name: (typeof AGREED_FIELDS)[number]) => item[name] ?? null;
 
 /** Every violation found, as readable lines; an empty list means the table is consistent. */
-export function patInvariantViolations({ pats, hashes, users, purges }: TableSnapshot): string[] {
+export function patInvariantViolations({ pats, hashes, users, purges, patIds }: TableSnapshot): string[] {
   const violations: string[] = [];
   const hashesByPk = new Map(hashes.map((item) => [String(item.pk), item]));
   const patsByKey = new Map(pats.map((item) => [`${String(item.pk)}|${String(item.sk)}`, item]));
@@ -110,6 +113,20 @@ export function patInvariantViolations({ pats, hashes, users, purges }: TableSna
     if (!owner) violations.push(`hash lookup ${String(lookup.pk)} has no PAT item`);
     else if (keys.patHash(String(owner.tokenHash)).pk !== lookup.pk) {
       violations.push(`hash lookup ${String(lookup.pk)} points at a PAT with another hash`);
+    }
+  }
+  // A PAT's id is on its item and its lookup, and its PATID# item names the same owner; no PATID# item outlives its PAT.
+  const idsOfPats = new Map(pats.filter((pat) => pat.id !== undefined).map((pat) => [String(pat.id), pat]));
+  for (const pat of idsOfPats.values()) {
+    const label = `PAT ${String(pat.userId)}/${JSON.stringify(pat.name)}`;
+    const byId = patIds.find((item) => item.pk === keys.patId(String(pat.id)).pk);
+    if (!byId || byId.userId !== pat.userId) violations.push(`${label} has no PATID item naming its owner`);
+    const lookup = hashesByPk.get(keys.patHash(String(pat.tokenHash)).pk);
+    if (lookup && lookup.id !== pat.id) violations.push(`${label} has a hash lookup with another id`);
+  }
+  for (const byId of patIds) {
+    if (!idsOfPats.has(String(byId.pk).slice(keyPrefix.patId.length))) {
+      violations.push(`PATID item ${String(byId.pk)} has no PAT item`);
     }
   }
   return violations;

@@ -38,6 +38,7 @@ describe('config.ts reads what handlerEnvironment writes', () => {
       clientCacheTtlSeconds: 2,
       lastUsedIntervalSeconds: 0,
       defaultAccessTokenTtlSeconds: 900,
+      auditRetentionSeconds: 86400,
     } satisfies Record<keyof typeof env, unknown>;
     Object.assign(process.env, handlerEnvironment(settings));
     const read = Object.fromEntries(
@@ -52,6 +53,7 @@ describe('config.ts reads what handlerEnvironment writes', () => {
     expect(env.clientCacheTtlSeconds()).toBe(defaultSeconds.clientCacheTtlSeconds);
     expect(env.lastUsedIntervalSeconds()).toBe(defaultSeconds.lastUsedIntervalSeconds);
     expect(env.defaultAccessTokenTtlSeconds()).toBe(defaultSeconds.defaultAccessTokenTtlSeconds);
+    expect(env.auditRetentionSeconds()).toBe(365 * 24 * 3600);
   });
 
   it('refuses a missing required variable and a duration that is not a non-negative number, naming the variable', () => {

@@ -9,7 +9,14 @@ import { OAuthError } from '../../lambdas/shared/errors';
 const GRANT = 'urn:ietf:params:oauth:grant-type:token-exchange';
 const PAT_TYPE = 'urn:logto:token-type:personal_access_token';
 
-const credential: PatCredential = { userId: 'alice', name: 'ci', expiresAt: null, scopes: null, patEpoch: 'e1' };
+const credential: PatCredential = {
+  id: 'p1',
+  userId: 'alice',
+  name: 'ci',
+  expiresAt: null,
+  scopes: null,
+  patEpoch: 'e1',
+};
 const resource: ApiResource = {
   id: 'r1',
   name: 'API',
@@ -142,9 +149,10 @@ describe('buildClaims', () => {
     scopes: [] as string[],
   };
 
-  it('builds RFC 9068 claims with an always-present scope', () => {
+  it('builds RFC 9068 claims with an always-present scope and the PAT they came from', () => {
     expect(buildClaims(inputs)).toEqual({
       jti: 'j1',
+      pat_id: 'p1',
       sub: 'alice',
       iss: 'https://issuer.example/oidc',
       iat: 1_700_000_000,

@@ -10,6 +10,7 @@ import { findRoute, type HandlerName, type OperationsOf } from '../../routes';
 import { DependencyError } from '../errors';
 import { errorResponse, json, type Protocol } from './responses';
 import { countMetric, logger, metrics } from '../observability';
+import { withAuditCaller } from '../store/audit';
 
 export type Operation = (event: APIGatewayProxyEvent) => Promise<APIGatewayProxyResult>;
 
@@ -30,7 +31,13 @@ export function createHandler<H extends HandlerName>(
       ...(route!.auth === 'iam' ? { caller: identity?.userArn ?? identity?.caller ?? null } : {}),
     });
     try {
-      return await operation(event);
+      // Audit events (store/audit.ts) record who asked: the IAM caller, or `public` on public routes.
+      const caller = {
+        callerArn: route!.auth === 'iam' ? (identity?.userArn ?? identity?.caller ?? 'unknown') : 'public',
+        sourceIp: identity?.sourceIp ?? null,
+        requestId: event.requestContext?.requestId ?? null,
+      };
+      return await withAuditCaller(caller, () => operation(event));
     } catch (error) {
       const response = errorResponse(protocol, error);
       if (response.statusCode >= 500) {

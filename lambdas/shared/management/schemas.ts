@@ -139,3 +139,22 @@ export const paginationSchema = z.object({
   page: z._default(z.coerce.number().check(z.int(), z.minimum(1)), 1),
   page_size: z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(100)), 20),
 });
+
+/** Most values one leaked-credential revocation request may carry (GitHub's API takes 1,000 too). */
+export const MAX_REVOKED_CREDENTIALS = 1000;
+
+/** POST /credentials/revoke: values a secret scanner found; anything, real or not, up to 1,000 of them. */
+export const revokeCredentialsSchema = z.strictObject({
+  credentials: z.array(z.string().check(z.maxLength(512))).check(z.minLength(1), z.maxLength(MAX_REVOKED_CREDENTIALS)),
+});
+
+/** GET /api/audit-logs and /api/users/{userId}/audit-logs: filters (times in epoch ms) and Logto's pagination. */
+export const auditQuerySchema = z.object({
+  page: z._default(z.coerce.number().check(z.int(), z.minimum(1)), 1),
+  page_size: z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(100)), 20),
+  userId: z.optional(z.string().check(z.minLength(1), z.maxLength(128))),
+  patName: z.optional(z.string().check(z.minLength(1), z.maxLength(256))),
+  action: z.optional(z.string().check(z.regex(/^[a-z_]+\.[a-z_]+$/))),
+  from: z.optional(z.coerce.number().check(z.int(), z.minimum(0), z.maximum(253402300799999))),
+  to: z.optional(z.coerce.number().check(z.int(), z.minimum(0))),
+});

@@ -4,6 +4,11 @@
 import type { UserStanding } from './user';
 
 export interface Pat {
+  /**
+   * Stable, non-secret id (kept across renames), carried by issued tokens as `pat_id`. Null only for a
+   * PAT created before ids existed, until the maintenance migration gives it one.
+   */
+  id: string | null;
   userId: string;
   name: string;
   tokenHash: string;
@@ -17,6 +22,8 @@ export interface Pat {
 
 /** What the token endpoint reads, in one GetItem, for a PAT value's hash. */
 export interface PatCredential {
+  /** The PAT's id (Pat.id); null for a PAT the migration hasn't reached yet. */
+  id: string | null;
   userId: string;
   name: string;
   expiresAt: number | null;

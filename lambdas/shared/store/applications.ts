@@ -1,11 +1,11 @@
 /** Applications (OAuth clients) that may call the token endpoint. */
-import { GetCommand, PutCommand, UpdateCommand, DeleteCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamo } from '../aws/dynamodb';
 import { env } from '../config';
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { guarded, toDependencyError } from '../aws/dependency-errors';
-import { conditionalWrite } from './conditional';
+import { guarded } from '../aws/dependency-errors';
+import { auditPut } from './audit';
 import { keys, listPartition } from './keys';
+import { transactWrite } from './transactions';
 import { listByKind } from './list-index';
 import type { Application, ApplicationType } from '../model/application';
 
@@ -23,10 +23,11 @@ function toApplication(item: Record<string, unknown>): Application {
   };
 }
 
+/** Writes and audits the new application; a (generated) id already taken is a failed condition. */
 export async function putApplication(app: Application): Promise<void> {
-  await guarded('dynamodb', () =>
-    dynamo().send(
-      new PutCommand({
+  const outcome = await transactWrite([
+    {
+      Put: {
         TableName: table(),
         Item: {
           ...keys.application(app.id),
@@ -35,14 +36,16 @@ export async function putApplication(app: Application): Promise<void> {
           ...app,
         },
         ConditionExpression: 'attribute_not_exists(pk)',
-      }),
-    ),
-  );
+      },
+    },
+    auditPut('application.created', { applicationId: app.id }, app.createdAt),
+  ]);
+  if (!outcome.committed) throw new Error('application id collision');
 }
 
-export async function getApplication(id: string): Promise<Application | undefined> {
+export async function getApplication(id: string, consistent = false): Promise<Application | undefined> {
   const { Item } = await guarded('dynamodb', () =>
-    dynamo().send(new GetCommand({ TableName: table(), Key: keys.application(id) })),
+    dynamo().send(new GetCommand({ TableName: table(), Key: keys.application(id), ConsistentRead: consistent })),
   );
   return Item ? toApplication(Item) : undefined;
 }
@@ -56,32 +59,33 @@ export async function updateApplication(
   changes: Partial<Pick<Application, 'name' | 'description' | 'allowTokenExchange'>>,
 ): Promise<Application | undefined> {
   const entries = Object.entries(changes).filter(([, value]) => value !== undefined);
-  if (entries.length === 0) return getApplication(id);
+  const current = await getApplication(id, true);
+  if (!current || entries.length === 0) return current;
   const names = Object.fromEntries(entries.map(([key], i) => [`#f${i}`, key]));
   const values = Object.fromEntries(entries.map(([, value], i) => [`:v${i}`, value]));
-  try {
-    const { Attributes } = await dynamo().send(
-      new UpdateCommand({
+  const outcome = await transactWrite([
+    {
+      Update: {
         TableName: table(),
         Key: keys.application(id),
         UpdateExpression: `SET ${entries.map((_, i) => `#f${i} = :v${i}`).join(', ')}`,
         ConditionExpression: 'attribute_exists(pk)',
         ExpressionAttributeNames: names,
         ExpressionAttributeValues: values,
-        ReturnValues: 'ALL_NEW',
-      }),
-    );
-    return Attributes ? toApplication(Attributes) : undefined;
-  } catch (error) {
-    if (error instanceof ConditionalCheckFailedException) return undefined;
-    throw toDependencyError('dynamodb', error);
-  }
+      },
+    },
+    auditPut('application.updated', {
+      applicationId: id,
+      details: { fields: entries.map(([key]) => key).sort().join(',') },
+    }),
+  ]);
+  return outcome.committed ? { ...current, ...Object.fromEntries(entries) } : undefined;
 }
 
 export async function deleteApplication(id: string): Promise<boolean> {
-  return conditionalWrite(() =>
-    dynamo().send(
-      new DeleteCommand({ TableName: table(), Key: keys.application(id), ConditionExpression: 'attribute_exists(pk)' }),
-    ),
-  );
+  const outcome = await transactWrite([
+    { Delete: { TableName: table(), Key: keys.application(id), ConditionExpression: 'attribute_exists(pk)' } },
+    auditPut('application.deleted', { applicationId: id }),
+  ]);
+  return outcome.committed;
 }

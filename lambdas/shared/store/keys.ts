@@ -12,6 +12,9 @@
  * | application          | APP#{id}                  | APP                 | gsi1pk=APP, secretHash, allowTokenExchange   |
  * | API resource         | RES#{id}                  | RES                 | gsi1pk=RES                                   |
  * | resource by indicator| RESIND#{indicator}        | RESIND              | copy of the resource (resources are immutable)|
+ * | PAT by id            | PATID#{patId}             | PATID               | userId, patEpoch, expiresAt (introspection)  |
+ * | revoked access token | REVOKED#{jti}             | REVOKED             | ttl = the token's exp                        |
+ * | audit event          | AUDIT#USER#{id} / #APP#.. | {ISO time}#{eventId}| gsi1pk=AUDIT; ttl = time + retention         |
  *
  * The PAT sort key hashes the name so any 256-character name fits DynamoDB's 1024-byte sort key limit.
  * The hash lookup item copies what the token endpoint needs of the PAT; the token endpoint then reads the
@@ -38,6 +41,11 @@ export const keyPrefix = {
   resource: 'RES#',
   resourceIndicator: 'RESIND#',
   unique: 'UNIQUE#',
+  /** A PAT by its stable id (issue 16): what introspection reads, with the owner, for a token's `pat_id`. */
+  patId: 'PATID#',
+  /** An access token revoked before its exp (by jti), until then (TTL). */
+  revokedJti: 'REVOKED#',
+  audit: 'AUDIT#',
 } as const;
 
 const digest = (value: string) => createHash('sha256').update(value, 'utf8').digest('base64url');
@@ -53,6 +61,8 @@ export const keys = {
     pk: `${keyPrefix.unique}${kind}#${value.toLowerCase()}`,
     sk: 'UNIQUE',
   }),
+  patId: (id: string) => ({ pk: `${keyPrefix.patId}${id}`, sk: 'PATID' }),
+  revokedJti: (jti: string) => ({ pk: `${keyPrefix.revokedJti}${jti}`, sk: 'REVOKED' }),
   application: (id: string) => ({ pk: `${keyPrefix.application}${id}`, sk: 'APP' }),
   resource: (id: string) => ({ pk: `${keyPrefix.resource}${id}`, sk: 'RES' }),
   resourceByIndicator: (indicator: string) => ({ pk: `${keyPrefix.resourceIndicator}${indicator}`, sk: 'RESIND' }),
@@ -63,4 +73,10 @@ export type UniqueKind = 'username' | 'email' | 'phone';
 export const patSortKeyPrefix = 'PAT#';
 /** Markers of data migrations that have run. */
 export const migrationPrefix = 'MIGRATION#';
-export const listPartition = { application: 'APP', resource: 'RES', user: 'USER', purge: 'PURGE' } as const;
+export const listPartition = {
+  application: 'APP',
+  resource: 'RES',
+  user: 'USER',
+  purge: 'PURGE',
+  audit: 'AUDIT',
+} as const;

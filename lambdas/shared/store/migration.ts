@@ -10,7 +10,9 @@ import { guarded } from '../aws/dependency-errors';
 import { env } from '../config';
 import { LEGACY_PAT_EPOCH } from '../model/user';
 import { conditionalWrite } from './conditional';
-import { keyPrefix, migrationPrefix, patSortKeyPrefix } from './keys';
+import { keyPrefix, keys, migrationPrefix, patSortKeyPrefix } from './keys';
+import { newPatId } from './pats';
+import { transactWrite } from './transactions';
 import { userItem } from './users';
 
 const MIGRATION_MARKER = { pk: `${migrationPrefix}users-v1`, sk: 'MIGRATION' };
@@ -82,4 +84,85 @@ export async function migrateLegacyUsers(now: number): Promise<number | 'already
     dynamo().send(new PutCommand({ TableName: table, Item: { ...MIGRATION_MARKER, at: now, registered } })),
   );
   return registered;
+}
+
+const PAT_IDS_MARKER = { pk: `${migrationPrefix}pat-ids-v1`, sk: 'MIGRATION' };
+
+/**
+ * Gives every PAT created before PAT ids (patgate ≤ 0.2) an id: on its PAT item, its hash lookup (so the
+ * exchange puts it in tokens as `pat_id`) and its PATID# item (what introspection reads), in one transaction
+ * conditional on the PAT being unchanged. Runs on every maintenance run until one finds nothing left to do
+ * (handlers of the previous version may create id-less PATs while a deploy is under way), then marks itself
+ * done. Returns how many PATs got an id.
+ */
+export async function assignPatIds(): Promise<number | 'already done'> {
+  const table = env.tableName();
+  const { Item } = await guarded('dynamodb', () =>
+    dynamo().send(new GetCommand({ TableName: table, Key: PAT_IDS_MARKER, ConsistentRead: true })),
+  );
+  if (Item) return 'already done';
+
+  const pending: Record<string, unknown>[] = [];
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const page = await guarded('dynamodb', () =>
+      dynamo().send(
+        new ScanCommand({
+          TableName: table,
+          ConsistentRead: true,
+          FilterExpression: 'begins_with(pk, :user) AND begins_with(sk, :pat) AND attribute_not_exists(id)',
+          ExpressionAttributeValues: { ':user': keyPrefix.user, ':pat': patSortKeyPrefix },
+          ExclusiveStartKey: startKey,
+        }),
+      ),
+    );
+    pending.push(...(page.Items ?? []));
+    startKey = page.LastEvaluatedKey;
+  } while (startKey);
+
+  let assigned = 0;
+  for (const item of pending) {
+    const id = newPatId();
+    const outcome = await transactWrite([
+      {
+        Update: {
+          TableName: table,
+          Key: { pk: item.pk, sk: item.sk },
+          UpdateExpression: 'SET id = :id',
+          ConditionExpression: 'tokenHash = :hash AND attribute_not_exists(id)',
+          ExpressionAttributeValues: { ':id': id, ':hash': item.tokenHash },
+        },
+      },
+      {
+        Update: {
+          TableName: table,
+          Key: keys.patHash(item.tokenHash as string),
+          UpdateExpression: 'SET id = :id',
+          ConditionExpression: 'attribute_exists(pk) AND userId = :userId',
+          ExpressionAttributeValues: { ':id': id, ':userId': item.userId },
+        },
+      },
+      {
+        Put: {
+          TableName: table,
+          Item: {
+            ...keys.patId(id),
+            userId: item.userId,
+            expiresAt: item.expiresAt ?? null,
+            patEpoch: item.patEpoch ?? LEGACY_PAT_EPOCH,
+            ...(item.ttl === undefined ? {} : { ttl: item.ttl }),
+          },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        },
+      },
+    ]);
+    // A PAT renamed, deleted or replaced meanwhile is left to the next run.
+    if (outcome.committed) assigned++;
+  }
+  if (pending.length === 0) {
+    await guarded('dynamodb', () =>
+      dynamo().send(new PutCommand({ TableName: table, Item: { ...PAT_IDS_MARKER, at: Date.now() } })),
+    );
+  }
+  return assigned;
 }

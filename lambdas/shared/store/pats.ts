@@ -18,6 +18,7 @@ import { keys, patSortKeyPrefix } from './keys';
 import { chunk, optimistically, RETRY, transactWrite, type TransactItems } from './transactions';
 import { completePurge, getUser, purgeMarker, type PendingPurge } from './users';
 import { randomString } from '../crypto/secrets';
+import { auditPut, type AuditTarget } from './audit';
 
 /** Expired PATs stay listable (as expired) for this long before DynamoDB TTL removes both items. */
 const EXPIRED_RETENTION_SECONDS = 30 * 24 * 3600;
@@ -32,6 +33,7 @@ const epochOf = (item: Record<string, unknown>) => (item.patEpoch as string | un
 
 function toPat(item: Record<string, unknown>): Pat {
   return {
+    id: (item.id as string | undefined) ?? null,
     userId: item.userId as string,
     name: item.name as string,
     tokenHash: item.tokenHash as string,
@@ -49,6 +51,7 @@ function patItems(pat: Pat) {
     pat: { ...keys.pat(pat.userId, pat.name), ...pat, ttl },
     lookup: {
       ...keys.patHash(pat.tokenHash),
+      ...(pat.id ? { id: pat.id } : {}),
       userId: pat.userId,
       name: pat.name,
       expiresAt: pat.expiresAt,
@@ -56,8 +59,28 @@ function patItems(pat: Pat) {
       patEpoch: pat.patEpoch,
       ttl,
     },
+    /** By id, for introspection: exists exactly while the PAT does; renames don't touch it. */
+    byId:
+      pat.id === null
+        ? undefined
+        : {
+            ...keys.patId(pat.id),
+            userId: pat.userId,
+            expiresAt: pat.expiresAt,
+            patEpoch: pat.patEpoch,
+            ttl,
+          },
   };
 }
+
+export const newPatId = () => randomString(16);
+
+const patTarget = (pat: Pat, details?: AuditTarget['details']): AuditTarget => ({
+  userId: pat.userId,
+  patName: pat.name,
+  ...(pat.id ? { patId: pat.id } : {}),
+  ...(details ? { details } : {}),
+});
 
 /** The owner must still be the user (and epoch) the caller read: no PAT for a user being deleted. */
 function ownerUnchanged(owner: User) {
@@ -98,6 +121,7 @@ function occupy(pat: Pat, leftover: Pat | undefined): TransactItems {
       },
     },
     ...(leftover ? [{ Delete: { TableName: table(), Key: keys.patHash(leftover.tokenHash) } }] : []),
+    ...(leftover?.id ? [{ Delete: { TableName: table(), Key: keys.patId(leftover.id) } }] : []),
   ];
 }
 
@@ -131,16 +155,19 @@ export async function listPats(owner: User): Promise<Pat[]> {
 
 export type CreatePatResult = 'created' | 'name_exists' | 'owner_not_found';
 
-export function createPat(pat: Omit<Pat, 'lastUsedAt' | 'patEpoch'>): Promise<CreatePatResult> {
+export function createPat(pat: Omit<Pat, 'lastUsedAt' | 'patEpoch' | 'id'>): Promise<CreatePatResult> {
   return optimistically(async () => {
     const [owner, existing] = await Promise.all([getUser(pat.userId), getPatItem(pat.userId, pat.name)]);
     if (!owner) return 'owner_not_found';
     if (existing?.patEpoch === owner.patEpoch) return 'name_exists';
-    const created: Pat = { ...pat, lastUsedAt: null, patEpoch: owner.patEpoch };
+    const created: Pat = { ...pat, id: newPatId(), lastUsedAt: null, patEpoch: owner.patEpoch };
+    const items = patItems(created);
     const outcome = await transactWrite([
       ownerUnchanged(owner),
       ...occupy(created, existing),
-      { Put: { TableName: table(), Item: patItems(created).lookup, ConditionExpression: 'attribute_not_exists(pk)' } },
+      { Put: { TableName: table(), Item: items.lookup, ConditionExpression: 'attribute_not_exists(pk)' } },
+      { Put: { TableName: table(), Item: items.byId!, ConditionExpression: 'attribute_not_exists(pk)' } },
+      auditPut('pat.created', patTarget(created)),
     ]);
     if (outcome.committed) return 'created';
     // The owner or the name's slot changed under us: look again. (A 190-bit value colliding is not a real possibility.)
@@ -184,6 +211,7 @@ export function renamePat(userId: string, currentName: string, newName: string):
           ExpressionAttributeValues: { ':new': newName, ':current': currentName },
         },
       },
+      auditPut('pat.renamed', patTarget(renamed, { previousName: currentName })),
     ]);
     // Otherwise something changed under us (a concurrent rename, delete or new PAT): look again.
     return outcome.committed ? { status: 'renamed', pat: renamed } : RETRY;
@@ -201,6 +229,7 @@ function deleteActions(pat: Pat): TransactItems {
       },
     },
     { Delete: { TableName: table(), Key: keys.patHash(pat.tokenHash) } },
+    ...(pat.id ? [{ Delete: { TableName: table(), Key: keys.patId(pat.id) } }] : []),
   ];
 }
 
@@ -211,7 +240,7 @@ export function deletePat(userId: string, name: string): Promise<DeletePatResult
     const [owner, pat] = await Promise.all([getUser(userId), getPatItem(userId, name)]);
     if (!owner) return 'owner_not_found';
     if (!pat || pat.patEpoch !== owner.patEpoch) return 'not_found';
-    const outcome = await transactWrite(deleteActions(pat));
+    const outcome = await transactWrite([...deleteActions(pat), auditPut('pat.deleted', patTarget(pat))]);
     return outcome.committed ? 'deleted' : RETRY;
   });
 }
@@ -238,13 +267,14 @@ export function revokeAllPats(userId: string, now: number): Promise<PendingPurge
         },
       },
       { Put: { TableName: table(), Item: purgeMarker(ended, now) } },
+      auditPut('pat.revoked_all', { userId }, now),
     ]);
     return outcome.committed ? ended : RETRY;
   });
 }
 
-/** PAT pairs removed per transaction (two items each; a transaction holds at most 100). */
-const PURGE_BATCH = 50;
+/** PATs removed per transaction (up to three items each; a transaction holds at most 100). */
+const PURGE_BATCH = 33;
 
 /**
  * Removes at most `maxPats` PATs of an ended epoch (the writes are bounded; the reads are a Query of the
@@ -286,6 +316,7 @@ export async function lookupPat(tokenHash: string): Promise<PatCredential | unde
   const { Item } = await getForTokenPath(keys.patHash(tokenHash));
   if (!Item) return undefined;
   return {
+    id: text(Item.id) ?? null,
     userId: text(Item.userId)!,
     name: text(Item.name)!,
     expiresAt: number(Item.expiresAt),
@@ -315,4 +346,24 @@ export async function touchPat(credential: PatCredential, tokenHash: string, at:
       }),
     ),
   );
+}
+
+/**
+ * Deletes the PAT with this value's hash, whoever owns it, with its audit event (revocation by value:
+ * RFC 7009 and the public leaked-credential endpoint). Returns whether a PAT was deleted.
+ */
+export function revokePatByHash(
+  tokenHash: string,
+  action: 'pat.revoked' | 'pat.revoked_public',
+  details?: AuditTarget['details'],
+): Promise<boolean> {
+  return optimistically(async () => {
+    const credential = await lookupPat(tokenHash);
+    if (!credential) return false;
+    const pat = await getPatItem(credential.userId, credential.name);
+    // A lookup without its PAT item can't be (they are written together); a renamed PAT moved meanwhile.
+    if (!pat || pat.tokenHash !== tokenHash) return RETRY;
+    const outcome = await transactWrite([...deleteActions(pat), auditPut(action, patTarget(pat, details))]);
+    return outcome.committed ? true : RETRY;
+  });
 }

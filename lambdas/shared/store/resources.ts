@@ -8,6 +8,7 @@ import { env } from '../config';
 import { guarded } from '../aws/dependency-errors';
 import { keys, listPartition } from './keys';
 import { listByKind } from './list-index';
+import { auditPut } from './audit';
 import { optimistically, RETRY, transactWrite } from './transactions';
 import type { ApiResource } from '../model/resource';
 
@@ -45,6 +46,7 @@ export async function createResource(resource: ApiResource): Promise<'created' |
         ConditionExpression: 'attribute_not_exists(pk)',
       },
     },
+    auditPut('resource.created', { resourceId: resource.id, details: { indicator: resource.indicator } }),
   ]);
   return outcome.committed ? 'created' : 'indicator_exists';
 }
@@ -81,6 +83,7 @@ export function deleteResource(id: string): Promise<boolean> {
           ExpressionAttributeValues: { ':id': id },
         },
       },
+      auditPut('resource.deleted', { resourceId: id, details: { indicator: resource.indicator } }),
     ]);
     return outcome.committed ? true : RETRY;
   });

@@ -9,7 +9,7 @@ export type TransactItems = NonNullable<TransactWriteCommandInput['TransactItems
 /** Outcome of a transaction: either committed, or cancelled with one reason code per item. */
 export type TransactionOutcome = { committed: true } | { committed: false; reasons: readonly string[] };
 
-const MAX_CONFLICT_RETRIES = 4;
+const MAX_CONFLICT_RETRIES = 6;
 
 /**
  * Runs TransactWriteItems. Condition failures come back as a value for the caller to interpret;
@@ -29,7 +29,9 @@ export async function transactWrite(items: TransactItems): Promise<TransactionOu
       );
       if (!retryable) throw new DependencyError('dynamodb', false, { cause: error });
       if (attempt >= MAX_CONFLICT_RETRIES) throw new DependencyError('dynamodb', true, { cause: error });
-      await new Promise((resolve) => setTimeout(resolve, 10 * 2 ** attempt + Math.random() * 20));
+      // Full jitter: many writers of one item (e.g. a user item, now that every change also puts its audit
+      // event in a transaction) spread out instead of colliding again in step.
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * 20 * 2 ** attempt));
     }
   }
 }

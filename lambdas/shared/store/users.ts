@@ -3,10 +3,10 @@
  * kept unique by UNIQUE# items written in the same transaction. Suspension is one write to the user
  * item; the token endpoint reads that item on every exchange, so it bites at once for every PAT.
  */
-import { DeleteCommand, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamo } from '../aws/dynamodb';
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { guarded, toDependencyError } from '../aws/dependency-errors';
+import { guarded } from '../aws/dependency-errors';
+import { auditPut } from './audit';
 import { env } from '../config';
 import type { User, UserProfile } from '../model/user';
 import { conditionalWrite } from './conditional';
@@ -118,6 +118,7 @@ export async function createUser(user: User): Promise<UserWriteResult> {
       },
     },
     ...claims.map(({ kind, value }) => claim(kind, value, user.id)),
+    auditPut('user.created', { userId: user.id }, user.createdAt),
   ]);
   if (outcome.committed) return { status: 'ok', user };
   if (outcome.reasons[0] === 'ConditionalCheckFailed') return { status: 'id_exists' };
@@ -156,6 +157,9 @@ export function updateUser(id: string, changes: Partial<UserProfile>): Promise<U
       }
       if (before) actions.push(release(kind, before, id));
     }
+    // Which fields changed, never their values (they may be personal data).
+    const fields = Object.keys(changes).sort().join(',');
+    actions.push(auditPut('user.updated', { userId: id, details: { fields } }, updated.updatedAt));
     const outcome = await transactWrite(actions);
     if (outcome.committed) return { status: 'ok', user: updated } as const;
     const kind = takenKind(outcome.reasons, claimAt);
@@ -164,24 +168,35 @@ export function updateUser(id: string, changes: Partial<UserProfile>): Promise<U
   });
 }
 
-/** One conditional write: every PAT of the user is refused from the next exchange on. */
-export async function setSuspended(id: string, isSuspended: boolean): Promise<User | undefined> {
-  try {
-    const { Attributes } = await dynamo().send(
-      new UpdateCommand({
-        TableName: table(),
-        Key: keys.user(id),
-        UpdateExpression: 'SET isSuspended = :suspended, updatedAt = :now',
-        ConditionExpression: 'attribute_exists(patEpoch)',
-        ExpressionAttributeValues: { ':suspended': isSuspended, ':now': Date.now() },
-        ReturnValues: 'ALL_NEW',
-      }),
-    );
-    return toUser(Attributes);
-  } catch (error) {
-    if (error instanceof ConditionalCheckFailedException) return undefined;
-    throw toDependencyError('dynamodb', error);
-  }
+/**
+ * One conditional update of the user item (with its audit event): every PAT of the user is refused from
+ * the next exchange on. Setting the state it already has changes nothing and writes no event.
+ */
+export function setSuspended(id: string, isSuspended: boolean): Promise<User | undefined> {
+  return optimistically(async () => {
+    const current = await getUser(id);
+    if (!current) return undefined;
+    if (current.isSuspended === isSuspended) return current;
+    const updated: User = { ...current, isSuspended, updatedAt: Date.now() };
+    const outcome = await transactWrite([
+      {
+        Update: {
+          TableName: table(),
+          Key: keys.user(id),
+          UpdateExpression: 'SET isSuspended = :suspended, updatedAt = :now',
+          ConditionExpression: 'patEpoch = :epoch AND updatedAt = :updatedAt',
+          ExpressionAttributeValues: {
+            ':suspended': isSuspended,
+            ':now': updated.updatedAt,
+            ':epoch': current.patEpoch,
+            ':updatedAt': current.updatedAt,
+          },
+        },
+      },
+      auditPut(isSuspended ? 'user.suspended' : 'user.unsuspended', { userId: id }, updated.updatedAt),
+    ]);
+    return outcome.committed ? updated : RETRY;
+  });
 }
 
 /**
@@ -212,6 +227,7 @@ export function deleteUser(id: string, deletedAt: number): Promise<User | undefi
         },
       },
       ...uniqueFields.flatMap(([field, kind]) => (user[field] ? [release(kind, user[field], id)] : [])),
+      auditPut('user.deleted', { userId: id }, deletedAt),
     ]);
     return outcome.committed ? user : RETRY;
   });

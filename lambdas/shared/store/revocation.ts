@@ -1,0 +1,91 @@
+/**
+ * What introspection reads for an access token, in one strongly consistent BatchGetItem: the PAT by its
+ * id, the owner's standing, and the token's revocation mark. Revoking an access token puts that mark
+ * (REVOKED#{jti}) until the token's exp, with its audit event, in one transaction.
+ */
+import { BatchGetCommand } from '@aws-sdk/lib-dynamodb';
+import { dynamo } from '../aws/dynamodb';
+import { guarded } from '../aws/dependency-errors';
+import { env } from '../config';
+import { DependencyError } from '../errors';
+import { LEGACY_PAT_EPOCH } from '../model/user';
+import { auditPut } from './audit';
+import { keys } from './keys';
+import { transactWrite } from './transactions';
+
+export interface TokenStanding {
+  pat: { userId: string; patEpoch: string; expiresAt: number | null } | undefined;
+  owner: { patEpoch: string; isSuspended: boolean } | undefined;
+  revoked: boolean;
+}
+
+const MAX_UNPROCESSED_RETRIES = 5;
+
+/** BatchGetItem of up to 100 keys, strongly consistent, retrying unprocessed keys (throttling) a few times. */
+export async function batchGet(requestKeys: Record<string, string>[]): Promise<Record<string, unknown>[]> {
+  const table = env.tableName();
+  const found: Record<string, unknown>[] = [];
+  let pending = requestKeys;
+  for (let attempt = 0; pending.length > 0; attempt++) {
+    if (attempt > MAX_UNPROCESSED_RETRIES) {
+      throw new DependencyError('dynamodb', true, {
+        cause: new Error('BatchGetItem left keys unprocessed'),
+      });
+    }
+    if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, 10 * 2 ** attempt));
+    const result = await guarded('dynamodb', () =>
+      dynamo().send(new BatchGetCommand({ RequestItems: { [table]: { Keys: pending, ConsistentRead: true } } })),
+    );
+    found.push(...(result.Responses?.[table] ?? []));
+    pending = (result.UnprocessedKeys?.[table]?.Keys as Record<string, string>[] | undefined) ?? [];
+  }
+  return found;
+}
+
+export async function getTokenStanding(patId: string, userId: string, jti: string): Promise<TokenStanding> {
+  const wanted = { pat: keys.patId(patId), owner: keys.user(userId), revoked: keys.revokedJti(jti) };
+  const items = await batchGet(Object.values(wanted));
+  const find = (key: { pk: string; sk: string }) => items.find((item) => item.pk === key.pk && item.sk === key.sk);
+  const pat = find(wanted.pat);
+  const owner = find(wanted.owner);
+  return {
+    pat: pat && {
+      userId: pat.userId as string,
+      patEpoch: (pat.patEpoch as string | undefined) ?? LEGACY_PAT_EPOCH,
+      expiresAt: (pat.expiresAt as number | null | undefined) ?? null,
+    },
+    owner:
+      owner && typeof owner.patEpoch === 'string'
+        ? { patEpoch: owner.patEpoch, isSuspended: Boolean(owner.isSuspended) }
+        : undefined,
+    revoked: find(wanted.revoked) !== undefined,
+  };
+}
+
+export interface RevokedToken {
+  jti: string;
+  /** Epoch seconds: the mark lives until then (DynamoDB TTL removes it after). */
+  exp: number;
+  userId: string;
+  patId: string | undefined;
+  clientId: string;
+}
+
+/** Marks the token revoked until its exp; revoking it again changes nothing (and writes no event). */
+export async function revokeAccessToken(token: RevokedToken): Promise<boolean> {
+  const outcome = await transactWrite([
+    {
+      Put: {
+        TableName: env.tableName(),
+        Item: { ...keys.revokedJti(token.jti), ...token, ttl: token.exp },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      },
+    },
+    auditPut('token.revoked', {
+      userId: token.userId,
+      ...(token.patId ? { patId: token.patId } : {}),
+      details: { jti: token.jti, clientId: token.clientId },
+    }),
+  ]);
+  return outcome.committed;
+}
