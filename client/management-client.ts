@@ -23,6 +23,14 @@ import type {
   User,
   CreateUserInput,
   UpdateUserInput,
+  AssignedRoles,
+  CreateRoleInput,
+  CreateScopeInput,
+  Role,
+  Scope,
+  ScopeWithResource,
+  UpdateRoleInput,
+  UpdateScopeInput,
 } from './types';
 
 export class PatgateApiError extends Error {
@@ -157,6 +165,32 @@ export class PatgateClient {
     list: () => this.call<ApiResource[]>('GET', '/api/resources'),
     get: (id: string) => this.call<ApiResource>('GET', `/api/resources/${encodeURIComponent(id)}`),
     delete: (id: string) => this.call<void>('DELETE', `/api/resources/${encodeURIComponent(id)}`),
+    scopes: {
+      list: (resourceId: string) => this.call<Scope[]>('GET', resourceScopesPath(resourceId)),
+      create: (resourceId: string, input: CreateScopeInput) =>
+        this.call<Scope>('POST', resourceScopesPath(resourceId), input),
+      update: (resourceId: string, scopeId: string, input: UpdateScopeInput) =>
+        this.call<Scope>('PATCH', `${resourceScopesPath(resourceId)}/${encodeURIComponent(scopeId)}`, input),
+      delete: (resourceId: string, scopeId: string) =>
+        this.call<void>('DELETE', `${resourceScopesPath(resourceId)}/${encodeURIComponent(scopeId)}`),
+    },
+  };
+
+  readonly roles = {
+    create: (input: CreateRoleInput) => this.call<Role>('POST', '/api/roles', input),
+    list: () => this.call<Role[]>('GET', '/api/roles'),
+    get: (id: string) => this.call<Role>('GET', rolePath(id)),
+    update: (id: string, input: UpdateRoleInput) => this.call<Role>('PATCH', rolePath(id), input),
+    delete: (id: string) => this.call<void>('DELETE', rolePath(id)),
+    scopes: (id: string) => this.call<ScopeWithResource[]>('GET', `${rolePath(id)}/scopes`),
+    addScopes: (id: string, scopeIds: string[]) => this.call<Scope[]>('POST', `${rolePath(id)}/scopes`, { scopeIds }),
+    removeScope: (id: string, scopeId: string) =>
+      this.call<void>('DELETE', `${rolePath(id)}/scopes/${encodeURIComponent(scopeId)}`),
+    ofUser: (userId: string) => this.call<Role[]>('GET', `${userPath(userId)}/roles`),
+    assign: (userId: string, roleIds: string[]) =>
+      this.call<AssignedRoles>('POST', `${userPath(userId)}/roles`, { roleIds }),
+    unassign: (userId: string, roleId: string) =>
+      this.call<void>('DELETE', `${userPath(userId)}/roles/${encodeURIComponent(roleId)}`),
   };
 
   /** The service's OpenAPI 3.1 document. */
@@ -193,3 +227,5 @@ export class PatgateClient {
 const userPath = (userId: string) => `/api/users/${encodeURIComponent(userId)}`;
 const patsPath = (userId: string) => `${userPath(userId)}/personal-access-tokens`;
 const applicationPath = (id: string) => `/api/applications/${encodeURIComponent(id)}`;
+const resourceScopesPath = (resourceId: string) => `/api/resources/${encodeURIComponent(resourceId)}/scopes`;
+const rolePath = (id: string) => `/api/roles/${encodeURIComponent(id)}`;

@@ -24,6 +24,9 @@ export interface Route {
 }
 
 const PATS = '/api/users/{userId}/personal-access-tokens';
+// API Gateway allows one name per path level: {id} here is the resource id (Logto's :resourceId).
+const SCOPES = '/api/resources/{id}/scopes';
+const USER_ROLES = '/api/users/{userId}/roles';
 
 export const routes = [
   // OAuth / OIDC (public)
@@ -87,6 +90,29 @@ export const routes = [
   { method: 'GET', path: '/api/resources', handler: 'admin', auth: 'iam', operation: 'listResources' },
   { method: 'GET', path: '/api/resources/{id}', handler: 'admin', auth: 'iam', operation: 'getResource' },
   { method: 'DELETE', path: '/api/resources/{id}', handler: 'admin', auth: 'iam', operation: 'deleteResource' },
+
+  // Resource scopes, roles and users' roles: Logto's RBAC (IAM)
+  { method: 'GET', path: SCOPES, handler: 'admin', auth: 'iam', operation: 'listResourceScopes' },
+  { method: 'POST', path: SCOPES, handler: 'admin', auth: 'iam', operation: 'createResourceScope' },
+  { method: 'PATCH', path: `${SCOPES}/{scopeId}`, handler: 'admin', auth: 'iam', operation: 'updateResourceScope' },
+  { method: 'DELETE', path: `${SCOPES}/{scopeId}`, handler: 'admin', auth: 'iam', operation: 'deleteResourceScope' },
+  { method: 'GET', path: '/api/roles', handler: 'admin', auth: 'iam', operation: 'listRoles' },
+  { method: 'POST', path: '/api/roles', handler: 'admin', auth: 'iam', operation: 'createRole' },
+  { method: 'GET', path: '/api/roles/{id}', handler: 'admin', auth: 'iam', operation: 'getRole' },
+  { method: 'PATCH', path: '/api/roles/{id}', handler: 'admin', auth: 'iam', operation: 'updateRole' },
+  { method: 'DELETE', path: '/api/roles/{id}', handler: 'admin', auth: 'iam', operation: 'deleteRole' },
+  { method: 'GET', path: '/api/roles/{id}/scopes', handler: 'admin', auth: 'iam', operation: 'listRoleScopes' },
+  { method: 'POST', path: '/api/roles/{id}/scopes', handler: 'admin', auth: 'iam', operation: 'addRoleScopes' },
+  {
+    method: 'DELETE',
+    path: '/api/roles/{id}/scopes/{scopeId}',
+    handler: 'admin',
+    auth: 'iam',
+    operation: 'deleteRoleScope',
+  },
+  { method: 'GET', path: USER_ROLES, handler: 'admin', auth: 'iam', operation: 'listUserRoles' },
+  { method: 'POST', path: USER_ROLES, handler: 'admin', auth: 'iam', operation: 'assignUserRoles' },
+  { method: 'DELETE', path: `${USER_ROLES}/{roleId}`, handler: 'admin', auth: 'iam', operation: 'removeUserRole' },
 
   // The OpenAPI 3.1 document of this table (IAM, like the rest of the Management API)
   { method: 'GET', path: '/api/openapi.json', handler: 'admin', auth: 'iam', operation: 'getOpenApiDocument' },

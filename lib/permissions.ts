@@ -25,12 +25,14 @@ export function permissionsFor(handler: FunctionName, resources: GrantedResource
 
 const policies: Record<FunctionName, (resources: GrantedResources) => iam.PolicyStatement[]> = {
   token: ({ table, signingKeys }) => [
-    // Resolve the PAT, its owner, the client application and the requested API resource.
+    // Resolve the PAT, its owner (and the owner's roles), the client application and the requested API resource.
     onItems(
       table,
       ['dynamodb:GetItem'],
-      [keyPrefix.patHash, keyPrefix.user, keyPrefix.application, keyPrefix.resourceIndicator],
+      [keyPrefix.patHash, keyPrefix.user, keyPrefix.userRoles, keyPrefix.application, keyPrefix.resourceIndicator],
     ),
+    // The role definitions (cached): which scopes each role grants.
+    onIndexPartitions(table, [listPartition.role]),
     // Record when a PAT was last used.
     onItems(table, ['dynamodb:UpdateItem'], [keyPrefix.user]),
     onKeys(signingKeys, ['kms:Sign', 'kms:GetPublicKey']),
@@ -62,16 +64,29 @@ const policies: Record<FunctionName, (resources: GrantedResources) => iam.Policy
   ],
 
   admin: ({ table }) => [
-    onItems(table, ['dynamodb:GetItem'], [keyPrefix.application, keyPrefix.resource]),
-    // A resource and its indicator item are put and deleted together (no ConditionCheck); only applications change.
+    onItems(
+      table,
+      ['dynamodb:GetItem'],
+      [keyPrefix.application, keyPrefix.resource, keyPrefix.role, keyPrefix.userRoles, keyPrefix.user],
+    ),
+    // A resource and its indicator item are put and deleted together, as are a role and its name; only
+    // applications are updated in place. Users are only read (a role assignment checks its user exists).
     onItems(
       table,
       ['dynamodb:PutItem', 'dynamodb:DeleteItem'],
-      [keyPrefix.application, keyPrefix.resource, keyPrefix.resourceIndicator],
+      [
+        keyPrefix.application,
+        keyPrefix.resource,
+        keyPrefix.resourceIndicator,
+        keyPrefix.role,
+        keyPrefix.roleName,
+        keyPrefix.userRoles,
+      ],
     ),
     onItems(table, ['dynamodb:UpdateItem'], [keyPrefix.application]),
-    // Listing applications and resources.
-    onIndexPartitions(table, [listPartition.application, listPartition.resource]),
+    onItems(table, ['dynamodb:ConditionCheckItem'], [keyPrefix.user]),
+    // Listing applications, resources and roles.
+    onIndexPartitions(table, [listPartition.application, listPartition.resource, listPartition.role]),
   ],
 };
 

@@ -8,7 +8,14 @@ import type { Operation } from '../lambdas/routes';
 import * as requests from '../lambdas/shared/management/schemas';
 import * as responses from './schemas';
 
-export type Tag = 'Personal access tokens' | 'Users' | 'Applications' | 'API resources' | 'OAuth' | 'Meta';
+export type Tag =
+  | 'Personal access tokens'
+  | 'Users'
+  | 'Applications'
+  | 'API resources'
+  | 'Roles'
+  | 'OAuth'
+  | 'Meta';
 
 /** Error responses, shared through `components.responses`. `schema` names a component schema. */
 export const errorResponses = {
@@ -254,6 +261,94 @@ export const operationDocs: Record<Operation, OperationDoc> = {
   deleteResource: {
     tag: 'API resources',
     summary: 'Delete an API resource',
+    success: { 204: null },
+    errors: ['NotFound'],
+  },
+
+  listResourceScopes: {
+    tag: 'API resources',
+    summary: "List an API resource's scopes (none for an unknown resource, as in Logto)",
+    success: { 200: responses.scopeSchema.array() },
+  },
+  createResourceScope: {
+    tag: 'API resources',
+    summary: 'Add a scope to an API resource',
+    description: 'A name with whitespace: 400 `scope.name_with_space`; a name the resource has: 422 `scope.name_exists`.',
+    body: requests.createScopeSchema,
+    success: { 201: responses.scopeSchema },
+    errors: ['NotFound', 'Conflict'],
+  },
+  updateResourceScope: {
+    tag: 'API resources',
+    summary: 'Rename or describe a scope (tokens carry the new name within the cache TTL)',
+    body: requests.updateScopeSchema,
+    success: { 200: responses.scopeSchema },
+    errors: ['NotFound', 'Conflict'],
+  },
+  deleteResourceScope: {
+    tag: 'API resources',
+    summary: 'Delete a scope: roles that granted it grant it no more',
+    success: { 204: null },
+    errors: ['NotFound'],
+  },
+  listRoles: { tag: 'Roles', summary: 'List roles', success: { 200: responses.roleSchema.array() } },
+  createRole: {
+    tag: 'Roles',
+    summary: 'Create a role, optionally with scopes (answers 200, as Logto)',
+    body: requests.createRoleSchema,
+    success: { 200: responses.roleSchema },
+    errors: ['NotFound', 'Conflict'],
+  },
+  getRole: { tag: 'Roles', summary: 'Get a role', success: { 200: responses.roleSchema }, errors: ['NotFound'] },
+  updateRole: {
+    tag: 'Roles',
+    summary: 'Rename or describe a role',
+    body: requests.updateRoleSchema,
+    success: { 200: responses.roleSchema },
+    errors: ['NotFound', 'Conflict'],
+  },
+  deleteRole: {
+    tag: 'Roles',
+    summary: 'Delete a role (tokens stop carrying its scopes within the cache TTL)',
+    success: { 204: null },
+    errors: ['NotFound'],
+  },
+  listRoleScopes: {
+    tag: 'Roles',
+    summary: "A role's scopes, each with its API resource",
+    success: { 200: responses.scopeWithResourceSchema.array() },
+    errors: ['NotFound'],
+  },
+  addRoleScopes: {
+    tag: 'Roles',
+    summary: "Add scopes to a role; answers all the role's scopes",
+    description: 'A scope the role has: 422 `role.scope_exists`; an unknown scope id: 404.',
+    body: requests.roleScopesSchema,
+    success: { 201: responses.scopeSchema.array() },
+    errors: ['NotFound', 'Conflict'],
+  },
+  deleteRoleScope: {
+    tag: 'Roles',
+    summary: 'Remove a scope from a role',
+    success: { 204: null },
+    errors: ['NotFound'],
+  },
+  listUserRoles: {
+    tag: 'Roles',
+    summary: "A user's roles",
+    success: { 200: responses.roleSchema.array() },
+    errors: ['NotFound'],
+  },
+  assignUserRoles: {
+    tag: 'Roles',
+    summary: 'Give a user roles (those it has are left as they are)',
+    body: requests.userRolesSchema,
+    success: { 201: responses.assignedRolesSchema },
+    errors: ['NotFound'],
+  },
+  removeUserRole: {
+    tag: 'Roles',
+    summary: 'Take a role from a user: the next exchange no longer carries its scopes',
     success: { 204: null },
     errors: ['NotFound'],
   },

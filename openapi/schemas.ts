@@ -75,6 +75,30 @@ export const apiResourceSchema = z.strictObject({
   createdAt: epochMilliseconds,
 });
 
+export const scopeSchema = z.strictObject({
+  id: z.string(),
+  resourceId: z.string(),
+  name: z.string().describe('The scope token, as tokens carry it'),
+  description: z.string().nullable(),
+  createdAt: epochMilliseconds,
+});
+
+export const scopeWithResourceSchema = z.strictObject({ ...scopeSchema.shape, resource: apiResourceSchema });
+
+export const roleSchema = z.strictObject({
+  id: z.string(),
+  name: z.string(),
+  description: z.string(),
+  type: z.literal('User'),
+  isDefault: z.boolean(),
+  createdAt: epochMilliseconds,
+});
+
+export const assignedRolesSchema = z.strictObject({
+  roleIds: z.array(z.string()).describe('The role ids of the request'),
+  addedRoleIds: z.array(z.string()).describe('Those the user did not have yet'),
+});
+
 /** The Management API's errors, Logto style. */
 export const managementErrorSchema = z.strictObject({
   code: z.string().describe('Stable error code, e.g. `guard.invalid_input` or `entity.not_exists`'),

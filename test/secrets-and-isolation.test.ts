@@ -240,6 +240,62 @@ describe('secrets', () => {
       });
       await service.client.resources.delete(resource.id);
     },
+    listResourceScopes: async () => {
+      const [first] = await service.client.resources.list();
+      await service.client.resources.scopes.list(first!.id);
+    },
+    createResourceScope: async () => {
+      const [first] = await service.client.resources.list();
+      await service.client.resources.scopes.create(first!.id, { name: `scope:${userId}` });
+    },
+    updateResourceScope: async () => {
+      const [first] = await service.client.resources.list();
+      const [scope] = await service.client.resources.scopes.list(first!.id);
+      await service.client.resources.scopes.update(first!.id, scope!.id, { description: 'leaky?' });
+    },
+    deleteResourceScope: async () => {
+      const [first] = await service.client.resources.list();
+      const scope = await service.client.resources.scopes.create(first!.id, { name: `gone:${userId}` });
+      await service.client.resources.scopes.delete(first!.id, scope.id);
+    },
+    listRoles: () => service.client.roles.list(),
+    createRole: () => service.client.roles.create({ name: `role-${userId}`, description: 'leaky?' }),
+    getRole: async () => {
+      const [first] = await service.client.roles.list();
+      await service.client.roles.get(first!.id);
+    },
+    updateRole: async () => {
+      const [first] = await service.client.roles.list();
+      await service.client.roles.update(first!.id, { description: 'still leaky?' });
+    },
+    deleteRole: async () => {
+      const role = await service.client.roles.create({ name: `gone-${userId}`, description: 'tmp' });
+      await service.client.roles.delete(role.id);
+    },
+    listRoleScopes: async () => {
+      const [first] = await service.client.roles.list();
+      await service.client.roles.scopes(first!.id);
+    },
+    addRoleScopes: async () => {
+      const [resource] = await service.client.resources.list();
+      const [scope] = await service.client.resources.scopes.list(resource!.id);
+      const [role] = await service.client.roles.list();
+      await service.client.roles.addScopes(role!.id, [scope!.id]);
+    },
+    deleteRoleScope: async () => {
+      const [role] = await service.client.roles.list();
+      const [scope] = await service.client.roles.scopes(role!.id);
+      await service.client.roles.removeScope(role!.id, scope!.id);
+    },
+    listUserRoles: () => service.client.roles.ofUser(userId),
+    assignUserRoles: async () => {
+      const [role] = await service.client.roles.list();
+      await service.client.roles.assign(userId, [role!.id]);
+    },
+    removeUserRole: async () => {
+      const [role] = await service.client.roles.list();
+      await service.client.roles.unassign(userId, role!.id);
+    },
     getOpenApiDocument: () => service.client.raw('GET', '/api/openapi.json'),
   });
 

@@ -1,4 +1,5 @@
 import { createHandler } from '../shared/http/handler';
 import * as operations from './operations';
+import * as roles from './roles';
 
-export const handler = createHandler('admin', 'management', operations);
+export const handler = createHandler('admin', 'management', { ...operations, ...roles });

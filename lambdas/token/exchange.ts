@@ -5,7 +5,9 @@
  * cached once warm); then KMS Sign beside the owner's user item, read strongly consistently so a
  * suspension, deletion or revoke-all bites at once. The owner can't be read in the first round trip
  * (its id is in the lookup item), and the claims don't depend on it, so the token is signed while the
- * owner is read, and thrown away unless the owner may act.
+ * owner is read, and thrown away unless the owner may act. With a resource, the owner's role ids are
+ * read beside the owner too, and the token is signed again only if they grant other scopes than the
+ * role ids this container last saw for the owner (token/roles.ts).
  */
 import { env } from '../shared/config';
 import { hashPatValue, isWellFormedPat } from '../shared/crypto/pat-value';
@@ -13,11 +15,14 @@ import { OAuthError } from '../shared/errors';
 import { credentialRefusal, ownerRefusal, type PatCredential, type PatRefusal } from '../shared/model/pat';
 import { newJti, signJwt } from '../shared/signing/jwt-signer';
 import { getUserStanding, lookupPat } from '../shared/store/pats';
+import { roleScopeNames } from '../shared/model/role';
+import { assignedRoleIds, getRoleAssignment } from '../shared/store/roles';
 import { ACCESS_TOKEN_TYPE } from '../shared/oauth';
 import { loadResource, resolveAudience } from './audience';
 import { buildClaims, type AccessTokenClaims } from './claims';
 import { authenticateClient, loadApplication } from './client-auth';
 import { recordPatUse } from './last-used';
+import { lastSeenRoleIds, loadRoles, rememberRoleIds } from './roles';
 import { grantScopes } from './scopes';
 import type { TokenExchangeRequest } from './token-request';
 
@@ -59,6 +64,7 @@ function startReads(request: TokenExchangeRequest) {
     application: deferred(loadApplication(request.client.clientId)),
     credential: deferred(tokenHash ? lookupPat(tokenHash) : Promise.resolve(undefined)),
     resource: deferred(loadResource(request.resource)),
+    roles: deferred(request.resource === undefined ? Promise.resolve(undefined) : loadRoles()),
   };
 }
 
@@ -75,7 +81,9 @@ export async function exchangeToken(request: TokenExchangeRequest, now: number):
   if (request.parameterError) throw request.parameterError;
   const credential = await validateSubject(reads.credential, now);
   const audience = resolveAudience(request.resource, await reads.resource);
-  const scopes = grantScopes(request.scopes, audience, credential.scopes);
+  const roles = audience ? await reads.roles : undefined;
+  const grant = (roleIds: readonly string[]) =>
+    grantScopes(request.scopes, audience ? roleScopeNames(audience, roleIds, roles!) : null, credential.scopes);
   const claims = buildClaims({
     jti: newJti(),
     issuer: env.issuer(),
@@ -84,17 +92,29 @@ export async function exchangeToken(request: TokenExchangeRequest, now: number):
     credential,
     clientId: client.id,
     audience,
-    scopes,
+    scopes: grant(lastSeenRoleIds(credential.userId)),
   });
   if (!claims) refuse('expired');
 
-  const [owner, signed] = await Promise.all([
+  const [owner, firstSigned, assignment] = await Promise.all([
     getUserStanding(credential.userId),
     signJwt({ ...claims }),
+    audience ? getRoleAssignment(credential.userId) : Promise.resolve(undefined),
     recordPatUse(credential, reads.tokenHash!, now),
   ]);
   const refusal = ownerRefusal(credential, owner);
   if (refusal) refuse(refusal);
+
+  let signed = firstSigned;
+  if (audience) {
+    const roleIds = assignedRoleIds(assignment, owner!.createdAt);
+    rememberRoleIds(credential.userId, roleIds);
+    const scope = grant(roleIds).join(' ');
+    if (scope !== claims.scope) {
+      claims.scope = scope;
+      signed = await signJwt({ ...claims });
+    }
+  }
 
   return {
     response: {

@@ -135,3 +135,43 @@ export const paginationSchema = z.object({
   page: z._default(z.coerce.number().check(z.int(), z.minimum(1)), 1),
   page_size: z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(100)), 20),
 });
+
+// Resource scopes and roles (Logto's RBAC). A scope name with whitespace is refused by the operation,
+// with Logto's own code (`scope.name_with_space`), before the scope-token pattern is checked.
+const scopeNameSchema = z.string().check(z.minLength(1), z.maxLength(MAX_SCOPE_TOKEN_LENGTH));
+const descriptionSchema = z.string().check(z.maxLength(2048));
+
+export const createScopeSchema = z.strictObject({
+  name: scopeNameSchema,
+  description: z.nullish(descriptionSchema),
+});
+
+export const updateScopeSchema = z.strictObject({
+  name: z.optional(scopeNameSchema),
+  description: z.nullish(descriptionSchema),
+});
+
+const idListSchema = z
+  .array(z.string().check(z.regex(ENTITY_ID_PATTERN, 'invalid id')))
+  .check(
+    z.minLength(1),
+    z.maxLength(100),
+    z.refine((ids) => new Set(ids).size === ids.length, 'ids must be unique'),
+  );
+
+export const createRoleSchema = z.strictObject({
+  name: z.string().check(...displayNameChecks, z.minLength(1), z.maxLength(128)),
+  description: z.string().check(z.minLength(1), z.maxLength(2048)),
+  type: z.optional(z.literal('User')),
+  isDefault: z.optional(z.boolean()),
+  scopeIds: z.optional(idListSchema),
+});
+
+export const updateRoleSchema = z.strictObject({
+  name: z.optional(z.string().check(...displayNameChecks, z.minLength(1), z.maxLength(128))),
+  description: z.optional(z.string().check(z.minLength(1), z.maxLength(2048))),
+  isDefault: z.optional(z.boolean()),
+});
+
+export const roleScopesSchema = z.strictObject({ scopeIds: idListSchema });
+export const userRolesSchema = z.strictObject({ roleIds: idListSchema });

@@ -11,7 +11,10 @@
  * | unique identifier    | UNIQUE#{kind}#{value}     | UNIQUE              | userId (kind: username, email, phone)        |
  * | application          | APP#{id}                  | APP                 | gsi1pk=APP, secretHash, allowTokenExchange   |
  * | API resource         | RES#{id}                  | RES                 | gsi1pk=RES                                   |
- * | resource by indicator| RESIND#{indicator}        | RESIND              | copy of the resource (resources are immutable)|
+ * | resource by indicator| RESIND#{indicator}        | RESIND              | copy of the resource, written with it        |
+ * | role                 | ROLE#{id}                 | ROLE                | gsi1pk=ROLE, scopes: [{resourceId, scopeId}] |
+ * | role name            | ROLENAME#{name}           | ROLENAME            | roleId (names are unique)                    |
+ * | a user's roles       | USERROLES#{userId}        | USERROLES           | roleIds, userCreatedAt                       |
  *
  * The PAT sort key hashes the name so any 256-character name fits DynamoDB's 1024-byte sort key limit.
  * The hash lookup item copies what the token endpoint needs of the PAT; the token endpoint then reads the
@@ -38,6 +41,9 @@ export const keyPrefix = {
   resource: 'RES#',
   resourceIndicator: 'RESIND#',
   unique: 'UNIQUE#',
+  role: 'ROLE#',
+  roleName: 'ROLENAME#',
+  userRoles: 'USERROLES#',
 } as const;
 
 const digest = (value: string) => createHash('sha256').update(value, 'utf8').digest('base64url');
@@ -56,6 +62,10 @@ export const keys = {
   application: (id: string) => ({ pk: `${keyPrefix.application}${id}`, sk: 'APP' }),
   resource: (id: string) => ({ pk: `${keyPrefix.resource}${id}`, sk: 'RES' }),
   resourceByIndicator: (indicator: string) => ({ pk: `${keyPrefix.resourceIndicator}${indicator}`, sk: 'RESIND' }),
+  role: (id: string) => ({ pk: `${keyPrefix.role}${id}`, sk: 'ROLE' }),
+  roleName: (name: string) => ({ pk: `${keyPrefix.roleName}${name}`, sk: 'ROLENAME' }),
+  /** Apart from the user item, so the admin function can write it without any right on USER# items. */
+  userRoles: (userId: string) => ({ pk: `${keyPrefix.userRoles}${userId}`, sk: 'USERROLES' }),
 };
 
 export type UniqueKind = 'username' | 'email' | 'phone';
@@ -63,4 +73,10 @@ export type UniqueKind = 'username' | 'email' | 'phone';
 export const patSortKeyPrefix = 'PAT#';
 /** Markers of data migrations that have run. */
 export const migrationPrefix = 'MIGRATION#';
-export const listPartition = { application: 'APP', resource: 'RES', user: 'USER', purge: 'PURGE' } as const;
+export const listPartition = {
+  application: 'APP',
+  resource: 'RES',
+  user: 'USER',
+  purge: 'PURGE',
+  role: 'ROLE',
+} as const;

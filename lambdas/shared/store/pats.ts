@@ -284,12 +284,12 @@ export async function getUserStanding(userId: string): Promise<UserStanding | un
         TableName: table(),
         Key: keys.user(userId),
         ConsistentRead: true,
-        ProjectionExpression: 'patEpoch, isSuspended',
+        ProjectionExpression: 'patEpoch, isSuspended, createdAt',
       }),
     ),
   );
   if (!Item || typeof Item.patEpoch !== 'string') return undefined;
-  return { patEpoch: Item.patEpoch, isSuspended: Boolean(Item.isSuspended) };
+  return { patEpoch: Item.patEpoch, isSuspended: Boolean(Item.isSuspended), createdAt: Item.createdAt as number };
 }
 
 /** Records use of a PAT; conditional on the hash so a renamed or deleted PAT is never resurrected. */
