@@ -8,14 +8,7 @@ import type { Operation } from '../lambdas/routes';
 import * as requests from '../lambdas/shared/management/schemas';
 import * as responses from './schemas';
 
-export type Tag =
-  | 'Personal access tokens'
-  | 'Users'
-  | 'Applications'
-  | 'API resources'
-  | 'Roles'
-  | 'OAuth'
-  | 'Meta';
+export type Tag = 'Personal access tokens' | 'Users' | 'Applications' | 'API resources' | 'Roles' | 'OAuth' | 'Meta';
 
 /** Error responses, shared through `components.responses`. `schema` names a component schema. */
 export const errorResponses = {
@@ -273,7 +266,8 @@ export const operationDocs: Record<Operation, OperationDoc> = {
   createResourceScope: {
     tag: 'API resources',
     summary: 'Add a scope to an API resource',
-    description: 'A name with whitespace: 400 `scope.name_with_space`; a name the resource has: 422 `scope.name_exists`.',
+    description:
+      'A name with whitespace: 400 `scope.name_with_space`; a name the resource has: 422 `scope.name_exists`.',
     body: requests.createScopeSchema,
     success: { 201: responses.scopeSchema },
     errors: ['NotFound', 'Conflict'],

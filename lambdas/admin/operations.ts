@@ -99,7 +99,12 @@ export async function createResource(event: APIGatewayProxyEvent) {
     scopes: [],
     createdAt: Date.now(),
   };
-  resource.scopes = body.scopes.map((name) => ({ id: newId(), name, description: null, createdAt: resource.createdAt }));
+  resource.scopes = body.scopes.map((name) => ({
+    id: newId(),
+    name,
+    description: null,
+    createdAt: resource.createdAt,
+  }));
   if ((await resources.createResource(resource)) === 'indicator_exists') throw apiErrors.resourceIndicatorExists();
   audit('resource.created', { id: resource.id, indicator: resource.indicator });
   return json(201, resourceView(resource));

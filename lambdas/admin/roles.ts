@@ -72,7 +72,10 @@ export async function listResourceScopes(event: APIGatewayProxyEvent) {
   const resourceId = param(event, 'id');
   const resource = await resources.getResource(resourceId);
   // As in Logto, an unknown resource simply has no scopes.
-  return json(200, (resource?.scopes ?? []).map((scope) => scopeView(resourceId, scope)));
+  return json(
+    200,
+    (resource?.scopes ?? []).map((scope) => scopeView(resourceId, scope)),
+  );
 }
 
 export async function createResourceScope(event: APIGatewayProxyEvent) {

@@ -22,7 +22,7 @@ import { loadResource, resolveAudience } from './audience';
 import { buildClaims, type AccessTokenClaims } from './claims';
 import { authenticateClient, loadApplication } from './client-auth';
 import { recordPatUse } from './last-used';
-import { lastSeenRoleIds, loadRoles, rememberRoleIds } from './roles';
+import { lastSeenRoleIds, loadRoles, rememberRoleIds, rolesKnowing } from './roles';
 import { grantScopes } from './scopes';
 import type { TokenExchangeRequest } from './token-request';
 
@@ -82,8 +82,8 @@ export async function exchangeToken(request: TokenExchangeRequest, now: number):
   const credential = await validateSubject(reads.credential, now);
   const audience = resolveAudience(request.resource, await reads.resource);
   const roles = audience ? await reads.roles : undefined;
-  const grant = (roleIds: readonly string[]) =>
-    grantScopes(request.scopes, audience ? roleScopeNames(audience, roleIds, roles!) : null, credential.scopes);
+  const grant = (roleIds: readonly string[], known = roles) =>
+    grantScopes(request.scopes, audience ? roleScopeNames(audience, roleIds, known!) : null, credential.scopes);
   const claims = buildClaims({
     jti: newJti(),
     issuer: env.issuer(),
@@ -109,7 +109,7 @@ export async function exchangeToken(request: TokenExchangeRequest, now: number):
   if (audience) {
     const roleIds = assignedRoleIds(assignment, owner!.createdAt);
     rememberRoleIds(credential.userId, roleIds);
-    const scope = grant(roleIds).join(' ');
+    const scope = grant(roleIds, await rolesKnowing(roles!, roleIds)).join(' ');
     if (scope !== claims.scope) {
       claims.scope = scope;
       signed = await signJwt({ ...claims });

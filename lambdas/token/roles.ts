@@ -9,19 +9,43 @@
  * beside KMS Sign. The token is signed with the scopes of the role ids this container last saw for the
  * user; when the read shows other role ids that grant other scopes, the token is signed again (a third
  * round trip, only then). A token never carries the scopes of roles the user no longer has.
+ *
+ * A role id the cached definitions don't know (a role created since they were loaded) makes them load
+ * again at once, so a new role works as soon as it is assigned; an id still unknown then (a deleted role)
+ * is remembered until the next load, so it costs at most one extra load per TTL and container.
  */
 import { cached } from '../shared/cache';
 import { env } from '../shared/config';
 import type { Role } from '../shared/model/role';
 import { listRoles } from '../shared/store/roles';
 
+/** Role ids known not to exist as of the last load. */
+let absent = new Set<string>();
+
 const catalogue = cached(
-  async () => new Map((await listRoles()).map((role) => [role.id, role])),
+  async () => {
+    const roles = new Map((await listRoles()).map((role) => [role.id, role]));
+    absent = new Set();
+    return roles;
+  },
   () => env.clientCacheTtlSeconds() * 1000,
 );
 
 export function loadRoles(): Promise<ReadonlyMap<string, Role>> {
   return catalogue.get();
+}
+
+/** `roles`, or newly loaded definitions when `roleIds` names a role they don't know. */
+export async function rolesKnowing(
+  roles: ReadonlyMap<string, Role>,
+  roleIds: readonly string[],
+): Promise<ReadonlyMap<string, Role>> {
+  const unknown = roleIds.filter((id) => !roles.has(id) && !absent.has(id));
+  if (unknown.length === 0) return roles;
+  catalogue.invalidate();
+  const fresh = await catalogue.get();
+  for (const id of unknown) if (!fresh.has(id)) absent.add(id);
+  return fresh;
 }
 
 const MAX_USERS_REMEMBERED = 10_000;

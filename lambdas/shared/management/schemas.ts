@@ -151,13 +151,11 @@ export const updateScopeSchema = z.strictObject({
   description: z.nullish(descriptionSchema),
 });
 
-const idListSchema = z
-  .array(z.string().check(z.regex(ENTITY_ID_PATTERN, 'invalid id')))
-  .check(
-    z.minLength(1),
-    z.maxLength(100),
-    z.refine((ids) => new Set(ids).size === ids.length, 'ids must be unique'),
-  );
+const idListSchema = z.array(z.string().check(z.regex(ENTITY_ID_PATTERN, 'invalid id'))).check(
+  z.minLength(1),
+  z.maxLength(100),
+  z.refine((ids) => new Set(ids).size === ids.length, 'ids must be unique'),
+);
 
 export const createRoleSchema = z.strictObject({
   name: z.string().check(...displayNameChecks, z.minLength(1), z.maxLength(128)),

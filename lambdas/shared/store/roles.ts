@@ -182,7 +182,9 @@ export async function getRoleAssignment(userId: string): Promise<RoleAssignment 
       }),
     ),
   );
-  return Item ? { roleIds: (Item.roleIds as string[] | undefined) ?? [], userCreatedAt: Item.userCreatedAt } : undefined;
+  return Item
+    ? { roleIds: (Item.roleIds as string[] | undefined) ?? [], userCreatedAt: Item.userCreatedAt }
+    : undefined;
 }
 
 /** The role ids of the user registered at `userCreatedAt`: none if the assignment was another user's of that id. */
