@@ -406,9 +406,10 @@ describe('least privilege', () => {
   });
   const index = () => ({ 'Fn::Join': ['', [table(), '/index/gsi1']] });
 
-  it('token: reads PAT hashes, their owners, applications and resource indicators, stamps last use, signs', () => {
+  it("token: reads PAT hashes, their owners and owners' roles, applications, resource indicators and roles, stamps last use, signs", () => {
     expectGrants('token', [
-      ...allow(['dynamodb:GetItem'], [table()], leadingKeys('PATHASH#*', 'USER#*', 'APP#*', 'RESIND#*')),
+      ...allow(['dynamodb:GetItem'], [table()], leadingKeys('PATHASH#*', 'USER#*', 'USERROLES#*', 'APP#*', 'RESIND#*')),
+      ...allow(['dynamodb:Query'], [index()], indexPartitions('ROLE')),
       ...allow(['dynamodb:UpdateItem'], [table()], leadingKeys('USER#*')),
       ...allow(['kms:Sign', 'kms:GetPublicKey'], keys()),
     ]);
@@ -443,12 +444,17 @@ describe('least privilege', () => {
     ]);
   });
 
-  it('admin: reads and writes applications and resources, updates only applications, lists through gsi1, no KMS', () => {
+  it("admin: reads and writes applications, resources, roles and users' roles, only reads users, no KMS", () => {
     expectGrants('admin', [
-      ...allow(['dynamodb:GetItem'], [table()], leadingKeys('APP#*', 'RES#*')),
-      ...allow(['dynamodb:PutItem', 'dynamodb:DeleteItem'], [table()], leadingKeys('APP#*', 'RES#*', 'RESIND#*')),
+      ...allow(['dynamodb:GetItem'], [table()], leadingKeys('APP#*', 'RES#*', 'ROLE#*', 'USERROLES#*', 'USER#*')),
+      ...allow(
+        ['dynamodb:PutItem', 'dynamodb:DeleteItem'],
+        [table()],
+        leadingKeys('APP#*', 'RES#*', 'RESIND#*', 'ROLE#*', 'ROLENAME#*', 'USERROLES#*'),
+      ),
       ...allow(['dynamodb:UpdateItem'], [table()], leadingKeys('APP#*')),
-      ...allow(['dynamodb:Query'], [index()], indexPartitions('APP', 'RES')),
+      ...allow(['dynamodb:ConditionCheckItem'], [table()], leadingKeys('USER#*')),
+      ...allow(['dynamodb:Query'], [index()], indexPartitions('APP', 'RES', 'ROLE')),
     ]);
   });
 
