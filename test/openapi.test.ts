@@ -270,6 +270,47 @@ describe('real responses conform to the document', () => {
     expect((await call('listPersonalAccessTokens', { params: { userId: 'not a valid id' } })).status).toBe(400);
   });
 
+  it('resource scopes, roles and user roles', async () => {
+    const scopes = await call('listResourceScopes', { params: { id: resourceId } });
+    expect(scopes.status).toBe(200);
+    const readId = (scopes.json as { id: string }[])[0]!.id;
+    const created = await call('createResourceScope', { params: { id: resourceId }, json: { name: 'write:orders' } });
+    expect(created.status).toBe(201);
+    const writeId = (created.json as { id: string }).id;
+    expect((await call('createResourceScope', { params: { id: resourceId }, json: { name: 'a b' } })).status).toBe(400);
+    expect((await call('createResourceScope', { params: { id: 'missing' }, json: { name: 'x' } })).status).toBe(404);
+    const scopeParams = { id: resourceId, scopeId: writeId };
+    expect((await call('updateResourceScope', { params: scopeParams, json: { description: 'Write' } })).status).toBe(
+      200,
+    );
+    expect((await call('updateResourceScope', { params: scopeParams, json: { name: 'read:orders' } })).status).toBe(
+      422,
+    );
+
+    const role = await call('createRole', { json: { name: `orders-${userId}`, description: 'd', scopeIds: [readId] } });
+    expect(role.status).toBe(200);
+    const id = (role.json as { id: string }).id;
+    expect((await call('createRole', { json: { name: `orders-${userId}`, description: 'd' } })).status).toBe(422);
+    expect((await call('listRoles')).status).toBe(200);
+    expect((await call('getRole', { params: { id } })).status).toBe(200);
+    expect((await call('getRole', { params: { id: 'missing' } })).status).toBe(404);
+    expect((await call('updateRole', { params: { id }, json: { description: 'Orders' } })).status).toBe(200);
+    expect((await call('addRoleScopes', { params: { id }, json: { scopeIds: [writeId] } })).status).toBe(201);
+    expect((await call('listRoleScopes', { params: { id } })).status).toBe(200);
+    expect((await call('deleteRoleScope', { params: { id, scopeId: writeId } })).status).toBe(204);
+    expect((await call('deleteResourceScope', { params: scopeParams })).status).toBe(204);
+    expect((await call('deleteResourceScope', { params: scopeParams })).status).toBe(404);
+
+    const assigned = await call('assignUserRoles', { params: { userId }, json: { roleIds: [id] } });
+    expect(assigned.status).toBe(201);
+    expect((await call('listUserRoles', { params: { userId } })).status).toBe(200);
+    const other = (await service.client.roles.create({ name: `other-${userId}`, description: 'd' })).id;
+    await service.client.roles.assign(userId, [other]);
+    expect((await call('removeUserRole', { params: { userId, roleId: other } })).status).toBe(204);
+    expect((await call('removeUserRole', { params: { userId, roleId: other } })).status).toBe(404);
+    expect((await call('deleteRole', { params: { id: other } })).status).toBe(204);
+  });
+
   it('OAuth endpoints', async () => {
     const { clientId, clientSecret } = service.config.demoApplication;
     const form = {
