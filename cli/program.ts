@@ -5,6 +5,7 @@ import { registerApplicationCommands } from './commands/applications';
 import { registerConsoleCommand } from './commands/console';
 import { registerPatCommands } from './commands/pats';
 import { registerResourceCommands } from './commands/resources';
+import { registerRoleCommands } from './commands/roles';
 import { registerTokenCommands } from './commands/token';
 import { registerUserCommands } from './commands/users';
 import { DEFAULT_STACK_NAME } from './endpoint';
@@ -57,6 +58,9 @@ export function createProgram(): Command {
   );
   registerResourceCommands(
     program.command('resources').alias('resource').description('Manage API resources (token audiences)'),
+  );
+  registerRoleCommands(
+    program.command('roles').alias('role').description("Manage roles (sets of resource scopes) and users' roles"),
   );
   registerTokenCommands(program.command('token').description('Exchange a personal access token; verify access tokens'));
   registerConsoleCommand(program.command('console'));

@@ -337,6 +337,46 @@ describe('applications and API resources', () => {
   });
 });
 
+describe('roles', () => {
+  it("lists a resource's scopes, creates a role granting one, gives it to a user and takes it back", async () => {
+    const indicator = `https://api.example.com/cli-roles-${Date.now()}`;
+    const resource = await service.client.resources.create({ name: 'Roles', indicator, scopes: ['read:r'] });
+    const added = await patgate('resources', 'add-scope', resource.id, 'write:r', '--json');
+    expectSuccess(added);
+    const write = JSON.parse(added.stdout) as { id: string; name: string };
+    expect(write.name).toBe('write:r');
+    const scopes = await patgate('resources', 'scopes', resource.id);
+    expectSuccess(scopes);
+    expect(scopes.stdout).toMatch(/^SCOPE ID\s+NAME\s+DESCRIPTION$/m);
+    expect(scopes.stdout).toContain('read:r');
+
+    const created = await patgate(
+      'roles',
+      'create',
+      `writers-${Date.now()}`,
+      'Writers',
+      '--scope-id',
+      write.id,
+      '--json',
+    );
+    expectSuccess(created);
+    const role = JSON.parse(created.stdout) as { id: string };
+    const roleScopes = await patgate('roles', 'scopes', role.id);
+    expectSuccess(roleScopes);
+    expect(roleScopes.stdout).toMatch(new RegExp(`${write.id}\\s+write:r\\s+${indicator}`));
+
+    const userId = await service.newUser();
+    const assigned = await patgate('roles', 'assign', userId, role.id);
+    expectSuccess(assigned);
+    expect(assigned.stdout).toBe(`Gave ${userId} 1 new role(s) of 1.\n`);
+    expect((await patgate('roles', 'of', userId)).stdout).toContain(role.id);
+    expectSuccess(await patgate('roles', 'unassign', userId, role.id));
+    expect((await patgate('roles', 'of', userId)).stdout).toBe('No roles.\n');
+    const missing = await patgate('roles', 'unassign', userId, role.id);
+    expectFailure(missing, 1, /\(entity\.not_found, HTTP 404\)/);
+  });
+});
+
 describe('the command line itself', () => {
   it('stops quietly when the reader of its output goes away (| head)', async () => {
     const child = spawn(process.execPath, [join(__dirname, '..', 'cli', 'patgate.cjs'), 'users', 'list', '--help']);
