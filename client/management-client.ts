@@ -31,6 +31,13 @@ import type {
   ScopeWithResource,
   UpdateRoleInput,
   UpdateScopeInput,
+  CreateOrganizationInput,
+  CreateOrganizationRoleInput,
+  Organization,
+  OrganizationMember,
+  OrganizationRole,
+  OrganizationScope,
+  UpdateOrganizationInput,
 } from './types';
 
 export class PatgateApiError extends Error {
@@ -193,6 +200,56 @@ export class PatgateClient {
       this.call<void>('DELETE', `${userPath(userId)}/roles/${encodeURIComponent(roleId)}`),
   };
 
+  readonly organizations = {
+    create: (input: CreateOrganizationInput) => this.call<Organization>('POST', '/api/organizations', input),
+    list: () => this.call<Organization[]>('GET', '/api/organizations'),
+    get: (id: string) => this.call<Organization>('GET', organizationPath(id)),
+    update: (id: string, input: UpdateOrganizationInput) =>
+      this.call<Organization>('PATCH', organizationPath(id), input),
+    delete: (id: string) => this.call<void>('DELETE', organizationPath(id)),
+    members: (id: string) => this.call<OrganizationMember[]>('GET', `${organizationPath(id)}/users`),
+    addMembers: (id: string, userIds: string[]) =>
+      this.call<{ userIds: string[] }>('POST', `${organizationPath(id)}/users`, { userIds }),
+    removeMember: (id: string, userId: string) =>
+      this.call<void>('DELETE', `${organizationPath(id)}/users/${encodeURIComponent(userId)}`),
+    memberRoles: (id: string, userId: string) =>
+      this.call<OrganizationRole[]>('GET', `${organizationPath(id)}/users/${encodeURIComponent(userId)}/roles`),
+    assignMemberRoles: (id: string, userId: string, organizationRoleIds: string[]) =>
+      this.call<{ organizationRoleIds: string[] }>(
+        'POST',
+        `${organizationPath(id)}/users/${encodeURIComponent(userId)}/roles`,
+        { organizationRoleIds },
+      ),
+    removeMemberRole: (id: string, userId: string, roleId: string) =>
+      this.call<void>(
+        'DELETE',
+        `${organizationPath(id)}/users/${encodeURIComponent(userId)}/roles/${encodeURIComponent(roleId)}`,
+      ),
+    scopes: {
+      create: (input: { name: string; description?: string | null }) =>
+        this.call<OrganizationScope>('POST', '/api/organization-scopes', input),
+      list: () => this.call<OrganizationScope[]>('GET', '/api/organization-scopes'),
+      get: (id: string) => this.call<OrganizationScope>('GET', `/api/organization-scopes/${encodeURIComponent(id)}`),
+      update: (id: string, input: { name?: string; description?: string | null }) =>
+        this.call<OrganizationScope>('PATCH', `/api/organization-scopes/${encodeURIComponent(id)}`, input),
+      delete: (id: string) => this.call<void>('DELETE', `/api/organization-scopes/${encodeURIComponent(id)}`),
+    },
+    roles: {
+      create: (input: CreateOrganizationRoleInput) =>
+        this.call<OrganizationRole>('POST', '/api/organization-roles', input),
+      list: () => this.call<OrganizationRole[]>('GET', '/api/organization-roles'),
+      get: (id: string) => this.call<OrganizationRole>('GET', organizationRolePath(id)),
+      update: (id: string, input: { name?: string; description?: string | null }) =>
+        this.call<OrganizationRole>('PATCH', organizationRolePath(id), input),
+      delete: (id: string) => this.call<void>('DELETE', organizationRolePath(id)),
+      scopes: (id: string) => this.call<OrganizationScope[]>('GET', `${organizationRolePath(id)}/scopes`),
+      addScopes: (id: string, organizationScopeIds: string[]) =>
+        this.call<void>('POST', `${organizationRolePath(id)}/scopes`, { organizationScopeIds }),
+      removeScope: (id: string, scopeId: string) =>
+        this.call<void>('DELETE', `${organizationRolePath(id)}/scopes/${encodeURIComponent(scopeId)}`),
+    },
+  };
+
   /** The service's OpenAPI 3.1 document. */
   openApiDocument(): Promise<Record<string, unknown>> {
     return this.call('GET', '/api/openapi.json');
@@ -229,3 +286,5 @@ const patsPath = (userId: string) => `${userPath(userId)}/personal-access-tokens
 const applicationPath = (id: string) => `/api/applications/${encodeURIComponent(id)}`;
 const resourceScopesPath = (resourceId: string) => `/api/resources/${encodeURIComponent(resourceId)}/scopes`;
 const rolePath = (id: string) => `/api/roles/${encodeURIComponent(id)}`;
+const organizationPath = (id: string) => `/api/organizations/${encodeURIComponent(id)}`;
+const organizationRolePath = (id: string) => `/api/organization-roles/${encodeURIComponent(id)}`;

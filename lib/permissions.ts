@@ -29,10 +29,17 @@ const policies: Record<FunctionName, (resources: GrantedResources) => iam.Policy
     onItems(
       table,
       ['dynamodb:GetItem'],
-      [keyPrefix.patHash, keyPrefix.user, keyPrefix.userRoles, keyPrefix.application, keyPrefix.resourceIndicator],
+      [
+        keyPrefix.patHash,
+        keyPrefix.user,
+        keyPrefix.userRoles,
+        keyPrefix.membership,
+        keyPrefix.application,
+        keyPrefix.resourceIndicator,
+      ],
     ),
-    // The role definitions (cached): which scopes each role grants.
-    onIndexPartitions(table, [listPartition.role]),
+    // Role and organization role and scope definitions (cached): which scopes each role grants.
+    onIndexPartitions(table, [listPartition.role, listPartition.organizationRole, listPartition.organizationScope]),
     // Record when a PAT was last used.
     onItems(table, ['dynamodb:UpdateItem'], [keyPrefix.user]),
     onKeys(signingKeys, ['kms:Sign', 'kms:GetPublicKey']),
@@ -67,7 +74,17 @@ const policies: Record<FunctionName, (resources: GrantedResources) => iam.Policy
     onItems(
       table,
       ['dynamodb:GetItem'],
-      [keyPrefix.application, keyPrefix.resource, keyPrefix.role, keyPrefix.userRoles, keyPrefix.user],
+      [
+        keyPrefix.application,
+        keyPrefix.resource,
+        keyPrefix.role,
+        keyPrefix.userRoles,
+        keyPrefix.user,
+        keyPrefix.organization,
+        keyPrefix.organizationScope,
+        keyPrefix.organizationRole,
+        keyPrefix.membership,
+      ],
     ),
     // A resource and its indicator item are put and deleted together, as are a role and its name; only
     // applications are updated in place. Users are only read (a role assignment checks its user exists).
@@ -81,12 +98,26 @@ const policies: Record<FunctionName, (resources: GrantedResources) => iam.Policy
         keyPrefix.role,
         keyPrefix.roleName,
         keyPrefix.userRoles,
+        keyPrefix.organization,
+        keyPrefix.organizationScope,
+        keyPrefix.organizationRole,
+        keyPrefix.organizationName,
+        keyPrefix.membership,
       ],
     ),
-    onItems(table, ['dynamodb:UpdateItem'], [keyPrefix.application]),
-    onItems(table, ['dynamodb:ConditionCheckItem'], [keyPrefix.user]),
-    // Listing applications, resources and roles.
-    onIndexPartitions(table, [listPartition.application, listPartition.resource, listPartition.role]),
+    onItems(table, ['dynamodb:UpdateItem'], [keyPrefix.application, keyPrefix.organization]),
+    onItems(table, ['dynamodb:ConditionCheckItem'], [keyPrefix.user, keyPrefix.organization]),
+    // An organization's members.
+    onItems(table, ['dynamodb:Query'], [keyPrefix.membership]),
+    // Listing applications, resources, roles, organizations, organization scopes and roles.
+    onIndexPartitions(table, [
+      listPartition.application,
+      listPartition.resource,
+      listPartition.role,
+      listPartition.organization,
+      listPartition.organizationScope,
+      listPartition.organizationRole,
+    ]),
   ],
 };
 

@@ -408,8 +408,12 @@ describe('least privilege', () => {
 
   it("token: reads PAT hashes, their owners and owners' roles, applications, resource indicators and roles, stamps last use, signs", () => {
     expectGrants('token', [
-      ...allow(['dynamodb:GetItem'], [table()], leadingKeys('PATHASH#*', 'USER#*', 'USERROLES#*', 'APP#*', 'RESIND#*')),
-      ...allow(['dynamodb:Query'], [index()], indexPartitions('ROLE')),
+      ...allow(
+        ['dynamodb:GetItem'],
+        [table()],
+        leadingKeys('PATHASH#*', 'USER#*', 'USERROLES#*', 'ORGMEMBER#*', 'APP#*', 'RESIND#*'),
+      ),
+      ...allow(['dynamodb:Query'], [index()], indexPartitions('ROLE', 'ORGROLE', 'ORGSCOPE')),
       ...allow(['dynamodb:UpdateItem'], [table()], leadingKeys('USER#*')),
       ...allow(['kms:Sign', 'kms:GetPublicKey'], keys()),
     ]);
@@ -444,17 +448,44 @@ describe('least privilege', () => {
     ]);
   });
 
-  it("admin: reads and writes applications, resources, roles and users' roles, only reads users, no KMS", () => {
+  it("admin: reads and writes applications, resources, roles, users' roles and organizations, only reads users, no KMS", () => {
     expectGrants('admin', [
-      ...allow(['dynamodb:GetItem'], [table()], leadingKeys('APP#*', 'RES#*', 'ROLE#*', 'USERROLES#*', 'USER#*')),
+      ...allow(
+        ['dynamodb:GetItem'],
+        [table()],
+        leadingKeys(
+          'APP#*',
+          'RES#*',
+          'ROLE#*',
+          'USERROLES#*',
+          'USER#*',
+          'ORG#*',
+          'ORGSCOPE#*',
+          'ORGROLE#*',
+          'ORGMEMBER#*',
+        ),
+      ),
       ...allow(
         ['dynamodb:PutItem', 'dynamodb:DeleteItem'],
         [table()],
-        leadingKeys('APP#*', 'RES#*', 'RESIND#*', 'ROLE#*', 'ROLENAME#*', 'USERROLES#*'),
+        leadingKeys(
+          'APP#*',
+          'RES#*',
+          'RESIND#*',
+          'ROLE#*',
+          'ROLENAME#*',
+          'USERROLES#*',
+          'ORG#*',
+          'ORGSCOPE#*',
+          'ORGROLE#*',
+          'ORGNAME#*',
+          'ORGMEMBER#*',
+        ),
       ),
-      ...allow(['dynamodb:UpdateItem'], [table()], leadingKeys('APP#*')),
-      ...allow(['dynamodb:ConditionCheckItem'], [table()], leadingKeys('USER#*')),
-      ...allow(['dynamodb:Query'], [index()], indexPartitions('APP', 'RES', 'ROLE')),
+      ...allow(['dynamodb:UpdateItem'], [table()], leadingKeys('APP#*', 'ORG#*')),
+      ...allow(['dynamodb:ConditionCheckItem'], [table()], leadingKeys('USER#*', 'ORG#*')),
+      ...allow(['dynamodb:Query'], [table()], leadingKeys('ORGMEMBER#*')),
+      ...allow(['dynamodb:Query'], [index()], indexPartitions('APP', 'RES', 'ROLE', 'ORG', 'ORGSCOPE', 'ORGROLE')),
     ]);
   });
 

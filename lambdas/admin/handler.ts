@@ -1,5 +1,6 @@
 import { createHandler } from '../shared/http/handler';
 import * as operations from './operations';
+import * as organizations from './organizations';
 import * as roles from './roles';
 
-export const handler = createHandler('admin', 'management', { ...operations, ...roles });
+export const handler = createHandler('admin', 'management', { ...operations, ...roles, ...organizations });

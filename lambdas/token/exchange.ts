@@ -7,7 +7,9 @@
  * (its id is in the lookup item), and the claims don't depend on it, so the token is signed while the
  * owner is read, and thrown away unless the owner may act. With a resource, the owner's role ids are
  * read beside the owner too, and the token is signed again only if they grant other scopes than the
- * role ids this container last saw for the owner (token/roles.ts).
+ * role ids this container last saw for the owner (token/roles.ts). With `organization_id`, the owner's
+membership is read there instead: a non-member gets Logto's 403 access_denied, a member a token for
+urn:logto:organization:{id} with the scopes its organization roles grant.
  */
 import { env } from '../shared/config';
 import { hashPatValue, isWellFormedPat } from '../shared/crypto/pat-value';
@@ -22,7 +24,16 @@ import { loadResource, resolveAudience } from './audience';
 import { buildClaims, type AccessTokenClaims } from './claims';
 import { authenticateClient, loadApplication } from './client-auth';
 import { recordPatUse } from './last-used';
-import { lastSeenRoleIds, loadRoles, rememberRoleIds, rolesKnowing } from './roles';
+import { organizationAudience, organizationScopeNames } from '../shared/model/organization';
+import { getMembership, membershipOf } from '../shared/store/organizations';
+import {
+  lastSeenRoleIds,
+  loadOrganizationDefinitions,
+  loadRoles,
+  organizationDefinitionsKnowing,
+  rememberRoleIds,
+  rolesKnowing,
+} from './roles';
 import { grantScopes } from './scopes';
 import type { TokenExchangeRequest } from './token-request';
 
@@ -65,6 +76,9 @@ function startReads(request: TokenExchangeRequest) {
     credential: deferred(tokenHash ? lookupPat(tokenHash) : Promise.resolve(undefined)),
     resource: deferred(loadResource(request.resource)),
     roles: deferred(request.resource === undefined ? Promise.resolve(undefined) : loadRoles()),
+    organization: deferred(
+      request.organizationId === undefined ? Promise.resolve(undefined) : loadOrganizationDefinitions(),
+    ),
   };
 }
 
@@ -80,10 +94,18 @@ export async function exchangeToken(request: TokenExchangeRequest, now: number):
   const client = authenticateClient(await reads.application, request.client);
   if (request.parameterError) throw request.parameterError;
   const credential = await validateSubject(reads.credential, now);
-  const audience = resolveAudience(request.resource, await reads.resource);
-  const roles = audience ? await reads.roles : undefined;
-  const grant = (roleIds: readonly string[], known = roles) =>
-    grantScopes(request.scopes, audience ? roleScopeNames(audience, roleIds, known!) : null, credential.scopes);
+  const organizationId = request.organizationId;
+  const resource = resolveAudience(request.resource, await reads.resource);
+  const audience = organizationId === undefined ? resource : organizationAudience(organizationId);
+  const roles = resource ? await reads.roles : undefined;
+  const organization = await reads.organization;
+  // Without a resource or an organization: OpenID Connect's scopes (null); otherwise those roles grant.
+  const available = (roleIds: readonly string[], known = { roles, organization }) => {
+    if (known.organization) return organizationScopeNames(roleIds, known.organization);
+    return resource ? roleScopeNames(resource, roleIds, known.roles!) : null;
+  };
+  const grant = (roleIds: readonly string[], known?: Parameters<typeof available>[1]) =>
+    grantScopes(request.scopes, available(roleIds, known), credential.scopes);
   const claims = buildClaims({
     jti: newJti(),
     issuer: env.issuer(),
@@ -92,14 +114,15 @@ export async function exchangeToken(request: TokenExchangeRequest, now: number):
     credential,
     clientId: client.id,
     audience,
-    scopes: grant(lastSeenRoleIds(credential.userId)),
+    scopes: grant(lastSeenRoleIds(credential.userId, organizationId)),
   });
   if (!claims) refuse('expired');
 
-  const [owner, firstSigned, assignment] = await Promise.all([
+  const [owner, firstSigned, assignment, membership] = await Promise.all([
     getUserStanding(credential.userId),
     signJwt({ ...claims }),
-    audience ? getRoleAssignment(credential.userId) : Promise.resolve(undefined),
+    resource ? getRoleAssignment(credential.userId) : Promise.resolve(undefined),
+    organizationId === undefined ? Promise.resolve(undefined) : getMembership(organizationId, credential.userId),
     recordPatUse(credential, reads.tokenHash!, now),
   ]);
   const refusal = ownerRefusal(credential, owner);
@@ -107,9 +130,18 @@ export async function exchangeToken(request: TokenExchangeRequest, now: number):
 
   let signed = firstSigned;
   if (audience) {
-    const roleIds = assignedRoleIds(assignment, owner!.createdAt);
-    rememberRoleIds(credential.userId, roleIds);
-    const scope = grant(roleIds, await rolesKnowing(roles!, roleIds)).join(' ');
+    let scope: string;
+    if (organizationId !== undefined) {
+      const member = membershipOf(membership, owner!.createdAt);
+      if (!member) throw new OAuthError('access_denied', 'The user is not a member of the organization.');
+      rememberRoleIds(credential.userId, member.roleIds, organizationId);
+      const known = await organizationDefinitionsKnowing(organization!, member.roleIds);
+      scope = grant(member.roleIds, { roles, organization: known }).join(' ');
+    } else {
+      const roleIds = assignedRoleIds(assignment, owner!.createdAt);
+      rememberRoleIds(credential.userId, roleIds);
+      scope = grant(roleIds, { roles: await rolesKnowing(roles!, roleIds), organization }).join(' ');
+    }
     if (scope !== claims.scope) {
       claims.scope = scope;
       signed = await signJwt({ ...claims });

@@ -17,6 +17,8 @@
 import { cached } from '../shared/cache';
 import { env } from '../shared/config';
 import type { Role } from '../shared/model/role';
+import type { OrganizationDefinitions } from '../shared/model/organization';
+import { listOrganizationRoles, listOrganizationScopes } from '../shared/store/organizations';
 import { listRoles } from '../shared/store/roles';
 
 /** Role ids known not to exist as of the last load. */
@@ -48,15 +50,51 @@ export async function rolesKnowing(
   return fresh;
 }
 
-const MAX_USERS_REMEMBERED = 10_000;
-const lastSeen = new Map<string, readonly string[]>();
+/**
+ * Organization role and scope definitions: cached, and loaded again for an unknown role id, exactly like
+ * roles. A member's organization role ids are read beside Sign, like a user's role ids.
+ */
+let absentOrganizationRoles = new Set<string>();
 
-export function lastSeenRoleIds(userId: string): readonly string[] {
-  return lastSeen.get(userId) ?? [];
+const organizationCatalogue = cached(
+  async (): Promise<OrganizationDefinitions> => {
+    const [roles, scopes] = await Promise.all([listOrganizationRoles(), listOrganizationScopes()]);
+    absentOrganizationRoles = new Set();
+    return {
+      roles: new Map(roles.map((role) => [role.id, role])),
+      scopes: new Map(scopes.map((scope) => [scope.id, scope])),
+    };
+  },
+  () => env.clientCacheTtlSeconds() * 1000,
+);
+
+export function loadOrganizationDefinitions(): Promise<OrganizationDefinitions> {
+  return organizationCatalogue.get();
 }
 
-export function rememberRoleIds(userId: string, roleIds: readonly string[]): void {
-  lastSeen.delete(userId);
-  if (lastSeen.size >= MAX_USERS_REMEMBERED) lastSeen.delete(lastSeen.keys().next().value as string);
-  lastSeen.set(userId, roleIds);
+export async function organizationDefinitionsKnowing(
+  definitions: OrganizationDefinitions,
+  roleIds: readonly string[],
+): Promise<OrganizationDefinitions> {
+  const unknown = roleIds.filter((id) => !definitions.roles.has(id) && !absentOrganizationRoles.has(id));
+  if (unknown.length === 0) return definitions;
+  organizationCatalogue.invalidate();
+  const fresh = await organizationCatalogue.get();
+  for (const id of unknown) if (!fresh.roles.has(id)) absentOrganizationRoles.add(id);
+  return fresh;
+}
+
+const MAX_REMEMBERED = 10_000;
+const lastSeen = new Map<string, readonly string[]>();
+
+/** The role ids this container last saw for the user (in the organization, when one is given). */
+export function lastSeenRoleIds(userId: string, organizationId?: string): readonly string[] {
+  return lastSeen.get(`${organizationId ?? ''}\0${userId}`) ?? [];
+}
+
+export function rememberRoleIds(userId: string, roleIds: readonly string[], organizationId?: string): void {
+  const key = `${organizationId ?? ''}\0${userId}`;
+  lastSeen.delete(key);
+  if (lastSeen.size >= MAX_REMEMBERED) lastSeen.delete(lastSeen.keys().next().value as string);
+  lastSeen.set(key, roleIds);
 }

@@ -173,3 +173,46 @@ export const updateRoleSchema = z.strictObject({
 
 export const roleScopesSchema = z.strictObject({ scopeIds: idListSchema });
 export const userRolesSchema = z.strictObject({ roleIds: idListSchema });
+
+// Organizations (Logto's organization template).
+const organizationNameSchema = z.string().check(...displayNameChecks, z.trim(), z.minLength(1), z.maxLength(128));
+
+export const createOrganizationSchema = z.strictObject({
+  name: organizationNameSchema,
+  description: z.nullish(descriptionSchema),
+  customData: z.optional(customDataSchema),
+});
+
+export const updateOrganizationSchema = z.strictObject({
+  name: z.optional(organizationNameSchema),
+  description: z.nullish(descriptionSchema),
+  customData: z.optional(customDataSchema),
+});
+
+export const createOrganizationScopeSchema = z.strictObject({
+  name: scopeNameSchema,
+  description: z.nullish(descriptionSchema),
+});
+
+export const updateOrganizationScopeSchema = z.strictObject({
+  name: z.optional(scopeNameSchema),
+  description: z.nullish(descriptionSchema),
+});
+
+export const createOrganizationRoleSchema = z.strictObject({
+  name: organizationNameSchema,
+  description: z.nullish(descriptionSchema),
+  type: z.optional(z.literal('User')),
+  organizationScopeIds: z.optional(idListSchema),
+});
+
+export const updateOrganizationRoleSchema = z.strictObject({
+  name: z.optional(organizationNameSchema),
+  description: z.nullish(descriptionSchema),
+});
+
+export const organizationUsersSchema = z.strictObject({
+  userIds: z.array(userIdSchema).check(z.minLength(1), z.maxLength(100)),
+});
+export const organizationRoleScopesSchema = z.strictObject({ organizationScopeIds: idListSchema });
+export const memberRolesSchema = z.strictObject({ organizationRoleIds: idListSchema });
