@@ -3,6 +3,7 @@ import { Command, Option } from 'commander';
 import { version } from '../package.json';
 import { registerApplicationCommands } from './commands/applications';
 import { registerConsoleCommand } from './commands/console';
+import { registerOrganizationCommands } from './commands/organizations';
 import { registerPatCommands } from './commands/pats';
 import { registerResourceCommands } from './commands/resources';
 import { registerRoleCommands } from './commands/roles';
@@ -61,6 +62,9 @@ export function createProgram(): Command {
   );
   registerRoleCommands(
     program.command('roles').alias('role').description("Manage roles (sets of resource scopes) and users' roles"),
+  );
+  registerOrganizationCommands(
+    program.command('organizations').alias('orgs').description('Manage organizations and their members'),
   );
   registerTokenCommands(program.command('token').description('Exchange a personal access token; verify access tokens'));
   registerConsoleCommand(program.command('console'));

@@ -377,6 +377,27 @@ describe('roles', () => {
   });
 });
 
+describe('organizations', () => {
+  it('creates an organization, adds a member, lists members, and deletes it', async () => {
+    const created = await patgate('orgs', 'create', `Acme ${Date.now()}`, '--json');
+    expectSuccess(created);
+    const organization = JSON.parse(created.stdout) as { id: string };
+    const userId = await service.newUser();
+    const added = await patgate('orgs', 'add-member', organization.id, userId);
+    expectSuccess(added);
+    expect(added.stdout).toBe(`Added 1 member(s) to ${organization.id}.\n`);
+    const role = await service.client.organizations.roles.create({ name: `viewer ${Date.now()}` });
+    expectSuccess(await patgate('orgs', 'assign-roles', organization.id, userId, role.id));
+    const members = await patgate('orgs', 'members', organization.id);
+    expectSuccess(members);
+    expect(members.stdout).toMatch(new RegExp(`^${userId}\\s+viewer`, 'm'));
+    expectSuccess(await patgate('orgs', 'remove-member', organization.id, userId));
+    expect((await patgate('orgs', 'members', organization.id)).stdout).toBe('No members.\n');
+    expectSuccess(await patgate('orgs', 'delete', organization.id));
+    expect((await patgate('orgs', 'list')).stdout).not.toContain(organization.id);
+  });
+});
+
 describe('the command line itself', () => {
   it('stops quietly when the reader of its output goes away (| head)', async () => {
     const child = spawn(process.execPath, [join(__dirname, '..', 'cli', 'patgate.cjs'), 'users', 'list', '--help']);
