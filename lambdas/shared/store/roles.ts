@@ -214,7 +214,9 @@ export function changeUserRoles<T>(
     const { Item } = await guarded('dynamodb', () =>
       dynamo().send(new GetCommand({ TableName: table(), Key: keys.userRoles(userId), ConsistentRead: true })),
     );
-    const { roleIds, value } = change(assignedTo(Item, userCreatedAt));
+    const current = assignedTo(Item, userCreatedAt);
+    const { roleIds, value } = change(current);
+    if (Item && roleIds.length === current.length && roleIds.every((id, i) => id === current[i])) return value;
     const version = (Item?.version as number | undefined) ?? 0;
     const outcome = await transactWrite([
       {
