@@ -3,8 +3,10 @@ import { Command, Option } from 'commander';
 import { version } from '../package.json';
 import { registerApplicationCommands } from './commands/applications';
 import { registerConsoleCommand } from './commands/console';
+import { registerOrganizationCommands } from './commands/organizations';
 import { registerPatCommands } from './commands/pats';
 import { registerResourceCommands } from './commands/resources';
+import { registerRoleCommands } from './commands/roles';
 import { registerTokenCommands } from './commands/token';
 import { registerUserCommands } from './commands/users';
 import { registerAuditCommands } from './commands/audit';
@@ -60,6 +62,12 @@ export function createProgram(): Command {
     program.command('resources').alias('resource').description('Manage API resources (token audiences)'),
   );
   registerAuditCommands(program.command('audit').description('The audit trail: who changed what, and when'));
+  registerRoleCommands(
+    program.command('roles').alias('role').description("Manage roles (sets of resource scopes) and users' roles"),
+  );
+  registerOrganizationCommands(
+    program.command('organizations').alias('orgs').description('Manage organizations and their members'),
+  );
   registerTokenCommands(program.command('token').description('Exchange a personal access token; verify access tokens'));
   registerConsoleCommand(program.command('console'));
   return program;

@@ -17,6 +17,23 @@ import type { AuditEvent, AuthorizationServerMetadata, TokenResponse } from './t
 
 export { PatgateApiError };
 export type { ClientAuthenticatedInput, ExchangeInput };
+import type {
+  AssignedRoles,
+  CreateRoleInput,
+  CreateScopeInput,
+  Role,
+  Scope,
+  ScopeWithResource,
+  UpdateRoleInput,
+  UpdateScopeInput,
+  CreateOrganizationInput,
+  CreateOrganizationRoleInput,
+  Organization,
+  OrganizationMember,
+  OrganizationRole,
+  OrganizationScope,
+  UpdateOrganizationInput,
+} from './types';
 
 export interface AuditLogQuery {
   page?: number;
@@ -80,6 +97,16 @@ export class PatgateClient {
     });
   }
 
+  /**
+   * A signed JSON call by method and path, for the RBAC and organization routes: they are not on the shared
+   * request builder (client/requests.ts) yet.
+   */
+  private async json<T>(method: string, path: string, body?: unknown): Promise<T> {
+    const response = await this.raw(method, path, body);
+    if (response.status < 200 || response.status >= 300) throw errorOf(response);
+    return response.json as T;
+  }
+
   private readonly api: ManagementApi = managementApi((request) =>
     this.raw(request.method, request.target, request.body, request.headers),
   );
@@ -89,7 +116,85 @@ export class PatgateClient {
   readonly pats = this.api.pats;
   readonly users = this.api.users;
   readonly applications = this.api.applications;
-  readonly resources = this.api.resources;
+  readonly resources = {
+    ...this.api.resources,
+    scopes: {
+      list: (resourceId: string) => this.json<Scope[]>('GET', resourceScopesPath(resourceId)),
+      create: (resourceId: string, input: CreateScopeInput) =>
+        this.json<Scope>('POST', resourceScopesPath(resourceId), input),
+      update: (resourceId: string, scopeId: string, input: UpdateScopeInput) =>
+        this.json<Scope>('PATCH', `${resourceScopesPath(resourceId)}/${encodeURIComponent(scopeId)}`, input),
+      delete: (resourceId: string, scopeId: string) =>
+        this.json<void>('DELETE', `${resourceScopesPath(resourceId)}/${encodeURIComponent(scopeId)}`),
+    },
+  };
+
+  readonly roles = {
+    create: (input: CreateRoleInput) => this.json<Role>('POST', '/api/roles', input),
+    list: () => this.json<Role[]>('GET', '/api/roles'),
+    get: (id: string) => this.json<Role>('GET', rolePath(id)),
+    update: (id: string, input: UpdateRoleInput) => this.json<Role>('PATCH', rolePath(id), input),
+    delete: (id: string) => this.json<void>('DELETE', rolePath(id)),
+    scopes: (id: string) => this.json<ScopeWithResource[]>('GET', `${rolePath(id)}/scopes`),
+    addScopes: (id: string, scopeIds: string[]) => this.json<Scope[]>('POST', `${rolePath(id)}/scopes`, { scopeIds }),
+    removeScope: (id: string, scopeId: string) =>
+      this.json<void>('DELETE', `${rolePath(id)}/scopes/${encodeURIComponent(scopeId)}`),
+    ofUser: (userId: string) => this.json<Role[]>('GET', `${userPath(userId)}/roles`),
+    assign: (userId: string, roleIds: string[]) =>
+      this.json<AssignedRoles>('POST', `${userPath(userId)}/roles`, { roleIds }),
+    unassign: (userId: string, roleId: string) =>
+      this.json<void>('DELETE', `${userPath(userId)}/roles/${encodeURIComponent(roleId)}`),
+  };
+
+  readonly organizations = {
+    create: (input: CreateOrganizationInput) => this.json<Organization>('POST', '/api/organizations', input),
+    list: () => this.json<Organization[]>('GET', '/api/organizations'),
+    get: (id: string) => this.json<Organization>('GET', organizationPath(id)),
+    update: (id: string, input: UpdateOrganizationInput) =>
+      this.json<Organization>('PATCH', organizationPath(id), input),
+    delete: (id: string) => this.json<void>('DELETE', organizationPath(id)),
+    members: (id: string) => this.json<OrganizationMember[]>('GET', `${organizationPath(id)}/users`),
+    addMembers: (id: string, userIds: string[]) =>
+      this.json<{ userIds: string[] }>('POST', `${organizationPath(id)}/users`, { userIds }),
+    removeMember: (id: string, userId: string) =>
+      this.json<void>('DELETE', `${organizationPath(id)}/users/${encodeURIComponent(userId)}`),
+    memberRoles: (id: string, userId: string) =>
+      this.json<OrganizationRole[]>('GET', `${organizationPath(id)}/users/${encodeURIComponent(userId)}/roles`),
+    assignMemberRoles: (id: string, userId: string, organizationRoleIds: string[]) =>
+      this.json<{ organizationRoleIds: string[] }>(
+        'POST',
+        `${organizationPath(id)}/users/${encodeURIComponent(userId)}/roles`,
+        { organizationRoleIds },
+      ),
+    removeMemberRole: (id: string, userId: string, roleId: string) =>
+      this.json<void>(
+        'DELETE',
+        `${organizationPath(id)}/users/${encodeURIComponent(userId)}/roles/${encodeURIComponent(roleId)}`,
+      ),
+    scopes: {
+      create: (input: { name: string; description?: string | null }) =>
+        this.json<OrganizationScope>('POST', '/api/organization-scopes', input),
+      list: () => this.json<OrganizationScope[]>('GET', '/api/organization-scopes'),
+      get: (id: string) => this.json<OrganizationScope>('GET', `/api/organization-scopes/${encodeURIComponent(id)}`),
+      update: (id: string, input: { name?: string; description?: string | null }) =>
+        this.json<OrganizationScope>('PATCH', `/api/organization-scopes/${encodeURIComponent(id)}`, input),
+      delete: (id: string) => this.json<void>('DELETE', `/api/organization-scopes/${encodeURIComponent(id)}`),
+    },
+    roles: {
+      create: (input: CreateOrganizationRoleInput) =>
+        this.json<OrganizationRole>('POST', '/api/organization-roles', input),
+      list: () => this.json<OrganizationRole[]>('GET', '/api/organization-roles'),
+      get: (id: string) => this.json<OrganizationRole>('GET', organizationRolePath(id)),
+      update: (id: string, input: { name?: string; description?: string | null }) =>
+        this.json<OrganizationRole>('PATCH', organizationRolePath(id), input),
+      delete: (id: string) => this.json<void>('DELETE', organizationRolePath(id)),
+      scopes: (id: string) => this.json<OrganizationScope[]>('GET', `${organizationRolePath(id)}/scopes`),
+      addScopes: (id: string, organizationScopeIds: string[]) =>
+        this.json<void>('POST', `${organizationRolePath(id)}/scopes`, { organizationScopeIds }),
+      removeScope: (id: string, scopeId: string) =>
+        this.json<void>('DELETE', `${organizationRolePath(id)}/scopes/${encodeURIComponent(scopeId)}`),
+    },
+  };
 
   readonly audit = {
     /** One page of audit events, newest first, with the total from `Total-Number`. */
@@ -159,3 +264,9 @@ export class PatgateClient {
     );
   }
 }
+
+const userPath = (userId: string) => `/api/users/${encodeURIComponent(userId)}`;
+const resourceScopesPath = (resourceId: string) => `/api/resources/${encodeURIComponent(resourceId)}/scopes`;
+const rolePath = (id: string) => `/api/roles/${encodeURIComponent(id)}`;
+const organizationPath = (id: string) => `/api/organizations/${encodeURIComponent(id)}`;
+const organizationRolePath = (id: string) => `/api/organization-roles/${encodeURIComponent(id)}`;

@@ -10,6 +10,8 @@ export interface ExchangeInput {
   /** Confidential clients' secret, sent with HTTP Basic; public clients send client_id alone. */
   clientSecret?: string;
   resource?: string;
+  /** Logto's organization token (for members of the organization). */
+  organizationId?: string;
   scope?: string;
 }
 
@@ -20,6 +22,7 @@ export function tokenExchangeRequest(input: ExchangeInput): { body: string; head
     subject_token_type: PAT_TOKEN_TYPE,
   });
   if (input.resource) form.set('resource', input.resource);
+  if (input.organizationId) form.set('organization_id', input.organizationId);
   if (input.scope) form.set('scope', input.scope);
   const headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded' };
   if (input.clientSecret === undefined) form.set('client_id', input.clientId);

@@ -24,6 +24,14 @@ export interface Route {
 }
 
 const PATS = '/api/users/{userId}/personal-access-tokens';
+// API Gateway allows one name per path level: {id} here is the resource id (Logto's :resourceId).
+const SCOPES = '/api/resources/{id}/scopes';
+const USER_ROLES = '/api/users/{userId}/roles';
+const ORGS = '/api/organizations';
+const MEMBERS = '/api/organizations/{id}/users';
+const MEMBER_ROLES = '/api/organizations/{id}/users/{userId}/roles';
+const ORG_SCOPES = '/api/organization-scopes';
+const ORG_ROLES = '/api/organization-roles';
 
 export const routes = [
   // OAuth / OIDC (public)
@@ -106,6 +114,79 @@ export const routes = [
     handler: 'admin',
     auth: 'iam',
     operation: 'listUserAuditLogs',
+  },
+
+  // Resource scopes, roles and users' roles: Logto's RBAC (IAM)
+  { method: 'GET', path: SCOPES, handler: 'admin', auth: 'iam', operation: 'listResourceScopes' },
+  { method: 'POST', path: SCOPES, handler: 'admin', auth: 'iam', operation: 'createResourceScope' },
+  { method: 'PATCH', path: `${SCOPES}/{scopeId}`, handler: 'admin', auth: 'iam', operation: 'updateResourceScope' },
+  { method: 'DELETE', path: `${SCOPES}/{scopeId}`, handler: 'admin', auth: 'iam', operation: 'deleteResourceScope' },
+  { method: 'GET', path: '/api/roles', handler: 'admin', auth: 'iam', operation: 'listRoles' },
+  { method: 'POST', path: '/api/roles', handler: 'admin', auth: 'iam', operation: 'createRole' },
+  { method: 'GET', path: '/api/roles/{id}', handler: 'admin', auth: 'iam', operation: 'getRole' },
+  { method: 'PATCH', path: '/api/roles/{id}', handler: 'admin', auth: 'iam', operation: 'updateRole' },
+  { method: 'DELETE', path: '/api/roles/{id}', handler: 'admin', auth: 'iam', operation: 'deleteRole' },
+  { method: 'GET', path: '/api/roles/{id}/scopes', handler: 'admin', auth: 'iam', operation: 'listRoleScopes' },
+  { method: 'POST', path: '/api/roles/{id}/scopes', handler: 'admin', auth: 'iam', operation: 'addRoleScopes' },
+  {
+    method: 'DELETE',
+    path: '/api/roles/{id}/scopes/{scopeId}',
+    handler: 'admin',
+    auth: 'iam',
+    operation: 'deleteRoleScope',
+  },
+  { method: 'GET', path: USER_ROLES, handler: 'admin', auth: 'iam', operation: 'listUserRoles' },
+  { method: 'POST', path: USER_ROLES, handler: 'admin', auth: 'iam', operation: 'assignUserRoles' },
+  { method: 'DELETE', path: `${USER_ROLES}/{roleId}`, handler: 'admin', auth: 'iam', operation: 'removeUserRole' },
+
+  // Organizations, members, members' roles, organization scopes and roles (IAM)
+  { method: 'POST', path: ORGS, handler: 'admin', auth: 'iam', operation: 'createOrganization' },
+  { method: 'GET', path: ORGS, handler: 'admin', auth: 'iam', operation: 'listOrganizations' },
+  { method: 'GET', path: `${ORGS}/{id}`, handler: 'admin', auth: 'iam', operation: 'getOrganization' },
+  { method: 'PATCH', path: `${ORGS}/{id}`, handler: 'admin', auth: 'iam', operation: 'updateOrganization' },
+  { method: 'DELETE', path: `${ORGS}/{id}`, handler: 'admin', auth: 'iam', operation: 'deleteOrganization' },
+  { method: 'GET', path: MEMBERS, handler: 'admin', auth: 'iam', operation: 'listOrganizationUsers' },
+  { method: 'POST', path: MEMBERS, handler: 'admin', auth: 'iam', operation: 'addOrganizationUsers' },
+  { method: 'DELETE', path: `${MEMBERS}/{userId}`, handler: 'admin', auth: 'iam', operation: 'removeOrganizationUser' },
+  { method: 'GET', path: MEMBER_ROLES, handler: 'admin', auth: 'iam', operation: 'listMemberRoles' },
+  { method: 'POST', path: MEMBER_ROLES, handler: 'admin', auth: 'iam', operation: 'assignMemberRoles' },
+  {
+    method: 'DELETE',
+    path: `${MEMBER_ROLES}/{organizationRoleId}`,
+    handler: 'admin',
+    auth: 'iam',
+    operation: 'removeMemberRole',
+  },
+  { method: 'POST', path: ORG_SCOPES, handler: 'admin', auth: 'iam', operation: 'createOrganizationScope' },
+  { method: 'GET', path: ORG_SCOPES, handler: 'admin', auth: 'iam', operation: 'listOrganizationScopes' },
+  { method: 'GET', path: `${ORG_SCOPES}/{id}`, handler: 'admin', auth: 'iam', operation: 'getOrganizationScope' },
+  { method: 'PATCH', path: `${ORG_SCOPES}/{id}`, handler: 'admin', auth: 'iam', operation: 'updateOrganizationScope' },
+  { method: 'DELETE', path: `${ORG_SCOPES}/{id}`, handler: 'admin', auth: 'iam', operation: 'deleteOrganizationScope' },
+  { method: 'POST', path: ORG_ROLES, handler: 'admin', auth: 'iam', operation: 'createOrganizationRole' },
+  { method: 'GET', path: ORG_ROLES, handler: 'admin', auth: 'iam', operation: 'listOrganizationRoles' },
+  { method: 'GET', path: `${ORG_ROLES}/{id}`, handler: 'admin', auth: 'iam', operation: 'getOrganizationRole' },
+  { method: 'PATCH', path: `${ORG_ROLES}/{id}`, handler: 'admin', auth: 'iam', operation: 'updateOrganizationRole' },
+  { method: 'DELETE', path: `${ORG_ROLES}/{id}`, handler: 'admin', auth: 'iam', operation: 'deleteOrganizationRole' },
+  {
+    method: 'GET',
+    path: `${ORG_ROLES}/{id}/scopes`,
+    handler: 'admin',
+    auth: 'iam',
+    operation: 'listOrganizationRoleScopes',
+  },
+  {
+    method: 'POST',
+    path: `${ORG_ROLES}/{id}/scopes`,
+    handler: 'admin',
+    auth: 'iam',
+    operation: 'addOrganizationRoleScopes',
+  },
+  {
+    method: 'DELETE',
+    path: `${ORG_ROLES}/{id}/scopes/{organizationScopeId}`,
+    handler: 'admin',
+    auth: 'iam',
+    operation: 'removeOrganizationRoleScope',
   },
 
   // The OpenAPI 3.1 document of this table (IAM, like the rest of the Management API)

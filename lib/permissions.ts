@@ -25,12 +25,21 @@ export function permissionsFor(handler: FunctionName, resources: GrantedResource
 
 const policies: Record<FunctionName, (resources: GrantedResources) => iam.PolicyStatement[]> = {
   token: ({ table, signingKeys }) => [
-    // Resolve the PAT, its owner, the client application and the requested API resource.
+    // Resolve the PAT, its owner (and the owner's roles), the client application and the requested API resource.
     onItems(
       table,
       ['dynamodb:GetItem'],
-      [keyPrefix.patHash, keyPrefix.user, keyPrefix.application, keyPrefix.resourceIndicator],
+      [
+        keyPrefix.patHash,
+        keyPrefix.user,
+        keyPrefix.userRoles,
+        keyPrefix.membership,
+        keyPrefix.application,
+        keyPrefix.resourceIndicator,
+      ],
     ),
+    // Role and organization role and scope definitions (cached): which scopes each role grants.
+    onIndexPartitions(table, [listPartition.role, listPartition.organizationRole, listPartition.organizationScope]),
     // Record when a PAT was last used.
     onItems(table, ['dynamodb:UpdateItem'], [keyPrefix.user]),
     onKeys(signingKeys, ['kms:Sign', 'kms:GetPublicKey']),
@@ -67,18 +76,56 @@ const policies: Record<FunctionName, (resources: GrantedResources) => iam.Policy
   ],
 
   admin: ({ table }) => [
-    onItems(table, ['dynamodb:GetItem'], [keyPrefix.application, keyPrefix.resource]),
-    // A resource and its indicator item are put and deleted together (no ConditionCheck); only applications change.
+    onItems(
+      table,
+      ['dynamodb:GetItem'],
+      [
+        keyPrefix.application,
+        keyPrefix.resource,
+        keyPrefix.role,
+        keyPrefix.userRoles,
+        keyPrefix.user,
+        keyPrefix.organization,
+        keyPrefix.organizationScope,
+        keyPrefix.organizationRole,
+        keyPrefix.membership,
+      ],
+    ),
+    // A resource and its indicator item are put and deleted together, as are a role and its name; only
+    // applications are updated in place. Users are only read (a role assignment checks its user exists).
     onItems(
       table,
       ['dynamodb:PutItem', 'dynamodb:DeleteItem'],
-      [keyPrefix.application, keyPrefix.resource, keyPrefix.resourceIndicator],
+      [
+        keyPrefix.application,
+        keyPrefix.resource,
+        keyPrefix.resourceIndicator,
+        keyPrefix.role,
+        keyPrefix.roleName,
+        keyPrefix.userRoles,
+        keyPrefix.organization,
+        keyPrefix.organizationScope,
+        keyPrefix.organizationRole,
+        keyPrefix.organizationName,
+        keyPrefix.membership,
+      ],
     ),
-    onItems(table, ['dynamodb:UpdateItem'], [keyPrefix.application]),
+    onItems(table, ['dynamodb:UpdateItem'], [keyPrefix.application, keyPrefix.organization]),
+    onItems(table, ['dynamodb:ConditionCheckItem'], [keyPrefix.user, keyPrefix.organization]),
+    // An organization's members.
+    onItems(table, ['dynamodb:Query'], [keyPrefix.membership]),
     // Audit events: put with each change; read per user (AUDIT#USER#…) and, through the index, all of them.
     onItems(table, ['dynamodb:PutItem', 'dynamodb:Query'], [keyPrefix.audit]),
-    // Listing applications, resources and audit events.
-    onIndexPartitions(table, [listPartition.application, listPartition.resource, listPartition.audit]),
+    // Listing applications, resources, roles, organizations, organization scopes and roles, audit events.
+    onIndexPartitions(table, [
+      listPartition.application,
+      listPartition.resource,
+      listPartition.role,
+      listPartition.organization,
+      listPartition.organizationScope,
+      listPartition.organizationRole,
+      listPartition.audit,
+    ]),
   ],
 
   revocation: ({ table, signingKeys }) => [

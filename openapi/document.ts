@@ -22,7 +22,11 @@ export interface OpenApiDocument {
 const pathParameters: Record<string, { schema: z.core.$ZodType; description: string }> = {
   userId: { schema: requests.userIdSchema, description: 'The user id, percent-encoded' },
   name: { schema: requests.patNameSchema, description: 'The personal access token name, percent-encoded' },
-  id: { schema: requests.idSchema, description: 'The application or API resource id' },
+  id: { schema: requests.idSchema, description: 'The application, API resource or role id' },
+  scopeId: { schema: requests.idSchema, description: 'The scope id' },
+  roleId: { schema: requests.idSchema, description: 'The role id' },
+  organizationRoleId: { schema: requests.idSchema, description: 'The organization role id' },
+  organizationScopeId: { schema: requests.idSchema, description: 'The organization scope id' },
 };
 
 const tags: { name: Tag; description: string }[] = [
@@ -31,6 +35,11 @@ const tags: { name: Tag; description: string }[] = [
   { name: 'Applications', description: 'OAuth clients that may exchange personal access tokens (IAM auth)' },
   { name: 'API resources', description: 'Audiences of access tokens, with their scopes and lifetimes (IAM auth)' },
   { name: 'Audit', description: 'Who changed what: every management change, kept for a year by default (IAM auth)' },
+  { name: 'Roles', description: "Roles (sets of resource scopes) and users' roles: Logto's RBAC (IAM auth)" },
+  {
+    name: 'Organizations',
+    description: 'Organizations, members, organization scopes and roles: organization tokens (IAM auth)',
+  },
   { name: 'OAuth', description: 'Public token exchange, introspection, revocation, key set and discovery endpoints' },
   { name: 'Meta', description: 'The contract itself (IAM auth)' },
 ];

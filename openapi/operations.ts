@@ -3,12 +3,21 @@
  * Keyed by the route table's operation ids, so a route added without documentation fails type-checking;
  * methods, paths, parameters and auth come from the route table itself.
  */
-import type { z } from 'zod';
+import { z } from 'zod';
 import type { Operation } from '../lambdas/routes';
 import * as requests from '../lambdas/shared/management/schemas';
 import * as responses from './schemas';
 
-export type Tag = 'Personal access tokens' | 'Users' | 'Applications' | 'API resources' | 'Audit' | 'OAuth' | 'Meta';
+export type Tag =
+  | 'Personal access tokens'
+  | 'Users'
+  | 'Applications'
+  | 'API resources'
+  | 'Roles'
+  | 'Organizations'
+  | 'Audit'
+  | 'OAuth'
+  | 'Meta';
 
 /** Error responses, shared through `components.responses`. `schema` names a component schema. */
 export const errorResponses = {
@@ -45,6 +54,11 @@ export const errorResponses = {
     status: 401,
     schema: 'OAuthError',
     description: 'Client authentication failed (`invalid_client`)',
+  },
+  OAuthAccessDenied: {
+    status: 403,
+    schema: 'OAuthError',
+    description: '`access_denied`: an organization token asked for by a user who is not a member (as Logto)',
   },
   OAuthUnavailable: {
     status: 503,
@@ -102,6 +116,7 @@ export const operationDocs = {
       'public clients (SPA, Native) send client_id alone.',
     form: responses.tokenRequestSchema,
     success: { 200: responses.tokenResponseSchema },
+    errors: ['OAuthAccessDenied'],
   },
   introspectToken: {
     tag: 'OAuth',
@@ -308,6 +323,246 @@ export const operationDocs = {
   deleteResource: {
     tag: 'API resources',
     summary: 'Delete an API resource',
+    success: { 204: null },
+    errors: ['NotFound'],
+  },
+
+  listResourceScopes: {
+    tag: 'API resources',
+    summary: "List an API resource's scopes (none for an unknown resource, as in Logto)",
+    success: { 200: responses.scopeSchema.array() },
+  },
+  createResourceScope: {
+    tag: 'API resources',
+    summary: 'Add a scope to an API resource',
+    description:
+      'A name with whitespace: 400 `scope.name_with_space`; a name the resource has: 422 `scope.name_exists`.',
+    body: requests.createScopeSchema,
+    success: { 201: responses.scopeSchema },
+    errors: ['NotFound', 'Conflict'],
+  },
+  updateResourceScope: {
+    tag: 'API resources',
+    summary: 'Rename or describe a scope (tokens carry the new name within the cache TTL)',
+    body: requests.updateScopeSchema,
+    success: { 200: responses.scopeSchema },
+    errors: ['NotFound', 'Conflict'],
+  },
+  deleteResourceScope: {
+    tag: 'API resources',
+    summary: 'Delete a scope: roles that granted it grant it no more',
+    success: { 204: null },
+    errors: ['NotFound'],
+  },
+  listRoles: { tag: 'Roles', summary: 'List roles', success: { 200: responses.roleSchema.array() } },
+  createRole: {
+    tag: 'Roles',
+    summary: 'Create a role, optionally with scopes (answers 200, as Logto)',
+    body: requests.createRoleSchema,
+    success: { 200: responses.roleSchema },
+    errors: ['NotFound', 'Conflict'],
+  },
+  getRole: { tag: 'Roles', summary: 'Get a role', success: { 200: responses.roleSchema }, errors: ['NotFound'] },
+  updateRole: {
+    tag: 'Roles',
+    summary: 'Rename or describe a role',
+    body: requests.updateRoleSchema,
+    success: { 200: responses.roleSchema },
+    errors: ['NotFound', 'Conflict'],
+  },
+  deleteRole: {
+    tag: 'Roles',
+    summary: 'Delete a role (tokens stop carrying its scopes within the cache TTL)',
+    success: { 204: null },
+    errors: ['NotFound'],
+  },
+  listRoleScopes: {
+    tag: 'Roles',
+    summary: "A role's scopes, each with its API resource",
+    success: { 200: responses.scopeWithResourceSchema.array() },
+    errors: ['NotFound'],
+  },
+  addRoleScopes: {
+    tag: 'Roles',
+    summary: "Add scopes to a role; answers all the role's scopes",
+    description: 'A scope the role has: 422 `role.scope_exists`; an unknown scope id: 404.',
+    body: requests.roleScopesSchema,
+    success: { 201: responses.scopeSchema.array() },
+    errors: ['NotFound', 'Conflict'],
+  },
+  deleteRoleScope: {
+    tag: 'Roles',
+    summary: 'Remove a scope from a role',
+    success: { 204: null },
+    errors: ['NotFound'],
+  },
+  listUserRoles: {
+    tag: 'Roles',
+    summary: "A user's roles",
+    success: { 200: responses.roleSchema.array() },
+    errors: ['NotFound'],
+  },
+  assignUserRoles: {
+    tag: 'Roles',
+    summary: 'Give a user roles (those it has are left as they are)',
+    body: requests.userRolesSchema,
+    success: { 201: responses.assignedRolesSchema },
+    errors: ['NotFound'],
+  },
+  removeUserRole: {
+    tag: 'Roles',
+    summary: 'Take a role from a user: the next exchange no longer carries its scopes',
+    success: { 204: null },
+    errors: ['NotFound'],
+  },
+
+  createOrganization: {
+    tag: 'Organizations',
+    summary: 'Create an organization',
+    body: requests.createOrganizationSchema,
+    success: { 201: responses.organizationSchema },
+  },
+  listOrganizations: {
+    tag: 'Organizations',
+    summary: 'List organizations',
+    success: { 200: responses.organizationSchema.array() },
+  },
+  getOrganization: {
+    tag: 'Organizations',
+    summary: 'Get an organization',
+    success: { 200: responses.organizationSchema },
+    errors: ['NotFound'],
+  },
+  updateOrganization: {
+    tag: 'Organizations',
+    summary: 'Update an organization',
+    body: requests.updateOrganizationSchema,
+    success: { 200: responses.organizationSchema },
+    errors: ['NotFound'],
+  },
+  deleteOrganization: {
+    tag: 'Organizations',
+    summary: 'Delete an organization and its memberships',
+    success: { 204: null },
+    errors: ['NotFound'],
+  },
+  listOrganizationUsers: {
+    tag: 'Organizations',
+    summary: "An organization's members, with their organization roles",
+    success: { 200: responses.organizationMemberSchema.array() },
+    errors: ['NotFound'],
+  },
+  addOrganizationUsers: {
+    tag: 'Organizations',
+    summary: 'Add members (users already members are left as they are)',
+    description: 'An unknown user: 422 `entity.relation_foreign_key_not_found`.',
+    body: requests.organizationUsersSchema,
+    success: { 201: z.strictObject({ userIds: z.array(z.string()) }) },
+    errors: ['NotFound', 'Conflict'],
+  },
+  removeOrganizationUser: {
+    tag: 'Organizations',
+    summary: 'Remove a member: its next exchange for the organization is refused',
+    success: { 204: null },
+    errors: ['Conflict'],
+  },
+  listMemberRoles: {
+    tag: 'Organizations',
+    summary: "A member's organization roles (a non-member: 422 `organization.require_membership`)",
+    success: { 200: responses.organizationRoleSchema.array() },
+    errors: ['Conflict'],
+  },
+  assignMemberRoles: {
+    tag: 'Organizations',
+    summary: 'Give a member organization roles (a non-member: 422 `organization.require_membership`)',
+    body: requests.memberRolesSchema,
+    success: { 201: z.strictObject({ organizationRoleIds: z.array(z.string()) }) },
+    errors: ['Conflict'],
+  },
+  removeMemberRole: {
+    tag: 'Organizations',
+    summary: "Take an organization role from a member (bites at the member's next exchange)",
+    success: { 204: null },
+    errors: ['NotFound', 'Conflict'],
+  },
+  createOrganizationScope: {
+    tag: 'Organizations',
+    summary: 'Create an organization scope',
+    body: requests.createOrganizationScopeSchema,
+    success: { 201: responses.organizationScopeSchema },
+    errors: ['Conflict'],
+  },
+  listOrganizationScopes: {
+    tag: 'Organizations',
+    summary: 'List organization scopes',
+    success: { 200: responses.organizationScopeSchema.array() },
+  },
+  getOrganizationScope: {
+    tag: 'Organizations',
+    summary: 'Get an organization scope',
+    success: { 200: responses.organizationScopeSchema },
+    errors: ['NotFound'],
+  },
+  updateOrganizationScope: {
+    tag: 'Organizations',
+    summary: 'Update an organization scope',
+    body: requests.updateOrganizationScopeSchema,
+    success: { 200: responses.organizationScopeSchema },
+    errors: ['NotFound', 'Conflict'],
+  },
+  deleteOrganizationScope: {
+    tag: 'Organizations',
+    summary: 'Delete an organization scope',
+    success: { 204: null },
+    errors: ['NotFound'],
+  },
+  createOrganizationRole: {
+    tag: 'Organizations',
+    summary: 'Create an organization role, optionally with organization scopes',
+    body: requests.createOrganizationRoleSchema,
+    success: { 201: responses.organizationRoleSchema },
+    errors: ['Conflict'],
+  },
+  listOrganizationRoles: {
+    tag: 'Organizations',
+    summary: 'List organization roles',
+    success: { 200: responses.organizationRoleSchema.array() },
+  },
+  getOrganizationRole: {
+    tag: 'Organizations',
+    summary: 'Get an organization role',
+    success: { 200: responses.organizationRoleSchema },
+    errors: ['NotFound'],
+  },
+  updateOrganizationRole: {
+    tag: 'Organizations',
+    summary: 'Update an organization role',
+    body: requests.updateOrganizationRoleSchema,
+    success: { 200: responses.organizationRoleSchema },
+    errors: ['NotFound', 'Conflict'],
+  },
+  deleteOrganizationRole: {
+    tag: 'Organizations',
+    summary: 'Delete an organization role',
+    success: { 204: null },
+    errors: ['NotFound'],
+  },
+  listOrganizationRoleScopes: {
+    tag: 'Organizations',
+    summary: "An organization role's scopes",
+    success: { 200: responses.organizationScopeSchema.array() },
+    errors: ['NotFound'],
+  },
+  addOrganizationRoleScopes: {
+    tag: 'Organizations',
+    summary: 'Add organization scopes to an organization role (201, no body, as Logto)',
+    body: requests.organizationRoleScopesSchema,
+    success: { 201: null },
+    errors: ['NotFound', 'Conflict'],
+  },
+  removeOrganizationRoleScope: {
+    tag: 'Organizations',
+    summary: 'Remove an organization scope from an organization role',
     success: { 204: null },
     errors: ['NotFound'],
   },

@@ -75,6 +75,61 @@ export const apiResourceSchema = z.strictObject({
   createdAt: epochMilliseconds,
 });
 
+export const scopeSchema = z.strictObject({
+  id: z.string(),
+  resourceId: z.string(),
+  name: z.string().describe('The scope token, as tokens carry it'),
+  description: z.string().nullable(),
+  createdAt: epochMilliseconds,
+});
+
+export const scopeWithResourceSchema = z.strictObject({ ...scopeSchema.shape, resource: apiResourceSchema });
+
+export const roleSchema = z.strictObject({
+  id: z.string(),
+  name: z.string(),
+  description: z.string(),
+  type: z.literal('User'),
+  isDefault: z.boolean(),
+  createdAt: epochMilliseconds,
+});
+
+export const assignedRolesSchema = z.strictObject({
+  roleIds: z.array(z.string()).describe('The role ids of the request'),
+  addedRoleIds: z.array(z.string()).describe('Those the user did not have yet'),
+});
+
+export const organizationSchema = z.strictObject({
+  id: z.string(),
+  name: z.string(),
+  description: z.string().nullable(),
+  customData: z.record(z.string(), z.unknown()),
+  createdAt: epochMilliseconds,
+});
+
+export const organizationScopeSchema = z.strictObject({
+  id: z.string(),
+  name: z.string().describe('The scope token, as organization tokens carry it'),
+  description: z.string().nullable(),
+});
+
+export const organizationRoleSchema = z.strictObject({
+  id: z.string(),
+  name: z.string(),
+  description: z.string().nullable(),
+  type: z.literal('User'),
+});
+
+const roleRefSchema = z.strictObject({ id: z.string(), name: z.string() });
+
+export const organizationMemberSchema = z.strictObject({
+  id: z.string(),
+  username: z.string().nullable(),
+  name: z.string().nullable(),
+  primaryEmail: z.string().nullable(),
+  organizationRoles: z.array(roleRefSchema),
+});
+
 /** The Management API's errors, Logto style. */
 export const managementErrorSchema = z.strictObject({
   code: z.string().describe('Stable error code, e.g. `guard.invalid_input` or `entity.not_exists`'),
@@ -102,7 +157,12 @@ export const tokenRequestSchema = z.strictObject({
   resource: z.string().optional().describe('A registered API resource indicator: becomes `aud`'),
   scope: z.string().optional().describe('Space-separated scopes to request'),
   requested_token_type: z.literal(ACCESS_TOKEN_TYPE).optional(),
-  organization_id: z.string().optional().describe('Not supported yet: refused with invalid_request, never ignored'),
+  organization_id: z
+    .string()
+    .optional()
+    .describe(
+      "Logto's organization token: aud urn:logto:organization:{id}, scopes from the member's organization roles; a non-member gets 403 access_denied. Not with `resource`.",
+    ),
 });
 
 export const tokenResponseSchema = z.strictObject({

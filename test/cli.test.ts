@@ -382,6 +382,67 @@ describe('applications and API resources', () => {
   });
 });
 
+describe('roles', () => {
+  it("lists a resource's scopes, creates a role granting one, gives it to a user and takes it back", async () => {
+    const indicator = `https://api.example.com/cli-roles-${Date.now()}`;
+    const resource = await service.client.resources.create({ name: 'Roles', indicator, scopes: ['read:r'] });
+    const added = await patgate('resources', 'add-scope', resource.id, 'write:r', '--json');
+    expectSuccess(added);
+    const write = JSON.parse(added.stdout) as { id: string; name: string };
+    expect(write.name).toBe('write:r');
+    const scopes = await patgate('resources', 'scopes', resource.id);
+    expectSuccess(scopes);
+    expect(scopes.stdout).toMatch(/^SCOPE ID\s+NAME\s+DESCRIPTION$/m);
+    expect(scopes.stdout).toContain('read:r');
+
+    const created = await patgate(
+      'roles',
+      'create',
+      `writers-${Date.now()}`,
+      'Writers',
+      '--scope-id',
+      write.id,
+      '--json',
+    );
+    expectSuccess(created);
+    const role = JSON.parse(created.stdout) as { id: string };
+    const roleScopes = await patgate('roles', 'scopes', role.id);
+    expectSuccess(roleScopes);
+    expect(roleScopes.stdout).toMatch(new RegExp(`${write.id}\\s+write:r\\s+${indicator}`));
+
+    const userId = await service.newUser();
+    const assigned = await patgate('roles', 'assign', userId, role.id);
+    expectSuccess(assigned);
+    expect(assigned.stdout).toBe(`Gave ${userId} 1 new role(s) of 1.\n`);
+    expect((await patgate('roles', 'of', userId)).stdout).toContain(role.id);
+    expectSuccess(await patgate('roles', 'unassign', userId, role.id));
+    expect((await patgate('roles', 'of', userId)).stdout).toBe('No roles.\n');
+    const missing = await patgate('roles', 'unassign', userId, role.id);
+    expectFailure(missing, 1, /\(entity\.not_found, HTTP 404\)/);
+  });
+});
+
+describe('organizations', () => {
+  it('creates an organization, adds a member, lists members, and deletes it', async () => {
+    const created = await patgate('orgs', 'create', `Acme ${Date.now()}`, '--json');
+    expectSuccess(created);
+    const organization = JSON.parse(created.stdout) as { id: string };
+    const userId = await service.newUser();
+    const added = await patgate('orgs', 'add-member', organization.id, userId);
+    expectSuccess(added);
+    expect(added.stdout).toBe(`Added 1 member(s) to ${organization.id}.\n`);
+    const role = await service.client.organizations.roles.create({ name: `viewer ${Date.now()}` });
+    expectSuccess(await patgate('orgs', 'assign-roles', organization.id, userId, role.id));
+    const members = await patgate('orgs', 'members', organization.id);
+    expectSuccess(members);
+    expect(members.stdout).toMatch(new RegExp(`^${userId}\\s+viewer`, 'm'));
+    expectSuccess(await patgate('orgs', 'remove-member', organization.id, userId));
+    expect((await patgate('orgs', 'members', organization.id)).stdout).toBe('No members.\n');
+    expectSuccess(await patgate('orgs', 'delete', organization.id));
+    expect((await patgate('orgs', 'list')).stdout).not.toContain(organization.id);
+  });
+});
+
 describe('the command line itself', () => {
   it('stops quietly when the reader of its output goes away (| head)', async () => {
     const child = spawn(process.execPath, [join(__dirname, '..', 'cli', 'patgate.cjs'), 'users', 'list', '--help']);

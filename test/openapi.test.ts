@@ -270,6 +270,114 @@ describe('real responses conform to the document', () => {
     expect((await call('listPersonalAccessTokens', { params: { userId: 'not a valid id' } })).status).toBe(400);
   });
 
+  it('resource scopes, roles and user roles', async () => {
+    const scopes = await call('listResourceScopes', { params: { id: resourceId } });
+    expect(scopes.status).toBe(200);
+    const readId = (scopes.json as { id: string }[])[0]!.id;
+    const created = await call('createResourceScope', { params: { id: resourceId }, json: { name: 'write:orders' } });
+    expect(created.status).toBe(201);
+    const writeId = (created.json as { id: string }).id;
+    expect((await call('createResourceScope', { params: { id: resourceId }, json: { name: 'a b' } })).status).toBe(400);
+    expect((await call('createResourceScope', { params: { id: 'missing' }, json: { name: 'x' } })).status).toBe(404);
+    const scopeParams = { id: resourceId, scopeId: writeId };
+    expect((await call('updateResourceScope', { params: scopeParams, json: { description: 'Write' } })).status).toBe(
+      200,
+    );
+    expect((await call('updateResourceScope', { params: scopeParams, json: { name: 'read:orders' } })).status).toBe(
+      422,
+    );
+
+    const role = await call('createRole', { json: { name: `orders-${userId}`, description: 'd', scopeIds: [readId] } });
+    expect(role.status).toBe(200);
+    const id = (role.json as { id: string }).id;
+    expect((await call('createRole', { json: { name: `orders-${userId}`, description: 'd' } })).status).toBe(422);
+    expect((await call('listRoles')).status).toBe(200);
+    expect((await call('getRole', { params: { id } })).status).toBe(200);
+    expect((await call('getRole', { params: { id: 'missing' } })).status).toBe(404);
+    expect((await call('updateRole', { params: { id }, json: { description: 'Orders' } })).status).toBe(200);
+    expect((await call('addRoleScopes', { params: { id }, json: { scopeIds: [writeId] } })).status).toBe(201);
+    expect((await call('listRoleScopes', { params: { id } })).status).toBe(200);
+    expect((await call('deleteRoleScope', { params: { id, scopeId: writeId } })).status).toBe(204);
+    expect((await call('deleteResourceScope', { params: scopeParams })).status).toBe(204);
+    expect((await call('deleteResourceScope', { params: scopeParams })).status).toBe(404);
+
+    const assigned = await call('assignUserRoles', { params: { userId }, json: { roleIds: [id] } });
+    expect(assigned.status).toBe(201);
+    expect((await call('listUserRoles', { params: { userId } })).status).toBe(200);
+    const other = (await service.client.roles.create({ name: `other-${userId}`, description: 'd' })).id;
+    await service.client.roles.assign(userId, [other]);
+    expect((await call('removeUserRole', { params: { userId, roleId: other } })).status).toBe(204);
+    expect((await call('removeUserRole', { params: { userId, roleId: other } })).status).toBe(404);
+    expect((await call('deleteRole', { params: { id: other } })).status).toBe(204);
+  });
+
+  it('organizations, members, organization scopes and roles, organization tokens', async () => {
+    const created = await call('createOrganization', { json: { name: 'Contract org', customData: { a: 1 } } });
+    expect(created.status).toBe(201);
+    const id = (created.json as { id: string }).id;
+    expect((await call('createOrganization', { json: { name: '' } })).status).toBe(400);
+    expect((await call('listOrganizations')).status).toBe(200);
+    expect((await call('getOrganization', { params: { id } })).status).toBe(200);
+    expect((await call('getOrganization', { params: { id: 'missing' } })).status).toBe(404);
+    expect((await call('updateOrganization', { params: { id }, json: { description: 'd' } })).status).toBe(200);
+
+    const scope = await call('createOrganizationScope', { json: { name: `read:${userId}` } });
+    expect(scope.status).toBe(201);
+    const scopeId = (scope.json as { id: string }).id;
+    expect((await call('createOrganizationScope', { json: { name: `read:${userId}` } })).status).toBe(422);
+    expect((await call('listOrganizationScopes')).status).toBe(200);
+    expect((await call('getOrganizationScope', { params: { id: scopeId } })).status).toBe(200);
+    expect(
+      (await call('updateOrganizationScope', { params: { id: scopeId }, json: { description: 'd' } })).status,
+    ).toBe(200);
+    const role = await call('createOrganizationRole', { json: { name: `member ${userId}` } });
+    expect(role.status).toBe(201);
+    const roleId = (role.json as { id: string }).id;
+    expect((await call('listOrganizationRoles')).status).toBe(200);
+    expect((await call('getOrganizationRole', { params: { id: roleId } })).status).toBe(200);
+    expect((await call('updateOrganizationRole', { params: { id: roleId }, json: { description: 'd' } })).status).toBe(
+      200,
+    );
+    expect(
+      (await call('addOrganizationRoleScopes', { params: { id: roleId }, json: { organizationScopeIds: [scopeId] } }))
+        .status,
+    ).toBe(201);
+    expect((await call('listOrganizationRoleScopes', { params: { id: roleId } })).status).toBe(200);
+
+    const member = { id, userId };
+    expect((await call('listMemberRoles', { params: member })).status).toBe(422);
+    expect((await call('addOrganizationUsers', { params: { id }, json: { userIds: [userId] } })).status).toBe(201);
+    expect((await call('listOrganizationUsers', { params: { id } })).status).toBe(200);
+    expect((await call('assignMemberRoles', { params: member, json: { organizationRoleIds: [roleId] } })).status).toBe(
+      201,
+    );
+    expect((await call('listMemberRoles', { params: member })).status).toBe(200);
+
+    const { clientId, clientSecret } = service.config.demoApplication;
+    const form = {
+      grant_type: 'urn:ietf:params:oauth:grant-type:token-exchange',
+      subject_token: pat,
+      subject_token_type: 'urn:logto:token-type:personal_access_token',
+      client_id: clientId,
+      client_secret: clientSecret,
+      organization_id: id,
+      scope: `read:${userId}`,
+    };
+    expect((await call('exchangeToken', { form })).status).toBe(200);
+    expect((await call('exchangeToken', { form: { ...form, organization_id: 'other' } })).status).toBe(403);
+
+    expect((await call('removeMemberRole', { params: { ...member, organizationRoleId: roleId } })).status).toBe(204);
+    expect((await call('removeOrganizationUser', { params: member })).status).toBe(204);
+    expect((await call('removeOrganizationUser', { params: member })).status).toBe(422);
+    expect(
+      (await call('removeOrganizationRoleScope', { params: { id: roleId, organizationScopeId: scopeId } })).status,
+    ).toBe(204);
+    expect((await call('deleteOrganizationRole', { params: { id: roleId } })).status).toBe(204);
+    expect((await call('deleteOrganizationScope', { params: { id: scopeId } })).status).toBe(204);
+    expect((await call('deleteOrganization', { params: { id } })).status).toBe(204);
+    expect((await call('deleteOrganization', { params: { id } })).status).toBe(404);
+  });
+
   it('OAuth endpoints', async () => {
     const { clientId, clientSecret } = service.config.demoApplication;
     const form = {

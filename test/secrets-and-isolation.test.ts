@@ -291,6 +291,152 @@ describe('secrets', () => {
       });
       await service.client.resources.delete(resource.id);
     },
+    listResourceScopes: async () => {
+      const [first] = await service.client.resources.list();
+      await service.client.resources.scopes.list(first!.id);
+    },
+    createResourceScope: async () => {
+      const [first] = await service.client.resources.list();
+      await service.client.resources.scopes.create(first!.id, { name: `scope:${userId}` });
+    },
+    updateResourceScope: async () => {
+      const [first] = await service.client.resources.list();
+      const [scope] = await service.client.resources.scopes.list(first!.id);
+      await service.client.resources.scopes.update(first!.id, scope!.id, { description: 'leaky?' });
+    },
+    deleteResourceScope: async () => {
+      const [first] = await service.client.resources.list();
+      const scope = await service.client.resources.scopes.create(first!.id, { name: `gone:${userId}` });
+      await service.client.resources.scopes.delete(first!.id, scope.id);
+    },
+    listRoles: () => service.client.roles.list(),
+    createRole: () => service.client.roles.create({ name: `role-${userId}`, description: 'leaky?' }),
+    getRole: async () => {
+      const [first] = await service.client.roles.list();
+      await service.client.roles.get(first!.id);
+    },
+    updateRole: async () => {
+      const [first] = await service.client.roles.list();
+      await service.client.roles.update(first!.id, { description: 'still leaky?' });
+    },
+    deleteRole: async () => {
+      const role = await service.client.roles.create({ name: `gone-${userId}`, description: 'tmp' });
+      await service.client.roles.delete(role.id);
+    },
+    listRoleScopes: async () => {
+      const [first] = await service.client.roles.list();
+      await service.client.roles.scopes(first!.id);
+    },
+    addRoleScopes: async () => {
+      const [resource] = await service.client.resources.list();
+      const [scope] = await service.client.resources.scopes.list(resource!.id);
+      const [role] = await service.client.roles.list();
+      await service.client.roles.addScopes(role!.id, [scope!.id]);
+    },
+    deleteRoleScope: async () => {
+      const [role] = await service.client.roles.list();
+      const [scope] = await service.client.roles.scopes(role!.id);
+      await service.client.roles.removeScope(role!.id, scope!.id);
+    },
+    listUserRoles: () => service.client.roles.ofUser(userId),
+    assignUserRoles: async () => {
+      const [role] = await service.client.roles.list();
+      await service.client.roles.assign(userId, [role!.id]);
+    },
+    removeUserRole: async () => {
+      const [role] = await service.client.roles.list();
+      await service.client.roles.unassign(userId, role!.id);
+    },
+    createOrganization: () => service.client.organizations.create({ name: `org ${userId}` }),
+    listOrganizations: () => service.client.organizations.list(),
+    getOrganization: async () => {
+      const [first] = await service.client.organizations.list();
+      await service.client.organizations.get(first!.id);
+    },
+    updateOrganization: async () => {
+      const [first] = await service.client.organizations.list();
+      await service.client.organizations.update(first!.id, { description: 'leaky?' });
+    },
+    deleteOrganization: async () => {
+      const organization = await service.client.organizations.create({ name: 'gone' });
+      await service.client.organizations.delete(organization.id);
+    },
+    listOrganizationUsers: async () => {
+      const [first] = await service.client.organizations.list();
+      await service.client.organizations.members(first!.id);
+    },
+    addOrganizationUsers: async () => {
+      const [first] = await service.client.organizations.list();
+      await service.client.organizations.addMembers(first!.id, [userId]);
+      const pat = await createPat(userId, 'org');
+      await service.client.exchange({
+        pat,
+        clientId: demo().clientId,
+        clientSecret: demo().clientSecret,
+        organizationId: first!.id,
+      });
+    },
+    removeOrganizationUser: async () => {
+      const [first] = await service.client.organizations.list();
+      await service.client.organizations.removeMember(first!.id, userId);
+      await service.client.organizations.addMembers(first!.id, [userId]);
+    },
+    createOrganizationScope: () => service.client.organizations.scopes.create({ name: `read:${userId}` }),
+    listOrganizationScopes: () => service.client.organizations.scopes.list(),
+    getOrganizationScope: async () => {
+      const [first] = await service.client.organizations.scopes.list();
+      await service.client.organizations.scopes.get(first!.id);
+    },
+    updateOrganizationScope: async () => {
+      const [first] = await service.client.organizations.scopes.list();
+      await service.client.organizations.scopes.update(first!.id, { description: 'leaky?' });
+    },
+    deleteOrganizationScope: async () => {
+      const scope = await service.client.organizations.scopes.create({ name: `gone:${userId}` });
+      await service.client.organizations.scopes.delete(scope.id);
+    },
+    createOrganizationRole: () => service.client.organizations.roles.create({ name: `member ${userId}` }),
+    listOrganizationRoles: () => service.client.organizations.roles.list(),
+    getOrganizationRole: async () => {
+      const [first] = await service.client.organizations.roles.list();
+      await service.client.organizations.roles.get(first!.id);
+    },
+    updateOrganizationRole: async () => {
+      const [first] = await service.client.organizations.roles.list();
+      await service.client.organizations.roles.update(first!.id, { description: 'leaky?' });
+    },
+    deleteOrganizationRole: async () => {
+      const role = await service.client.organizations.roles.create({ name: `gone ${userId}` });
+      await service.client.organizations.roles.delete(role.id);
+    },
+    listOrganizationRoleScopes: async () => {
+      const [first] = await service.client.organizations.roles.list();
+      await service.client.organizations.roles.scopes(first!.id);
+    },
+    addOrganizationRoleScopes: async () => {
+      const [role] = await service.client.organizations.roles.list();
+      const [scope] = await service.client.organizations.scopes.list();
+      await service.client.organizations.roles.addScopes(role!.id, [scope!.id]);
+    },
+    removeOrganizationRoleScope: async () => {
+      const [role] = await service.client.organizations.roles.list();
+      const [scope] = await service.client.organizations.scopes.list();
+      await service.client.organizations.roles.removeScope(role!.id, scope!.id);
+    },
+    listMemberRoles: async () => {
+      const [first] = await service.client.organizations.list();
+      await service.client.organizations.memberRoles(first!.id, userId);
+    },
+    assignMemberRoles: async () => {
+      const [first] = await service.client.organizations.list();
+      const [role] = await service.client.organizations.roles.list();
+      await service.client.organizations.assignMemberRoles(first!.id, userId, [role!.id]);
+    },
+    removeMemberRole: async () => {
+      const [first] = await service.client.organizations.list();
+      const [role] = await service.client.organizations.roles.list();
+      await service.client.organizations.removeMemberRole(first!.id, userId, role!.id);
+    },
     getOpenApiDocument: () => service.client.raw('GET', '/api/openapi.json'),
   });
 

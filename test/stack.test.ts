@@ -410,9 +410,14 @@ describe('least privilege', () => {
   });
   const index = () => ({ 'Fn::Join': ['', [table(), '/index/gsi1']] });
 
-  it('token: reads PAT hashes, their owners, applications and resource indicators, stamps last use, signs', () => {
+  it("token: reads PAT hashes, their owners and owners' roles, applications, resource indicators and roles, stamps last use, signs", () => {
     expectGrants('token', [
-      ...allow(['dynamodb:GetItem'], [table()], leadingKeys('PATHASH#*', 'USER#*', 'APP#*', 'RESIND#*')),
+      ...allow(
+        ['dynamodb:GetItem'],
+        [table()],
+        leadingKeys('PATHASH#*', 'USER#*', 'USERROLES#*', 'ORGMEMBER#*', 'APP#*', 'RESIND#*'),
+      ),
+      ...allow(['dynamodb:Query'], [index()], indexPartitions('ROLE', 'ORGROLE', 'ORGSCOPE')),
       ...allow(['dynamodb:UpdateItem'], [table()], leadingKeys('USER#*')),
       ...allow(['kms:Sign', 'kms:GetPublicKey'], keys()),
     ]);
@@ -460,13 +465,49 @@ describe('least privilege', () => {
     ]);
   });
 
-  it('admin: reads and writes applications and resources, updates only applications, puts and reads audit events, lists through gsi1, no KMS', () => {
+  it("admin: reads and writes applications, resources, roles, users' roles and organizations, only reads users, puts and reads audit events, no KMS", () => {
     expectGrants('admin', [
-      ...allow(['dynamodb:GetItem'], [table()], leadingKeys('APP#*', 'RES#*')),
-      ...allow(['dynamodb:PutItem', 'dynamodb:DeleteItem'], [table()], leadingKeys('APP#*', 'RES#*', 'RESIND#*')),
-      ...allow(['dynamodb:UpdateItem'], [table()], leadingKeys('APP#*')),
+      ...allow(
+        ['dynamodb:GetItem'],
+        [table()],
+        leadingKeys(
+          'APP#*',
+          'RES#*',
+          'ROLE#*',
+          'USERROLES#*',
+          'USER#*',
+          'ORG#*',
+          'ORGSCOPE#*',
+          'ORGROLE#*',
+          'ORGMEMBER#*',
+        ),
+      ),
+      ...allow(
+        ['dynamodb:PutItem', 'dynamodb:DeleteItem'],
+        [table()],
+        leadingKeys(
+          'APP#*',
+          'RES#*',
+          'RESIND#*',
+          'ROLE#*',
+          'ROLENAME#*',
+          'USERROLES#*',
+          'ORG#*',
+          'ORGSCOPE#*',
+          'ORGROLE#*',
+          'ORGNAME#*',
+          'ORGMEMBER#*',
+        ),
+      ),
+      ...allow(['dynamodb:UpdateItem'], [table()], leadingKeys('APP#*', 'ORG#*')),
+      ...allow(['dynamodb:ConditionCheckItem'], [table()], leadingKeys('USER#*', 'ORG#*')),
+      ...allow(['dynamodb:Query'], [table()], leadingKeys('ORGMEMBER#*')),
       ...allow(['dynamodb:PutItem', 'dynamodb:Query'], [table()], leadingKeys('AUDIT#*')),
-      ...allow(['dynamodb:Query'], [index()], indexPartitions('APP', 'RES', 'AUDIT')),
+      ...allow(
+        ['dynamodb:Query'],
+        [index()],
+        indexPartitions('APP', 'RES', 'ROLE', 'ORG', 'ORGSCOPE', 'ORGROLE', 'AUDIT'),
+      ),
     ]);
   });
 

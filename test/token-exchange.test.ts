@@ -100,19 +100,31 @@ describe('successful exchange', () => {
   });
 });
 
+/** Logto's RBAC: the user gets a resource's scopes through a role (test/roles.test.ts covers the rest). */
+async function grantAllScopes(resourceId: string, user: string) {
+  const scopes = await service.client.resources.scopes.list(resourceId);
+  const role = await service.client.roles.create({
+    name: `all-${resourceId}`,
+    description: 'every scope of the resource',
+    scopeIds: scopes.map((scope) => scope.id),
+  });
+  await service.client.roles.assign(user, [role.id]);
+}
+
 describe('API resources', () => {
   let indicator: string;
   beforeAll(async () => {
     indicator = `https://api.example.com/${service.newUserId()}`;
-    await service.client.resources.create({
+    const resource = await service.client.resources.create({
       name: 'Example API',
       indicator,
       accessTokenTtl: 600,
       scopes: ['read:items', 'write:items'],
     });
+    await grantAllScopes(resource.id, userId);
   });
 
-  it('sets aud and the resource TTL, and grants only the resource scopes', async () => {
+  it("sets aud and the resource TTL, and grants only the resource scopes the user's roles give", async () => {
     const response = await tokenRequest(
       exchangeForm({ resource: indicator, scope: 'read:items openid unknown' }),
       basic(demo().clientId, demo().clientSecret),
@@ -149,7 +161,8 @@ describe('API resources', () => {
     expect(probe.status).toBe(401);
     const early = await tokenRequest(exchangeForm({ resource: later }), basic(demo().clientId, demo().clientSecret));
     expect(early.json).toMatchObject({ error: 'invalid_target' });
-    await service.client.resources.create({ name: 'later', indicator: later, scopes: ['read:later'] });
+    const resource = await service.client.resources.create({ name: 'later', indicator: later, scopes: ['read:later'] });
+    await grantAllScopes(resource.id, userId);
     // Well inside CLIENT_CACHE_TTL_SECONDS: the resource works at once.
     const response = await tokenRequest(
       exchangeForm({ resource: later, scope: 'read:later' }),

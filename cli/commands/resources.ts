@@ -81,6 +81,41 @@ export function registerResourceCommands(resources: Command): void {
     );
 
   resources
+    .command('scopes')
+    .description("List an API resource's scopes, with their ids (roles grant scopes by id)")
+    .argument('<id>')
+    .action(
+      withContext(async (context, id: string) => {
+        const scopes = await (await context.managementClient()).resources.scopes.list(id);
+        if (context.json) return printJson(scopes);
+        printTable(
+          ['SCOPE ID', 'NAME', 'DESCRIPTION'],
+          scopes.map((scope) => [scope.id, scope.name, scope.description ?? '']),
+          'No scopes.',
+        );
+      }),
+    );
+
+  resources
+    .command('add-scope')
+    .description('Add a scope to an API resource')
+    .argument('<id>')
+    .argument('<name>')
+    .option('-d, --description <text>')
+    .action(
+      withContext(async (context, id: string, name: string, options: { description?: string }) => {
+        const scope = await (
+          await context.managementClient()
+        ).resources.scopes.create(id, {
+          name,
+          description: options.description,
+        });
+        if (context.json) return printJson(scope);
+        print(`Added scope ${scope.name} (${scope.id}).`);
+      }),
+    );
+
+  resources
     .command('delete')
     .description('Delete an API resource')
     .argument('<id>')

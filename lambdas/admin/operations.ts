@@ -96,22 +96,31 @@ export async function createResource(event: APIGatewayProxyEvent) {
     name: body.name,
     indicator: body.indicator,
     accessTokenTtl: body.accessTokenTtl ?? null,
-    scopes: body.scopes,
+    scopes: [],
     createdAt: Date.now(),
   };
+  resource.scopes = body.scopes.map((name) => ({
+    id: newId(),
+    name,
+    description: null,
+    createdAt: resource.createdAt,
+  }));
   if ((await resources.createResource(resource)) === 'indicator_exists') throw apiErrors.resourceIndicatorExists();
   audit('resource.created', { id: resource.id, indicator: resource.indicator });
-  return json(201, resource);
+  return json(201, resourceView(resource));
 }
 
+/** Scopes are entities (GET /api/resources/{id}/scopes); the resource itself lists their names, as before. */
+const resourceView = (resource: ApiResource) => ({ ...resource, scopes: resource.scopes.map((scope) => scope.name) });
+
 export async function listResources() {
-  return json(200, await resources.listResources());
+  return json(200, (await resources.listResources()).map(resourceView));
 }
 
 export async function getResource(event: APIGatewayProxyEvent) {
   const resource = await resources.getResource(idParameter(event));
   if (!resource) throw apiErrors.notFound('The API resource does not exist.');
-  return json(200, resource);
+  return json(200, resourceView(resource));
 }
 
 export async function deleteResource(event: APIGatewayProxyEvent) {

@@ -12,6 +12,7 @@ export type OAuthErrorCode =
   | 'unsupported_grant_type'
   | 'invalid_scope'
   | 'invalid_target'
+  | 'access_denied'
   | 'server_error'
   | 'temporarily_unavailable';
 
@@ -23,6 +24,8 @@ const oauthStatus: Record<OAuthErrorCode, number> = {
   unsupported_grant_type: 400,
   invalid_scope: 400,
   invalid_target: 400,
+  /** Logto's answer to an organization token asked for by a non-member. */
+  access_denied: 403,
   server_error: 500,
   temporarily_unavailable: 503,
 };

@@ -5,7 +5,11 @@
  * cached once warm); then KMS Sign beside the owner's user item, read strongly consistently so a
  * suspension, deletion or revoke-all bites at once. The owner can't be read in the first round trip
  * (its id is in the lookup item), and the claims don't depend on it, so the token is signed while the
- * owner is read, and thrown away unless the owner may act.
+ * owner is read, and thrown away unless the owner may act. With a resource, the owner's role ids are
+ * read beside the owner too, and the token is signed again only if they grant other scopes than the
+ * role ids this container last saw for the owner (token/roles.ts). With `organization_id`, the owner's
+membership is read there instead: a non-member gets Logto's 403 access_denied, a member a token for
+urn:logto:organization:{id} with the scopes its organization roles grant.
  */
 import { env } from '../shared/config';
 import { hashPatValue, isWellFormedPat } from '../shared/crypto/pat-value';
@@ -13,11 +17,23 @@ import { OAuthError } from '../shared/errors';
 import { credentialRefusal, ownerRefusal, type PatCredential, type PatRefusal } from '../shared/model/pat';
 import { newJti, signJwt } from '../shared/signing/jwt-signer';
 import { getUserStanding, lookupPat } from '../shared/store/pats';
+import { roleScopeNames } from '../shared/model/role';
+import { assignedRoleIds, getRoleAssignment } from '../shared/store/roles';
 import { ACCESS_TOKEN_TYPE } from '../shared/oauth';
 import { loadResource, resolveAudience } from './audience';
 import { buildClaims, type AccessTokenClaims } from './claims';
 import { authenticateClient, loadApplication } from './client-auth';
 import { recordPatUse } from './last-used';
+import { organizationAudience, organizationScopeNames } from '../shared/model/organization';
+import { getMembership, membershipOf } from '../shared/store/organizations';
+import {
+  lastSeenRoleIds,
+  loadOrganizationDefinitions,
+  loadRoles,
+  organizationDefinitionsKnowing,
+  rememberRoleIds,
+  rolesKnowing,
+} from './roles';
 import { grantScopes } from './scopes';
 import type { TokenExchangeRequest } from './token-request';
 
@@ -59,6 +75,10 @@ function startReads(request: TokenExchangeRequest) {
     application: deferred(loadApplication(request.client.clientId)),
     credential: deferred(tokenHash ? lookupPat(tokenHash) : Promise.resolve(undefined)),
     resource: deferred(loadResource(request.resource)),
+    roles: deferred(request.resource === undefined ? Promise.resolve(undefined) : loadRoles()),
+    organization: deferred(
+      request.organizationId === undefined ? Promise.resolve(undefined) : loadOrganizationDefinitions(),
+    ),
   };
 }
 
@@ -74,8 +94,18 @@ export async function exchangeToken(request: TokenExchangeRequest, now: number):
   const client = authenticateClient(await reads.application, request.client);
   if (request.parameterError) throw request.parameterError;
   const credential = await validateSubject(reads.credential, now);
-  const audience = resolveAudience(request.resource, await reads.resource);
-  const scopes = grantScopes(request.scopes, audience, credential.scopes);
+  const organizationId = request.organizationId;
+  const resource = resolveAudience(request.resource, await reads.resource);
+  const audience = organizationId === undefined ? resource : organizationAudience(organizationId);
+  const roles = resource ? await reads.roles : undefined;
+  const organization = await reads.organization;
+  // Without a resource or an organization: OpenID Connect's scopes (null); otherwise those roles grant.
+  const available = (roleIds: readonly string[], known = { roles, organization }) => {
+    if (known.organization) return organizationScopeNames(roleIds, known.organization);
+    return resource ? roleScopeNames(resource, roleIds, known.roles!) : null;
+  };
+  const grant = (roleIds: readonly string[], known?: Parameters<typeof available>[1]) =>
+    grantScopes(request.scopes, available(roleIds, known), credential.scopes);
   const claims = buildClaims({
     jti: newJti(),
     issuer: env.issuer(),
@@ -84,17 +114,39 @@ export async function exchangeToken(request: TokenExchangeRequest, now: number):
     credential,
     clientId: client.id,
     audience,
-    scopes,
+    scopes: grant(lastSeenRoleIds(credential.userId, organizationId)),
   });
   if (!claims) refuse('expired');
 
-  const [owner, signed] = await Promise.all([
+  const [owner, firstSigned, assignment, membership] = await Promise.all([
     getUserStanding(credential.userId),
     signJwt({ ...claims }),
+    resource ? getRoleAssignment(credential.userId) : Promise.resolve(undefined),
+    organizationId === undefined ? Promise.resolve(undefined) : getMembership(organizationId, credential.userId),
     recordPatUse(credential, reads.tokenHash!, now),
   ]);
   const refusal = ownerRefusal(credential, owner);
   if (refusal) refuse(refusal);
+
+  let signed = firstSigned;
+  if (audience) {
+    let scope: string;
+    if (organizationId !== undefined) {
+      const member = membershipOf(membership, owner!.createdAt);
+      if (!member) throw new OAuthError('access_denied', 'The user is not a member of the organization.');
+      rememberRoleIds(credential.userId, member.roleIds, organizationId);
+      const known = await organizationDefinitionsKnowing(organization!, member.roleIds);
+      scope = grant(member.roleIds, { roles, organization: known }).join(' ');
+    } else {
+      const roleIds = assignedRoleIds(assignment, owner!.createdAt);
+      rememberRoleIds(credential.userId, roleIds);
+      scope = grant(roleIds, { roles: await rolesKnowing(roles!, roleIds), organization }).join(' ');
+    }
+    if (scope !== claims.scope) {
+      claims.scope = scope;
+      signed = await signJwt({ ...claims });
+    }
+  }
 
   return {
     response: {

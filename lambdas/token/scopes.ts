@@ -1,17 +1,17 @@
 /** Scope granting (RFC 6749 §3.3), with Logto's rule that nothing requested means nothing granted. */
 import { OIDC_SCOPES } from '../shared/oauth';
-import type { ApiResource } from '../shared/model/resource';
 
 /**
- * Granted = requested ∩ the audience's scopes (the resource's, or OpenID Connect's without one) ∩ the
- * PAT's own scope limit when it has one. Unknown scopes are dropped rather than rejected.
+ * Granted = requested ∩ the available scopes (with a resource, those the user's roles grant on it;
+ * without, OpenID Connect's) ∩ the PAT's own scope limit when it has one. Unknown scopes are dropped
+ * rather than rejected.
  */
 export function grantScopes(
   requested: readonly string[] | undefined,
-  audience: ApiResource | null,
+  roleScopes: readonly string[] | null,
   patScopes: readonly string[] | null,
 ): string[] {
-  const available: readonly string[] = audience ? audience.scopes : OIDC_SCOPES;
+  const available: readonly string[] = roleScopes ?? OIDC_SCOPES;
   return (requested ?? []).filter(
     (scope) => available.includes(scope) && (patScopes === null || patScopes.includes(scope)),
   );

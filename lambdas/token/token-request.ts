@@ -43,6 +43,8 @@ export interface TokenExchangeRequest {
   resource: string | undefined;
   /** Requested scopes, deduplicated; undefined when `scope` was not sent. */
   scopes: readonly string[] | undefined;
+  /** Logto's organization token: `aud` urn:logto:organization:{id}, for members only. */
+  organizationId: string | undefined;
   /** The first problem with the grant's own parameters, reported after client authentication. */
   parameterError: OAuthError | undefined;
 }
@@ -159,8 +161,11 @@ function grantParameterError(
   if (requestedType !== undefined && requestedType !== ACCESS_TOKEN_TYPE) {
     return invalid(`Unsupported requested_token_type; only ${ACCESS_TOKEN_TYPE} is issued.`);
   }
-  // Never ignored silently: a client asking for an organization token must not get a plain one.
-  if (params.has('organization_id')) return invalid('Organization tokens are not supported.');
+  const organizationId = params.get('organization_id');
+  if (organizationId !== undefined) {
+    if (!ENTITY_ID_PATTERN.test(organizationId)) return invalid('The organization_id is not a valid organization id.');
+    if (resource !== undefined) return invalid('Organization tokens for an API resource are not supported.');
+  }
   if (scopes?.some((token) => !SCOPE_TOKEN_PATTERN.test(token))) {
     return new OAuthError('invalid_scope', 'The scope parameter contains invalid characters.');
   }
@@ -203,6 +208,7 @@ export function parseTokenRequest(http: TokenHttpRequest): TokenExchangeRequest 
     client,
     subjectToken: params.get('subject_token'),
     resource: parameterError ? undefined : params.get('resource'),
+    organizationId: parameterError ? undefined : params.get('organization_id'),
     scopes,
     parameterError,
   };

@@ -22,9 +22,14 @@ const resource: ApiResource = {
   name: 'API',
   indicator: 'https://api.example.com',
   accessTokenTtl: 600,
-  scopes: ['read', 'write'],
+  scopes: [
+    { id: 's1', name: 'read', description: null, createdAt: 0 },
+    { id: 's2', name: 'write', description: null, createdAt: 0 },
+  ],
   createdAt: 0,
 };
+/** What the user's roles grant on the resource. */
+const roleScopes = ['read', 'write'];
 
 function http(form: Record<string, string>, extra: Partial<TokenHttpRequest> = {}): TokenHttpRequest {
   const body = new URLSearchParams(form).toString();
@@ -67,7 +72,6 @@ describe('parseTokenRequest', () => {
       [{ subject_token_type: 'urn:x' }, 'invalid_request', /Unsupported subject_token_type/],
       [{ actor_token: 'a' }, 'invalid_request', /Actor tokens/],
       [{ requested_token_type: 'urn:x' }, 'invalid_request', /requested_token_type/],
-      [{ organization_id: 'o1' }, 'invalid_request', /Organization tokens/],
       [{ scope: 'a"b' }, 'invalid_scope', /invalid characters/],
       [{ resource: 'not a uri' }, 'invalid_target', /absolute URI/],
       [{ resource: 'https://a.example/#f' }, 'invalid_target', /fragment/],
@@ -126,13 +130,13 @@ describe('PAT rules', () => {
 describe('grantScopes', () => {
   it('grants nothing when nothing is requested (Logto)', () => {
     expect(grantScopes(undefined, null, null)).toEqual([]);
-    expect(grantScopes(undefined, resource, null)).toEqual([]);
+    expect(grantScopes(undefined, roleScopes, null)).toEqual([]);
   });
 
-  it("grants requested ∩ the audience's scopes ∩ the PAT's limit, dropping unknown ones", () => {
+  it("grants requested ∩ the available scopes (OIDC's, or the user's roles' on the resource) ∩ the PAT's limit", () => {
     expect(grantScopes(['openid', 'read', 'email'], null, null)).toEqual(['openid', 'email']);
-    expect(grantScopes(['openid', 'read', 'write', 'admin'], resource, null)).toEqual(['read', 'write']);
-    expect(grantScopes(['read', 'write'], resource, ['read'])).toEqual(['read']);
+    expect(grantScopes(['openid', 'read', 'write', 'admin'], roleScopes, null)).toEqual(['read', 'write']);
+    expect(grantScopes(['read', 'write'], roleScopes, ['read'])).toEqual(['read']);
     expect(grantScopes(['openid'], null, ['read'])).toEqual([]);
   });
 });

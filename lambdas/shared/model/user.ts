@@ -28,6 +28,8 @@ export interface User extends UserProfile {
 export interface UserStanding {
   patEpoch: string;
   isSuspended: boolean;
+  /** Tells role assignments of this user from those of an earlier user with the same id. */
+  createdAt?: number;
 }
 
 /**

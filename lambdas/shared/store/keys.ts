@@ -15,6 +15,15 @@
  * | PAT by id            | PATID#{patId}             | PATID               | userId, patEpoch, expiresAt (introspection)  |
  * | revoked access token | REVOKED#{jti}             | REVOKED             | ttl = the token's exp                        |
  * | audit event          | AUDIT#USER#{id} / #APP#.. | {ISO time}#{eventId}| gsi1pk=AUDIT; ttl = time + retention         |
+ * | resource by indicator| RESIND#{indicator}        | RESIND              | copy of the resource, written with it        |
+ * | role                 | ROLE#{id}                 | ROLE                | gsi1pk=ROLE, scopes: [{resourceId, scopeId}] |
+ * | role name            | ROLENAME#{name}           | ROLENAME            | roleId (names are unique)                    |
+ * | a user's roles       | USERROLES#{userId}        | USERROLES           | roleIds, userCreatedAt                       |
+ * | organization         | ORG#{id}                  | ORG                 | gsi1pk=ORG                                   |
+ * | organization scope   | ORGSCOPE#{id}             | ORGSCOPE            | gsi1pk=ORGSCOPE                              |
+ * | organization role    | ORGROLE#{id}              | ORGROLE             | gsi1pk=ORGROLE, scopeIds                     |
+ * | org scope/role name  | ORGNAME#{kind}#{name}     | ORGNAME             | id (names are unique per kind)               |
+ * | membership           | ORGMEMBER#{orgId}         | USER#{userId}       | roleIds, userCreatedAt                       |
  *
  * The PAT sort key hashes the name so any 256-character name fits DynamoDB's 1024-byte sort key limit.
  * The hash lookup item copies what the token endpoint needs of the PAT; the token endpoint then reads the
@@ -46,6 +55,14 @@ export const keyPrefix = {
   /** An access token revoked before its exp (by jti), until then (TTL). */
   revokedJti: 'REVOKED#',
   audit: 'AUDIT#',
+  role: 'ROLE#',
+  roleName: 'ROLENAME#',
+  userRoles: 'USERROLES#',
+  organization: 'ORG#',
+  organizationScope: 'ORGSCOPE#',
+  organizationRole: 'ORGROLE#',
+  organizationName: 'ORGNAME#',
+  membership: 'ORGMEMBER#',
 } as const;
 
 const digest = (value: string) => createHash('sha256').update(value, 'utf8').digest('base64url');
@@ -66,6 +83,21 @@ export const keys = {
   application: (id: string) => ({ pk: `${keyPrefix.application}${id}`, sk: 'APP' }),
   resource: (id: string) => ({ pk: `${keyPrefix.resource}${id}`, sk: 'RES' }),
   resourceByIndicator: (indicator: string) => ({ pk: `${keyPrefix.resourceIndicator}${indicator}`, sk: 'RESIND' }),
+  role: (id: string) => ({ pk: `${keyPrefix.role}${id}`, sk: 'ROLE' }),
+  roleName: (name: string) => ({ pk: `${keyPrefix.roleName}${name}`, sk: 'ROLENAME' }),
+  /** Apart from the user item, so the admin function can write it without any right on USER# items. */
+  userRoles: (userId: string) => ({ pk: `${keyPrefix.userRoles}${userId}`, sk: 'USERROLES' }),
+  organization: (id: string) => ({ pk: `${keyPrefix.organization}${id}`, sk: 'ORG' }),
+  organizationScope: (id: string) => ({ pk: `${keyPrefix.organizationScope}${id}`, sk: 'ORGSCOPE' }),
+  organizationRole: (id: string) => ({ pk: `${keyPrefix.organizationRole}${id}`, sk: 'ORGROLE' }),
+  organizationName: (kind: 'scope' | 'role', name: string) => ({
+    pk: `${keyPrefix.organizationName}${kind}#${name}`,
+    sk: 'ORGNAME',
+  }),
+  membership: (organizationId: string, userId: string) => ({
+    pk: `${keyPrefix.membership}${organizationId}`,
+    sk: `USER#${userId}`,
+  }),
 };
 
 export type UniqueKind = 'username' | 'email' | 'phone';
@@ -79,4 +111,8 @@ export const listPartition = {
   user: 'USER',
   purge: 'PURGE',
   audit: 'AUDIT',
+  role: 'ROLE',
+  organization: 'ORG',
+  organizationScope: 'ORGSCOPE',
+  organizationRole: 'ORGROLE',
 } as const;

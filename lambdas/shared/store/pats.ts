@@ -327,10 +327,10 @@ export async function lookupPat(tokenHash: string): Promise<PatCredential | unde
 
 /** The token endpoint's second read, beside Sign: the owner's standing, strongly consistent. */
 export async function getUserStanding(userId: string): Promise<UserStanding | undefined> {
-  const { Item } = await getForTokenPath(keys.user(userId), 'patEpoch, isSuspended');
+  const { Item } = await getForTokenPath(keys.user(userId), 'patEpoch, isSuspended, createdAt');
   const patEpoch = text(Item?.patEpoch);
   if (patEpoch === undefined) return undefined;
-  return { patEpoch, isSuspended: Item?.isSuspended?.BOOL === true };
+  return { patEpoch, isSuspended: Item?.isSuspended?.BOOL === true, createdAt: number(Item?.createdAt) ?? undefined };
 }
 
 /** Records use of a PAT; conditional on the hash so a renamed or deleted PAT is never resurrected. */

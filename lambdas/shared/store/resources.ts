@@ -1,6 +1,8 @@
 /**
- * API resources (RFC 8707 resource indicators). A resource is immutable once created, so the copy
- * keyed by indicator (read by the token endpoint) can never drift from the one keyed by id.
+ * API resources (RFC 8707 resource indicators). The copy keyed by indicator (read by the token endpoint)
+ * is written in the same transaction as the one keyed by id, conditional on the resource's `scopesVersion`,
+ * so the two never drift. Scopes live inside the resource item: the token endpoint gets them with the
+ * resource, in the same (cached) read.
  */
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamo } from '../aws/dynamodb';
@@ -10,7 +12,7 @@ import { keys, listPartition } from './keys';
 import { listByKind } from './list-index';
 import { auditPut } from './audit';
 import { optimistically, RETRY, transactWrite } from './transactions';
-import type { ApiResource } from '../model/resource';
+import { toScopes, type ApiResource, type ResourceScope } from '../model/resource';
 
 const table = () => env.tableName();
 
@@ -20,10 +22,13 @@ function toResource(item: Record<string, unknown>): ApiResource {
     name: item.name as string,
     indicator: item.indicator as string,
     accessTokenTtl: (item.accessTokenTtl as number | null | undefined) ?? null,
-    scopes: (item.scopes as string[] | undefined) ?? [],
+    scopes: toScopes(item.id as string, item.scopes, item.createdAt as number),
     createdAt: item.createdAt as number,
   };
 }
+
+/** 0 for resources never written since scopes became entities. */
+const versionOf = (item: Record<string, unknown>) => (item.scopesVersion as number | undefined) ?? 0;
 
 export async function createResource(resource: ApiResource): Promise<'created' | 'indicator_exists'> {
   const outcome = await transactWrite([
@@ -87,4 +92,79 @@ export function deleteResource(id: string): Promise<boolean> {
     ]);
     return outcome.committed ? true : RETRY;
   });
+}
+
+export type ScopeWrite<T> = { status: 'ok'; value: T } | { status: 'not_found' | 'scope_not_found' | 'name_exists' };
+
+/**
+ * Changes a resource's scopes (read, change, conditional write of both copies; again if the resource
+ * changed meanwhile). `change` returns the new list and a value, or a refusal.
+ */
+function changeScopes<T>(
+  resourceId: string,
+  change: (scopes: ResourceScope[]) => { scopes: ResourceScope[]; value: T } | ScopeWrite<T>,
+): Promise<ScopeWrite<T>> {
+  return optimistically(async () => {
+    const { Item } = await guarded('dynamodb', () =>
+      dynamo().send(new GetCommand({ TableName: table(), Key: keys.resource(resourceId), ConsistentRead: true })),
+    );
+    if (!Item) return { status: 'not_found' } as const;
+    const resource = toResource(Item);
+    const outcome = change(resource.scopes);
+    if ('status' in outcome) return outcome;
+    const version = versionOf(Item);
+    const condition =
+      version === 0
+        ? { ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(scopesVersion)' }
+        : { ConditionExpression: 'scopesVersion = :v', ExpressionAttributeValues: { ':v': version } };
+    const written = { ...resource, scopes: outcome.scopes, scopesVersion: version + 1 };
+    const committed = await transactWrite([
+      { Put: { TableName: table(), Item: { ...Item, ...written }, ...condition } },
+      {
+        Put: {
+          TableName: table(),
+          Item: { ...keys.resourceByIndicator(resource.indicator), ...written },
+          ...condition,
+        },
+      },
+    ]);
+    return committed.committed ? { status: 'ok' as const, value: outcome.value } : RETRY;
+  });
+}
+
+export function addScope(resourceId: string, scope: ResourceScope): Promise<ScopeWrite<ResourceScope>> {
+  return changeScopes<ResourceScope>(resourceId, (scopes) =>
+    scopes.some((each) => each.name === scope.name)
+      ? { status: 'name_exists' }
+      : { scopes: [...scopes, scope], value: scope },
+  );
+}
+
+export function updateScope(
+  resourceId: string,
+  scopeId: string,
+  changes: { name?: string; description?: string | null },
+): Promise<ScopeWrite<ResourceScope>> {
+  return changeScopes<ResourceScope>(resourceId, (scopes) => {
+    const current = scopes.find((each) => each.id === scopeId);
+    if (!current) return { status: 'scope_not_found' };
+    if (changes.name !== undefined && scopes.some((each) => each.name === changes.name && each.id !== scopeId)) {
+      return { status: 'name_exists' };
+    }
+    const updated = {
+      ...current,
+      ...(changes.name === undefined ? {} : { name: changes.name }),
+      ...(changes.description === undefined ? {} : { description: changes.description }),
+    };
+    return { scopes: scopes.map((each) => (each.id === scopeId ? updated : each)), value: updated };
+  });
+}
+
+/** Roles that granted the scope keep a reference to nothing: it grants no scope from then on. */
+export function deleteScope(resourceId: string, scopeId: string): Promise<ScopeWrite<true>> {
+  return changeScopes<true>(resourceId, (scopes) =>
+    scopes.some((each) => each.id === scopeId)
+      ? { scopes: scopes.filter((each) => each.id !== scopeId), value: true as const }
+      : { status: 'scope_not_found' },
+  );
 }

@@ -1,0 +1,413 @@
+/**
+ * Organizations, organization scopes and roles, and memberships. Scopes and roles are items with a
+ * version (optimistic writes) and a unique name (an ORGNAME# item in the same transaction). A membership
+ * is one item per (organization, user) holding the member's organization role ids, tagged with the user's
+ * `createdAt` like a user's roles; the token endpoint reads it strongly consistently on every exchange
+ * with `organization_id`, so removing a member or a member's role bites at once.
+ */
+import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { dynamo } from '../aws/dynamodb';
+import { guarded, toDependencyError } from '../aws/dependency-errors';
+import { env } from '../config';
+import type { Organization, OrganizationRole, OrganizationScope } from '../model/organization';
+import { conditionalWrite } from './conditional';
+import { keys, listPartition } from './keys';
+import { listByKind } from './list-index';
+import { optimistically, RETRY, transactWrite } from './transactions';
+
+const table = () => env.tableName();
+
+async function getItem(key: Record<string, string>): Promise<Record<string, unknown> | undefined> {
+  const { Item } = await guarded('dynamodb', () =>
+    dynamo().send(new GetCommand({ TableName: table(), Key: key, ConsistentRead: true })),
+  );
+  return Item;
+}
+
+// Organizations
+
+const toOrganization = (item: Record<string, unknown>): Organization => ({
+  id: item.id as string,
+  name: item.name as string,
+  description: (item.description as string | null | undefined) ?? null,
+  customData: JSON.parse((item.customData as string | undefined) ?? '{}') as Record<string, unknown>,
+  createdAt: item.createdAt as number,
+});
+
+const organizationItem = (organization: Organization) => ({
+  ...keys.organization(organization.id),
+  gsi1pk: listPartition.organization,
+  gsi1sk: `${organization.createdAt}#${organization.id}`,
+  ...organization,
+  customData: JSON.stringify(organization.customData),
+});
+
+export async function createOrganization(organization: Organization): Promise<void> {
+  await guarded('dynamodb', () =>
+    dynamo().send(
+      new PutCommand({
+        TableName: table(),
+        Item: organizationItem(organization),
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }),
+    ),
+  );
+}
+
+export async function getOrganization(id: string): Promise<Organization | undefined> {
+  const item = await getItem(keys.organization(id));
+  return item ? toOrganization(item) : undefined;
+}
+
+export async function listOrganizations(): Promise<Organization[]> {
+  return (await listByKind(listPartition.organization)).map(toOrganization);
+}
+
+export async function updateOrganization(
+  id: string,
+  changes: { name?: string; description?: string | null; customData?: Record<string, unknown> },
+): Promise<Organization | undefined> {
+  const names: Record<string, string> = {};
+  const values: Record<string, unknown> = {};
+  const sets: string[] = [];
+  for (const [field, value] of Object.entries(changes)) {
+    if (value === undefined) continue;
+    names[`#${field}`] = field;
+    values[`:${field}`] = field === 'customData' ? JSON.stringify(value) : value;
+    sets.push(`#${field} = :${field}`);
+  }
+  if (sets.length === 0) return getOrganization(id);
+  try {
+    const { Attributes } = await dynamo().send(
+      new UpdateCommand({
+        TableName: table(),
+        Key: keys.organization(id),
+        UpdateExpression: `SET ${sets.join(', ')}`,
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: values,
+        ReturnValues: 'ALL_NEW',
+      }),
+    );
+    return toOrganization(Attributes!);
+  } catch (error) {
+    if (error instanceof ConditionalCheckFailedException) return undefined;
+    throw toDependencyError('dynamodb', error);
+  }
+}
+
+/**
+ * Deletes the organization first (so no member can be added from then on: adding one checks it exists in
+ * the same transaction), then its memberships, read strongly consistently after that.
+ */
+export async function deleteOrganization(id: string): Promise<boolean> {
+  const deleted = await conditionalWrite(() =>
+    dynamo().send(
+      new DeleteCommand({
+        TableName: table(),
+        Key: keys.organization(id),
+        ConditionExpression: 'attribute_exists(pk)',
+      }),
+    ),
+  );
+  if (!deleted) return false;
+  for (const member of await listMemberships(id)) {
+    await guarded('dynamodb', () =>
+      dynamo().send(new DeleteCommand({ TableName: table(), Key: keys.membership(id, member.userId) })),
+    );
+  }
+  return true;
+}
+
+// Organization scopes and roles: named, versioned entities
+
+type NamedKind = 'scope' | 'role';
+const named = {
+  scope: { key: keys.organizationScope, partition: listPartition.organizationScope },
+  role: { key: keys.organizationRole, partition: listPartition.organizationRole },
+} as const;
+
+const toScope = (item: Record<string, unknown>): OrganizationScope => ({
+  id: item.id as string,
+  name: item.name as string,
+  description: (item.description as string | null | undefined) ?? null,
+});
+
+const toRole = (item: Record<string, unknown>): OrganizationRole => ({
+  ...toScope(item),
+  type: 'User',
+  scopeIds: (item.scopeIds as string[] | undefined) ?? [],
+});
+
+export type NamedWrite<T> = { status: 'ok'; value: T } | { status: 'not_found' | 'name_in_use' | 'unknown_scope' };
+
+async function createNamed(kind: NamedKind, entity: { id: string; name: string }, createdAt: number) {
+  const outcome = await transactWrite([
+    {
+      Put: {
+        TableName: table(),
+        Item: {
+          ...named[kind].key(entity.id),
+          gsi1pk: named[kind].partition,
+          gsi1sk: `${createdAt}#${entity.id}`,
+          ...entity,
+          createdAt,
+          version: 1,
+        },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      },
+    },
+    {
+      Put: {
+        TableName: table(),
+        Item: { ...keys.organizationName(kind, entity.name), id: entity.id },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      },
+    },
+  ]);
+  return outcome.committed ? ('created' as const) : ('name_in_use' as const);
+}
+
+function changeNamed<T>(
+  kind: NamedKind,
+  id: string,
+  change: (item: Record<string, unknown>) => { item: Record<string, unknown>; value: T } | NamedWrite<T>,
+): Promise<NamedWrite<T>> {
+  return optimistically(async () => {
+    const item = await getItem(named[kind].key(id));
+    if (!item) return { status: 'not_found' } as const;
+    const outcome = change(item);
+    if ('status' in outcome) return outcome;
+    const version = item.version as number;
+    const renamed = outcome.item.name !== item.name;
+    const result = await transactWrite([
+      {
+        Put: {
+          TableName: table(),
+          Item: { ...outcome.item, version: version + 1 },
+          ConditionExpression: 'version = :v',
+          ExpressionAttributeValues: { ':v': version },
+        },
+      },
+      ...(renamed
+        ? [
+            {
+              Put: {
+                TableName: table(),
+                Item: { ...keys.organizationName(kind, outcome.item.name as string), id },
+                ConditionExpression: 'attribute_not_exists(pk)',
+              },
+            },
+            {
+              Delete: {
+                TableName: table(),
+                Key: keys.organizationName(kind, item.name as string),
+                ConditionExpression: 'id = :id',
+                ExpressionAttributeValues: { ':id': id },
+              },
+            },
+          ]
+        : []),
+    ]);
+    if (result.committed) return { status: 'ok' as const, value: outcome.value };
+    if (renamed && result.reasons[1] === 'ConditionalCheckFailed') return { status: 'name_in_use' } as const;
+    return RETRY;
+  });
+}
+
+function deleteNamed(kind: NamedKind, id: string): Promise<boolean> {
+  return optimistically(async () => {
+    const item = await getItem(named[kind].key(id));
+    if (!item) return false;
+    const outcome = await transactWrite([
+      {
+        Delete: {
+          TableName: table(),
+          Key: named[kind].key(id),
+          ConditionExpression: 'version = :v',
+          ExpressionAttributeValues: { ':v': item.version },
+        },
+      },
+      {
+        Delete: {
+          TableName: table(),
+          Key: keys.organizationName(kind, item.name as string),
+          ConditionExpression: 'id = :id',
+          ExpressionAttributeValues: { ':id': id },
+        },
+      },
+    ]);
+    return outcome.committed ? true : RETRY;
+  });
+}
+
+export const createOrganizationScope = (scope: OrganizationScope, createdAt: number) =>
+  createNamed('scope', scope, createdAt);
+export const createOrganizationRole = (role: OrganizationRole, createdAt: number) =>
+  createNamed('role', role, createdAt);
+
+export async function getOrganizationScope(id: string) {
+  const item = await getItem(keys.organizationScope(id));
+  return item ? toScope(item) : undefined;
+}
+export async function getOrganizationRole(id: string) {
+  const item = await getItem(keys.organizationRole(id));
+  return item ? toRole(item) : undefined;
+}
+export const listOrganizationScopes = async () => (await listByKind(listPartition.organizationScope)).map(toScope);
+export const listOrganizationRoles = async () => (await listByKind(listPartition.organizationRole)).map(toRole);
+
+export const updateOrganizationScope = (id: string, changes: { name?: string; description?: string | null }) =>
+  changeNamed<OrganizationScope>('scope', id, (item) => {
+    const updated = { ...item, ...definedOnly(changes) };
+    return { item: updated, value: toScope(updated) };
+  });
+
+export const updateOrganizationRole = (id: string, changes: { name?: string; description?: string | null }) =>
+  changeNamed<OrganizationRole>('role', id, (item) => {
+    const updated = { ...item, ...definedOnly(changes) };
+    return { item: updated, value: toRole(updated) };
+  });
+
+/** Adds scopes to a role (those it has are kept once). */
+export const addOrganizationRoleScopes = (id: string, scopeIds: readonly string[]) =>
+  changeNamed<OrganizationRole>('role', id, (item) => {
+    const current = toRole(item).scopeIds;
+    const updated = { ...item, scopeIds: [...current, ...scopeIds.filter((scopeId) => !current.includes(scopeId))] };
+    return { item: updated, value: toRole(updated) };
+  });
+
+export const removeOrganizationRoleScope = (id: string, scopeId: string) =>
+  changeNamed<boolean>('role', id, (item) => {
+    const current = toRole(item).scopeIds;
+    return {
+      item: { ...item, scopeIds: current.filter((each) => each !== scopeId) },
+      value: current.includes(scopeId),
+    };
+  });
+
+export const deleteOrganizationScope = (id: string) => deleteNamed('scope', id);
+export const deleteOrganizationRole = (id: string) => deleteNamed('role', id);
+
+const definedOnly = <T extends object>(changes: T) =>
+  Object.fromEntries(Object.entries(changes).filter(([, value]) => value !== undefined));
+
+// Memberships
+
+export interface Membership {
+  userId: string;
+  userCreatedAt: number;
+  roleIds: string[];
+}
+
+const toMembership = (item: Record<string, unknown>): Membership => ({
+  userId: item.userId as string,
+  userCreatedAt: item.userCreatedAt as number,
+  roleIds: (item.roleIds as string[] | undefined) ?? [],
+});
+
+/** Read strongly consistently: the token endpoint relies on it for "removing a member bites at once". */
+export async function getMembership(organizationId: string, userId: string): Promise<Membership | undefined> {
+  const item = await getItem(keys.membership(organizationId, userId));
+  return item ? toMembership(item) : undefined;
+}
+
+/** The membership of the user registered at `userCreatedAt`, not of an earlier user with the same id. */
+export const membershipOf = (membership: Membership | undefined, userCreatedAt: number | undefined) =>
+  membership && membership.userCreatedAt === userCreatedAt ? membership : undefined;
+
+export async function listMemberships(organizationId: string): Promise<Membership[]> {
+  const items: Record<string, unknown>[] = [];
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const page = await guarded('dynamodb', () =>
+      dynamo().send(
+        new QueryCommand({
+          TableName: table(),
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': keys.membership(organizationId, '').pk },
+          ConsistentRead: true,
+          ExclusiveStartKey: startKey,
+        }),
+      ),
+    );
+    items.push(...(page.Items ?? []));
+    startKey = page.LastEvaluatedKey;
+  } while (startKey);
+  return items.map(toMembership);
+}
+
+/**
+ * Makes the user a member (kept as it is when it already is one), conditional on the organization
+ * existing and the user being the one registered at `userCreatedAt`.
+ */
+export async function addMember(
+  organizationId: string,
+  userId: string,
+  userCreatedAt: number,
+): Promise<'added' | 'member' | 'organization_not_found' | 'user_not_found'> {
+  const current = membershipOf(await getMembership(organizationId, userId), userCreatedAt);
+  if (current) return 'member';
+  const outcome = await transactWrite([
+    {
+      ConditionCheck: {
+        TableName: table(),
+        Key: keys.organization(organizationId),
+        ConditionExpression: 'attribute_exists(pk)',
+      },
+    },
+    {
+      ConditionCheck: {
+        TableName: table(),
+        Key: keys.user(userId),
+        ConditionExpression: 'attribute_exists(patEpoch) AND createdAt = :created',
+        ExpressionAttributeValues: { ':created': userCreatedAt },
+      },
+    },
+    {
+      Put: {
+        TableName: table(),
+        Item: { ...keys.membership(organizationId, userId), userId, userCreatedAt, roleIds: [], version: 1 },
+      },
+    },
+  ]);
+  if (outcome.committed) return 'added';
+  return outcome.reasons[0] === 'ConditionalCheckFailed' ? 'organization_not_found' : 'user_not_found';
+}
+
+export async function removeMember(organizationId: string, userId: string): Promise<boolean> {
+  return conditionalWrite(() =>
+    dynamo().send(
+      new DeleteCommand({
+        TableName: table(),
+        Key: keys.membership(organizationId, userId),
+        ConditionExpression: 'attribute_exists(pk)',
+      }),
+    ),
+  );
+}
+
+/** Changes a member's organization role ids; 'not_member' when the user isn't one. */
+export function changeMemberRoles<T>(
+  organizationId: string,
+  userId: string,
+  change: (roleIds: string[]) => { roleIds: string[]; value: T },
+): Promise<T | 'not_member'> {
+  return optimistically(async () => {
+    const item = await getItem(keys.membership(organizationId, userId));
+    if (!item) return 'not_member' as const;
+    const { roleIds, value } = change(toMembership(item).roleIds);
+    const written = await conditionalWrite(() =>
+      dynamo().send(
+        new PutCommand({
+          TableName: table(),
+          Item: { ...item, roleIds, version: (item.version as number) + 1 },
+          ConditionExpression: 'version = :v',
+          ExpressionAttributeValues: { ':v': item.version },
+        }),
+      ),
+    );
+    return written ? value : RETRY;
+  });
+}
