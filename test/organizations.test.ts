@@ -4,7 +4,7 @@
  */
 import { PatgateApiError } from '../client/management-client';
 import { AwsCallLog, sequentialRoundTrips } from '../bench/aws-calls';
-import { dynamo } from '../lambdas/shared/aws/dynamodb';
+import { dynamo, dynamoDb } from '../lambdas/shared/aws/dynamodb';
 import { kms } from '../lambdas/shared/aws/kms';
 import { startTestService, type TestService } from './harness/service';
 
@@ -14,6 +14,7 @@ const awsCalls = new AwsCallLog();
 beforeAll(async () => {
   service = await startTestService();
   awsCalls.instrument(dynamo());
+  awsCalls.instrument(dynamoDb());
   awsCalls.instrument(kms());
 });
 afterAll(() => service.close());

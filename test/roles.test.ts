@@ -6,7 +6,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { PatgateApiError } from '../client/management-client';
 import { AwsCallLog, sequentialRoundTrips } from '../bench/aws-calls';
-import { dynamo } from '../lambdas/shared/aws/dynamodb';
+import { dynamo, dynamoDb } from '../lambdas/shared/aws/dynamodb';
 import { kms } from '../lambdas/shared/aws/kms';
 import { keys, listPartition } from '../lambdas/shared/store/keys';
 import { startTestService, type TestService } from './harness/service';
@@ -22,6 +22,7 @@ beforeAll(async () => {
   service = await startTestService({ handlerEnv: { CLIENT_CACHE_TTL_SECONDS: String(CACHE_TTL_SECONDS) } });
   table = DynamoDBDocumentClient.from(new DynamoDBClient({}));
   awsCalls.instrument(dynamo());
+  awsCalls.instrument(dynamoDb());
   awsCalls.instrument(kms());
 });
 afterAll(() => service.close());
