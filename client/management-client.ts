@@ -18,6 +18,8 @@ import type {
   CreatePersonalAccessTokenInput,
   CreateResourceInput,
   PersonalAccessToken,
+  RotatedPersonalAccessToken,
+  RotatePersonalAccessTokenInput,
   TokenResponse,
   UpdateApplicationInput,
   User,
@@ -110,7 +112,16 @@ export class PatgateClient {
   readonly pats = {
     create: (userId: string, input: CreatePersonalAccessTokenInput) =>
       this.call<CreatedPersonalAccessToken>('POST', patsPath(userId), input),
-    list: (userId: string) => this.call<PersonalAccessToken[]>('GET', patsPath(userId)),
+    /** Filters (epoch milliseconds): not used since `unusedSince`, expiring before `expiringBefore`. */
+    list: (userId: string, filter: { unusedSince?: number; expiringBefore?: number } = {}) => {
+      const params = new URLSearchParams();
+      if (filter.unusedSince !== undefined) params.set('unusedSince', String(filter.unusedSince));
+      if (filter.expiringBefore !== undefined) params.set('expiringBefore', String(filter.expiringBefore));
+      return this.call<PersonalAccessToken[]>('GET', `${patsPath(userId)}${params.size > 0 ? `?${params}` : ''}`);
+    },
+    /** A new value for the PAT (returned once); the old one works for `graceSeconds`. */
+    rotate: (userId: string, name: string, input: RotatePersonalAccessTokenInput = {}) =>
+      this.call<RotatedPersonalAccessToken>('POST', `${patsPath(userId)}/${encodeURIComponent(name)}/rotate`, input),
     rename: (userId: string, currentName: string, name: string) =>
       this.call<PersonalAccessToken>('PATCH', patsPath(userId), { currentName, name }),
     delete: (userId: string, name: string) => this.call<void>('POST', `${patsPath(userId)}/delete`, { name }),

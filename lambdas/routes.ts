@@ -70,6 +70,13 @@ export const routes = [
     operation: 'deletePersonalAccessTokenByPath',
   },
   {
+    method: 'POST',
+    path: `${PATS}/{name}/rotate`,
+    handler: 'pats',
+    auth: 'iam',
+    operation: 'rotatePersonalAccessToken',
+  },
+  {
     method: 'PATCH',
     path: '/api/users/{userId}/is-suspended',
     handler: 'pats',

@@ -117,6 +117,16 @@ export const operationDocs: Record<Operation, OperationDoc> = {
   listPersonalAccessTokens: {
     tag: 'Personal access tokens',
     summary: "List a user's personal access tokens (without their values)",
+    query: {
+      unusedSince: {
+        schema: requests.listPatsQuerySchema.shape.unusedSince,
+        description: 'Only PATs not used since this time (epoch milliseconds); never-used PATs included',
+      },
+      expiringBefore: {
+        schema: requests.listPatsQuerySchema.shape.expiringBefore,
+        description: 'Only PATs expiring before this time (epoch milliseconds)',
+      },
+    },
     success: { 200: responses.personalAccessTokenSchema.array() },
     errors: ['NotFound'],
   },
@@ -147,6 +157,17 @@ export const operationDocs: Record<Operation, OperationDoc> = {
     body: requests.renamePatByPathSchema,
     success: { 200: responses.personalAccessTokenSchema },
     errors: ['NotFound', 'Conflict'],
+  },
+  rotatePersonalAccessToken: {
+    tag: 'Personal access tokens',
+    summary: 'Rotate a personal access token: a new value, same name and scopes',
+    description:
+      'The expiry stays unless `expiresAt` is given (within the lifetime policy). The old value keeps working for ' +
+      "`graceSeconds` (default 0, at most the deployment's maximum); presenting it later revokes the PAT " +
+      '(reuse detection). The response carries the new value; it cannot be read again.',
+    body: requests.rotatePatSchema,
+    success: { 200: responses.rotatedPersonalAccessTokenSchema },
+    errors: ['NotFound'],
   },
   deletePersonalAccessTokenByPath: {
     tag: 'Personal access tokens',

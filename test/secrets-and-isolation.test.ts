@@ -82,7 +82,7 @@ async function createPat(userId: string, name: string): Promise<string> {
 
 describe('isolation', () => {
   it('never lets a PAT speak for another user, whatever the ids and names look like', async () => {
-    const base = (await service.newUser());
+    const base = await service.newUser();
     const userIds = [base, `${base}2`, base.toUpperCase(), `${base}|x`, `${base}:x`, `x@${base}`];
     const pats = await Promise.all(userIds.map(async (userId) => ({ userId, pat: await createPat(userId, 'ci') })));
     const attempts = pats.flatMap((entry) => [entry, entry, entry]).sort(() => 0.5 - Math.random());
@@ -101,8 +101,8 @@ describe('isolation', () => {
   });
 
   it("stops a suspended user's PATs at once and only theirs, and restores them at once", async () => {
-    const suspended = (await service.newUser());
-    const bystander = (await service.newUser());
+    const suspended = await service.newUser();
+    const bystander = await service.newUser();
     const theirs = await Promise.all(['a', 'b', 'c'].map((name) => createPat(suspended, name)));
     const other = await createPat(bystander, 'a');
 
@@ -115,7 +115,7 @@ describe('isolation', () => {
   });
 
   it('stops a deleted application, or one no longer allowed to exchange, within CLIENT_CACHE_TTL_SECONDS', async () => {
-    const pat = await createPat((await service.newUser()), 'apps');
+    const pat = await createPat(await service.newUser(), 'apps');
     const doomed = await service.client.applications.create({
       name: 'doomed',
       type: 'MachineToMachine',
@@ -192,6 +192,7 @@ describe('secrets', () => {
     listPersonalAccessTokens: () => service.client.pats.list(userId),
     renamePersonalAccessToken: () => service.client.pats.rename(userId, 'one', 'two'),
     renamePersonalAccessTokenByPath: () => service.client.raw('PATCH', `${patsPath(userId)}/two`, { name: 'three' }),
+    rotatePersonalAccessToken: () => service.client.raw('POST', `${patsPath(userId)}/three/rotate`, { graceSeconds: 5 }),
     deletePersonalAccessTokenByPath: () => service.client.raw('DELETE', `${patsPath(userId)}/three`),
     deletePersonalAccessToken: async () => {
       await createPat(userId, 'four');
@@ -244,7 +245,7 @@ describe('secrets', () => {
   });
 
   it('writes no PAT, client secret, access token or AWS secret to the logs of a run through every route', async () => {
-    const calls = exercise((await service.newUser()));
+    const calls = exercise(await service.newUser());
     expect(Object.keys(calls).sort()).toEqual(routes.map((route) => route.operation).sort());
     for (const call of Object.values(calls)) await call();
 

@@ -23,7 +23,9 @@ function tokenHttpRequest(event: APIGatewayProxyEvent): TokenHttpRequest {
 export const handler = createHandler('token', 'oauth', {
   exchangeToken: async (event) => {
     try {
-      const issued = await exchangeToken(parseTokenRequest(tokenHttpRequest(event)), Date.now());
+      const issued = await exchangeToken(parseTokenRequest(tokenHttpRequest(event)), Date.now(), {
+        sourceIp: event.requestContext?.identity?.sourceIp ?? undefined,
+      });
       countMetric('TokenExchangeSucceeded');
       logger.info('token issued', {
         sub: issued.claims.sub,

@@ -10,7 +10,7 @@ import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamo } from '../aws/dynamodb';
 import { guarded } from '../aws/dependency-errors';
 import { env } from '../config';
-import type { Pat, PatCredential } from '../model/pat';
+import { valueIssuedAt, type Pat, type PatCredential } from '../model/pat';
 import { LEGACY_PAT_EPOCH, type User, type UserStanding } from '../model/user';
 import { conditionalWrite } from './conditional';
 import { keys, patSortKeyPrefix } from './keys';
@@ -39,13 +39,33 @@ function toPat(item: Record<string, unknown>): Pat {
     scopes: (item.scopes as string[] | undefined) ?? null,
     lastUsedAt: (item.lastUsedAt as number | undefined) ?? null,
     patEpoch: epochOf(item),
+    lastClientId: (item.lastClientId as string | undefined) ?? null,
+    lastSourceIp: (item.lastSourceIp as string | undefined) ?? null,
+    rotatedAt: (item.rotatedAt as number | undefined) ?? null,
+    previousHash: (item.previousHash as string | undefined) ?? null,
+    previousGraceUntil: (item.previousGraceUntil as number | undefined) ?? null,
+    revokedAt: (item.revokedAt as number | undefined) ?? null,
+    revokedReason: (item.revokedReason as string | undefined) ?? null,
   };
 }
 
+/** Fields added with rotation and last-use detail are stored only when set (conditions test their existence). */
+const OPTIONAL_FIELDS = [
+  'lastClientId',
+  'lastSourceIp',
+  'rotatedAt',
+  'previousHash',
+  'previousGraceUntil',
+  'revokedAt',
+  'revokedReason',
+] as const;
+
 function patItems(pat: Pat) {
   const ttl = ttlFor(pat.expiresAt);
+  const stored: Record<string, unknown> = { ...pat };
+  for (const field of OPTIONAL_FIELDS) if (stored[field] === null) delete stored[field];
   return {
-    pat: { ...keys.pat(pat.userId, pat.name), ...pat, ttl },
+    pat: { ...keys.pat(pat.userId, pat.name), ...stored, ttl },
     lookup: {
       ...keys.patHash(pat.tokenHash),
       userId: pat.userId,
@@ -53,6 +73,7 @@ function patItems(pat: Pat) {
       expiresAt: pat.expiresAt,
       scopes: pat.scopes,
       patEpoch: pat.patEpoch,
+      issuedAt: valueIssuedAt(pat),
       ttl,
     },
   };
@@ -183,10 +204,25 @@ export function renamePat(userId: string, currentName: string, newName: string):
           ExpressionAttributeValues: { ':new': newName, ':current': currentName },
         },
       },
+      ...(pat.previousHash ? [renamedRotatedOut(pat.previousHash, newName)] : []),
     ]);
     // Otherwise something changed under us (a concurrent rename, delete or new PAT): look again.
     return outcome.committed ? { status: 'renamed', pat: renamed } : RETRY;
   });
+}
+
+/** The rotated-out value's lookup item follows its PAT's name (if it is still there: TTL may have taken it). */
+function renamedRotatedOut(previousHash: string, newName: string) {
+  return {
+    Update: {
+      TableName: table(),
+      Key: keys.patHash(previousHash),
+      UpdateExpression: 'SET #name = :new',
+      ConditionExpression: 'attribute_not_exists(pk) OR attribute_exists(rotatedOut)',
+      ExpressionAttributeNames: { '#name': 'name' },
+      ExpressionAttributeValues: { ':new': newName },
+    },
+  };
 }
 
 function deleteActions(pat: Pat): TransactItems {
@@ -200,6 +236,7 @@ function deleteActions(pat: Pat): TransactItems {
       },
     },
     { Delete: { TableName: table(), Key: keys.patHash(pat.tokenHash) } },
+    ...(pat.previousHash ? [{ Delete: { TableName: table(), Key: keys.patHash(pat.previousHash) } }] : []),
   ];
 }
 
@@ -242,8 +279,8 @@ export function revokeAllPats(userId: string, now: number): Promise<PendingPurge
   });
 }
 
-/** PAT pairs removed per transaction (two items each; a transaction holds at most 100). */
-const PURGE_BATCH = 50;
+/** PATs removed per transaction (up to three items each; a transaction holds at most 100). */
+const PURGE_BATCH = 33;
 
 /**
  * Removes at most `maxPats` PATs of an ended epoch (the writes are bounded; the reads are a Query of the
@@ -273,6 +310,9 @@ export async function lookupPat(tokenHash: string): Promise<PatCredential | unde
     expiresAt: (Item.expiresAt as number | null | undefined) ?? null,
     scopes: (Item.scopes as string[] | null | undefined) ?? null,
     patEpoch: epochOf(Item),
+    issuedAt: (Item.issuedAt as number | undefined) ?? null,
+    lastUsedAt: (Item.lastUsedAt as number | undefined) ?? null,
+    ...(Item.rotatedOut ? { rotatedOut: { graceUntil: Item.graceUntil as number } } : {}),
   };
 }
 
@@ -292,17 +332,162 @@ export async function getUserStanding(userId: string): Promise<UserStanding | un
   return { patEpoch: Item.patEpoch, isSuspended: Boolean(Item.isSuspended) };
 }
 
-/** Records use of a PAT; conditional on the hash so a renamed or deleted PAT is never resurrected. */
-export async function touchPat(credential: PatCredential, tokenHash: string, at: number): Promise<void> {
-  await conditionalWrite(() =>
-    dynamo().send(
-      new UpdateCommand({
-        TableName: table(),
-        Key: keys.pat(credential.userId, credential.name),
-        UpdateExpression: 'SET lastUsedAt = :at',
-        ConditionExpression: 'tokenHash = :hash',
-        ExpressionAttributeValues: { ':at': at, ':hash': tokenHash },
-      }),
+export interface PatUse {
+  at: number;
+  clientId: string;
+  sourceIp: string | undefined;
+}
+
+/**
+ * Records use of a PAT on its item (time, client, source IP) and on the lookup item (time, for the
+ * unused-PAT policy the token endpoint checks), both at once. Conditional on the hash so a renamed,
+ * rotated or deleted PAT is never resurrected; a rotated-out value in its grace records nothing.
+ */
+export async function touchPat(credential: PatCredential, tokenHash: string, use: PatUse): Promise<void> {
+  if (credential.rotatedOut) return;
+  await Promise.all([
+    conditionalWrite(() =>
+      dynamo().send(
+        new UpdateCommand({
+          TableName: table(),
+          Key: keys.pat(credential.userId, credential.name),
+          UpdateExpression: 'SET lastUsedAt = :at, lastClientId = :client, lastSourceIp = :ip',
+          ConditionExpression: 'tokenHash = :hash',
+          ExpressionAttributeValues: {
+            ':at': use.at,
+            ':hash': tokenHash,
+            ':client': use.clientId,
+            ':ip': use.sourceIp ?? null,
+          },
+        }),
+      ),
     ),
-  );
+    conditionalWrite(() =>
+      dynamo().send(
+        new UpdateCommand({
+          TableName: table(),
+          Key: keys.patHash(tokenHash),
+          UpdateExpression: 'SET lastUsedAt = :at',
+          ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(rotatedOut)',
+          ExpressionAttributeValues: { ':at': use.at },
+        }),
+      ),
+    ),
+  ]);
+}
+
+/** Rotated-out lookup items are kept this long after their grace, so reuse is still detected. */
+const REUSE_DETECTION_SECONDS = 30 * 24 * 3600;
+
+export type RotatePatResult =
+  { status: 'rotated'; pat: Pat } | { status: 'not_found' } | { status: 'owner_not_found' } | { status: 'revoked' };
+
+/**
+ * Gives the PAT a new value, in one transaction: the PAT item takes the new hash (and expiry), the new
+ * value's lookup item is written, and the old one becomes a rotated-out item that works until
+ * `graceUntil` and links to the PAT (userId, name). A value rotated out earlier loses what is left of
+ * its grace: at most one old value works at a time.
+ */
+export function rotatePat(
+  userId: string,
+  name: string,
+  rotation: { tokenHash: string; expiresAt: (pat: Pat) => number | null; now: number; graceMs: number },
+): Promise<RotatePatResult> {
+  return optimistically(async () => {
+    const [owner, pat] = await Promise.all([getUser(userId), getPatItem(userId, name)]);
+    if (!owner) return { status: 'owner_not_found' };
+    if (!pat || pat.patEpoch !== owner.patEpoch) return { status: 'not_found' };
+    if (pat.revokedAt) return { status: 'revoked' };
+    const { now } = rotation;
+    const graceUntil = now + rotation.graceMs;
+    const rotated: Pat = {
+      ...pat,
+      tokenHash: rotation.tokenHash,
+      expiresAt: rotation.expiresAt(pat),
+      rotatedAt: now,
+      previousHash: pat.tokenHash,
+      previousGraceUntil: graceUntil,
+    };
+    const items = patItems(rotated);
+    const outcome = await transactWrite([
+      ownerUnchanged(owner),
+      {
+        Put: {
+          TableName: table(),
+          Item: items.pat,
+          ConditionExpression: 'tokenHash = :old AND attribute_not_exists(revokedAt)',
+          ExpressionAttributeValues: { ':old': pat.tokenHash },
+        },
+      },
+      { Put: { TableName: table(), Item: items.lookup, ConditionExpression: 'attribute_not_exists(pk)' } },
+      {
+        Update: {
+          TableName: table(),
+          Key: keys.patHash(pat.tokenHash),
+          UpdateExpression: 'SET rotatedOut = :true, graceUntil = :grace, #ttl = :ttl',
+          ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(rotatedOut)',
+          ExpressionAttributeNames: { '#ttl': 'ttl' },
+          ExpressionAttributeValues: {
+            ':true': true,
+            ':grace': graceUntil,
+            ':ttl': Math.ceil(graceUntil / 1000) + REUSE_DETECTION_SECONDS,
+          },
+        },
+      },
+      ...(pat.previousHash && pat.previousGraceUntil && pat.previousGraceUntil > now
+        ? [
+            {
+              Update: {
+                TableName: table(),
+                Key: keys.patHash(pat.previousHash),
+                UpdateExpression: 'SET graceUntil = :now',
+                ConditionExpression: 'attribute_exists(rotatedOut)',
+                ExpressionAttributeValues: { ':now': now },
+              },
+            },
+          ]
+        : []),
+    ]);
+    if (outcome.committed) return { status: 'rotated', pat: rotated };
+    return RETRY;
+  });
+}
+
+export const REUSE_REASON = 'A rotated-out value was presented after its grace period.';
+
+/**
+ * Reuse of a rotated-out value (after its grace): revokes the PAT the value was rotated out of. Its
+ * current value's lookup item is removed and the PAT item is kept, marked revoked with the reason.
+ * Exactly once: the rotated-out item records the detection in the same transaction.
+ * Returns whether this call revoked it (false: already revoked, deleted or replaced).
+ */
+export function revokeOnReuse(credential: PatCredential, rotatedOutHash: string, now: number): Promise<boolean> {
+  return optimistically(async () => {
+    const pat = await getPatItem(credential.userId, credential.name);
+    if (!pat || pat.patEpoch !== credential.patEpoch || pat.revokedAt) return false;
+    const outcome = await transactWrite([
+      {
+        Update: {
+          TableName: table(),
+          Key: keys.pat(pat.userId, pat.name),
+          UpdateExpression: 'SET revokedAt = :now, revokedReason = :reason',
+          ConditionExpression: 'tokenHash = :hash AND attribute_not_exists(revokedAt)',
+          ExpressionAttributeValues: { ':now': now, ':reason': REUSE_REASON, ':hash': pat.tokenHash },
+        },
+      },
+      { Delete: { TableName: table(), Key: keys.patHash(pat.tokenHash) } },
+      {
+        Update: {
+          TableName: table(),
+          Key: keys.patHash(rotatedOutHash),
+          UpdateExpression: 'SET reuseDetectedAt = :now',
+          ConditionExpression: 'attribute_exists(rotatedOut) AND attribute_not_exists(reuseDetectedAt)',
+          ExpressionAttributeValues: { ':now': now },
+        },
+      },
+    ]);
+    if (outcome.committed) return true;
+    // Detected already, or the rotated-out item is gone: nothing to do. Otherwise the PAT changed: look again.
+    return outcome.reasons[2] === 'ConditionalCheckFailed' ? false : RETRY;
+  });
 }
