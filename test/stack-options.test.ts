@@ -115,6 +115,14 @@ describe('every option set', () => {
       waf: { tokenRequestsPerIp: 50, rateLimitWindowSeconds: 60 },
       memorySize: { token: 1024 },
       defaultAccessTokenTtl: Duration.minutes(15),
+      patPolicy: {
+        requireExpiry: true,
+        defaultLifetime: Duration.days(30),
+        maxLifetime: Duration.days(90),
+        maxPerUser: 10,
+        revokeUnusedAfter: Duration.days(60),
+        maxRotationGrace: Duration.minutes(10),
+      },
       createApiGatewayCloudWatchRole: false,
       failedTokenExchangeAlarmThreshold: 10,
       metricsNamespace: 'PatgateTest',
@@ -235,6 +243,12 @@ describe('every option set', () => {
     expect(synthesized.functionProps('pats').MemorySize).toBe(256);
     expect(synthesized.functionProps('token').Environment.Variables).toMatchObject({
       DEFAULT_ACCESS_TOKEN_TTL_SECONDS: '900',
+      PAT_REQUIRE_EXPIRY: 'true',
+      PAT_DEFAULT_LIFETIME_SECONDS: String(30 * 86400),
+      PAT_MAX_LIFETIME_SECONDS: String(90 * 86400),
+      PAT_MAX_PER_USER: '10',
+      PAT_REVOKE_UNUSED_AFTER_SECONDS: String(60 * 86400),
+      PAT_MAX_ROTATION_GRACE_SECONDS: '600',
       POWERTOOLS_SERVICE_NAME: 'patgate-test',
       POWERTOOLS_METRICS_NAMESPACE: 'PatgateTest',
       SIGNING_KEY_ALIAS: 'alias/patgate-test/signing',
