@@ -31,8 +31,10 @@ const policies: Record<FunctionName, (resources: GrantedResources) => iam.Policy
       ['dynamodb:GetItem'],
       [keyPrefix.patHash, keyPrefix.user, keyPrefix.application, keyPrefix.resourceIndicator],
     ),
-    // Record when a PAT was last used.
-    onItems(table, ['dynamodb:UpdateItem'], [keyPrefix.user]),
+    // Record when a PAT was last used (PAT item and lookup); on reuse of a rotated-out value, revoke the PAT.
+    onItems(table, ['dynamodb:UpdateItem'], [keyPrefix.user, keyPrefix.patHash]),
+    // Reuse of a rotated-out value removes the PAT's current value (its lookup item), nothing else.
+    onItems(table, ['dynamodb:DeleteItem'], [keyPrefix.patHash]),
     onKeys(signingKeys, ['kms:Sign', 'kms:GetPublicKey']),
   ],
 

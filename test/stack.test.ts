@@ -406,10 +406,11 @@ describe('least privilege', () => {
   });
   const index = () => ({ 'Fn::Join': ['', [table(), '/index/gsi1']] });
 
-  it('token: reads PAT hashes, their owners, applications and resource indicators, stamps last use, signs', () => {
+  it('token: reads PAT hashes, their owners, applications and resource indicators, stamps last use, revokes on reuse, signs', () => {
     expectGrants('token', [
       ...allow(['dynamodb:GetItem'], [table()], leadingKeys('PATHASH#*', 'USER#*', 'APP#*', 'RESIND#*')),
-      ...allow(['dynamodb:UpdateItem'], [table()], leadingKeys('USER#*')),
+      ...allow(['dynamodb:UpdateItem'], [table()], leadingKeys('USER#*', 'PATHASH#*')),
+      ...allow(['dynamodb:DeleteItem'], [table()], leadingKeys('PATHASH#*')),
       ...allow(['kms:Sign', 'kms:GetPublicKey'], keys()),
     ]);
   });
