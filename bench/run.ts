@@ -285,6 +285,9 @@ function lambdaEnvironment(config: DevConfig): Record<string, string> {
       serviceName: 'patgate',
       metricsNamespace: defaultMetricsNamespace,
       logLevel: 'INFO',
+      // A lifetime policy in force: checked at exchange from the lookup item, with no AWS call of its own.
+      patMaxLifetimeSeconds: 90 * 86400,
+      patRevokeUnusedAfterSeconds: 60 * 86400,
     }),
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
   };
