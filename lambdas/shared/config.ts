@@ -61,6 +61,7 @@ export const env = {
   clientCacheTtlSeconds: () => seconds('clientCacheTtlSeconds'),
   lastUsedIntervalSeconds: () => seconds('lastUsedIntervalSeconds'),
   defaultAccessTokenTtlSeconds: () => seconds('defaultAccessTokenTtlSeconds'),
+  eventBusName: () => process.env[envVars.eventBusName] || 'default',
   /** Read per call (a few env lookups): tests tighten it on a running service. */
   patPolicy,
 } satisfies Partial<Record<keyof typeof envVars | 'patPolicy', () => unknown>>;

@@ -37,6 +37,8 @@ export const envVars = {
   patMaxRotationGraceSeconds: 'PAT_MAX_ROTATION_GRACE_SECONDS',
   /** A rotated-out value this soon after its grace is refused without counting as reuse. */
   patReuseToleranceSeconds: 'PAT_REUSE_TOLERANCE_SECONDS',
+  /** EventBridge bus the expiry notices go to (maintenance function); unset: the account's default bus. */
+  eventBusName: 'EVENT_BUS_NAME',
   /** Powertools reads these three itself: the `service` dimension and log key, the metrics namespace, the log level. */
   serviceName: 'POWERTOOLS_SERVICE_NAME',
   metricsNamespace: 'POWERTOOLS_METRICS_NAMESPACE',
@@ -72,6 +74,7 @@ export interface HandlerSettings {
   patRevokeUnusedAfterSeconds?: number;
   patMaxRotationGraceSeconds?: number;
   patReuseToleranceSeconds?: number;
+  eventBusName?: string;
   serviceName: string;
   metricsNamespace: string;
   /** @default Powertools' own, INFO */

@@ -38,6 +38,7 @@ describe('config.ts reads what handlerEnvironment writes', () => {
       clientCacheTtlSeconds: 2,
       lastUsedIntervalSeconds: 0,
       defaultAccessTokenTtlSeconds: 900,
+      eventBusName: 'patgate-events',
     } satisfies Record<Exclude<keyof typeof env, 'patPolicy'>, unknown>;
     Object.assign(process.env, handlerEnvironment(settings));
     const read = Object.fromEntries(

@@ -24,6 +24,8 @@ export interface Pat {
   /** Set when reuse of a rotated-out value revoked the PAT: the PAT stays listed, dead, with the reason. */
   revokedAt?: number | null;
   revokedReason?: string | null;
+  /** The last expiry notice sent (see expiryNoticeDue); reset when the expiry changes. */
+  expiryNoticeLevel?: number | null;
 }
 
 /** When the PAT's current value was issued: a rotation gives the value a new age. */
@@ -170,4 +172,22 @@ export function ownerRefusal(credential: PatCredential, owner: UserStanding | un
 export function clampExpiry(issuedAt: number, lifetimeSeconds: number, patExpiresAt: number | null): number {
   const exp = issuedAt + lifetimeSeconds;
   return patExpiresAt === null ? exp : Math.min(exp, Math.floor(patExpiresAt / 1000));
+}
+
+/** Expiry notices, in order: each is sent at most once per PAT (and expiry). */
+export const expiryNotices = [
+  { level: 1, threshold: '7d', beforeMs: 7 * 86_400_000, detailType: 'patgate.pat.expiring' },
+  { level: 2, threshold: '1d', beforeMs: 86_400_000, detailType: 'patgate.pat.expiring' },
+  { level: 3, threshold: 'expired', beforeMs: 0, detailType: 'patgate.pat.expired' },
+] as const;
+export type ExpiryNotice = (typeof expiryNotices)[number];
+
+/**
+ * The notice a PAT is due at `now`, if one it hasn't had: the most urgent that applies (a PAT created to
+ * expire in 12 hours gets the 1-day warning, not the 7-day one too). Revoked PATs get none.
+ */
+export function expiryNoticeDue(pat: Pat, now: number): ExpiryNotice | undefined {
+  if (pat.expiresAt === null || pat.revokedAt) return undefined;
+  const due = [...expiryNotices].reverse().find((notice) => pat.expiresAt! - notice.beforeMs <= now);
+  return due && due.level > (pat.expiryNoticeLevel ?? 0) ? due : undefined;
 }

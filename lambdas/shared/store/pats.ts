@@ -29,7 +29,7 @@ function ttlFor(expiresAt: number | null): number | undefined {
 
 const epochOf = (item: Record<string, unknown>) => (item.patEpoch as string | undefined) ?? LEGACY_PAT_EPOCH;
 
-function toPat(item: Record<string, unknown>): Pat {
+export function toPat(item: Record<string, unknown>): Pat {
   return {
     userId: item.userId as string,
     name: item.name as string,
@@ -46,6 +46,7 @@ function toPat(item: Record<string, unknown>): Pat {
     previousGraceUntil: (item.previousGraceUntil as number | undefined) ?? null,
     revokedAt: (item.revokedAt as number | undefined) ?? null,
     revokedReason: (item.revokedReason as string | undefined) ?? null,
+    expiryNoticeLevel: (item.expiryNoticeLevel as number | undefined) ?? null,
   };
 }
 
@@ -58,6 +59,7 @@ const OPTIONAL_FIELDS = [
   'previousGraceUntil',
   'revokedAt',
   'revokedReason',
+  'expiryNoticeLevel',
 ] as const;
 
 function patItems(pat: Pat) {
@@ -65,7 +67,12 @@ function patItems(pat: Pat) {
   const stored: Record<string, unknown> = { ...pat };
   for (const field of OPTIONAL_FIELDS) if (stored[field] === null) delete stored[field];
   return {
-    pat: { ...keys.pat(pat.userId, pat.name), ...stored, ttl },
+    pat: {
+      ...keys.pat(pat.userId, pat.name),
+      ...stored,
+      ...(pat.expiresAt === null ? {} : keys.patExpiry(pat.expiresAt)),
+      ttl,
+    },
     lookup: {
       ...keys.patHash(pat.tokenHash),
       userId: pat.userId,
@@ -408,6 +415,8 @@ export function rotatePat(
       previousHash: pat.tokenHash,
       previousGraceUntil: graceUntil,
     };
+    // A new expiry gets its own notices.
+    if (rotated.expiresAt !== pat.expiresAt) rotated.expiryNoticeLevel = null;
     const items = patItems(rotated);
     const outcome = await transactWrite([
       ownerUnchanged(owner),
