@@ -3,11 +3,13 @@
  * owns (dynamodb:LeadingKeys, prefixes from lambdas/shared/store/keys.ts), KMS access to the published
  * signing keys. CloudWatch Logs and X-Ray permissions are added where the function is created.
  */
+import { Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type { FunctionName } from './functions';
-import { GSI1, keyPrefix, listPartition, migrationPrefix } from '../lambdas/shared/store/keys';
+import { GSI1, keyPrefix, listPartition, migrationPrefix, patExpiryPrefix } from '../lambdas/shared/store/keys';
+import { EVENT_SOURCE } from '../lambdas/shared/events';
 
 export interface GrantedResources {
   readonly table: dynamodb.ITable;
@@ -61,6 +63,18 @@ const policies: Record<FunctionName, (resources: GrantedResources) => iam.Policy
     onIndexPartitions(table, [listPartition.purge]),
     // The one-off legacy-user migration reads the whole table; Scan has no leading keys to restrict.
     new iam.PolicyStatement({ actions: ['dynamodb:Scan'], resources: [table.tableArn] }),
+    // Expiry notices: PATs by expiry day, the notice level on the PAT item, and the events themselves.
+    new iam.PolicyStatement({
+      actions: ['dynamodb:Query'],
+      resources: [`${table.tableArn}/index/${GSI1}`],
+      conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [`${patExpiryPrefix}*`] } },
+    }),
+    onItems(table, ['dynamodb:UpdateItem'], [keyPrefix.user]),
+    new iam.PolicyStatement({
+      actions: ['events:PutEvents'],
+      resources: [Stack.of(table).formatArn({ service: 'events', resource: 'event-bus', resourceName: 'default' })],
+      conditions: { StringEquals: { 'events:source': EVENT_SOURCE } },
+    }),
   ],
 
   admin: ({ table }) => [

@@ -8,7 +8,7 @@ import { builtinModules } from 'node:module';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
-import { App, type CfnResource } from 'aws-cdk-lib';
+import { App, Stack, type CfnResource } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import type * as iam from 'aws-cdk-lib/aws-iam';
 import { handlerNames, routes, type HandlerName } from '../lambdas/routes';
@@ -431,7 +431,7 @@ describe('least privilege', () => {
     ]);
   });
 
-  it('maintenance: removes PATs of ended epochs, lists pending purges, scans once for the migration', () => {
+  it('maintenance: removes PATs of ended epochs, lists pending purges, scans once for the migration, sends expiry notices', () => {
     expectGrants('maintenance', [
       ...allow(
         ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem'],
@@ -441,6 +441,14 @@ describe('least privilege', () => {
       ...allow(['dynamodb:DeleteItem'], [table()], leadingKeys('USER#*', 'PATHASH#*')),
       ...allow(['dynamodb:Query'], [index()], indexPartitions('PURGE')),
       ...allow(['dynamodb:Scan'], [table()]),
+      // Expiry notices: the per-day expiry partitions of gsi1 only, the notice level, patgate's events on the default bus.
+      ...allow(['dynamodb:Query'], [index()], { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['PATEXP#*'] } }),
+      ...allow(['dynamodb:UpdateItem'], [table()], leadingKeys('USER#*')),
+      ...allow(
+        ['events:PutEvents'],
+        [resolve(Stack.of(stack).formatArn({ service: 'events', resource: 'event-bus', resourceName: 'default' }))],
+        { StringEquals: { 'events:source': 'patgate' } },
+      ),
     ]);
   });
 

@@ -13,7 +13,7 @@ import { logger } from '../shared/observability';
 import { claimExpiryNotice, patsExpiringBetween, releaseExpiryNotice } from '../shared/store/expiry';
 import { getUserStanding } from '../shared/store/pats';
 
-export const EVENT_SOURCE = 'patgate';
+import { EVENT_SOURCE } from '../shared/events';
 /** Expired PATs are still noticed this long after their expiry (runs missed meanwhile). */
 const LOOKBACK_MS = 2 * 86_400_000;
 const AHEAD_MS = expiryNotices[0].beforeMs;
