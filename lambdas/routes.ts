@@ -44,6 +44,22 @@ export const routes = [
     operation: 'getAuthorizationServerMetadata',
   },
 
+  // Self-service: the PAT in `Authorization: Bearer` describes or revokes itself (public; rate-limited by WAF like /oidc/token)
+  {
+    method: 'GET',
+    path: '/me/personal-access-token',
+    handler: 'token',
+    auth: 'none',
+    operation: 'getSelfPersonalAccessToken',
+  },
+  {
+    method: 'DELETE',
+    path: '/me/personal-access-token',
+    handler: 'token',
+    auth: 'none',
+    operation: 'revokeSelfPersonalAccessToken',
+  },
+
   // Users and their personal access tokens (IAM)
   { method: 'POST', path: '/api/users', handler: 'pats', auth: 'iam', operation: 'createUser' },
   { method: 'GET', path: '/api/users', handler: 'pats', auth: 'iam', operation: 'listUsers' },

@@ -24,6 +24,18 @@ export const wafRuleNames = {
   commonRuleSet: 'AWSManagedRulesCommonRuleSet',
 } as const;
 
+const PAT_ENDPOINTS = ['/oidc/token', '/me/personal-access-token'];
+
+// Ends with: the path carries the stage name on the execute-api domain but not on a custom domain.
+const pathEndsWith = (path: string) => ({
+  byteMatchStatement: {
+    fieldToMatch: { uriPath: {} },
+    positionalConstraint: 'ENDS_WITH',
+    searchString: path,
+    textTransformations: [{ priority: 0, type: 'LOWERCASE' }],
+  },
+});
+
 export class PatgateWaf extends Construct {
   readonly webAcl: wafv2.CfnWebACL;
   /** The `WebACL` dimension of the AWS/WAFV2 metrics. */
@@ -49,14 +61,9 @@ export class PatgateWaf extends Construct {
               aggregateKeyType: 'IP',
               limit: props.tokenRequestsPerIp,
               evaluationWindowSec: props.rateLimitWindowSeconds,
+              // The endpoints a PAT can be tried at: the token endpoint and self-service, one budget per IP.
               scopeDownStatement: {
-                byteMatchStatement: {
-                  fieldToMatch: { uriPath: {} },
-                  // Ends with: the path carries the stage name on the execute-api domain but not on a custom domain.
-                  positionalConstraint: 'ENDS_WITH',
-                  searchString: '/oidc/token',
-                  textTransformations: [{ priority: 0, type: 'LOWERCASE' }],
-                },
+                orStatement: { statements: PAT_ENDPOINTS.map(pathEndsWith) },
               },
             },
           },

@@ -46,6 +46,13 @@ export const errorResponses = {
     schema: 'OAuthError',
     description: 'Client authentication failed (`invalid_client`)',
   },
+  InvalidBearerPat: {
+    status: 401,
+    schema: 'OAuthError',
+    description:
+      'RFC 6750: no `Authorization: Bearer` PAT (`invalid_request`), or one that is not valid (`invalid_token`): ' +
+      'unknown, revoked, expired and rotated-out values get the same answer',
+  },
   OAuthUnavailable: {
     status: 503,
     schema: 'OAuthError',
@@ -93,6 +100,20 @@ export const operationDocs: Record<Operation, OperationDoc> = {
       'public clients (SPA, Native) send client_id alone.',
     form: responses.tokenRequestSchema,
     success: { 200: responses.tokenResponseSchema },
+  },
+  getSelfPersonalAccessToken: {
+    tag: 'Personal access tokens',
+    summary: 'Describe the personal access token presented in `Authorization: Bearer`',
+    description: 'Self-service, as GitLab’s `/personal_access_tokens/self`: authenticated by the PAT itself, not IAM.',
+    success: { 200: responses.personalAccessTokenSchema },
+    errors: ['InvalidBearerPat'],
+  },
+  revokeSelfPersonalAccessToken: {
+    tag: 'Personal access tokens',
+    summary: 'Revoke the personal access token presented in `Authorization: Bearer`',
+    description: 'It stops working at once; it stays listed to its owner as revoked, with the reason, until deleted.',
+    success: { 204: null },
+    errors: ['InvalidBearerPat'],
   },
   getJwks: { tag: 'OAuth', summary: 'Public keys that verify access tokens', success: { 200: responses.jwksSchema } },
   getOpenIdConfiguration: {

@@ -3,6 +3,7 @@
  * last-use detail and list filters. Through HTTP against the local service; tokens verified with jose.
  * The policy is read per request from the handlers' environment, so tests tighten it on the running service.
  */
+import { sendRequest } from '../client/signed-fetch';
 import { startTestService, type TestService } from './harness/service';
 
 let service: TestService;
@@ -297,5 +298,81 @@ describe('last use and list filters', () => {
       expect(response.status).toBe(400);
       expect(response.json).toMatchObject({ code: 'guard.invalid_input' });
     }
+  });
+});
+
+describe('self-service with the PAT itself', () => {
+  const me = (method: 'GET' | 'DELETE', authorization?: string) =>
+    sendRequest(method, `${service.config.baseUrl}/me/personal-access-token`, {
+      headers: authorization === undefined ? {} : { authorization },
+    });
+  const answer = (response: Awaited<ReturnType<typeof me>>) => ({
+    status: response.status,
+    body: response.json,
+    challenge: response.headers.get('www-authenticate'),
+  });
+
+  it('describes the presented PAT, without its value', async () => {
+    const userId = await service.newUser();
+    const pat = await service.client.pats.create(userId, { name: 'mine', scopes: ['openid'] });
+    await expectWorks(pat.value, userId);
+    const response = await me('GET', `Bearer ${pat.value}`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('cache-control')).toBe('no-store');
+    expect(response.json).toEqual(await listed(userId, 'mine'));
+    expect(response.json).toMatchObject({ userId, name: 'mine', scopes: ['openid'], lastClientId: demo().clientId });
+    expect(response.text).not.toContain(pat.value);
+    // The scheme is case-insensitive (RFC 7235).
+    expect((await me('GET', `bearer ${pat.value}`)).status).toBe(200);
+  });
+
+  it('revokes the presented PAT: it stops at once, stays listed as revoked, and a second DELETE is like an unknown value', async () => {
+    const userId = await service.newUser();
+    const pat = await service.client.pats.create(userId, { name: 'mine' });
+    const other = await service.client.pats.create(userId, { name: 'other' });
+    const revoked = await me('DELETE', `Bearer ${pat.value}`);
+    expect(revoked.status).toBe(204);
+    await expectRefused(pat.value);
+    await expectWorks(other.value, userId);
+    expect(await listed(userId, 'mine')).toMatchObject({
+      revokedAt: expect.any(Number),
+      revokedReason: 'Revoked with itself (DELETE /me/personal-access-token).',
+    });
+    const unknown = answer(await me('DELETE', `Bearer pat_${'x'.repeat(38)}`));
+    expect(answer(await me('DELETE', `Bearer ${pat.value}`))).toEqual(unknown);
+    expect(answer(await me('GET', `Bearer ${pat.value}`))).toEqual(unknown);
+  });
+
+  it('answers unknown, revoked, deleted, expired, rotated-out and malformed values alike (no oracle)', async () => {
+    const userId = await service.newUser();
+    const deleted = await service.client.pats.create(userId, { name: 'deleted' });
+    await service.client.pats.delete(userId, 'deleted');
+    const expiring = await service.client.pats.create(userId, { name: 'expiring', expiresAt: Date.now() + 300 });
+    const old = await service.client.pats.create(userId, { name: 'rotated' });
+    await service.client.pats.rotate(userId, 'rotated', { graceSeconds: 60 });
+    const suspendedUser = await service.newUser();
+    const suspended = await service.client.pats.create(suspendedUser, { name: 'suspended' });
+    await service.client.users.setSuspended(suspendedUser, true);
+    await sleep(400);
+    const unknown = answer(await me('GET', `Bearer pat_${'y'.repeat(38)}`));
+    expect(unknown).toEqual({
+      status: 401,
+      body: { error: 'invalid_token', error_description: 'The personal access token is not valid.' },
+      challenge: 'Bearer realm="patgate", error="invalid_token"',
+    });
+    for (const value of [
+      deleted.value,
+      expiring.value,
+      old.value,
+      suspended.value,
+      'not-a-pat',
+      `${old.value} extra`,
+    ]) {
+      expect(answer(await me('GET', `Bearer ${value}`))).toEqual(unknown);
+    }
+    expect(answer(await me('GET', `Basic ${Buffer.from('a:b').toString('base64')}`))).toEqual(unknown);
+    const none = await me('GET');
+    expect(none.status).toBe(401);
+    expect(none.headers.get('www-authenticate')).toBe('Bearer realm="patgate"');
   });
 });

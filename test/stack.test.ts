@@ -124,6 +124,9 @@ describe('REST API built from the route table', () => {
       '/oidc/jwks',
       '/oidc/.well-known/openid-configuration',
       '/.well-known/oauth-authorization-server',
+      // Self-service: authenticated by the PAT in Authorization: Bearer, rate-limited by WAF with /oidc/token.
+      '/me/personal-access-token',
+      '/me/personal-access-token',
     ]);
   });
 
@@ -522,7 +525,7 @@ describe('signing keys', () => {
 });
 
 describe('WAF', () => {
-  it('rate-limits the token endpoint per IP and applies the AWS common rule set', () => {
+  it('rate-limits the token and self-service endpoints per IP and applies the AWS common rule set', () => {
     expect(only(resourcesOf('AWS::WAFv2::WebACL')).Properties).toMatchObject({
       Scope: 'REGIONAL',
       DefaultAction: { Allow: {} },
@@ -536,10 +539,14 @@ describe('WAF', () => {
               Limit: 1000,
               EvaluationWindowSec: 300,
               ScopeDownStatement: {
-                ByteMatchStatement: {
-                  FieldToMatch: { UriPath: {} },
-                  PositionalConstraint: 'ENDS_WITH',
-                  SearchString: '/oidc/token',
+                OrStatement: {
+                  Statements: ['/oidc/token', '/me/personal-access-token'].map((path) => ({
+                    ByteMatchStatement: {
+                      FieldToMatch: { UriPath: {} },
+                      PositionalConstraint: 'ENDS_WITH',
+                      SearchString: path,
+                    },
+                  })),
                 },
               },
             },

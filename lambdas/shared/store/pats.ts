@@ -99,7 +99,7 @@ function ownerUnchanged(owner: User) {
 }
 
 /** Any PAT item under the name, of any epoch (a leftover of an ended epoch is replaced, not a conflict). */
-async function getPatItem(userId: string, name: string): Promise<Pat | undefined> {
+export async function getPatItem(userId: string, name: string): Promise<Pat | undefined> {
   const { Item } = await guarded('dynamodb', () =>
     dynamo().send(new GetCommand({ TableName: table(), Key: keys.pat(userId, name), ConsistentRead: true })),
   );
@@ -463,17 +463,24 @@ export function rotatePat(
 }
 
 export const REUSE_REASON = 'A rotated-out value was presented after its grace period.';
+export const HOLDER_REASON = 'Revoked with itself (DELETE /me/personal-access-token).';
 
 /**
- * Reuse of a rotated-out value (after its grace): revokes the PAT the value was rotated out of. Its
- * current value's lookup item is removed and the PAT item is kept, marked revoked with the reason.
- * Exactly once: the rotated-out item records the detection in the same transaction.
- * Returns whether this call revoked it (false: already revoked, deleted or replaced).
+ * Revokes the PAT (userId, name) for good: its current value's lookup item goes, the PAT item stays,
+ * marked revoked with the reason. `also` joins the transaction. Returns false when the PAT is already
+ * revoked, gone, of another epoch, or (`currentHash`) no longer holds that value.
  */
-export function revokeOnReuse(credential: PatCredential, rotatedOutHash: string, now: number): Promise<boolean> {
+function revokePat(
+  credential: PatCredential,
+  reason: string,
+  now: number,
+  options: { currentHash?: string; also?: TransactItems } = {},
+): Promise<boolean> {
   return optimistically(async () => {
     const pat = await getPatItem(credential.userId, credential.name);
     if (!pat || pat.patEpoch !== credential.patEpoch || pat.revokedAt) return false;
+    if (options.currentHash && pat.tokenHash !== options.currentHash) return false;
+    const also = options.also ?? [];
     const outcome = await transactWrite([
       {
         Update: {
@@ -481,10 +488,25 @@ export function revokeOnReuse(credential: PatCredential, rotatedOutHash: string,
           Key: keys.pat(pat.userId, pat.name),
           UpdateExpression: 'SET revokedAt = :now, revokedReason = :reason',
           ConditionExpression: 'tokenHash = :hash AND attribute_not_exists(revokedAt)',
-          ExpressionAttributeValues: { ':now': now, ':reason': REUSE_REASON, ':hash': pat.tokenHash },
+          ExpressionAttributeValues: { ':now': now, ':reason': reason, ':hash': pat.tokenHash },
         },
       },
       { Delete: { TableName: table(), Key: keys.patHash(pat.tokenHash) } },
+      ...also,
+    ]);
+    if (outcome.committed) return true;
+    // One of `also`'s conditions failed: nothing to do. Otherwise the PAT changed under us: look again.
+    return outcome.reasons.slice(2).includes('ConditionalCheckFailed') ? false : RETRY;
+  });
+}
+
+/**
+ * Reuse of a rotated-out value (after its grace): revokes the PAT it was rotated out of, current value
+ * included. Exactly once: the rotated-out item records the detection in the same transaction.
+ */
+export function revokeOnReuse(credential: PatCredential, rotatedOutHash: string, now: number): Promise<boolean> {
+  return revokePat(credential, REUSE_REASON, now, {
+    also: [
       {
         Update: {
           TableName: table(),
@@ -494,9 +516,11 @@ export function revokeOnReuse(credential: PatCredential, rotatedOutHash: string,
           ExpressionAttributeValues: { ':now': now },
         },
       },
-    ]);
-    if (outcome.committed) return true;
-    // Detected already, or the rotated-out item is gone: nothing to do. Otherwise the PAT changed: look again.
-    return outcome.reasons[2] === 'ConditionalCheckFailed' ? false : RETRY;
+    ],
   });
+}
+
+/** The holder of the PAT's current value revokes it (self-service). */
+export function revokeByHolder(credential: PatCredential, tokenHash: string, now: number): Promise<boolean> {
+  return revokePat(credential, HOLDER_REASON, now, { currentHash: tokenHash });
 }
