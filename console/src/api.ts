@@ -9,6 +9,7 @@ import type {
   AuthorizationServerMetadata,
   CreatedPersonalAccessToken,
   PersonalAccessToken,
+  RotatedPersonalAccessToken,
   TokenResponse,
   User,
 } from '../../client/types';
@@ -138,6 +139,9 @@ export const api = {
     rename: (userId: string, currentName: string, name: string) =>
       call<PersonalAccessToken>('PATCH', patsPath(userId), { currentName, name }),
     delete: (userId: string, name: string) => call<void>('POST', `${patsPath(userId)}/delete`, { name }),
+    /** A new value (returned once); the old one stops now (no grace from the console). */
+    rotate: (userId: string, name: string) =>
+      call<RotatedPersonalAccessToken>('POST', `${patsPath(userId)}/${encodeURIComponent(name)}/rotate`, {}),
     revokeAll: (userId: string) => call<void>('DELETE', patsPath(userId)),
   },
 
