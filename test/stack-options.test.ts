@@ -163,6 +163,8 @@ describe('every option set', () => {
           'execute-api:/*/GET/oidc/jwks',
           'execute-api:/*/GET/oidc/.well-known/openid-configuration',
           'execute-api:/*/GET/.well-known/oauth-authorization-server',
+          'execute-api:/*/GET/me/personal-access-token',
+          'execute-api:/*/DELETE/me/personal-access-token',
         ],
       },
       {
