@@ -43,6 +43,11 @@ const TABLE_NAME = 'patgate-bench';
 // DynamoDB Local only accepts alphanumeric access key ids.
 const ENGINE_CREDENTIALS = { accessKeyId: 'AKIABENCHMARK', secretAccessKey: 'benchmark-secret' };
 const WARM_UP_SECONDS = 3;
+/** A lifetime policy in force: checked at exchange from the lookup item, with no AWS call of its own. */
+const BENCH_PAT_POLICY = handlerEnvironment({
+  patMaxLifetimeSeconds: 90 * 86400,
+  patRevokeUnusedAfterSeconds: 60 * 86400,
+});
 const JWKS_REQUESTS = 50;
 /** Each comparison of exchange and floor runs as this many alternating slices of each. */
 const SLICES = 8;
@@ -139,7 +144,7 @@ async function startProcesses(
   };
   const service = await startChild<ServiceHandlers>(join(__dirname, 'children', 'service.ts'), {
     // As deployed: INFO logs and metrics (EMF) on stdout, which go to a file here.
-    env: { ...engines, POWERTOOLS_LOG_LEVEL: 'INFO', POWERTOOLS_METRICS_DISABLED: 'false' },
+    env: { ...engines, ...BENCH_PAT_POLICY, POWERTOOLS_LOG_LEVEL: 'INFO', POWERTOOLS_METRICS_DISABLED: 'false' },
     output: openSync(join(OUT_DIR, 'service.log'), 'w'),
     execPath,
     nodeOptions: settings.profileService ? ['--cpu-prof', '--cpu-prof-dir', PROFILE_DIR] : [],
@@ -318,6 +323,7 @@ function lambdaEnvironment(config: DevConfig): Record<string, string> {
       metricsNamespace: defaultMetricsNamespace,
       logLevel: 'INFO',
     }),
+    ...BENCH_PAT_POLICY,
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
   };
 }

@@ -33,6 +33,9 @@ import type {
   OrganizationRole,
   OrganizationScope,
   UpdateOrganizationInput,
+  RotatedPersonalAccessToken,
+  RotatePersonalAccessTokenInput,
+  PersonalAccessToken,
 } from './types';
 
 export interface AuditLogQuery {
@@ -113,7 +116,19 @@ export class PatgateClient {
 
   /** Any Management API operation, by its id in the route table; throws PatgateApiError unless it succeeds. */
   readonly call = this.api.call;
-  readonly pats = this.api.pats;
+  readonly pats = {
+    ...this.api.pats,
+    /** Filters (epoch milliseconds): not used since `unusedSince`, expiring before `expiringBefore`. */
+    list: (userId: string, filter: { unusedSince?: number; expiringBefore?: number } = {}) => {
+      const params = new URLSearchParams();
+      if (filter.unusedSince !== undefined) params.set('unusedSince', String(filter.unusedSince));
+      if (filter.expiringBefore !== undefined) params.set('expiringBefore', String(filter.expiringBefore));
+      return this.json<PersonalAccessToken[]>('GET', `${patsPath(userId)}${params.size > 0 ? `?${params}` : ''}`);
+    },
+    /** A new value for the PAT (returned once); the old one works for `graceSeconds`. */
+    rotate: (userId: string, name: string, input: RotatePersonalAccessTokenInput = {}) =>
+      this.json<RotatedPersonalAccessToken>('POST', `${patsPath(userId)}/${encodeURIComponent(name)}/rotate`, input),
+  };
   readonly users = this.api.users;
   readonly applications = this.api.applications;
   readonly resources = {
@@ -266,6 +281,7 @@ export class PatgateClient {
 }
 
 const userPath = (userId: string) => `/api/users/${encodeURIComponent(userId)}`;
+const patsPath = (userId: string) => `${userPath(userId)}/personal-access-tokens`;
 const resourceScopesPath = (resourceId: string) => `/api/resources/${encodeURIComponent(resourceId)}/scopes`;
 const rolePath = (id: string) => `/api/roles/${encodeURIComponent(id)}`;
 const organizationPath = (id: string) => `/api/organizations/${encodeURIComponent(id)}`;

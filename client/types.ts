@@ -8,6 +8,7 @@ import type * as responses from '../openapi/schemas';
 
 export type PersonalAccessToken = z.output<typeof responses.personalAccessTokenSchema>;
 export type CreatedPersonalAccessToken = z.output<typeof responses.createdPersonalAccessTokenSchema>;
+export type RotatedPersonalAccessToken = z.output<typeof responses.rotatedPersonalAccessTokenSchema>;
 export type User = z.output<typeof responses.userSchema>;
 export type Application = z.output<typeof responses.createdApplicationSchema>;
 export type ApplicationType = Application['type'];
@@ -34,6 +35,7 @@ export type TokenResponse = z.output<typeof responses.tokenResponseSchema>;
 export type AuthorizationServerMetadata = z.output<typeof responses.authorizationServerMetadataSchema>;
 
 export type CreatePersonalAccessTokenInput = z.input<typeof requests.createPatSchema>;
+export type RotatePersonalAccessTokenInput = z.input<typeof requests.rotatePatSchema>;
 export type UpdateApplicationInput = z.input<typeof requests.updateApplicationSchema>;
 export type CreateResourceInput = z.input<typeof requests.createResourceSchema>;
 export type CreateUserInput = z.input<typeof requests.createUserSchema>;

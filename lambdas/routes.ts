@@ -62,6 +62,22 @@ export const routes = [
     operation: 'getAuthorizationServerMetadata',
   },
 
+  // Self-service: the PAT in `Authorization: Bearer` describes or revokes itself (public; rate-limited by WAF like /oidc/token)
+  {
+    method: 'GET',
+    path: '/me/personal-access-token',
+    handler: 'token',
+    auth: 'none',
+    operation: 'getSelfPersonalAccessToken',
+  },
+  {
+    method: 'DELETE',
+    path: '/me/personal-access-token',
+    handler: 'token',
+    auth: 'none',
+    operation: 'revokeSelfPersonalAccessToken',
+  },
+
   // Users and their personal access tokens (IAM)
   { method: 'POST', path: '/api/users', handler: 'pats', auth: 'iam', operation: 'createUser' },
   { method: 'GET', path: '/api/users', handler: 'pats', auth: 'iam', operation: 'listUsers' },
@@ -86,6 +102,13 @@ export const routes = [
     handler: 'pats',
     auth: 'iam',
     operation: 'deletePersonalAccessTokenByPath',
+  },
+  {
+    method: 'POST',
+    path: `${PATS}/{name}/rotate`,
+    handler: 'pats',
+    auth: 'iam',
+    operation: 'rotatePersonalAccessToken',
   },
   {
     method: 'PATCH',

@@ -38,7 +38,7 @@ export interface PatgateApiProps {
  */
 const publicHandlerReasons: Partial<Record<HandlerName, string>> = {
   token:
-    'RFC 8693 token endpoint, public by design: the handler authenticates the client application and validates the subject token (the PAT).',
+    'RFC 8693 token endpoint and PAT self-service, public by design: the handler authenticates the client application and validates the subject token (the PAT), or authenticates the PAT sent as Authorization: Bearer; WAF rate-limits both per IP.',
   discovery:
     'OpenID Connect discovery, RFC 8414 metadata and the JWKS are public by design: verifiers fetch them anonymously; they hold no secrets.',
   revocation:

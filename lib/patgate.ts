@@ -34,6 +34,12 @@ export interface PatgateProps {
   /** Lifetime of access tokens for API resources without their own. @default 1 hour */
   readonly defaultAccessTokenTtl?: Duration;
 
+  /**
+   * Lifetime policy for personal access tokens, enforced at creation and at every exchange (tightening it
+   * stops existing PATs that no longer comply). @default no limits; rotation grace at most 1 hour
+   */
+  readonly patPolicy?: PatPolicyProps;
+
   /** Key spec of signing keys that don't set their own. @default ECC_NIST_P256 (ES256 tokens) */
   readonly keySpec?: SigningKeySpec;
   /** Every signing key the stack holds. Removing one leaves the KMS key in the account. @default one key, `initial` */
@@ -76,6 +82,32 @@ export interface PatgateProps {
   readonly alarmTopic?: sns.ITopic;
   /** Failed token exchanges per 5 minutes that raise an alarm. @default 100 */
   readonly failedTokenExchangeAlarmThreshold?: number;
+}
+
+export interface PatPolicyProps {
+  /** PATs must be created with an expiry. @default false */
+  readonly requireExpiry?: boolean;
+  /** Expiry given to PATs created without one. @default none */
+  readonly defaultLifetime?: Duration;
+  /** Longest a PAT value may live; implies requireExpiry. @default no limit */
+  readonly maxLifetime?: Duration;
+  /** Live PATs per user. @default no limit */
+  readonly maxPerUser?: number;
+  /** PATs unused this long stop exchanging. @default never */
+  readonly revokeUnusedAfter?: Duration;
+  /** Longest grace a rotation may give the replaced value. @default 1 hour */
+  readonly maxRotationGrace?: Duration;
+}
+
+function patPolicyEnvironment(policy: PatPolicyProps = {}): Partial<HandlerSettings> {
+  return {
+    patRequireExpiry: policy.requireExpiry,
+    patDefaultLifetimeSeconds: policy.defaultLifetime?.toSeconds(),
+    patMaxLifetimeSeconds: policy.maxLifetime?.toSeconds(),
+    patMaxPerUser: policy.maxPerUser,
+    patRevokeUnusedAfterSeconds: policy.revokeUnusedAfter?.toSeconds(),
+    patMaxRotationGraceSeconds: policy.maxRotationGrace?.toSeconds(),
+  };
 }
 
 const defaults = {
@@ -158,6 +190,7 @@ export class Patgate extends Construct {
         clientCacheTtlSeconds: (props.clientCacheTtl ?? defaults.clientCacheTtl).toSeconds(),
         defaultAccessTokenTtlSeconds: (props.defaultAccessTokenTtl ?? defaults.defaultAccessTokenTtl).toSeconds(),
         auditRetentionSeconds: (props.auditRetention ?? defaults.auditRetention).toSeconds(),
+        ...patPolicyEnvironment(props.patPolicy),
         serviceName,
         metricsNamespace,
         logLevel,

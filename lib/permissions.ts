@@ -3,11 +3,13 @@
  * owns (dynamodb:LeadingKeys, prefixes from lambdas/shared/store/keys.ts), KMS access to the published
  * signing keys. CloudWatch Logs and X-Ray permissions are added where the function is created.
  */
+import { Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type { FunctionName } from './functions';
-import { GSI1, keyPrefix, listPartition, migrationPrefix } from '../lambdas/shared/store/keys';
+import { GSI1, keyPrefix, listPartition, migrationPrefix, patExpiryPrefix } from '../lambdas/shared/store/keys';
+import { EVENT_SOURCE } from '../lambdas/shared/events';
 
 export interface GrantedResources {
   readonly table: dynamodb.ITable;
@@ -40,8 +42,12 @@ const policies: Record<FunctionName, (resources: GrantedResources) => iam.Policy
     ),
     // Role and organization role and scope definitions (cached): which scopes each role grants.
     onIndexPartitions(table, [listPartition.role, listPartition.organizationRole, listPartition.organizationScope]),
-    // Record when a PAT was last used.
-    onItems(table, ['dynamodb:UpdateItem'], [keyPrefix.user]),
+    // Record when a PAT was last used (PAT item and lookup); on reuse of a rotated-out value, revoke the PAT.
+    onItems(table, ['dynamodb:UpdateItem'], [keyPrefix.user, keyPrefix.patHash]),
+    // Revoking a PAT (reuse of a rotated-out value, or its holder's DELETE /me/personal-access-token): its current
+    // value's lookup and its id item go, with an audit event.
+    onItems(table, ['dynamodb:DeleteItem'], [keyPrefix.patHash, keyPrefix.patId]),
+    onItems(table, ['dynamodb:PutItem'], [keyPrefix.audit]),
     onKeys(signingKeys, ['kms:Sign', 'kms:GetPublicKey']),
   ],
 
@@ -73,6 +79,18 @@ const policies: Record<FunctionName, (resources: GrantedResources) => iam.Policy
     onIndexPartitions(table, [listPartition.purge]),
     // The one-off legacy-user migration reads the whole table; Scan has no leading keys to restrict.
     new iam.PolicyStatement({ actions: ['dynamodb:Scan'], resources: [table.tableArn] }),
+    // Expiry notices: PATs by expiry day, the notice level on the PAT item, and the events themselves.
+    new iam.PolicyStatement({
+      actions: ['dynamodb:Query'],
+      resources: [`${table.tableArn}/index/${GSI1}`],
+      conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [`${patExpiryPrefix}*`] } },
+    }),
+    onItems(table, ['dynamodb:UpdateItem'], [keyPrefix.user]),
+    new iam.PolicyStatement({
+      actions: ['events:PutEvents'],
+      resources: [Stack.of(table).formatArn({ service: 'events', resource: 'event-bus', resourceName: 'default' })],
+      conditions: { StringEquals: { 'events:source': EVENT_SOURCE } },
+    }),
   ],
 
   admin: ({ table }) => [

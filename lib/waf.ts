@@ -27,6 +27,9 @@ export const wafRuleNames = {
   commonRuleSet: 'AWSManagedRulesCommonRuleSet',
 } as const;
 
+const PAT_ENDPOINTS = ['/oidc/token', '/me/personal-access-token'];
+
+
 export class PatgateWaf extends Construct {
   readonly webAcl: wafv2.CfnWebACL;
   /** The `WebACL` dimension of the AWS/WAFV2 metrics. */
@@ -54,14 +57,9 @@ export class PatgateWaf extends Construct {
               aggregateKeyType: 'IP',
               limit: props.tokenRequestsPerIp,
               evaluationWindowSec: props.rateLimitWindowSeconds,
+              // The endpoints a PAT can be tried at: the token endpoint and self-service, one budget per IP.
               scopeDownStatement: {
-                byteMatchStatement: {
-                  fieldToMatch: { uriPath: {} },
-                  // Ends with: the path carries the stage name on the execute-api domain but not on a custom domain.
-                  positionalConstraint: 'ENDS_WITH',
-                  searchString: '/oidc/token',
-                  textTransformations: [{ priority: 0, type: 'LOWERCASE' }],
-                },
+                orStatement: { statements: PAT_ENDPOINTS.map(pathEndsWith) },
               },
             },
           },

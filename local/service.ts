@@ -5,6 +5,8 @@
  * starting ours (LocalStack, moto, a real account, or the test harness's shared engines).
  */
 import type { MaintenanceReport } from '../lambdas/maintenance/handler';
+import type { ExpiryNoticeReport } from '../lambdas/maintenance/expiry-notices';
+import { startEventBridgeSink, type EventBridgeSink } from './eventbridge-sink';
 import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -55,6 +57,10 @@ export interface LocalService {
   config: DevConfig;
   /** One run of the maintenance function (migration, purges), as its schedule would run it in AWS. */
   runMaintenance(): Promise<MaintenanceReport>;
+  /** The expiry-notice part of maintenance, at a time the caller chooses. */
+  runExpiryNotices(now: number): Promise<ExpiryNoticeReport>;
+  /** Where the handlers' EventBridge events go (AWS_ENDPOINT_URL_EVENTBRIDGE). */
+  eventSink: EventBridgeSink;
   close(): Promise<void>;
 }
 
@@ -145,6 +151,9 @@ export async function startLocalService(options: LocalServiceOptions = {}): Prom
       kmsUrl = emulator.url;
     }
 
+    const eventSink = await startEventBridgeSink();
+    stops.push(() => eventSink.close());
+
     // The handlers read all of this through the unmodified AWS SDK and lambdas/shared/config.ts. The issuer
     // follows once the gateway listens.
     Object.assign(process.env, {
@@ -153,6 +162,7 @@ export async function startLocalService(options: LocalServiceOptions = {}): Prom
       AWS_SECRET_ACCESS_KEY: process.env.AWS_SECRET_ACCESS_KEY ?? state.awsSecretAccessKey,
       AWS_ENDPOINT_URL_DYNAMODB: dynamodbUrl,
       AWS_ENDPOINT_URL_KMS: kmsUrl,
+      AWS_ENDPOINT_URL_EVENTBRIDGE: eventSink.url,
       ...handlerEnvironment({
         tableName,
         signingKeyAlias: SIGNING_KEY_ALIAS,
@@ -218,7 +228,9 @@ export async function startLocalService(options: LocalServiceOptions = {}): Prom
       // `mode` applies only to a new file: an older dev.json keeps its mode otherwise.
       chmodSync(file, 0o600);
     }
-    return { config, runMaintenance, close };
+    const runExpiryNotices = async (now: number) =>
+      (await import('../lambdas/maintenance/expiry-notices')).sendExpiryNotices(now);
+    return { config, runMaintenance, runExpiryNotices, eventSink, close };
   } catch (error) {
     await close();
     throw error;

@@ -60,6 +60,13 @@ export const errorResponses = {
     schema: 'OAuthError',
     description: '`access_denied`: an organization token asked for by a user who is not a member (as Logto)',
   },
+  InvalidBearerPat: {
+    status: 401,
+    schema: 'OAuthError',
+    description:
+      'RFC 6750: no `Authorization: Bearer` PAT (`invalid_request`), or one that is not valid (`invalid_token`): ' +
+      'unknown, revoked, expired and rotated-out values get the same answer',
+  },
   OAuthUnavailable: {
     status: 503,
     schema: 'OAuthError',
@@ -163,6 +170,20 @@ export const operationDocs = {
     success: { 200: responses.auditEventSchema.array() },
     headers: pageHeaders,
   },
+  getSelfPersonalAccessToken: {
+    tag: 'Personal access tokens',
+    summary: 'Describe the personal access token presented in `Authorization: Bearer`',
+    description: 'Self-service, as GitLab’s `/personal_access_tokens/self`: authenticated by the PAT itself, not IAM.',
+    success: { 200: responses.personalAccessTokenSchema },
+    errors: ['InvalidBearerPat'],
+  },
+  revokeSelfPersonalAccessToken: {
+    tag: 'Personal access tokens',
+    summary: 'Revoke the personal access token presented in `Authorization: Bearer`',
+    description: 'It stops working at once; it stays listed to its owner as revoked, with the reason, until deleted.',
+    success: { 204: null },
+    errors: ['InvalidBearerPat'],
+  },
   getJwks: { tag: 'OAuth', summary: 'Public keys that verify access tokens', success: { 200: responses.jwksSchema } },
   getOpenIdConfiguration: {
     tag: 'OAuth',
@@ -186,6 +207,16 @@ export const operationDocs = {
   listPersonalAccessTokens: {
     tag: 'Personal access tokens',
     summary: "List a user's personal access tokens (without their values)",
+    query: {
+      unusedSince: {
+        schema: requests.listPatsQuerySchema.shape.unusedSince,
+        description: 'Only PATs not used since this time (epoch milliseconds); never-used PATs included',
+      },
+      expiringBefore: {
+        schema: requests.listPatsQuerySchema.shape.expiringBefore,
+        description: 'Only PATs expiring before this time (epoch milliseconds)',
+      },
+    },
     success: { 200: responses.personalAccessTokenSchema.array() },
     errors: ['NotFound'],
   },
@@ -216,6 +247,17 @@ export const operationDocs = {
     body: requests.renamePatByPathSchema,
     success: { 200: responses.personalAccessTokenSchema },
     errors: ['NotFound', 'Conflict'],
+  },
+  rotatePersonalAccessToken: {
+    tag: 'Personal access tokens',
+    summary: 'Rotate a personal access token: a new value, same name and scopes',
+    description:
+      'The expiry stays unless `expiresAt` is given (within the lifetime policy). The old value keeps working for ' +
+      "`graceSeconds` (default 0, at most the deployment's maximum); presenting it later revokes the PAT " +
+      '(reuse detection). The response carries the new value; it cannot be read again.',
+    body: requests.rotatePatSchema,
+    success: { 200: responses.rotatedPersonalAccessTokenSchema },
+    errors: ['NotFound'],
   },
   deletePersonalAccessTokenByPath: {
     tag: 'Personal access tokens',

@@ -17,12 +17,26 @@ export const personalAccessTokenSchema = z.strictObject({
   createdAt: epochMilliseconds,
   expiresAt: epochMilliseconds.nullable().describe('Epoch milliseconds; null: never expires'),
   scopes: z.array(z.string()).nullable().describe('null: the token is not restricted to scopes'),
-  lastUsedAt: epochMilliseconds.nullable().describe('Last successful token exchange, epoch milliseconds'),
+  lastUsedAt: epochMilliseconds
+    .nullable()
+    .describe('Last successful token exchange, epoch milliseconds (recorded at most once a minute)'),
+  lastClientId: z.string().nullable().describe('The application (client_id) of the exchange that set lastUsedAt'),
+  lastSourceIp: z.string().nullable().describe('The source IP of the exchange that set lastUsedAt'),
+  rotatedAt: epochMilliseconds.nullable().describe('When the current value was issued by a rotation'),
+  revokedAt: epochMilliseconds
+    .nullable()
+    .describe('Set when a rotated-out value was presented after its grace period: the PAT no longer works'),
+  revokedReason: z.string().nullable().describe('Why the PAT was revoked'),
 });
 
 export const createdPersonalAccessTokenSchema = z.strictObject({
-  ...personalAccessTokenSchema.omit({ lastUsedAt: true }).shape,
+  ...personalAccessTokenSchema.pick({ userId: true, name: true, createdAt: true, expiresAt: true, scopes: true }).shape,
   value: z.string().describe('The token itself (`pat_…`). Returned only here: patgate stores just its SHA-256.'),
+});
+
+export const rotatedPersonalAccessTokenSchema = z.strictObject({
+  ...personalAccessTokenSchema.shape,
+  value: z.string().describe('The new value (`pat_…`). Returned only here.'),
 });
 
 /** Logto's user profile response; patgate keeps no passwords, identities or sign-ins, so those are empty. */

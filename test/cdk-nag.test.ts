@@ -107,7 +107,7 @@ it('acknowledges only what the rules actually find, where they find it', () => {
   expect(acknowledged.filter((acknowledgment) => !used.has(acknowledgment))).toEqual([]);
 });
 
-it('exempts only public OAuth routes from authorization, and only function roles from the X-Ray wildcard', () => {
+it('exempts only public OAuth and PAT self-service routes from authorization, and only function roles from the X-Ray wildcard', () => {
   const pathsOf = (id: string) =>
     acknowledgments()
       .filter((ack) => ack.id === id)
@@ -120,6 +120,8 @@ it('exempts only public OAuth routes from authorization, and only function roles
     `${stack}/Patgate/Api/RestApi/Default/oidc/jwks/GET`,
     `${stack}/Patgate/Api/RestApi/Default/oidc/.well-known/openid-configuration/GET`,
     `${stack}/Patgate/Api/RestApi/Default/.well-known/oauth-authorization-server/GET`,
+    `${stack}/Patgate/Api/RestApi/Default/me/personal-access-token/GET`,
+    `${stack}/Patgate/Api/RestApi/Default/me/personal-access-token/DELETE`,
   ];
   expect(pathsOf('AwsSolutions-APIG4').sort()).toEqual(
     [...publicMethods('Defaults'), ...publicMethods('AllOptions')].sort(),
@@ -127,7 +129,9 @@ it('exempts only public OAuth routes from authorization, and only function roles
   expect(pathsOf('AwsSolutions-IAM5[Resource::*]').sort()).toEqual(
     ['Defaults', 'AllOptions']
       .flatMap((stack) =>
-        ['token', 'discovery', 'pats', 'admin', 'maintenance'].map((name) => `${stack}/Patgate/Functions/${name}/Role`),
+        ['token', 'discovery', 'pats', 'admin', 'revocation', 'maintenance'].map(
+          (name) => `${stack}/Patgate/Functions/${name}/Role`,
+        ),
       )
       .sort(),
   );

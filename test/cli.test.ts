@@ -72,6 +72,11 @@ describe('personal access tokens', () => {
         expiresAt: expect.any(Number),
         scopes: ['openid', 'profile'],
         lastUsedAt: null,
+        lastClientId: null,
+        lastSourceIp: null,
+        rotatedAt: null,
+        revokedAt: null,
+        revokedReason: null,
       },
     ]);
     const [{ expiresAt }] = JSON.parse(listed.stdout) as [{ expiresAt: number }];
@@ -104,6 +109,33 @@ describe('personal access tokens', () => {
     const renamed = await patgate('pats', 'rename', userId, 'ci', 'deploy', '--json');
     expectSuccess(renamed);
     expect(JSON.parse(renamed.stdout)).toMatchObject({ name: 'deploy', lastUsedAt: expect.any(Number) });
+
+    const beforeUse = Date.now();
+    const rotated = await patgate('pats', 'rotate', userId, 'deploy', '--grace', '1m', '--json');
+    expectSuccess(rotated);
+    const rotatedValue = (JSON.parse(rotated.stdout) as { value: string }).value;
+    expect(rotatedValue).toMatch(/^pat_/);
+    expect(rotatedValue).not.toBe(value);
+    expect(
+      (
+        await service.client.exchange({
+          pat: rotatedValue,
+          clientId: service.config.demoApplication.clientId,
+          clientSecret: service.config.demoApplication.clientSecret,
+        })
+      ).status,
+    ).toBe(200);
+    expect(
+      (
+        await service.client.exchange({
+          pat: value!,
+          clientId: service.config.demoApplication.clientId,
+          clientSecret: service.config.demoApplication.clientSecret,
+        })
+      ).status,
+    ).toBe(200);
+    const unused = await patgate('pats', 'list', userId, '--unused-since', String(beforeUse), '--json');
+    expect(JSON.parse(unused.stdout)).toEqual([]);
 
     const deleted = await patgate('pats', 'delete', userId, 'deploy');
     expectSuccess(deleted);

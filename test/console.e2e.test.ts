@@ -289,6 +289,18 @@ describeInBrowser('operator console (chromium)', () => {
     await page.getByRole('status').getByText('Renamed “ci deploy” to “ci release”.').waitFor();
     expect((await service.client.pats.list(userId)).map((pat) => pat.name)).toEqual(['ci release']);
 
+    await page.getByRole('button', { name: 'Rotate ci release' }).click();
+    await dialog().getByRole('button', { name: 'Rotate token' }).click();
+    const reveal = page.getByRole('dialog', { name: 'Token “ci release” rotated' });
+    const rotatedValue = await reveal.getByRole('textbox', { name: 'Personal access token' }).inputValue();
+    expect(rotatedValue).toMatch(/^pat_/);
+    expect(rotatedValue).not.toBe(patValue);
+    await reveal.getByRole('button', { name: 'Done' }).click();
+    await reveal.waitFor({ state: 'detached' });
+    const demo = service.config.demoApplication;
+    expect((await service.client.exchange({ pat: rotatedValue, ...demo })).status).toBe(200);
+    expect((await service.client.exchange({ pat: patValue, ...demo })).status).toBe(400);
+
     await page.getByRole('button', { name: 'Delete ci release' }).click();
     await dialog().getByText('This cannot be undone').waitFor();
     await screenshot('1280-confirm-delete');

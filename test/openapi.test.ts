@@ -259,6 +259,22 @@ describe('real responses conform to the document', () => {
       (await call('renamePersonalAccessTokenByPath', { params: { ...params, name: 'renamed' }, json: { name: 'r2' } }))
         .status,
     ).toBe(200);
+    expect(
+      (await call('rotatePersonalAccessToken', { params: { ...params, name: 'r2' }, json: { graceSeconds: 60 } }))
+        .status,
+    ).toBe(200);
+    expect((await call('rotatePersonalAccessToken', { params: { ...params, name: 'nope' }, json: {} })).status).toBe(
+      404,
+    );
+    expect(
+      (await call('listPersonalAccessTokens', { params, query: { unusedSince: String(Date.now()) } })).status,
+    ).toBe(200);
+    const rotated = await service.client.pats.rotate(userId, 'r2');
+    const bearer = { authorization: `Bearer ${rotated.value}` };
+    expect((await call('getSelfPersonalAccessToken', { headers: bearer })).status).toBe(200);
+    expect((await call('getSelfPersonalAccessToken', {})).status).toBe(401);
+    expect((await call('revokeSelfPersonalAccessToken', { headers: bearer })).status).toBe(204);
+    expect((await call('revokeSelfPersonalAccessToken', { headers: bearer })).status).toBe(401);
     expect((await call('deletePersonalAccessToken', { params, json: { name: 'r2' } })).status).toBe(204);
     expect((await call('deletePersonalAccessTokenByPath', { params: { ...params, name: 'r2' } })).status).toBe(404);
     await service.client.pats.create(userId, { name: 'by path' });

@@ -33,7 +33,19 @@ describe('create', () => {
     const list = await service.client.raw('GET', patsPath(userId));
     expect(list.status).toBe(200);
     expect(list.json).toEqual([
-      { userId, name: 'deploy', createdAt: created.createdAt, expiresAt, scopes: ['openid'], lastUsedAt: null },
+      {
+        userId,
+        name: 'deploy',
+        createdAt: created.createdAt,
+        expiresAt,
+        scopes: ['openid'],
+        lastUsedAt: null,
+        lastClientId: null,
+        lastSourceIp: null,
+        rotatedAt: null,
+        revokedAt: null,
+        revokedReason: null,
+      },
     ]);
     expect(list.text).not.toContain(created.value as string);
   });

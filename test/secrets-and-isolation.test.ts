@@ -243,6 +243,22 @@ describe('secrets', () => {
     listPersonalAccessTokens: () => service.client.pats.list(userId),
     renamePersonalAccessToken: () => service.client.pats.rename(userId, 'one', 'two'),
     renamePersonalAccessTokenByPath: () => service.client.raw('PATCH', `${patsPath(userId)}/two`, { name: 'three' }),
+    getSelfPersonalAccessToken: async () => {
+      const pat = await createPat(userId, 'self');
+      await sendRequest('GET', `${service.config.baseUrl}/me/personal-access-token`, {
+        headers: { authorization: `Bearer ${pat}` },
+      });
+    },
+    revokeSelfPersonalAccessToken: async () => {
+      const pat = await createPat(userId, 'self-revoked');
+      for (let i = 0; i < 2; i++) {
+        await sendRequest('DELETE', `${service.config.baseUrl}/me/personal-access-token`, {
+          headers: { authorization: `Bearer ${pat}` },
+        });
+      }
+    },
+    rotatePersonalAccessToken: () =>
+      service.client.raw('POST', `${patsPath(userId)}/three/rotate`, { graceSeconds: 5 }),
     deletePersonalAccessTokenByPath: () => service.client.raw('DELETE', `${patsPath(userId)}/three`),
     deletePersonalAccessToken: async () => {
       await createPat(userId, 'four');

@@ -115,6 +115,14 @@ describe('every option set', () => {
       waf: { tokenRequestsPerIp: 50, rateLimitWindowSeconds: 60 },
       memorySize: { token: 1024 },
       defaultAccessTokenTtl: Duration.minutes(15),
+      patPolicy: {
+        requireExpiry: true,
+        defaultLifetime: Duration.days(30),
+        maxLifetime: Duration.days(90),
+        maxPerUser: 10,
+        revokeUnusedAfter: Duration.days(60),
+        maxRotationGrace: Duration.minutes(10),
+      },
       createApiGatewayCloudWatchRole: false,
       failedTokenExchangeAlarmThreshold: 10,
       metricsNamespace: 'PatgateTest',
@@ -152,9 +160,14 @@ describe('every option set', () => {
         Principal: { AWS: '*' },
         Resource: [
           'execute-api:/*/POST/oidc/token',
+          'execute-api:/*/POST/oidc/token/introspection',
+          'execute-api:/*/POST/oidc/token/revocation',
+          'execute-api:/*/POST/credentials/revoke',
           'execute-api:/*/GET/oidc/jwks',
           'execute-api:/*/GET/oidc/.well-known/openid-configuration',
           'execute-api:/*/GET/.well-known/oauth-authorization-server',
+          'execute-api:/*/GET/me/personal-access-token',
+          'execute-api:/*/DELETE/me/personal-access-token',
         ],
       },
       {
@@ -211,7 +224,7 @@ describe('every option set', () => {
 
   it('notifies the topic when an alarm fires and when it clears', () => {
     const alarms = Object.values(synthesized.resourcesOf('AWS::CloudWatch::Alarm'));
-    expect(alarms).toHaveLength(16);
+    expect(alarms).toHaveLength(18);
     for (const { Properties: alarm } of alarms) {
       expect(alarm).toMatchObject({ AlarmActions: [topicArn], OKActions: [topicArn] });
       expect(alarm.AlarmName).toMatch(/^patgate-test-/);
@@ -235,6 +248,12 @@ describe('every option set', () => {
     expect(synthesized.functionProps('pats').MemorySize).toBe(256);
     expect(synthesized.functionProps('token').Environment.Variables).toMatchObject({
       DEFAULT_ACCESS_TOKEN_TTL_SECONDS: '900',
+      PAT_REQUIRE_EXPIRY: 'true',
+      PAT_DEFAULT_LIFETIME_SECONDS: String(30 * 86400),
+      PAT_MAX_LIFETIME_SECONDS: String(90 * 86400),
+      PAT_MAX_PER_USER: '10',
+      PAT_REVOKE_UNUSED_AFTER_SECONDS: String(60 * 86400),
+      PAT_MAX_ROTATION_GRACE_SECONDS: '600',
       POWERTOOLS_SERVICE_NAME: 'patgate-test',
       POWERTOOLS_METRICS_NAMESPACE: 'PatgateTest',
       SIGNING_KEY_ALIAS: 'alias/patgate-test/signing',

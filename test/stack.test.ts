@@ -8,7 +8,7 @@ import { builtinModules } from 'node:module';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
-import { App, type CfnResource } from 'aws-cdk-lib';
+import { App, Stack, type CfnResource } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import type * as iam from 'aws-cdk-lib/aws-iam';
 import { handlerNames, routes, type HandlerName } from '../lambdas/routes';
@@ -127,6 +127,9 @@ describe('REST API built from the route table', () => {
       '/oidc/jwks',
       '/oidc/.well-known/openid-configuration',
       '/.well-known/oauth-authorization-server',
+      // Self-service: authenticated by the PAT in Authorization: Bearer, rate-limited by WAF with /oidc/token.
+      '/me/personal-access-token',
+      '/me/personal-access-token',
     ]);
   });
 
@@ -410,7 +413,7 @@ describe('least privilege', () => {
   });
   const index = () => ({ 'Fn::Join': ['', [table(), '/index/gsi1']] });
 
-  it("token: reads PAT hashes, their owners and owners' roles, applications, resource indicators and roles, stamps last use, signs", () => {
+  it("token: reads PAT hashes, their owners and owners' roles, applications, resource indicators and roles, stamps last use, revokes on reuse, signs", () => {
     expectGrants('token', [
       ...allow(
         ['dynamodb:GetItem'],
@@ -418,7 +421,9 @@ describe('least privilege', () => {
         leadingKeys('PATHASH#*', 'USER#*', 'USERROLES#*', 'ORGMEMBER#*', 'APP#*', 'RESIND#*'),
       ),
       ...allow(['dynamodb:Query'], [index()], indexPartitions('ROLE', 'ORGROLE', 'ORGSCOPE')),
-      ...allow(['dynamodb:UpdateItem'], [table()], leadingKeys('USER#*')),
+      ...allow(['dynamodb:UpdateItem'], [table()], leadingKeys('USER#*', 'PATHASH#*')),
+      ...allow(['dynamodb:DeleteItem'], [table()], leadingKeys('PATHASH#*', 'PATID#*')),
+      ...allow(['dynamodb:PutItem'], [table()], leadingKeys('AUDIT#*')),
       ...allow(['kms:Sign', 'kms:GetPublicKey'], keys()),
     ]);
   });
@@ -450,7 +455,7 @@ describe('least privilege', () => {
     ]);
   });
 
-  it('maintenance: removes PATs of ended epochs, lists pending purges, scans once for the migration', () => {
+  it('maintenance: removes PATs of ended epochs, lists pending purges, scans once for the migration, sends expiry notices', () => {
     expectGrants('maintenance', [
       ...allow(
         ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem'],
@@ -462,6 +467,14 @@ describe('least privilege', () => {
       ...allow(['dynamodb:PutItem'], [table()], leadingKeys('PATID#*')),
       ...allow(['dynamodb:Query'], [index()], indexPartitions('PURGE')),
       ...allow(['dynamodb:Scan'], [table()]),
+      // Expiry notices: the per-day expiry partitions of gsi1 only, the notice level, patgate's events on the default bus.
+      ...allow(['dynamodb:Query'], [index()], { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['PATEXP#*'] } }),
+      ...allow(['dynamodb:UpdateItem'], [table()], leadingKeys('USER#*')),
+      ...allow(
+        ['events:PutEvents'],
+        [resolve(Stack.of(stack).formatArn({ service: 'events', resource: 'event-bus', resourceName: 'default' }))],
+        { StringEquals: { 'events:source': 'patgate' } },
+      ),
     ]);
   });
 
@@ -572,7 +585,7 @@ describe('signing keys', () => {
 });
 
 describe('WAF', () => {
-  it('rate-limits the token endpoint per IP and applies the AWS common rule set', () => {
+  it('rate-limits the token and self-service endpoints per IP and applies the AWS common rule set', () => {
     expect(only(resourcesOf('AWS::WAFv2::WebACL')).Properties).toMatchObject({
       Scope: 'REGIONAL',
       DefaultAction: { Allow: {} },
@@ -586,10 +599,14 @@ describe('WAF', () => {
               Limit: 1000,
               EvaluationWindowSec: 300,
               ScopeDownStatement: {
-                ByteMatchStatement: {
-                  FieldToMatch: { UriPath: {} },
-                  PositionalConstraint: 'ENDS_WITH',
-                  SearchString: '/oidc/token',
+                OrStatement: {
+                  Statements: ['/oidc/token', '/me/personal-access-token'].map((path) => ({
+                    ByteMatchStatement: {
+                      FieldToMatch: { UriPath: {} },
+                      PositionalConstraint: 'ENDS_WITH',
+                      SearchString: path,
+                    },
+                  })),
                 },
               },
             },

@@ -188,7 +188,7 @@ async function ioFloor(load: FloorLoad): Promise<FloorSamples> {
   return { ...samples, cpuMs: (cpu.user + cpu.system) / 1000 };
 }
 
-function managementLoad(load: ManagementLoad): Promise<LoadSamples> {
+async function managementLoad(load: ManagementLoad): Promise<LoadSamples> {
   const { config } = load;
   const client = new PatgateClient({
     endpoint: config.baseUrl,
@@ -197,10 +197,21 @@ function managementLoad(load: ManagementLoad): Promise<LoadSamples> {
   });
   let next = 0;
   const runId = Date.now().toString(36);
+  // PATs need registered owners: one user per loop, registered before the clock starts.
+  if (load.operation === 'create') {
+    await Promise.all(
+      Array.from({ length: load.concurrency }, (_, loop) =>
+        client.users.create({ id: `bench-manage-${runId}-${loop}` }),
+      ),
+    );
+  }
   return closedLoop(load.concurrency, load.seconds, async (loop) => {
     if (load.operation === 'create') {
       // One user per loop: concurrent creates for one user would contend on its state item, which is not what we measure.
-      await client.pats.create(`bench-manage-${runId}-${loop}`, { name: `pat-${next++}`, expiresAt: null });
+      await client.pats.create(`bench-manage-${runId}-${loop}`, {
+        name: `pat-${next++}`,
+        expiresAt: Date.now() + 30 * 86_400_000,
+      });
     } else {
       await client.pats.list(load.userIds[next++ % load.userIds.length]!);
     }

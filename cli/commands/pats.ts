@@ -33,11 +33,8 @@ export function registerPatCommands(pats: Command): void {
         ) => {
           const expiresAt = options.expiresIn === undefined ? options.expiresAt : Date.now() + options.expiresIn;
           const client = await context.managementClient();
-          const created = await client.pats.create(userId, {
-            name,
-            expiresAt: expiresAt ?? null,
-            scopes: options.scope,
-          });
+          // Without an expiry the deployment's lifetime policy decides (its default lifetime, if any).
+          const created = await client.pats.create(userId, { name, expiresAt, scopes: options.scope });
           warn("copy the token value now: it can't be shown again (patgate keeps only its hash).");
           if (context.json) return printJson(created);
           printRecord([
@@ -55,22 +52,75 @@ export function registerPatCommands(pats: Command): void {
     .command('list')
     .description('List a user’s personal access tokens (never their values)')
     .argument('<userId>')
+    .addOption(
+      new Option('--unused-since <time>', 'only tokens not used since then (ISO 8601 or epoch ms)').argParser(
+        parseTime,
+      ),
+    )
+    .addOption(new Option('--expiring-before <time>', 'only tokens expiring before then').argParser(parseTime))
     .action(
-      withContext(async (context, userId: string) => {
-        const list = await (await context.managementClient()).pats.list(userId);
+      withContext(async (context, userId: string, options: { unusedSince?: number; expiringBefore?: number }) => {
+        const list = await (await context.managementClient()).pats.list(userId, options);
         if (context.json) return printJson(list);
         printTable(
           ['NAME', 'CREATED', 'EXPIRES', 'LAST USED', 'SCOPES'],
           list.map((pat: PersonalAccessToken) => [
-            pat.name,
+            pat.revokedAt === null ? pat.name : `${pat.name} (revoked)`,
             formatTime(pat.createdAt),
             expiry(pat.expiresAt),
-            pat.lastUsedAt === null ? 'never' : formatTime(pat.lastUsedAt),
+            pat.lastUsedAt === null
+              ? 'never'
+              : `${formatTime(pat.lastUsedAt)}${pat.lastClientId ? ` by ${pat.lastClientId}` : ''}${pat.lastSourceIp ? ` from ${pat.lastSourceIp}` : ''}`,
             scopeList(pat.scopes),
           ]),
           `${userId} has no personal access tokens.`,
         );
       }),
+    );
+
+  pats
+    .command('rotate')
+    .description('Give a personal access token a new value (shown once); same name and scopes')
+    .argument('<userId>')
+    .argument('<name>')
+    .addOption(
+      new Option(
+        '--grace <duration>',
+        'the old value keeps working this long (30s, 10m…); default: stops now',
+      ).argParser(parseDuration),
+    )
+    .addOption(new Option('--expires-in <duration>', 'a new expiry, from now (90d, 12h…)').argParser(parseDuration))
+    .addOption(
+      new Option('--expires-at <time>', 'a new expiry: ISO 8601 time or epoch milliseconds')
+        .argParser(parseTime)
+        .conflicts('expiresIn'),
+    )
+    .action(
+      withContext(
+        async (
+          context,
+          userId: string,
+          name: string,
+          options: { grace?: number; expiresIn?: number; expiresAt?: number },
+        ) => {
+          const expiresAt = options.expiresIn === undefined ? options.expiresAt : Date.now() + options.expiresIn;
+          const rotated = await (
+            await context.managementClient()
+          ).pats.rotate(userId, name, {
+            expiresAt,
+            graceSeconds: options.grace === undefined ? undefined : Math.ceil(options.grace / 1000),
+          });
+          warn("copy the new token value now: it can't be shown again (patgate keeps only its hash).");
+          if (context.json) return printJson(rotated);
+          printRecord([
+            ['User', rotated.userId],
+            ['Name', rotated.name],
+            ['Expires', expiry(rotated.expiresAt)],
+            ['Old value', options.grace ? `works until ${formatTime(rotated.rotatedAt! + options.grace)}` : 'stopped'],
+            ['Value', rotated.value],
+          ]);
+        },
+      ),
     );
 
   pats

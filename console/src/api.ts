@@ -12,6 +12,7 @@ import type {
   AuthorizationServerMetadata,
   CreatedPersonalAccessToken,
   PersonalAccessToken,
+  RotatedPersonalAccessToken,
   TokenResponse,
   User,
 } from '../../client/types';
@@ -56,10 +57,18 @@ export interface UserPage {
 
 export type TokenExchangeResult = { ok: true; token: TokenResponse } | { ok: false; error: PatgateApiError };
 
+const management = managementApi((request) => send(request.method, request.target, request));
+
 export const api = {
   config: () => call<ConsoleConfig>('GET', '/config'),
 
-  ...managementApi((request) => send(request.method, request.target, request)),
+  ...management,
+  pats: {
+    ...management.pats,
+    /** A new value (returned once); the old one stops now (no grace from the console). */
+    rotate: (userId: string, name: string) =>
+      management.call('rotatePersonalAccessToken', { params: { userId, name }, body: {} }),
+  },
 
   oidc: {
     /** RFC 8693 exchange; an OAuth error is a result to show, not an exception. */

@@ -1,12 +1,14 @@
 /**
  * The maintenance function, outside the route table: run on a schedule (and once by `cdk deploy`, before
  * the handlers are updated). It finishes what requests leave bounded: the legacy-user and PAT-id migrations (once)
- * and removing PATs of ended epochs (deleted users, revoke-all) beyond what the request removed inline.
+ * and removing PATs of ended epochs (deleted users, revoke-all) beyond what the request removed inline; and the
+ * PAT expiry notices (expiry-notices.ts), which the 5-minute schedule suits.
  */
 import { logger } from '../shared/observability';
 import { purgePats } from '../shared/store/pats';
 import { assignPatIds, migrateLegacyUsers } from '../shared/store/migration';
 import { pendingPurges } from '../shared/store/users';
+import { sendExpiryNotices, type ExpiryNoticeReport } from './expiry-notices';
 
 /** PATs removed per pending purge per turn; a purge that needs more continues at the next run. */
 const PURGE_BUDGET = 2000;
@@ -19,6 +21,7 @@ export interface MaintenanceReport {
   patIdsAssigned: number | 'already done';
   purgesCompleted: number;
   purgesPending: number;
+  expiryNotices: ExpiryNoticeReport;
 }
 
 export async function handler(): Promise<MaintenanceReport> {
@@ -35,7 +38,8 @@ export async function handler(): Promise<MaintenanceReport> {
     if (await purgePats(purge, PURGE_BUDGET)) purgesCompleted++;
     else purgesPending++;
   }
-  const report = { migratedUsers, patIdsAssigned, purgesCompleted, purgesPending };
+  const expiryNotices = await sendExpiryNotices(started);
+  const report = { migratedUsers, patIdsAssigned, purgesCompleted, purgesPending, expiryNotices };
   logger.info('maintenance run', { ...report });
   return report;
 }

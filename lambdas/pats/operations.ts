@@ -4,7 +4,17 @@ import { generatePatValue, hashPatValue } from '../shared/crypto/pat-value';
 import { apiErrors } from '../shared/errors';
 import { json, noContent, noStore } from '../shared/http/responses';
 import { jsonBody, patNameParameter, userIdParameter } from '../shared/management/request';
-import { createPatSchema, deletePatSchema, renamePatByPathSchema, renamePatSchema } from '../shared/management/schemas';
+import {
+  createPatSchema,
+  deletePatSchema,
+  listPatsQuerySchema,
+  renamePatByPathSchema,
+  renamePatSchema,
+  rotatePatSchema,
+} from '../shared/management/schemas';
+import { validate } from '../shared/management/request';
+import { env } from '../shared/config';
+import { isLive, policyExpiry, type Pat, type PatPolicy } from '../shared/model/pat';
 import * as store from '../shared/store/pats';
 import { getUser } from '../shared/store/users';
 import { audit } from './audit';
@@ -18,13 +28,17 @@ export async function createPersonalAccessToken(event: APIGatewayProxyEvent) {
   if (body.expiresAt != null && body.expiresAt <= now) {
     throw apiErrors.invalidRequest('expiresAt must be in the future (epoch milliseconds).');
   }
+  const policy = env.patPolicy();
+  const expiry = policyExpiry(body.expiresAt, now, policy);
+  if ('message' in expiry) throw apiErrors.invalidRequest(expiry.message);
+  await checkPatCount(userId, now, policy);
   const value = generatePatValue();
   const pat = {
     userId,
     name: body.name,
     tokenHash: hashPatValue(value),
     createdAt: now,
-    expiresAt: body.expiresAt ?? null,
+    expiresAt: expiry.expiresAt,
     scopes: body.scopes ?? null,
   };
   const result = await store.createPat(pat);
@@ -36,10 +50,72 @@ export async function createPersonalAccessToken(event: APIGatewayProxyEvent) {
   return json(201, { ...created, value }, noStore);
 }
 
+/**
+ * maxPerUser counts the user's live PATs (not expired, not revoked). A read before the write: two
+ * creations racing each other can both pass, so the limit can be exceeded by the number racing.
+ */
+async function checkPatCount(userId: string, now: number, policy: PatPolicy) {
+  if (policy.maxPerUser === null) return;
+  const owner = await getUser(userId);
+  if (!owner) throw apiErrors.patOwnerNotFound();
+  const live = (await store.listPats(owner)).filter((pat) => isLive(pat, now)).length;
+  if (live >= policy.maxPerUser) {
+    throw apiErrors.invalidRequest(
+      `The user has ${live} live personal access tokens, the most this deployment allows (${policy.maxPerUser}); delete one first.`,
+    );
+  }
+}
+
 export async function listPersonalAccessTokens(event: APIGatewayProxyEvent) {
   const owner = await getUser(userIdParameter(event));
   if (!owner) throw apiErrors.userOfListNotFound();
-  return json(200, (await store.listPats(owner)).map(view));
+  const { unusedSince, expiringBefore } = validate(listPatsQuerySchema, event.queryStringParameters ?? {}, 'query');
+  const pats = (await store.listPats(owner)).filter(
+    (pat) =>
+      (unusedSince === undefined || pat.lastUsedAt === null || pat.lastUsedAt < unusedSince) &&
+      (expiringBefore === undefined || (pat.expiresAt !== null && pat.expiresAt < expiringBefore)),
+  );
+  return json(200, pats.map(view));
+}
+
+/**
+ * A new value for the PAT, shown once. The old value keeps working for graceSeconds (default 0), then
+ * presenting it counts as reuse (see store.revokeOnReuse).
+ */
+export async function rotatePersonalAccessToken(event: APIGatewayProxyEvent) {
+  const userId = userIdParameter(event);
+  const name = patNameParameter(event);
+  const body = jsonBody(event, rotatePatSchema);
+  const now = Date.now();
+  const policy = env.patPolicy();
+  const graceMs = (body.graceSeconds ?? 0) * 1000;
+  if (graceMs > policy.maxRotationGraceMs) {
+    throw apiErrors.invalidRequest(
+      `graceSeconds must be at most ${policy.maxRotationGraceMs / 1000}, the longest grace this deployment allows.`,
+    );
+  }
+  if (body.expiresAt != null && body.expiresAt <= now) {
+    throw apiErrors.invalidRequest('expiresAt must be in the future (epoch milliseconds).');
+  }
+  const expiresAt = (pat: Pat) => {
+    // The PAT keeps its expiry unless the request gives one; either must be within the policy.
+    const requested = body.expiresAt !== undefined ? body.expiresAt : pat.expiresAt;
+    if (requested !== null && requested <= now) {
+      throw apiErrors.invalidRequest('The personal access token has expired: give a new expiresAt to rotate it.');
+    }
+    const expiry = policyExpiry(requested, now, policy);
+    if ('message' in expiry) throw apiErrors.invalidRequest(expiry.message);
+    return expiry.expiresAt;
+  };
+  const value = generatePatValue();
+  const result = await store.rotatePat(userId, name, { tokenHash: hashPatValue(value), expiresAt, now, graceMs });
+  if (result.status === 'owner_not_found') throw apiErrors.userOfListNotFound();
+  if (result.status === 'not_found') throw apiErrors.notFound('The personal access token does not exist.');
+  if (result.status === 'revoked') {
+    throw apiErrors.invalidRequest('The personal access token was revoked; delete it and create a new one.');
+  }
+  audit('pat.rotated', { userId, name, expiresAt: result.pat.expiresAt, graceSeconds: graceMs / 1000 });
+  return json(200, { ...view(result.pat), value }, noStore);
 }
 
 async function rename(userId: string, currentName: string, name: string) {

@@ -23,7 +23,7 @@ export function userView(user: User) {
   };
 }
 
-/** The public view of a PAT: everything but its hash and epoch. */
+/** The public view of a PAT: everything but its hashes and epoch. */
 export function patView(pat: Pat) {
   return {
     userId: pat.userId,
@@ -32,5 +32,10 @@ export function patView(pat: Pat) {
     expiresAt: pat.expiresAt,
     scopes: pat.scopes,
     lastUsedAt: pat.lastUsedAt,
+    lastClientId: pat.lastClientId ?? null,
+    lastSourceIp: pat.lastSourceIp ?? null,
+    rotatedAt: pat.rotatedAt ?? null,
+    revokedAt: pat.revokedAt ?? null,
+    revokedReason: pat.revokedReason ?? null,
   };
 }

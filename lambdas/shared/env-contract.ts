@@ -25,6 +25,22 @@ export const envVars = {
   defaultAccessTokenTtlSeconds: 'DEFAULT_ACCESS_TOKEN_TTL_SECONDS',
   /** How long audit events are kept (DynamoDB TTL) after they are written. */
   auditRetentionSeconds: 'AUDIT_RETENTION_SECONDS',
+  /** PAT lifetime policy (model/pat.ts PatPolicy): whether PATs must have an expiry ('true'/'false'). */
+  patRequireExpiry: 'PAT_REQUIRE_EXPIRY',
+  /** Expiry given to a PAT created without expiresAt; unset: none. */
+  patDefaultLifetimeSeconds: 'PAT_DEFAULT_LIFETIME_SECONDS',
+  /** Longest a PAT value may live, enforced at creation and at exchange (older values stop working); unset: no limit. */
+  patMaxLifetimeSeconds: 'PAT_MAX_LIFETIME_SECONDS',
+  /** Live PATs a user may hold; unset: no limit. */
+  patMaxPerUser: 'PAT_MAX_PER_USER',
+  /** A PAT unused this long stops exchanging; unset: never. */
+  patRevokeUnusedAfterSeconds: 'PAT_REVOKE_UNUSED_AFTER_SECONDS',
+  /** Longest grace period a rotation may give the replaced value. */
+  patMaxRotationGraceSeconds: 'PAT_MAX_ROTATION_GRACE_SECONDS',
+  /** A rotated-out value this soon after its grace is refused without counting as reuse. */
+  patReuseToleranceSeconds: 'PAT_REUSE_TOLERANCE_SECONDS',
+  /** EventBridge bus the expiry notices go to (maintenance function); unset: the account's default bus. */
+  eventBusName: 'EVENT_BUS_NAME',
   /** Powertools reads these three itself: the `service` dimension and log key, the metrics namespace, the log level. */
   serviceName: 'POWERTOOLS_SERVICE_NAME',
   metricsNamespace: 'POWERTOOLS_METRICS_NAMESPACE',
@@ -40,6 +56,8 @@ export const defaultSeconds = {
   lastUsedIntervalSeconds: 60,
   defaultAccessTokenTtlSeconds: 3600,
   auditRetentionSeconds: 365 * 24 * 3600,
+  patMaxRotationGraceSeconds: 3600,
+  patReuseToleranceSeconds: 30,
 } as const satisfies Partial<Record<HandlerSetting, number>>;
 
 /** Everything a deployment tells the handlers; settings with a default may be left out. */
@@ -53,6 +71,14 @@ export interface HandlerSettings {
   lastUsedIntervalSeconds?: number;
   defaultAccessTokenTtlSeconds?: number;
   auditRetentionSeconds?: number;
+  patRequireExpiry?: boolean;
+  patDefaultLifetimeSeconds?: number;
+  patMaxLifetimeSeconds?: number;
+  patMaxPerUser?: number;
+  patRevokeUnusedAfterSeconds?: number;
+  patMaxRotationGraceSeconds?: number;
+  patReuseToleranceSeconds?: number;
+  eventBusName?: string;
   serviceName: string;
   metricsNamespace: string;
   /** @default Powertools' own, INFO */

@@ -14,9 +14,17 @@ urn:logto:organization:{id} with the scopes its organization roles grant.
 import { env } from '../shared/config';
 import { hashPatValue, isWellFormedPat } from '../shared/crypto/pat-value';
 import { OAuthError } from '../shared/errors';
-import { credentialRefusal, ownerRefusal, type PatCredential, type PatRefusal } from '../shared/model/pat';
+import {
+  credentialRefusal,
+  ownerRefusal,
+  refusalDescription,
+  type PatCredential,
+  type PatPolicy,
+  type PatRefusal,
+} from '../shared/model/pat';
+import { logger } from '../shared/observability';
 import { newJti, signJwt } from '../shared/signing/jwt-signer';
-import { getUserStanding, lookupPat } from '../shared/store/pats';
+import { getUserStanding, lookupPat, revokeOnReuse } from '../shared/store/pats';
 import { roleScopeNames } from '../shared/model/role';
 import { assignedRoleIds, getRoleAssignment } from '../shared/store/roles';
 import { ACCESS_TOKEN_TYPE } from '../shared/oauth';
@@ -52,11 +60,11 @@ export interface IssuedToken {
   kid: string;
 }
 
-/** RFC 8693 §2.2.2: an unusable subject token is invalid_request; only expiry is worth telling apart. */
-function refuse(refusal: PatRefusal): never {
+/** RFC 8693 §2.2.2: an unusable subject token is invalid_request; expiry and the policy are worth telling apart. */
+function refuse(refusal: PatRefusal, policy?: PatPolicy): never {
   throw new OAuthError(
     'invalid_request',
-    refusal === 'expired' ? 'The personal access token has expired.' : 'The subject_token is invalid.',
+    policy ? refusalDescription(refusal, policy) : 'The subject_token is invalid.',
   );
 }
 
@@ -82,18 +90,41 @@ function startReads(request: TokenExchangeRequest) {
   };
 }
 
-async function validateSubject(credential: Promise<PatCredential | undefined>, now: number) {
+async function validateSubject(
+  credential: Promise<PatCredential | undefined>,
+  tokenHash: string | undefined,
+  now: number,
+  policy: PatPolicy,
+) {
   const found = await credential;
-  const refusal = credentialRefusal(found, now);
-  if (refusal) refuse(refusal);
+  const refusal = credentialRefusal(found, now, policy);
+  if (refusal === 'reused') {
+    // The one write on the token path outside lastUsedAt, and only when a rotated-out value comes back.
+    const revoked = await revokeOnReuse(found!, tokenHash!, now);
+    logger.warn('rotated-out personal access token value reused after its grace period', {
+      userId: found!.userId,
+      patName: found!.name,
+      revoked,
+    });
+  }
+  if (refusal) refuse(refusal, policy);
   return found!;
 }
 
-export async function exchangeToken(request: TokenExchangeRequest, now: number): Promise<IssuedToken> {
+/** What the token endpoint knows of the request beyond its body. */
+export interface ExchangeContext {
+  sourceIp?: string;
+}
+
+export async function exchangeToken(
+  request: TokenExchangeRequest,
+  now: number,
+  context: ExchangeContext = {},
+): Promise<IssuedToken> {
   const reads = startReads(request);
   const client = authenticateClient(await reads.application, request.client);
   if (request.parameterError) throw request.parameterError;
-  const credential = await validateSubject(reads.credential, now);
+  const credential = await validateSubject(reads.credential, reads.tokenHash, now, env.patPolicy());
   const organizationId = request.organizationId;
   const resource = resolveAudience(request.resource, await reads.resource);
   const audience = organizationId === undefined ? resource : organizationAudience(organizationId);
@@ -116,14 +147,14 @@ export async function exchangeToken(request: TokenExchangeRequest, now: number):
     audience,
     scopes: grant(lastSeenRoleIds(credential.userId, organizationId)),
   });
-  if (!claims) refuse('expired');
+  if (!claims) refuse('expired', env.patPolicy());
 
   const [owner, firstSigned, assignment, membership] = await Promise.all([
     getUserStanding(credential.userId),
     signJwt({ ...claims }),
     resource ? getRoleAssignment(credential.userId) : Promise.resolve(undefined),
     organizationId === undefined ? Promise.resolve(undefined) : getMembership(organizationId, credential.userId),
-    recordPatUse(credential, reads.tokenHash!, now),
+    recordPatUse(credential, reads.tokenHash!, { at: now, clientId: client.id, sourceIp: context.sourceIp }),
   ]);
   const refusal = ownerRefusal(credential, owner);
   if (refusal) refuse(refusal);

@@ -6,6 +6,7 @@ import { json, noStore, toOAuthError } from '../shared/http/responses';
 import { countMetric, logger } from '../shared/observability';
 import { warmSigningKey } from '../shared/signing/jwt-signer';
 import { exchangeToken } from './exchange';
+import { getSelfPersonalAccessToken, revokeSelfPersonalAccessToken } from './self-service';
 import { parseTokenRequest, type TokenHttpRequest } from './token-request';
 
 // Init phase: resolve the signing key (GetPublicKey) before the first request needs it.
@@ -21,9 +22,13 @@ function tokenHttpRequest(event: APIGatewayProxyEvent): TokenHttpRequest {
 }
 
 export const handler = createHandler('token', 'oauth', {
+  getSelfPersonalAccessToken,
+  revokeSelfPersonalAccessToken,
   exchangeToken: async (event) => {
     try {
-      const issued = await exchangeToken(parseTokenRequest(tokenHttpRequest(event)), Date.now());
+      const issued = await exchangeToken(parseTokenRequest(tokenHttpRequest(event)), Date.now(), {
+        sourceIp: event.requestContext?.identity?.sourceIp ?? undefined,
+      });
       countMetric('TokenExchangeSucceeded');
       logger.info('token issued', {
         sub: issued.claims.sub,

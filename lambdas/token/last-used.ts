@@ -8,13 +8,15 @@
 import { env } from '../shared/config';
 import { logger } from '../shared/observability';
 import type { PatCredential } from '../shared/model/pat';
-import { touchPat } from '../shared/store/pats';
+import { touchPat, type PatUse } from '../shared/store/pats';
 
 /** Token hash → when this container last wrote its lastUsedAt; oldest entries go first. */
 const lastWrites = new Map<string, number>();
 const MAX_REMEMBERED_PATS = 10_000;
 
-export async function recordPatUse(pat: PatCredential, tokenHash: string, now: number): Promise<void> {
+/** The client and source IP are written with lastUsedAt, under the same interval. */
+export async function recordPatUse(pat: PatCredential, tokenHash: string, use: PatUse): Promise<void> {
+  const now = use.at;
   const lastWrite = lastWrites.get(tokenHash);
   if (lastWrite !== undefined && now - lastWrite < env.lastUsedIntervalSeconds() * 1000) return;
 
@@ -22,7 +24,7 @@ export async function recordPatUse(pat: PatCredential, tokenHash: string, now: n
   if (lastWrites.size >= MAX_REMEMBERED_PATS) lastWrites.delete(lastWrites.keys().next().value!);
   lastWrites.set(tokenHash, now);
   try {
-    await touchPat(pat, tokenHash, now);
+    await touchPat(pat, tokenHash, use);
   } catch (error) {
     lastWrites.delete(tokenHash);
     logger.warn('could not record PAT use', { error: error as Error });

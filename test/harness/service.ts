@@ -18,6 +18,10 @@ export interface TestService {
   verify(token: string, audience?: string): Promise<JWTVerifyResult<JWTPayload>>;
   /** One run of the maintenance function (as its schedule runs it in AWS). */
   runMaintenance: LocalService['runMaintenance'];
+  /** The expiry-notice job at a time the test chooses. */
+  runExpiryNotices: LocalService['runExpiryNotices'];
+  /** Events the handlers sent to EventBridge (the local sink). */
+  eventSink: LocalService['eventSink'];
   close(): Promise<void>;
 }
 
@@ -39,6 +43,8 @@ export async function startTestService(options: LocalServiceOptions = {}): Promi
     verify: (token, audience) =>
       jwtVerify(token, jwks, { issuer: config.issuer, typ: 'at+jwt', ...(audience ? { audience } : {}) }),
     runMaintenance: () => service.runMaintenance(),
+    runExpiryNotices: (now) => service.runExpiryNotices(now),
+    eventSink: service.eventSink,
     close: () => service.close(),
   };
 }

@@ -39,12 +39,51 @@ describe('config.ts reads what handlerEnvironment writes', () => {
       lastUsedIntervalSeconds: 0,
       defaultAccessTokenTtlSeconds: 900,
       auditRetentionSeconds: 86400,
-    } satisfies Record<keyof typeof env, unknown>;
+      eventBusName: 'patgate-events',
+    } satisfies Record<Exclude<keyof typeof env, 'patPolicy'>, unknown>;
     Object.assign(process.env, handlerEnvironment(settings));
     const read = Object.fromEntries(
-      (Object.keys(settings) as (keyof typeof env)[]).map((setting) => [setting, env[setting]()]),
+      (Object.keys(settings) as (keyof typeof settings)[]).map((setting) => [setting, env[setting]()]),
     );
     expect(read).toEqual(settings);
+  });
+
+  it('reads the PAT lifetime policy from its settings, in milliseconds, with no limits when unset', () => {
+    expect(env.patPolicy()).toEqual({
+      requireExpiry: false,
+      defaultLifetimeMs: null,
+      maxLifetimeMs: null,
+      maxPerUser: null,
+      revokeUnusedAfterMs: null,
+      maxRotationGraceMs: defaultSeconds.patMaxRotationGraceSeconds * 1000,
+      reuseToleranceMs: defaultSeconds.patReuseToleranceSeconds * 1000,
+    });
+    Object.assign(
+      process.env,
+      handlerEnvironment({
+        patRequireExpiry: true,
+        patDefaultLifetimeSeconds: 86400,
+        patMaxLifetimeSeconds: 7 * 86400,
+        patMaxPerUser: 5,
+        patRevokeUnusedAfterSeconds: 3600,
+        patMaxRotationGraceSeconds: 60,
+        patReuseToleranceSeconds: 0,
+      }),
+    );
+    expect(env.patPolicy()).toEqual({
+      requireExpiry: true,
+      defaultLifetimeMs: 86_400_000,
+      maxLifetimeMs: 7 * 86_400_000,
+      maxPerUser: 5,
+      revokeUnusedAfterMs: 3_600_000,
+      maxRotationGraceMs: 60_000,
+      reuseToleranceMs: 0,
+    });
+    process.env.PAT_MAX_PER_USER = '0';
+    expect(() => env.patPolicy()).toThrow('PAT_MAX_PER_USER must be a positive number');
+    process.env.PAT_MAX_PER_USER = '';
+    process.env.PAT_REQUIRE_EXPIRY = 'yes';
+    expect(() => env.patPolicy()).toThrow('PAT_REQUIRE_EXPIRY must be true or false');
   });
 
   it('falls back to the contract defaults for unset or empty durations', () => {

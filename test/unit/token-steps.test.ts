@@ -16,6 +16,8 @@ const credential: PatCredential = {
   expiresAt: null,
   scopes: null,
   patEpoch: 'e1',
+  issuedAt: null,
+  lastUsedAt: null,
 };
 const resource: ApiResource = {
   id: 'r1',

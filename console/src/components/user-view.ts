@@ -85,6 +85,27 @@ export class UserView extends LightElement {
     await this.load();
   }
 
+  private async rotate(userId: string, pat: PersonalAccessToken) {
+    let rotated: { value: string } | undefined;
+    const confirmed = await confirmAction({
+      heading: `Rotate “${pat.name}”?`,
+      message: 'It gets a new value, shown once; the current value stops working now.',
+      confirmLabel: 'Rotate token',
+      busyLabel: 'Rotating…',
+      action: async () => {
+        rotated = await api.pats.rotate(userId, pat.name);
+      },
+    });
+    if (!confirmed || !rotated) return;
+    void this.load();
+    await showSecretOnce({
+      heading: `Token “${pat.name}” rotated`,
+      label: 'Personal access token',
+      value: rotated.value,
+      hint: 'Replace the old value wherever it is used: it no longer works.',
+    });
+  }
+
   private async delete(userId: string, pat: PersonalAccessToken) {
     const deleted = await confirmAction({
       heading: `Delete “${pat.name}”?`,
@@ -264,6 +285,14 @@ export class UserView extends LightElement {
                   @click=${() => this.rename(userId, pat)}
                 >
                   Rename
+                </button>
+                <button
+                  class="secondary small"
+                  aria-label=${`Rotate ${pat.name}`}
+                  ?disabled=${pat.revokedAt !== null}
+                  @click=${() => this.rotate(userId, pat)}
+                >
+                  Rotate
                 </button>
                 <button
                   class="danger-quiet small"

@@ -45,7 +45,8 @@ export function jsonBody<S extends z.ZodMiniType>(event: APIGatewayProxyEvent, s
   try {
     value = text === '' ? {} : JSON.parse(text, refuseProtoKeys);
   } catch (error) {
-    if (error instanceof ProtoKeyError) throw apiErrors.invalidInput('The request body must not use the key __proto__.');
+    if (error instanceof ProtoKeyError)
+      throw apiErrors.invalidInput('The request body must not use the key __proto__.');
     throw apiErrors.invalidInput('The request body is not valid JSON.');
   }
   return validate(schema, value, 'request body');

@@ -53,6 +53,18 @@ export const createPatSchema = z.strictObject({
   scopes: z.nullish(scopeListSchema),
 });
 
+/** A new expiresAt is optional (the PAT keeps its own); graceSeconds is bounded by the deployment's policy. */
+export const rotatePatSchema = z.strictObject({
+  expiresAt: z.nullish(z.int().check(z.maximum(MAX_EPOCH_MS))),
+  graceSeconds: z.optional(z.int().check(z.minimum(0), z.maximum(7 * 86400))),
+});
+
+/** List filters: PATs not used since a time (never used counts), PATs expiring before a time. */
+export const listPatsQuerySchema = z.object({
+  unusedSince: z.optional(z.coerce.number().check(z.int(), z.minimum(0))),
+  expiringBefore: z.optional(z.coerce.number().check(z.int(), z.minimum(0))),
+});
+
 export const renamePatSchema = z.strictObject({ name: patNameSchema, currentName: z.optional(patNameSchema) });
 export const renamePatByPathSchema = z.strictObject({ name: patNameSchema });
 export const deletePatSchema = z.strictObject({ name: patNameSchema });

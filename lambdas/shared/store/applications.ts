@@ -76,7 +76,12 @@ export async function updateApplication(
     },
     auditPut('application.updated', {
       applicationId: id,
-      details: { fields: entries.map(([key]) => key).sort().join(',') },
+      details: {
+        fields: entries
+          .map(([key]) => key)
+          .sort()
+          .join(','),
+      },
     }),
   ]);
   return outcome.committed ? { ...current, ...Object.fromEntries(entries) } : undefined;

@@ -7,6 +7,7 @@
  * | PAT                  | USER#{userId}             | PAT#{sha256(name)}  | name, tokenHash, createdAt, expiresAt, ...   |
  * | PAT hash lookup      | PATHASH#{sha256(value)}   | PATHASH             | userId, name, expiresAt, scopes, patEpoch    |
  * | user                 | USER#{userId}             | USER                | gsi1pk=USER, profile, isSuspended, patEpoch  |
+ * | (PAT, expiring)      |                           |                     | gsi1pk=PATEXP#{day of expiresAt, UTC}, gsi1sk=expiresAt |
  * | PATs being purged    | USER#{userId}             | PURGE#{patEpoch}    | gsi1pk=PURGE: PATs of an ended epoch to remove|
  * | unique identifier    | UNIQUE#{kind}#{value}     | UNIQUE              | userId (kind: username, email, phone)        |
  * | application          | APP#{id}                  | APP                 | gsi1pk=APP, secretHash, allowTokenExchange   |
@@ -98,7 +99,18 @@ export const keys = {
     pk: `${keyPrefix.membership}${organizationId}`,
     sk: `USER#${userId}`,
   }),
+  /**
+   * A PAT with an expiry is listed in gsi1 under the UTC day it expires, so the expiry-notice job reads
+   * only the few days around now, never the table.
+   */
+  patExpiry: (expiresAt: number) => ({
+    gsi1pk: patExpiryPartition(expiresAt),
+    gsi1sk: String(expiresAt).padStart(16, '0'),
+  }),
 };
+
+export const patExpiryPrefix = 'PATEXP#';
+export const patExpiryPartition = (time: number) => `${patExpiryPrefix}${new Date(time).toISOString().slice(0, 10)}`;
 
 export type UniqueKind = 'username' | 'email' | 'phone';
 

@@ -11,7 +11,7 @@ import { GetItemCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
 import { dynamo, dynamoDb } from '../aws/dynamodb';
 import { guarded } from '../aws/dependency-errors';
 import { env } from '../config';
-import type { Pat, PatCredential } from '../model/pat';
+import { valueIssuedAt, type Pat, type PatCredential } from '../model/pat';
 import { LEGACY_PAT_EPOCH, type User, type UserStanding } from '../model/user';
 import { conditionalWrite } from './conditional';
 import { keys, patSortKeyPrefix } from './keys';
@@ -31,7 +31,7 @@ function ttlFor(expiresAt: number | null): number | undefined {
 
 const epochOf = (item: Record<string, unknown>) => (item.patEpoch as string | undefined) ?? LEGACY_PAT_EPOCH;
 
-function toPat(item: Record<string, unknown>): Pat {
+export function toPat(item: Record<string, unknown>): Pat {
   return {
     id: (item.id as string | undefined) ?? null,
     userId: item.userId as string,
@@ -42,13 +42,40 @@ function toPat(item: Record<string, unknown>): Pat {
     scopes: (item.scopes as string[] | undefined) ?? null,
     lastUsedAt: (item.lastUsedAt as number | undefined) ?? null,
     patEpoch: epochOf(item),
+    lastClientId: (item.lastClientId as string | undefined) ?? null,
+    lastSourceIp: (item.lastSourceIp as string | undefined) ?? null,
+    rotatedAt: (item.rotatedAt as number | undefined) ?? null,
+    previousHash: (item.previousHash as string | undefined) ?? null,
+    previousGraceUntil: (item.previousGraceUntil as number | undefined) ?? null,
+    revokedAt: (item.revokedAt as number | undefined) ?? null,
+    revokedReason: (item.revokedReason as string | undefined) ?? null,
+    expiryNoticeLevel: (item.expiryNoticeLevel as number | undefined) ?? null,
   };
 }
 
+/** Fields added with rotation and last-use detail are stored only when set (conditions test their existence). */
+const OPTIONAL_FIELDS = [
+  'lastClientId',
+  'lastSourceIp',
+  'rotatedAt',
+  'previousHash',
+  'previousGraceUntil',
+  'revokedAt',
+  'revokedReason',
+  'expiryNoticeLevel',
+] as const;
+
 function patItems(pat: Pat) {
   const ttl = ttlFor(pat.expiresAt);
+  const stored: Record<string, unknown> = { ...pat };
+  for (const field of OPTIONAL_FIELDS) if (stored[field] === null) delete stored[field];
   return {
-    pat: { ...keys.pat(pat.userId, pat.name), ...pat, ttl },
+    pat: {
+      ...keys.pat(pat.userId, pat.name),
+      ...stored,
+      ...(pat.expiresAt === null ? {} : keys.patExpiry(pat.expiresAt)),
+      ttl,
+    },
     lookup: {
       ...keys.patHash(pat.tokenHash),
       ...(pat.id ? { id: pat.id } : {}),
@@ -57,6 +84,7 @@ function patItems(pat: Pat) {
       expiresAt: pat.expiresAt,
       scopes: pat.scopes,
       patEpoch: pat.patEpoch,
+      issuedAt: valueIssuedAt(pat),
       ttl,
     },
     /** By id, for introspection: exists exactly while the PAT does; renames don't touch it. */
@@ -95,7 +123,7 @@ function ownerUnchanged(owner: User) {
 }
 
 /** Any PAT item under the name, of any epoch (a leftover of an ended epoch is replaced, not a conflict). */
-async function getPatItem(userId: string, name: string): Promise<Pat | undefined> {
+export async function getPatItem(userId: string, name: string): Promise<Pat | undefined> {
   const { Item } = await guarded('dynamodb', () =>
     dynamo().send(new GetCommand({ TableName: table(), Key: keys.pat(userId, name), ConsistentRead: true })),
   );
@@ -212,10 +240,25 @@ export function renamePat(userId: string, currentName: string, newName: string):
         },
       },
       auditPut('pat.renamed', patTarget(renamed, { previousName: currentName })),
+      ...(pat.previousHash ? [renamedRotatedOut(pat.previousHash, newName)] : []),
     ]);
     // Otherwise something changed under us (a concurrent rename, delete or new PAT): look again.
     return outcome.committed ? { status: 'renamed', pat: renamed } : RETRY;
   });
+}
+
+/** The rotated-out value's lookup item follows its PAT's name (if it is still there: TTL may have taken it). */
+function renamedRotatedOut(previousHash: string, newName: string) {
+  return {
+    Update: {
+      TableName: table(),
+      Key: keys.patHash(previousHash),
+      UpdateExpression: 'SET #name = :new',
+      ConditionExpression: 'attribute_not_exists(pk) OR attribute_exists(rotatedOut)',
+      ExpressionAttributeNames: { '#name': 'name' },
+      ExpressionAttributeValues: { ':new': newName },
+    },
+  };
 }
 
 function deleteActions(pat: Pat): TransactItems {
@@ -230,6 +273,7 @@ function deleteActions(pat: Pat): TransactItems {
     },
     { Delete: { TableName: table(), Key: keys.patHash(pat.tokenHash) } },
     ...(pat.id ? [{ Delete: { TableName: table(), Key: keys.patId(pat.id) } }] : []),
+    ...(pat.previousHash ? [{ Delete: { TableName: table(), Key: keys.patHash(pat.previousHash) } }] : []),
   ];
 }
 
@@ -322,6 +366,9 @@ export async function lookupPat(tokenHash: string): Promise<PatCredential | unde
     expiresAt: number(Item.expiresAt),
     scopes: texts(Item.scopes),
     patEpoch: text(Item.patEpoch) ?? LEGACY_PAT_EPOCH,
+    issuedAt: number(Item.issuedAt),
+    lastUsedAt: number(Item.lastUsedAt),
+    ...(Item.rotatedOut?.BOOL ? { rotatedOut: { graceUntil: number(Item.graceUntil)! } } : {}),
   };
 }
 
@@ -333,19 +380,199 @@ export async function getUserStanding(userId: string): Promise<UserStanding | un
   return { patEpoch, isSuspended: Item?.isSuspended?.BOOL === true, createdAt: number(Item?.createdAt) ?? undefined };
 }
 
-/** Records use of a PAT; conditional on the hash so a renamed or deleted PAT is never resurrected. */
-export async function touchPat(credential: PatCredential, tokenHash: string, at: number): Promise<void> {
-  await conditionalWrite(() =>
-    dynamo().send(
-      new UpdateCommand({
-        TableName: table(),
-        Key: keys.pat(credential.userId, credential.name),
-        UpdateExpression: 'SET lastUsedAt = :at',
-        ConditionExpression: 'tokenHash = :hash',
-        ExpressionAttributeValues: { ':at': at, ':hash': tokenHash },
-      }),
+export interface PatUse {
+  at: number;
+  clientId: string;
+  sourceIp: string | undefined;
+}
+
+/**
+ * Records use of a PAT on its item (time, client, source IP) and on the lookup item (time, for the
+ * unused-PAT policy the token endpoint checks), both at once. Conditional on the hash so a renamed,
+ * rotated or deleted PAT is never resurrected; a rotated-out value in its grace records nothing.
+ */
+export async function touchPat(credential: PatCredential, tokenHash: string, use: PatUse): Promise<void> {
+  if (credential.rotatedOut) return;
+  await Promise.all([
+    conditionalWrite(() =>
+      dynamo().send(
+        new UpdateCommand({
+          TableName: table(),
+          Key: keys.pat(credential.userId, credential.name),
+          UpdateExpression: 'SET lastUsedAt = :at, lastClientId = :client, lastSourceIp = :ip',
+          ConditionExpression: 'tokenHash = :hash',
+          ExpressionAttributeValues: {
+            ':at': use.at,
+            ':hash': tokenHash,
+            ':client': use.clientId,
+            ':ip': use.sourceIp ?? null,
+          },
+        }),
+      ),
     ),
-  );
+    conditionalWrite(() =>
+      dynamo().send(
+        new UpdateCommand({
+          TableName: table(),
+          Key: keys.patHash(tokenHash),
+          UpdateExpression: 'SET lastUsedAt = :at',
+          ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(rotatedOut)',
+          ExpressionAttributeValues: { ':at': use.at },
+        }),
+      ),
+    ),
+  ]);
+}
+
+/** Rotated-out lookup items are kept this long after their grace, so reuse is still detected. */
+const REUSE_DETECTION_SECONDS = 30 * 24 * 3600;
+
+export type RotatePatResult =
+  { status: 'rotated'; pat: Pat } | { status: 'not_found' } | { status: 'owner_not_found' } | { status: 'revoked' };
+
+/**
+ * Gives the PAT a new value, in one transaction: the PAT item takes the new hash (and expiry), the new
+ * value's lookup item is written, and the old one becomes a rotated-out item that works until
+ * `graceUntil` and links to the PAT (userId, name). A value rotated out earlier loses what is left of
+ * its grace: at most one old value works at a time.
+ */
+export function rotatePat(
+  userId: string,
+  name: string,
+  rotation: { tokenHash: string; expiresAt: (pat: Pat) => number | null; now: number; graceMs: number },
+): Promise<RotatePatResult> {
+  return optimistically(async () => {
+    const [owner, pat] = await Promise.all([getUser(userId), getPatItem(userId, name)]);
+    if (!owner) return { status: 'owner_not_found' };
+    if (!pat || pat.patEpoch !== owner.patEpoch) return { status: 'not_found' };
+    if (pat.revokedAt) return { status: 'revoked' };
+    const { now } = rotation;
+    const graceUntil = now + rotation.graceMs;
+    // A new value is a new credential: a new id, so tokens of the rotated-out value introspect inactive.
+    const rotated: Pat = {
+      ...pat,
+      id: newPatId(),
+      tokenHash: rotation.tokenHash,
+      expiresAt: rotation.expiresAt(pat),
+      rotatedAt: now,
+      previousHash: pat.tokenHash,
+      previousGraceUntil: graceUntil,
+    };
+    // A new expiry gets its own notices.
+    if (rotated.expiresAt !== pat.expiresAt) rotated.expiryNoticeLevel = null;
+    const items = patItems(rotated);
+    const outcome = await transactWrite([
+      ownerUnchanged(owner),
+      {
+        Put: {
+          TableName: table(),
+          Item: items.pat,
+          ConditionExpression: 'tokenHash = :old AND attribute_not_exists(revokedAt)',
+          ExpressionAttributeValues: { ':old': pat.tokenHash },
+        },
+      },
+      { Put: { TableName: table(), Item: items.lookup, ConditionExpression: 'attribute_not_exists(pk)' } },
+      { Put: { TableName: table(), Item: items.byId!, ConditionExpression: 'attribute_not_exists(pk)' } },
+      ...(pat.id ? [{ Delete: { TableName: table(), Key: keys.patId(pat.id) } }] : []),
+      auditPut('pat.rotated', patTarget(rotated, { previousPatId: pat.id, graceUntil }), now),
+      {
+        Update: {
+          TableName: table(),
+          Key: keys.patHash(pat.tokenHash),
+          UpdateExpression: 'SET rotatedOut = :true, graceUntil = :grace, #ttl = :ttl',
+          ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(rotatedOut)',
+          ExpressionAttributeNames: { '#ttl': 'ttl' },
+          ExpressionAttributeValues: {
+            ':true': true,
+            ':grace': graceUntil,
+            ':ttl': Math.ceil(graceUntil / 1000) + REUSE_DETECTION_SECONDS,
+          },
+        },
+      },
+      ...(pat.previousHash && pat.previousGraceUntil && pat.previousGraceUntil > now
+        ? [
+            {
+              Update: {
+                TableName: table(),
+                Key: keys.patHash(pat.previousHash),
+                UpdateExpression: 'SET graceUntil = :now',
+                ConditionExpression: 'attribute_exists(rotatedOut)',
+                ExpressionAttributeValues: { ':now': now },
+              },
+            },
+          ]
+        : []),
+    ]);
+    if (outcome.committed) return { status: 'rotated', pat: rotated };
+    return RETRY;
+  });
+}
+
+export const REUSE_REASON = 'A rotated-out value was presented after its grace period.';
+export const HOLDER_REASON = 'Revoked with itself (DELETE /me/personal-access-token).';
+
+/**
+ * Revokes the PAT (userId, name) for good: its current value's lookup item goes, the PAT item stays,
+ * marked revoked with the reason. `also` joins the transaction. Returns false when the PAT is already
+ * revoked, gone, of another epoch, or (`currentHash`) no longer holds that value.
+ */
+function revokePat(
+  credential: PatCredential,
+  action: 'pat.revoked_reuse' | 'pat.revoked_self',
+  reason: string,
+  now: number,
+  options: { currentHash?: string; also?: TransactItems } = {},
+): Promise<boolean> {
+  return optimistically(async () => {
+    const pat = await getPatItem(credential.userId, credential.name);
+    if (!pat || pat.patEpoch !== credential.patEpoch || pat.revokedAt) return false;
+    if (options.currentHash && pat.tokenHash !== options.currentHash) return false;
+    const also = options.also ?? [];
+    const outcome = await transactWrite([
+      {
+        Update: {
+          TableName: table(),
+          Key: keys.pat(pat.userId, pat.name),
+          UpdateExpression: 'SET revokedAt = :now, revokedReason = :reason',
+          ConditionExpression: 'tokenHash = :hash AND attribute_not_exists(revokedAt)',
+          ExpressionAttributeValues: { ':now': now, ':reason': reason, ':hash': pat.tokenHash },
+        },
+      },
+      { Delete: { TableName: table(), Key: keys.patHash(pat.tokenHash) } },
+      ...(pat.id ? [{ Delete: { TableName: table(), Key: keys.patId(pat.id) } }] : []),
+      auditPut(action, patTarget(pat, { reason }), now),
+      ...also,
+    ]);
+    if (outcome.committed) return true;
+    // One of `also`'s conditions failed: nothing to do. Otherwise the PAT changed under us: look again.
+    const fixed = pat.id ? 4 : 3;
+    return outcome.reasons.slice(fixed).includes('ConditionalCheckFailed') ? false : RETRY;
+  });
+}
+
+/**
+ * Reuse of a rotated-out value (after its grace): revokes the PAT it was rotated out of, current value
+ * included. Exactly once: the rotated-out item records the detection in the same transaction.
+ */
+export function revokeOnReuse(credential: PatCredential, rotatedOutHash: string, now: number): Promise<boolean> {
+  return revokePat(credential, 'pat.revoked_reuse', REUSE_REASON, now, {
+    also: [
+      {
+        Update: {
+          TableName: table(),
+          Key: keys.patHash(rotatedOutHash),
+          UpdateExpression: 'SET reuseDetectedAt = :now',
+          ConditionExpression: 'attribute_exists(rotatedOut) AND attribute_not_exists(reuseDetectedAt)',
+          ExpressionAttributeValues: { ':now': now },
+        },
+      },
+    ],
+  });
+}
+
+/** The holder of the PAT's current value revokes it (self-service). */
+export function revokeByHolder(credential: PatCredential, tokenHash: string, now: number): Promise<boolean> {
+  return revokePat(credential, 'pat.revoked_self', HOLDER_REASON, now, { currentHash: tokenHash });
 }
 
 /**
