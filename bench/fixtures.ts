@@ -24,7 +24,12 @@ export async function createFixtures(client: PatgateClient, patCount: number): P
     indicator: `https://api.bench.example/${randomUUID()}`,
     scopes: ['read:data', 'write:data'],
   });
-  const userIds = Array.from({ length: USERS }, (_, index) => `bench-user-${index}`);
+  const runId = randomUUID().slice(0, 8);
+  const userIds = Array.from({ length: USERS }, (_, index) => `bench-user-${runId}-${index}`);
+  // PATs belong to registered users (404 otherwise).
+  for (let start = 0; start < USERS; start += SEED_CONCURRENCY) {
+    await Promise.all(userIds.slice(start, start + SEED_CONCURRENCY).map((id) => client.users.create({ id })));
+  }
   const pats: Fixtures['pats'] = [];
   let next = 0;
   // Consecutive PATs belong to different users, so concurrent creations never contend on one user's state.

@@ -214,7 +214,7 @@ export function renderReport(results: BenchResults): string {
       "\n(× : as a multiple of a bare node -e 0 start, measured in turn with the same function's probes)",
   );
 
-  const { create, list } = results.management;
+  const { create, list, createUser, listUsers } = results.management;
   sections.push(
     `Management API (SigV4-signed, concurrency ${settings.managementConcurrency}), latencies in ms\n` +
       table(
@@ -226,6 +226,13 @@ export function renderReport(results: BenchResults): string {
             count(list.requestsPerSecond),
             ...latencies(list),
             String(list.errors),
+          ],
+          ['create user', count(createUser.requestsPerSecond), ...latencies(createUser), String(createUser.errors)],
+          [
+            'list users (page of 20)',
+            count(listUsers.requestsPerSecond),
+            ...latencies(listUsers),
+            String(listUsers.errors),
           ],
         ],
       ),
