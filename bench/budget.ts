@@ -136,8 +136,7 @@ export function checkBudget(results: Omit<BenchResults, 'budget'>): BudgetItem[]
 
   const loads = [
     ...results.exchange.flatMap((row) => [row.exchange, row.floor, row.rawFloor, row.direct]),
-    results.management.create,
-    results.management.list,
+    ...Object.values(results.management),
   ];
   const errors = loads.reduce((sum, load) => sum + load.errors, 0);
   check('Errors in all loads', '0', String(errors), errors === 0);

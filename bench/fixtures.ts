@@ -24,19 +24,19 @@ export async function createFixtures(client: PatgateClient, patCount: number): P
     indicator: `https://api.bench.example/${randomUUID()}`,
     scopes: ['read:data', 'write:data'],
   });
-  const userIds = Array.from({ length: USERS }, (_, index) => `bench-user-${index}`);
-  // PATs need registered owners.
-  for (const id of userIds) await client.users.create({ id });
+  const runId = randomUUID().slice(0, 8);
+  const userIds = Array.from({ length: USERS }, (_, index) => `bench-user-${runId}-${index}`);
+  // PATs belong to registered users (404 otherwise).
+  for (let start = 0; start < USERS; start += SEED_CONCURRENCY) {
+    await Promise.all(userIds.slice(start, start + SEED_CONCURRENCY).map((id) => client.users.create({ id })));
+  }
   const pats: Fixtures['pats'] = [];
   let next = 0;
   // Consecutive PATs belong to different users, so concurrent creations never contend on one user's state.
   const create = async () => {
     for (let index = next++; index < patCount; index = next++) {
       const userId = userIds[index % USERS]!;
-      const { value } = await client.pats.create(userId, {
-        name: `bench-${index}`,
-        expiresAt: Date.now() + 30 * 86_400_000,
-      });
+      const { value } = await client.pats.create(userId, { name: `bench-${index}`, expiresAt: null });
       pats.push({ userId, value, tokenHash: hashPatValue(value) });
     }
   };

@@ -135,15 +135,29 @@ async function main(): Promise<void> {
         await sign();
       },
       sdkLowLevel: async (index) => {
-        const key = keys.patHash(hashes[index % hashes.length]!);
-        await dynamoDb().send(
-          new GetItemCommand({
-            TableName: 'per-call',
-            Key: { pk: { S: key.pk }, sk: { S: key.sk } },
-            ConsistentRead: true,
-          }),
-        );
-        await sign();
+        // The handler's calls (bench/children/load-generator.ts `sdkFloor`): the lookup, then the owner beside Sign.
+        const get = async (key: { pk: string; sk: string }) =>
+          (
+            await dynamoDb().send(
+              new GetItemCommand({
+                TableName: 'per-call',
+                Key: { pk: { S: key.pk }, sk: { S: key.sk } },
+                ConsistentRead: true,
+              }),
+            )
+          ).Item;
+        const lookup = await get(keys.patHash(hashes[index % hashes.length]!));
+        await Promise.all([
+          get(keys.user(lookup!.userId!.S!)),
+          kms().send(
+            new SignCommand({
+              KeyId: keyArn,
+              Message: Buffer.from('e'.repeat(420)),
+              MessageType: 'RAW',
+              SigningAlgorithm: 'ECDSA_SHA_256',
+            }),
+          ),
+        ]);
       },
       handler: async (index) => {
         const response = (await invokeProxyHandler(handler, events[index % events.length]!, {

@@ -54,14 +54,25 @@ export class RawAwsJsonClient {
       },
       body,
     });
-    const { status, text } = await new Promise<{ status: number; text: string }>((resolve, reject) => {
+    const { status, text } = await this.send(signed.headers, body).catch((error: NodeJS.ErrnoException) => {
+      // A keep-alive socket the server closed as the request went out: resent once, as the SDK (and any HTTP client) does.
+      if (error.code === 'ECONNRESET' && (error as { reusedSocket?: boolean }).reusedSocket)
+        return this.send(signed.headers, body);
+      throw error;
+    });
+    if (status !== 200) throw new Error(`${this.options.service} ${operation}: HTTP ${status}: ${text.slice(0, 300)}`);
+    return JSON.parse(text) as T;
+  }
+
+  private send(headers: Record<string, string>, body: string): Promise<{ status: number; text: string }> {
+    return new Promise<{ status: number; text: string }>((resolve, reject) => {
       const req = request(
         {
           method: 'POST',
           host: this.url.hostname,
           port: this.url.port,
           path: '/',
-          headers: signed.headers,
+          headers,
           agent: this.options.agent,
         },
         (res) => {
@@ -71,10 +82,8 @@ export class RawAwsJsonClient {
           res.on('error', reject);
         },
       );
-      req.on('error', reject);
+      req.on('error', (error) => reject(Object.assign(error, { reusedSocket: req.reusedSocket })));
       req.end(body);
     });
-    if (status !== 200) throw new Error(`${this.options.service} ${operation}: HTTP ${status}: ${text.slice(0, 300)}`);
-    return JSON.parse(text) as T;
   }
 }

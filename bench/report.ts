@@ -214,7 +214,7 @@ export function renderReport(results: BenchResults): string {
       "\n(× : as a multiple of a bare node -e 0 start, measured in turn with the same function's probes)",
   );
 
-  const { create, list } = results.management;
+  const { create, list, createUser, listUsers } = results.management;
   sections.push(
     `Management API (SigV4-signed, concurrency ${settings.managementConcurrency}), latencies in ms\n` +
       table(
@@ -226,6 +226,13 @@ export function renderReport(results: BenchResults): string {
             count(list.requestsPerSecond),
             ...latencies(list),
             String(list.errors),
+          ],
+          ['create user', count(createUser.requestsPerSecond), ...latencies(createUser), String(createUser.errors)],
+          [
+            'list users (page of 20)',
+            count(listUsers.requestsPerSecond),
+            ...latencies(listUsers),
+            String(listUsers.errors),
           ],
         ],
       ),
@@ -240,12 +247,22 @@ export function renderReport(results: BenchResults): string {
   );
 
   const failures = [
-    ...results.exchange.flatMap((row) => [row.exchange, row.floor, row.rawFloor, row.direct]),
-    create,
-    list,
-  ].filter((load) => load.firstError);
+    ...results.exchange.flatMap((row) =>
+      (
+        [
+          ['exchange', row.exchange],
+          ['SDK floor', row.floor],
+          ['raw floor', row.rawFloor],
+          ['in-process', row.direct],
+        ] as const
+      ).map(([name, load]) => [`${name} c=${row.concurrency}`, load] as const),
+    ),
+    ...Object.entries(results.management).map(([name, load]) => [`management ${name}`, load] as const),
+  ].filter(([, load]) => load.firstError);
   if (failures.length > 0) {
-    sections.push(`First errors:\n${failures.map((load) => `  c=${load.concurrency}: ${load.firstError}`).join('\n')}`);
+    sections.push(
+      `First errors:\n${failures.map(([name, load]) => `  ${name}: ${load.errors} errors, first: ${load.firstError}`).join('\n')}`,
+    );
   }
   return `${sections.join('\n\n')}\n`;
 }

@@ -69,7 +69,7 @@ export interface BenchResults {
   settings: Settings;
   exchange: ExchangeVsFloor[];
   work: WorkPerExchange;
-  management: { create: LoadFigures; list: LoadFigures };
+  management: { create: LoadFigures; list: LoadFigures; createUser: LoadFigures; listUsers: LoadFigures };
   coldStart: BundleFigures[];
   durationSeconds: number;
   budget: BudgetItem[];

@@ -299,11 +299,19 @@ async function measureWork(context: Context): Promise<WorkPerExchange> {
 
 async function measureManagement(context: Context): Promise<BenchResults['management']> {
   const { managementConcurrency: concurrency, secondsPerLoad: seconds } = context.settings;
-  progress(`Management API: create, then list PATs, ${seconds} s each`);
+  progress(`Management API: create and list PATs, list and create users, ${seconds} s each`);
   const load = { config: context.config, userIds: context.fixtures.userIds, concurrency, seconds };
   const create = await context.load.call('managementLoad', { ...load, operation: 'create' });
   const list = await context.load.call('managementLoad', { ...load, operation: 'list' });
-  return { create: summarizeLoad([create]), list: summarizeLoad([list]) };
+  // Listed before the create load adds its hundreds of users: listing reads the whole users index (Total-Number).
+  const listUsers = await context.load.call('managementLoad', { ...load, operation: 'listUsers' });
+  const createUser = await context.load.call('managementLoad', { ...load, operation: 'createUser' });
+  return {
+    create: summarizeLoad([create]),
+    list: summarizeLoad([list]),
+    createUser: summarizeLoad([createUser]),
+    listUsers: summarizeLoad([listUsers]),
+  };
 }
 
 /** The environment the stack gives a function, pointed at the local engines. */

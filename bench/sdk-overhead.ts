@@ -8,7 +8,7 @@ import { Readable } from 'node:stream';
 import { DynamoDBClient, GetItemCommand, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
 import { KMSClient, SignCommand, type KMSClientConfig } from '@aws-sdk/client-kms';
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
-import { clientConfig, trimPerCallWork } from '../lambdas/shared/aws/client-config';
+import { clientConfig, configuredEndpoint, trimPerCallWork } from '../lambdas/shared/aws/client-config';
 
 const KEY_ARN = 'arn:aws:kms:us-east-1:000000000000:key/00000000-0000-0000-0000-000000000000';
 const RESPONSES = {
@@ -41,12 +41,16 @@ function inMemory(service: keyof typeof RESPONSES) {
   } as unknown as DynamoDBClientConfig['requestHandler'] & KMSClientConfig['requestHandler'];
 }
 
+// Endpoints as the local service and the tests configure them: from the environment.
+process.env.AWS_ENDPOINT_URL_DYNAMODB = 'http://127.0.0.1:1';
+process.env.AWS_ENDPOINT_URL_KMS = 'http://127.0.0.1:2';
 const common = {
   region: 'us-east-1',
-  endpoint: 'http://127.0.0.1:1',
   credentials: { accessKeyId: 'AKIAOVERHEAD', secretAccessKey: 'overhead' },
 };
 const before = { maxAttempts: 3 };
+const dynamodbNow = { ...common, ...clientConfig, ...configuredEndpoint('DYNAMODB') };
+const kmsNow = { ...common, ...clientConfig, ...configuredEndpoint('KMS') };
 
 const clients = {
   before: {
@@ -59,16 +63,11 @@ const clients = {
   now: {
     document: DynamoDBDocumentClient.from(
       trimPerCallWork(
-        new DynamoDBClient({
-          ...common,
-          ...clientConfig,
-          cacheMiddleware: false,
-          requestHandler: inMemory('dynamodb'),
-        }),
+        new DynamoDBClient({ ...dynamodbNow, cacheMiddleware: false, requestHandler: inMemory('dynamodb') }),
       ),
     ),
-    dynamodb: trimPerCallWork(new DynamoDBClient({ ...common, ...clientConfig, requestHandler: inMemory('dynamodb') })),
-    kms: trimPerCallWork(new KMSClient({ ...common, ...clientConfig, requestHandler: inMemory('kms') })),
+    dynamodb: trimPerCallWork(new DynamoDBClient({ ...dynamodbNow, requestHandler: inMemory('dynamodb') })),
+    kms: trimPerCallWork(new KMSClient({ ...kmsNow, requestHandler: inMemory('kms') })),
   },
 };
 

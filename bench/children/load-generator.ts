@@ -45,7 +45,7 @@ export type FloorSamples = CpuLoadSamples;
 
 export interface ManagementLoad {
   config: DevConfig;
-  operation: 'create' | 'list';
+  operation: 'create' | 'list' | 'createUser' | 'listUsers';
   /** For `list`: users whose PATs are listed, in turn. */
   userIds: string[];
   concurrency: number;
@@ -188,7 +188,7 @@ async function ioFloor(load: FloorLoad): Promise<FloorSamples> {
   return { ...samples, cpuMs: (cpu.user + cpu.system) / 1000 };
 }
 
-async function managementLoad(load: ManagementLoad): Promise<LoadSamples> {
+function managementLoad(load: ManagementLoad): Promise<LoadSamples> {
   const { config } = load;
   const client = new PatgateClient({
     endpoint: config.baseUrl,
@@ -196,24 +196,29 @@ async function managementLoad(load: ManagementLoad): Promise<LoadSamples> {
     credentials: { accessKeyId: config.awsAccessKeyId, secretAccessKey: config.awsSecretAccessKey },
   });
   let next = 0;
-  const runId = Date.now().toString(36);
-  // PATs need registered owners: one user per loop, registered before the clock starts.
-  if (load.operation === 'create') {
-    await Promise.all(
-      Array.from({ length: load.concurrency }, (_, loop) =>
-        client.users.create({ id: `bench-manage-${runId}-${loop}` }),
-      ),
-    );
-  }
+  const runId = `${load.operation}-${Date.now().toString(36)}`;
+  const registered = new Map<number, Promise<unknown>>();
   return closedLoop(load.concurrency, load.seconds, async (loop) => {
-    if (load.operation === 'create') {
-      // One user per loop: concurrent creates for one user would contend on its state item, which is not what we measure.
-      await client.pats.create(`bench-manage-${runId}-${loop}`, {
-        name: `pat-${next++}`,
-        expiresAt: Date.now() + 30 * 86_400_000,
-      });
-    } else {
-      await client.pats.list(load.userIds[next++ % load.userIds.length]!);
+    switch (load.operation) {
+      case 'create': {
+        // One user per loop: concurrent creates for one user would contend on its state item, which is not what we
+        // measure. The user is registered on the loop's first turn (PATs need a registered owner).
+        const userId = `bench-manage-${runId}-${loop}`;
+        if (!registered.has(loop)) registered.set(loop, client.users.create({ id: userId }));
+        await registered.get(loop);
+        await client.pats.create(userId, { name: `pat-${next++}`, expiresAt: null });
+        return;
+      }
+      case 'list':
+        await client.pats.list(load.userIds[next++ % load.userIds.length]!);
+        return;
+      case 'createUser':
+        await client.users.create({ id: `bench-user-${runId}-${next++}` });
+        return;
+      case 'listUsers':
+        // One page of Logto's default size, as the console asks for it.
+        await client.users.list({ page: 1, pageSize: 20 });
+        return;
     }
   });
 }

@@ -62,12 +62,24 @@ export function buildProxyEvent(request: ReceivedRequest, details: InvocationDet
       requestId: details.requestId,
       requestTime: formatRequestTime(details.receivedAt),
       requestTimeEpoch: details.receivedAt.getTime(),
-      resourceId: createHash('sha256').update(route.path).digest('hex').slice(0, 6),
+      resourceId: resourceIdOf(route.path),
       resourcePath: route.path,
       stage: details.stage,
     },
     ...encodeBody(request.body, headerValue(headers, 'content-type')),
   };
+}
+
+const resourceIds = new Map<string, string>();
+
+/** A stable id per resource path (API Gateway's are random; only stability matters), computed once per path. */
+function resourceIdOf(path: string): string {
+  let id = resourceIds.get(path);
+  if (id === undefined) {
+    id = createHash('sha256').update(path).digest('hex').slice(0, 6);
+    resourceIds.set(path, id);
+  }
+  return id;
 }
 
 /** API Gateway appends the client address to `X-Forwarded-For` and overwrites the port and protocol headers. */

@@ -1,6 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { clientConfig, trimPerCallWork } from './client-config';
+import { clientConfig, configuredEndpoint, trimPerCallWork } from './client-config';
 
 let lowLevelClient: DynamoDBClient | undefined;
 let documentClient: DynamoDBDocumentClient | undefined;
@@ -10,14 +10,14 @@ let documentClient: DynamoDBDocumentClient | undefined;
  * (`cacheMiddleware`) and it skips the document client's marshalling layer.
  */
 export function dynamoDb(): DynamoDBClient {
-  lowLevelClient ??= trimPerCallWork(new DynamoDBClient(clientConfig));
+  lowLevelClient ??= trimPerCallWork(new DynamoDBClient({ ...clientConfig, ...configuredEndpoint('DYNAMODB') }));
   return lowLevelClient;
 }
 
 /** The document client, for everything else; lib-dynamodb refuses `cacheMiddleware`, so it wraps a client of its own. */
 export function dynamo(): DynamoDBDocumentClient {
   documentClient ??= DynamoDBDocumentClient.from(
-    trimPerCallWork(new DynamoDBClient({ ...clientConfig, cacheMiddleware: false })),
+    trimPerCallWork(new DynamoDBClient({ ...clientConfig, ...configuredEndpoint('DYNAMODB'), cacheMiddleware: false })),
     { marshallOptions: { removeUndefinedValues: true } },
   );
   return documentClient;

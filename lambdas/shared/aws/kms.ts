@@ -1,9 +1,9 @@
 import { KMSClient } from '@aws-sdk/client-kms';
-import { clientConfig, trimPerCallWork } from './client-config';
+import { clientConfig, configuredEndpoint, trimPerCallWork } from './client-config';
 
 let kmsClient: KMSClient | undefined;
 
 export function kms(): KMSClient {
-  kmsClient ??= trimPerCallWork(new KMSClient(clientConfig));
+  kmsClient ??= trimPerCallWork(new KMSClient({ ...clientConfig, ...configuredEndpoint('KMS') }));
   return kmsClient;
 }
