@@ -5,6 +5,7 @@
  * and the audit trail: one event per change, written in the change's transaction (faults injected by a
  * proxy in front of DynamoDB Local), none for a change that didn't happen, one per change under races.
  */
+import { decodeJwt } from 'jose';
 import { createHash } from 'node:crypto';
 import { startTestService, type TestService } from './harness/service';
 import { dynamoDbFaults, startFaultProxy, type FaultProxy } from './support/fault-proxy';
@@ -213,6 +214,27 @@ describe('introspection (RFC 7662)', () => {
     expect(
       (await introspect(token, { clientId: resourceServer.id, clientSecret: resourceServer.secret! })).active,
     ).toBe(true);
+  });
+});
+
+describe('rotation and introspection', () => {
+  it('makes tokens of a rotated-out value inactive at once (grace keeps only the old value exchanging)', async () => {
+    const userId = await service.newUser();
+    const oldValue = await newPat(userId);
+    const before = await accessToken(oldValue);
+    expect(await isActive(before)).toBe(true);
+
+    const rotated = await service.client.pats.rotate(userId, 'ci', { graceSeconds: 60 });
+    expect(await isActive(before)).toBe(false);
+    // Within its grace the old value still exchanges, but its tokens carry the old, retired PAT id.
+    const duringGrace = await accessToken(oldValue);
+    expect(await isActive(duringGrace)).toBe(false);
+    const after = await accessToken(rotated.value);
+    expect(await isActive(after)).toBe(true);
+    const [oldId, newId] = [before, after].map((token) => decodeJwt(token).pat_id);
+    expect(newId).toEqual(expect.any(String));
+    expect(newId).not.toBe(oldId);
+    expect((await events({ userId })).map((event) => event.action)).toContain('pat.rotated');
   });
 });
 
