@@ -238,6 +238,15 @@ describeInBrowser('operator console (chromium)', () => {
   });
 
   it('exchanges the PAT in “Try it” and shows the claims of a token that verifies against the JWKS', async () => {
+    // Logto's RBAC: the resource's scopes reach the user through a role (the console has no Roles tab yet).
+    const created = (await service.client.resources.list()).find((item) => item.indicator === resource.indicator)!;
+    const scopes = await service.client.resources.scopes.list(created.id);
+    const role = await service.client.roles.create({
+      name: 'builds',
+      description: 'the Build API',
+      scopeIds: scopes.map((scope) => scope.id),
+    });
+    await service.client.roles.assign(userId, [role.id]);
     await page.getByRole('link', { name: 'Try it' }).click();
     await page.getByLabel('Personal access token', { exact: true }).fill(patValue);
     // The local service's demo application: the page says where its secret is.

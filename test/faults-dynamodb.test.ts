@@ -187,7 +187,7 @@ describe('management writes happen completely or not at all', () => {
     ['error-after-forwarding', 1, 'absorbed by a retry'],
     ['error-after-forwarding', SDK_MAX_ATTEMPTS, 'happened'],
   ] as const)(
-    'suspension is one conditional UpdateItem: under %s ×%d it has %s, and every PAT follows at once',
+    'suspension is one transaction (the user item and its audit event): under %s ×%d it has %s, and every PAT follows at once',
     async (kind, times, outcome) => {
       const userId = await service.newUser();
       const values = await Promise.all(
@@ -196,15 +196,16 @@ describe('management writes happen completely or not at all', () => {
       for (const isSuspended of [true, false]) {
         proxy.resetCounts();
         proxy.inject({
-          operations: ['UpdateItem'],
+          operations: ['TransactWriteItems'],
           when: userItemUpdate(userId),
           fault: { ...dynamoDbFaults.internalServerError, kind },
           times,
         });
         const response = await service.client.raw('PATCH', `/api/users/${userId}/is-suspended`, { isSuspended });
-        // One item, one write (attempted once per SDK attempt): nothing else to half-finish.
-        expect(proxy.calls('UpdateItem')).toBe(outcome === 'absorbed by a retry' ? times + 1 : times);
-        expect(proxy.calls('TransactWriteItems')).toBe(0);
+        // One transaction (attempted once per SDK attempt, idempotent by its client request token): nothing else
+        // to half-finish.
+        expect(proxy.calls('TransactWriteItems')).toBe(outcome === 'absorbed by a retry' ? times + 1 : times);
+        expect(proxy.calls('UpdateItem')).toBe(0);
         proxy.clear();
 
         if (outcome === 'absorbed by a retry') {

@@ -36,7 +36,15 @@ beforeAll(async () => {
   const web = await service.client.applications.create({ name: 'no-exchange', type: 'Traditional' });
   disallowed = { id: web.id, secret: web.secret! };
   indicator = `https://api.example.com/${userId}`;
-  await service.client.resources.create({ name: 'API', indicator, scopes: ['read:items'] });
+  const resource = await service.client.resources.create({ name: 'API', indicator, scopes: ['read:items'] });
+  // Logto's RBAC: the resource's scopes reach the user through a role.
+  const scopes = await service.client.resources.scopes.list(resource.id);
+  const role = await service.client.roles.create({
+    name: 'hostile-reader',
+    description: 'the resource scopes',
+    scopeIds: scopes.map((scope) => scope.id),
+  });
+  await service.client.roles.assign(userId, [role.id]);
 });
 const tally = hostileTally('token-endpoint');
 afterAll(async () => {

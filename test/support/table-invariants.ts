@@ -111,7 +111,12 @@ export function patInvariantViolations({ pats, hashes, users, purges, patIds }: 
     if ('suspended' in lookup) violations.push(`hash lookup ${String(lookup.pk)} carries a suspended copy`);
     const owner = patsByKey.get(Object.values(keys.pat(String(lookup.userId), String(lookup.name))).join('|'));
     if (!owner) violations.push(`hash lookup ${String(lookup.pk)} has no PAT item`);
-    else if (keys.patHash(String(owner.tokenHash)).pk !== lookup.pk) {
+    else if (lookup.rotatedOut === true) {
+      // A rotated-out value (issue 15): its PAT moved on to a new hash and names this one as its previous value.
+      if (owner.tokenHash === String(lookup.pk).slice(keyPrefix.patHash.length)) {
+        violations.push(`rotated-out lookup ${String(lookup.pk)} is still its PAT's current value`);
+      }
+    } else if (keys.patHash(String(owner.tokenHash)).pk !== lookup.pk) {
       violations.push(`hash lookup ${String(lookup.pk)} points at a PAT with another hash`);
     }
   }
