@@ -168,10 +168,15 @@ export async function assignMemberRoles(event: APIGatewayProxyEvent) {
   const { id, userId } = await requireMember(event);
   const known = await Promise.all(organizationRoleIds.map((roleId) => organizations.getOrganizationRole(roleId)));
   if (known.some((role) => !role)) throw errors.unknownRelation('organization roles');
-  const outcome = await organizations.changeMemberRoles(id, userId, (current) => ({
-    roleIds: [...current, ...organizationRoleIds.filter((roleId) => !current.includes(roleId))],
-    value: organizationRoleIds,
-  }));
+  const outcome = await organizations.changeMemberRoles(
+    id,
+    userId,
+    'organization.member_roles_assigned',
+    (current) => ({
+      roleIds: [...current, ...organizationRoleIds.filter((roleId) => !current.includes(roleId))],
+      value: organizationRoleIds,
+    }),
+  );
   if (outcome === 'not_member') throw errors.requireMembership();
   audit('organization.member.roles.added', { id, userId, organizationRoleIds });
   return json(201, { organizationRoleIds });
@@ -180,7 +185,7 @@ export async function assignMemberRoles(event: APIGatewayProxyEvent) {
 export async function removeMemberRole(event: APIGatewayProxyEvent) {
   const { id, userId } = await requireMember(event);
   const roleId = param(event, 'organizationRoleId');
-  const outcome = await organizations.changeMemberRoles(id, userId, (current) => ({
+  const outcome = await organizations.changeMemberRoles(id, userId, 'organization.member_role_removed', (current) => ({
     roleIds: current.filter((each) => each !== roleId),
     value: current.includes(roleId),
   }));

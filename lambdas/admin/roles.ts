@@ -229,7 +229,7 @@ export async function assignUserRoles(event: APIGatewayProxyEvent) {
   const user = await registeredUser(event);
   const known = await Promise.all(roleIds.map((id) => roles.getRole(id)));
   if (known.some((role) => !role)) throw errors.notFound('role');
-  const outcome = await roles.changeUserRoles(user.id, user.createdAt, (current) => {
+  const outcome = await roles.changeUserRoles(user.id, user.createdAt, 'user.roles_assigned', (current) => {
     const addedRoleIds = roleIds.filter((id) => !current.includes(id));
     return { roleIds: [...current, ...addedRoleIds], value: addedRoleIds };
   });
@@ -241,7 +241,7 @@ export async function assignUserRoles(event: APIGatewayProxyEvent) {
 export async function removeUserRole(event: APIGatewayProxyEvent) {
   const user = await registeredUser(event);
   const roleId = param(event, 'roleId');
-  const outcome = await roles.changeUserRoles(user.id, user.createdAt, (current) => ({
+  const outcome = await roles.changeUserRoles(user.id, user.createdAt, 'user.role_removed', (current) => ({
     roleIds: current.filter((id) => id !== roleId),
     value: current.includes(roleId),
   }));

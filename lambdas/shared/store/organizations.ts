@@ -5,13 +5,12 @@
  * `createdAt` like a user's roles; the token endpoint reads it strongly consistently on every exchange
  * with `organization_id`, so removing a member or a member's role bites at once.
  */
-import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { DeleteCommand, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamo } from '../aws/dynamodb';
-import { guarded, toDependencyError } from '../aws/dependency-errors';
+import { guarded } from '../aws/dependency-errors';
 import { env } from '../config';
 import type { Organization, OrganizationRole, OrganizationScope } from '../model/organization';
-import { conditionalWrite } from './conditional';
+import { auditPut, type AuditAction } from './audit';
 import { keys, listPartition } from './keys';
 import { listByKind } from './list-index';
 import { optimistically, RETRY, transactWrite } from './transactions';
@@ -44,15 +43,22 @@ const organizationItem = (organization: Organization) => ({
 });
 
 export async function createOrganization(organization: Organization): Promise<void> {
-  await guarded('dynamodb', () =>
-    dynamo().send(
-      new PutCommand({
+  const outcome = await transactWrite([
+    {
+      Put: {
         TableName: table(),
         Item: organizationItem(organization),
         ConditionExpression: 'attribute_not_exists(pk)',
-      }),
+      },
+    },
+    auditPut(
+      'organization.created',
+      { details: { organizationId: organization.id, name: organization.name } },
+      organization.createdAt,
     ),
-  );
+  ]);
+  // The id is generated: taken only by a broken generator.
+  if (!outcome.committed) throw new Error('Organization id already in use');
 }
 
 export async function getOrganization(id: string): Promise<Organization | undefined> {
@@ -78,23 +84,29 @@ export async function updateOrganization(
     sets.push(`#${field} = :${field}`);
   }
   if (sets.length === 0) return getOrganization(id);
-  try {
-    const { Attributes } = await dynamo().send(
-      new UpdateCommand({
+  const outcome = await transactWrite([
+    {
+      Update: {
         TableName: table(),
         Key: keys.organization(id),
         UpdateExpression: `SET ${sets.join(', ')}`,
         ConditionExpression: 'attribute_exists(pk)',
         ExpressionAttributeNames: names,
         ExpressionAttributeValues: values,
-        ReturnValues: 'ALL_NEW',
-      }),
-    );
-    return toOrganization(Attributes!);
-  } catch (error) {
-    if (error instanceof ConditionalCheckFailedException) return undefined;
-    throw toDependencyError('dynamodb', error);
-  }
+      },
+    },
+    auditPut('organization.updated', {
+      details: {
+        organizationId: id,
+        fields: Object.keys(names)
+          .map((name) => name.slice(1))
+          .join(','),
+      },
+    }),
+  ]);
+  if (!outcome.committed) return undefined;
+  // A transaction returns no values: read the organization as written (strongly consistent).
+  return getOrganization(id);
 }
 
 /**
@@ -102,16 +114,17 @@ export async function updateOrganization(
  * the same transaction), then its memberships, read strongly consistently after that.
  */
 export async function deleteOrganization(id: string): Promise<boolean> {
-  const deleted = await conditionalWrite(() =>
-    dynamo().send(
-      new DeleteCommand({
+  const outcome = await transactWrite([
+    {
+      Delete: {
         TableName: table(),
         Key: keys.organization(id),
         ConditionExpression: 'attribute_exists(pk)',
-      }),
-    ),
-  );
-  if (!deleted) return false;
+      },
+    },
+    auditPut('organization.deleted', { details: { organizationId: id } }),
+  ]);
+  if (!outcome.committed) return false;
   for (const member of await listMemberships(id)) {
     await guarded('dynamodb', () =>
       dynamo().send(new DeleteCommand({ TableName: table(), Key: keys.membership(id, member.userId) })),
@@ -124,9 +137,22 @@ export async function deleteOrganization(id: string): Promise<boolean> {
 
 type NamedKind = 'scope' | 'role';
 const named = {
-  scope: { key: keys.organizationScope, partition: listPartition.organizationScope },
-  role: { key: keys.organizationRole, partition: listPartition.organizationRole },
+  scope: {
+    key: keys.organizationScope,
+    partition: listPartition.organizationScope,
+    audit: 'organization_scope',
+    idField: 'organizationScopeId',
+  },
+  role: {
+    key: keys.organizationRole,
+    partition: listPartition.organizationRole,
+    audit: 'organization_role',
+    idField: 'organizationRoleId',
+  },
 } as const;
+
+const namedAudit = (kind: NamedKind, change: string, id: string, name: string, details?: Record<string, string>) =>
+  auditPut(`${named[kind].audit}.${change}`, { details: { [named[kind].idField]: id, name, ...details } });
 
 const toScope = (item: Record<string, unknown>): OrganizationScope => ({
   id: item.id as string,
@@ -165,6 +191,7 @@ async function createNamed(kind: NamedKind, entity: { id: string; name: string }
         ConditionExpression: 'attribute_not_exists(pk)',
       },
     },
+    namedAudit(kind, 'created', entity.id, entity.name),
   ]);
   return outcome.committed ? ('created' as const) : ('name_in_use' as const);
 }
@@ -172,7 +199,10 @@ async function createNamed(kind: NamedKind, entity: { id: string; name: string }
 function changeNamed<T>(
   kind: NamedKind,
   id: string,
-  change: (item: Record<string, unknown>) => { item: Record<string, unknown>; value: T } | NamedWrite<T>,
+  action: 'updated' | 'scopes_added' | 'scope_removed',
+  change: (
+    item: Record<string, unknown>,
+  ) => { item: Record<string, unknown>; value: T; details?: Record<string, string> } | NamedWrite<T>,
 ): Promise<NamedWrite<T>> {
   return optimistically(async () => {
     const item = await getItem(named[kind].key(id));
@@ -209,6 +239,7 @@ function changeNamed<T>(
             },
           ]
         : []),
+      namedAudit(kind, action, id, outcome.item.name as string, outcome.details),
     ]);
     if (result.committed) return { status: 'ok' as const, value: outcome.value };
     if (renamed && result.reasons[1] === 'ConditionalCheckFailed') return { status: 'name_in_use' } as const;
@@ -237,6 +268,7 @@ function deleteNamed(kind: NamedKind, id: string): Promise<boolean> {
           ExpressionAttributeValues: { ':id': id },
         },
       },
+      namedAudit(kind, 'deleted', id, item.name as string),
     ]);
     return outcome.committed ? true : RETRY;
   });
@@ -259,31 +291,35 @@ export const listOrganizationScopes = async () => (await listByKind(listPartitio
 export const listOrganizationRoles = async () => (await listByKind(listPartition.organizationRole)).map(toRole);
 
 export const updateOrganizationScope = (id: string, changes: { name?: string; description?: string | null }) =>
-  changeNamed<OrganizationScope>('scope', id, (item) => {
+  changeNamed<OrganizationScope>('scope', id, 'updated', (item) => {
     const updated = { ...item, ...definedOnly(changes) };
     return { item: updated, value: toScope(updated) };
   });
 
 export const updateOrganizationRole = (id: string, changes: { name?: string; description?: string | null }) =>
-  changeNamed<OrganizationRole>('role', id, (item) => {
+  changeNamed<OrganizationRole>('role', id, 'updated', (item) => {
     const updated = { ...item, ...definedOnly(changes) };
     return { item: updated, value: toRole(updated) };
   });
 
 /** Adds scopes to a role (those it has are kept once). */
 export const addOrganizationRoleScopes = (id: string, scopeIds: readonly string[]) =>
-  changeNamed<OrganizationRole>('role', id, (item) => {
+  changeNamed<OrganizationRole>('role', id, 'scopes_added', (item) => {
     const current = toRole(item).scopeIds;
-    const updated = { ...item, scopeIds: [...current, ...scopeIds.filter((scopeId) => !current.includes(scopeId))] };
-    return { item: updated, value: toRole(updated) };
+    const added = scopeIds.filter((scopeId, i) => !current.includes(scopeId) && scopeIds.indexOf(scopeId) === i);
+    if (added.length === 0) return { status: 'ok', value: toRole(item) };
+    const updated = { ...item, scopeIds: [...current, ...added] };
+    return { item: updated, value: toRole(updated), details: { scopeIds: added.join(',') } };
   });
 
 export const removeOrganizationRoleScope = (id: string, scopeId: string) =>
-  changeNamed<boolean>('role', id, (item) => {
+  changeNamed<boolean>('role', id, 'scope_removed', (item) => {
     const current = toRole(item).scopeIds;
+    if (!current.includes(scopeId)) return { status: 'ok', value: false };
     return {
       item: { ...item, scopeIds: current.filter((each) => each !== scopeId) },
-      value: current.includes(scopeId),
+      value: true,
+      details: { scopeId },
     };
   });
 
@@ -371,43 +407,58 @@ export async function addMember(
         Item: { ...keys.membership(organizationId, userId), userId, userCreatedAt, roleIds: [], version: 1 },
       },
     },
+    auditPut('organization.member_added', { userId, details: { organizationId } }),
   ]);
   if (outcome.committed) return 'added';
   return outcome.reasons[0] === 'ConditionalCheckFailed' ? 'organization_not_found' : 'user_not_found';
 }
 
 export async function removeMember(organizationId: string, userId: string): Promise<boolean> {
-  return conditionalWrite(() =>
-    dynamo().send(
-      new DeleteCommand({
+  const outcome = await transactWrite([
+    {
+      Delete: {
         TableName: table(),
         Key: keys.membership(organizationId, userId),
         ConditionExpression: 'attribute_exists(pk)',
-      }),
-    ),
-  );
+      },
+    },
+    auditPut('organization.member_removed', { userId, details: { organizationId } }),
+  ]);
+  return outcome.committed;
 }
 
 /** Changes a member's organization role ids; 'not_member' when the user isn't one. */
 export function changeMemberRoles<T>(
   organizationId: string,
   userId: string,
+  action: AuditAction,
   change: (roleIds: string[]) => { roleIds: string[]; value: T },
 ): Promise<T | 'not_member'> {
   return optimistically(async () => {
     const item = await getItem(keys.membership(organizationId, userId));
     if (!item) return 'not_member' as const;
-    const { roleIds, value } = change(toMembership(item).roleIds);
-    const written = await conditionalWrite(() =>
-      dynamo().send(
-        new PutCommand({
+    const current = toMembership(item).roleIds;
+    const { roleIds, value } = change(current);
+    // No change, no write (and no audit event).
+    if (roleIds.length === current.length && roleIds.every((id, i) => id === current[i])) return value;
+    const outcome = await transactWrite([
+      {
+        Put: {
           TableName: table(),
           Item: { ...item, roleIds, version: (item.version as number) + 1 },
           ConditionExpression: 'version = :v',
           ExpressionAttributeValues: { ':v': item.version },
-        }),
-      ),
-    );
-    return written ? value : RETRY;
+        },
+      },
+      auditPut(action, {
+        userId,
+        details: {
+          organizationId,
+          addedRoleIds: roleIds.filter((id) => !current.includes(id)).join(','),
+          removedRoleIds: current.filter((id) => !roleIds.includes(id)).join(','),
+        },
+      }),
+    ]);
+    return outcome.committed ? value : RETRY;
   });
 }

@@ -102,7 +102,10 @@ export type ScopeWrite<T> = { status: 'ok'; value: T } | { status: 'not_found' |
  */
 function changeScopes<T>(
   resourceId: string,
-  change: (scopes: ResourceScope[]) => { scopes: ResourceScope[]; value: T } | ScopeWrite<T>,
+  action: 'resource.scope_created' | 'resource.scope_updated' | 'resource.scope_deleted',
+  change: (
+    scopes: ResourceScope[],
+  ) => { scopes: ResourceScope[]; value: T; scope: { id: string; name: string } } | ScopeWrite<T>,
 ): Promise<ScopeWrite<T>> {
   return optimistically(async () => {
     const { Item } = await guarded('dynamodb', () =>
@@ -127,16 +130,17 @@ function changeScopes<T>(
           ...condition,
         },
       },
+      auditPut(action, { resourceId, details: { scopeId: outcome.scope.id, name: outcome.scope.name } }),
     ]);
     return committed.committed ? { status: 'ok' as const, value: outcome.value } : RETRY;
   });
 }
 
 export function addScope(resourceId: string, scope: ResourceScope): Promise<ScopeWrite<ResourceScope>> {
-  return changeScopes<ResourceScope>(resourceId, (scopes) =>
+  return changeScopes<ResourceScope>(resourceId, 'resource.scope_created', (scopes) =>
     scopes.some((each) => each.name === scope.name)
       ? { status: 'name_exists' }
-      : { scopes: [...scopes, scope], value: scope },
+      : { scopes: [...scopes, scope], value: scope, scope },
   );
 }
 
@@ -145,7 +149,7 @@ export function updateScope(
   scopeId: string,
   changes: { name?: string; description?: string | null },
 ): Promise<ScopeWrite<ResourceScope>> {
-  return changeScopes<ResourceScope>(resourceId, (scopes) => {
+  return changeScopes<ResourceScope>(resourceId, 'resource.scope_updated', (scopes) => {
     const current = scopes.find((each) => each.id === scopeId);
     if (!current) return { status: 'scope_not_found' };
     if (changes.name !== undefined && scopes.some((each) => each.name === changes.name && each.id !== scopeId)) {
@@ -156,15 +160,16 @@ export function updateScope(
       ...(changes.name === undefined ? {} : { name: changes.name }),
       ...(changes.description === undefined ? {} : { description: changes.description }),
     };
-    return { scopes: scopes.map((each) => (each.id === scopeId ? updated : each)), value: updated };
+    return { scopes: scopes.map((each) => (each.id === scopeId ? updated : each)), value: updated, scope: updated };
   });
 }
 
 /** Roles that granted the scope keep a reference to nothing: it grants no scope from then on. */
 export function deleteScope(resourceId: string, scopeId: string): Promise<ScopeWrite<true>> {
-  return changeScopes<true>(resourceId, (scopes) =>
-    scopes.some((each) => each.id === scopeId)
-      ? { scopes: scopes.filter((each) => each.id !== scopeId), value: true as const }
-      : { status: 'scope_not_found' },
-  );
+  return changeScopes<true>(resourceId, 'resource.scope_deleted', (scopes) => {
+    const scope = scopes.find((each) => each.id === scopeId);
+    return scope
+      ? { scopes: scopes.filter((each) => each.id !== scopeId), value: true as const, scope }
+      : { status: 'scope_not_found' };
+  });
 }

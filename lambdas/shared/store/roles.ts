@@ -12,6 +12,7 @@ import { env } from '../config';
 import type { Role, ScopeRef } from '../model/role';
 import { keys, listPartition } from './keys';
 import { listByKind } from './list-index';
+import { auditPut, type AuditAction } from './audit';
 import { optimistically, RETRY, transactWrite } from './transactions';
 
 const table = () => env.tableName();
@@ -55,6 +56,7 @@ export async function createRole(role: Role): Promise<'created' | 'name_in_use'>
   const outcome = await transactWrite([
     { Put: { TableName: table(), Item: roleItem(role, 1), ConditionExpression: 'attribute_not_exists(pk)' } },
     claimName(role.name, role.id),
+    auditPut('role.created', { details: { roleId: role.id, name: role.name } }, role.createdAt),
   ]);
   return outcome.committed ? 'created' : 'name_in_use';
 }
@@ -73,7 +75,8 @@ export type RoleWrite<T> = { status: 'ok'; value: T } | { status: 'not_found' | 
 /** Read, change, write conditional on the role's version (again if it changed meanwhile). */
 function changeRole<T>(
   id: string,
-  change: (role: Role) => { role: Role; value: T } | RoleWrite<T>,
+  action: AuditAction,
+  change: (role: Role) => { role: Role; value: T; details?: Record<string, string> } | RoleWrite<T>,
 ): Promise<RoleWrite<T>> {
   return optimistically(async () => {
     const item = await getRoleItem(id);
@@ -105,6 +108,7 @@ function changeRole<T>(
             },
           ]
         : []),
+      auditPut(action, { details: { roleId: id, name: outcome.role.name, ...outcome.details } }),
     ]);
     if (result.committed) return { status: 'ok' as const, value: outcome.value };
     if (renamed && result.reasons[1] === 'ConditionalCheckFailed') return { status: 'name_in_use' } as const;
@@ -116,24 +120,28 @@ export function updateRole(
   id: string,
   changes: { name?: string; description?: string; isDefault?: boolean },
 ): Promise<RoleWrite<Role>> {
-  return changeRole<Role>(id, (role) => {
+  return changeRole<Role>(id, 'role.updated', (role) => {
     const updated = { ...role, ...changes };
     return { role: updated, value: updated };
   });
 }
 
 export function addRoleScopes(id: string, refs: readonly ScopeRef[]): Promise<RoleWrite<Role>> {
-  return changeRole<Role>(id, (role) => {
+  return changeRole<Role>(id, 'role.scopes_added', (role) => {
     if (refs.some((ref) => role.scopes.some((each) => each.scopeId === ref.scopeId))) return { status: 'scope_exists' };
     const updated = { ...role, scopes: [...role.scopes, ...refs] };
-    return { role: updated, value: updated };
+    return { role: updated, value: updated, details: { scopeIds: refs.map((ref) => ref.scopeId).join(',') } };
   });
 }
 
 export function removeRoleScope(id: string, scopeId: string): Promise<RoleWrite<boolean>> {
-  return changeRole(id, (role) => {
-    if (!role.scopes.some((each) => each.scopeId === scopeId)) return { role, value: false };
-    return { role: { ...role, scopes: role.scopes.filter((each) => each.scopeId !== scopeId) }, value: true };
+  return changeRole(id, 'role.scope_removed', (role) => {
+    if (!role.scopes.some((each) => each.scopeId === scopeId)) return { status: 'ok', value: false };
+    return {
+      role: { ...role, scopes: role.scopes.filter((each) => each.scopeId !== scopeId) },
+      value: true,
+      details: { scopeId },
+    };
   });
 }
 
@@ -159,6 +167,7 @@ export function deleteRole(id: string): Promise<boolean> {
           ExpressionAttributeValues: { ':id': id },
         },
       },
+      auditPut('role.deleted', { details: { roleId: id, name: item.name as string } }),
     ]);
     return outcome.committed ? true : RETRY;
   });
@@ -201,6 +210,12 @@ const assignedTo = (item: Record<string, unknown> | undefined, userCreatedAt: nu
     userCreatedAt,
   );
 
+/** The ids a change added and removed, comma-separated (audit details hold scalars). */
+const roleChange = (before: readonly string[], after: readonly string[]) => ({
+  addedRoleIds: after.filter((id) => !before.includes(id)).join(','),
+  removedRoleIds: before.filter((id) => !after.includes(id)).join(','),
+});
+
 /**
  * Sets the user's role ids to `change(current)`, conditional on the user item still being the one
  * registered at `userCreatedAt` and on the assignments not having changed meanwhile.
@@ -208,6 +223,7 @@ const assignedTo = (item: Record<string, unknown> | undefined, userCreatedAt: nu
 export function changeUserRoles<T>(
   userId: string,
   userCreatedAt: number,
+  action: AuditAction,
   change: (roleIds: string[]) => { roleIds: string[]; value: T },
 ): Promise<T | 'user_not_found'> {
   return optimistically(async () => {
@@ -216,7 +232,8 @@ export function changeUserRoles<T>(
     );
     const current = assignedTo(Item, userCreatedAt);
     const { roleIds, value } = change(current);
-    if (Item && roleIds.length === current.length && roleIds.every((id, i) => id === current[i])) return value;
+    // No change, no write (and no audit event).
+    if (roleIds.length === current.length && roleIds.every((id, i) => id === current[i])) return value;
     const version = (Item?.version as number | undefined) ?? 0;
     const outcome = await transactWrite([
       {
@@ -236,6 +253,7 @@ export function changeUserRoles<T>(
             : { ConditionExpression: 'attribute_not_exists(pk)' }),
         },
       },
+      auditPut(action, { userId, details: roleChange(current, roleIds) }),
     ]);
     if (outcome.committed) return value;
     if (outcome.reasons[0] === 'ConditionalCheckFailed') return 'user_not_found' as const;
