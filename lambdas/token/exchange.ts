@@ -22,27 +22,16 @@ import {
   type PatPolicy,
   type PatRefusal,
 } from '../shared/model/pat';
-import { logger } from '../shared/observability';
-import { newJti, signJwt } from '../shared/signing/jwt-signer';
-import { getUserStanding, lookupPat, revokeOnReuse } from '../shared/store/pats';
-import { roleScopeNames } from '../shared/model/role';
-import { assignedRoleIds, getRoleAssignment } from '../shared/store/roles';
+import type { UserStanding } from '../shared/model/user';
 import { ACCESS_TOKEN_TYPE } from '../shared/oauth';
+import { logger } from '../shared/observability';
+import { newJti, signJwt, type SignedJwt } from '../shared/signing/jwt-signer';
+import { getUserStanding, lookupPat, revokeOnReuse } from '../shared/store/pats';
 import { loadResource, resolveAudience } from './audience';
+import { authorize, loadDefinitions } from './authorization';
 import { buildClaims, type AccessTokenClaims } from './claims';
 import { authenticateClient, loadApplication } from './client-auth';
 import { recordPatUse } from './last-used';
-import { organizationAudience, organizationScopeNames } from '../shared/model/organization';
-import { getMembership, membershipOf } from '../shared/store/organizations';
-import {
-  lastSeenRoleIds,
-  loadOrganizationDefinitions,
-  loadRoles,
-  organizationDefinitionsKnowing,
-  rememberRoleIds,
-  rolesKnowing,
-} from './roles';
-import { grantScopes } from './scopes';
 import type { TokenExchangeRequest } from './token-request';
 
 export interface TokenResponse {
@@ -74,6 +63,11 @@ function deferred<T>(promise: Promise<T>): Promise<T> {
   return promise;
 }
 
+function deferredAll<T extends Record<string, Promise<unknown>>>(promises: T): T {
+  for (const promise of Object.values(promises)) deferred(promise);
+  return promises;
+}
+
 /** First round trip: everything the request names, read at once. */
 function startReads(request: TokenExchangeRequest) {
   const { subjectToken } = request;
@@ -83,10 +77,7 @@ function startReads(request: TokenExchangeRequest) {
     application: deferred(loadApplication(request.client.clientId)),
     credential: deferred(tokenHash ? lookupPat(tokenHash) : Promise.resolve(undefined)),
     resource: deferred(loadResource(request.resource)),
-    roles: deferred(request.resource === undefined ? Promise.resolve(undefined) : loadRoles()),
-    organization: deferred(
-      request.organizationId === undefined ? Promise.resolve(undefined) : loadOrganizationDefinitions(),
-    ),
+    definitions: deferredAll(loadDefinitions(request)),
   };
 }
 
@@ -116,69 +107,22 @@ export interface ExchangeContext {
   sourceIp?: string;
 }
 
-export async function exchangeToken(
-  request: TokenExchangeRequest,
-  now: number,
-  context: ExchangeContext = {},
-): Promise<IssuedToken> {
-  const reads = startReads(request);
-  const client = authenticateClient(await reads.application, request.client);
-  if (request.parameterError) throw request.parameterError;
-  const credential = await validateSubject(reads.credential, reads.tokenHash, now, env.patPolicy());
-  const organizationId = request.organizationId;
-  const resource = resolveAudience(request.resource, await reads.resource);
-  const audience = organizationId === undefined ? resource : organizationAudience(organizationId);
-  const roles = resource ? await reads.roles : undefined;
-  const organization = await reads.organization;
-  // Without a resource or an organization: OpenID Connect's scopes (null); otherwise those roles grant.
-  const available = (roleIds: readonly string[], known = { roles, organization }) => {
-    if (known.organization) return organizationScopeNames(roleIds, known.organization);
-    return resource ? roleScopeNames(resource, roleIds, known.roles!) : null;
-  };
-  const grant = (roleIds: readonly string[], known?: Parameters<typeof available>[1]) =>
-    grantScopes(request.scopes, available(roleIds, known), credential.scopes);
-  const claims = buildClaims({
-    jti: newJti(),
-    issuer: env.issuer(),
-    now,
-    defaultLifetimeSeconds: env.defaultAccessTokenTtlSeconds(),
-    credential,
-    clientId: client.id,
-    audience,
-    scopes: grant(lastSeenRoleIds(credential.userId, organizationId)),
-  });
-  if (!claims) refuse('expired', env.patPolicy());
-
-  const [owner, firstSigned, assignment, membership] = await Promise.all([
-    getUserStanding(credential.userId),
-    signJwt({ ...claims }),
-    resource ? getRoleAssignment(credential.userId) : Promise.resolve(undefined),
-    organizationId === undefined ? Promise.resolve(undefined) : getMembership(organizationId, credential.userId),
-    recordPatUse(credential, reads.tokenHash!, { at: now, clientId: client.id, sourceIp: context.sourceIp }),
-  ]);
+/** The owner must exist, be in the PAT's epoch and not be suspended (read beside Sign). */
+function ensureOwnerMayAct(credential: PatCredential, owner: UserStanding | undefined): UserStanding {
   const refusal = ownerRefusal(credential, owner);
   if (refusal) refuse(refusal);
+  return owner!;
+}
 
-  let signed = firstSigned;
-  if (audience) {
-    let scope: string;
-    if (organizationId !== undefined) {
-      const member = membershipOf(membership, owner!.createdAt);
-      if (!member) throw new OAuthError('access_denied', 'The user is not a member of the organization.');
-      rememberRoleIds(credential.userId, member.roleIds, organizationId);
-      const known = await organizationDefinitionsKnowing(organization!, member.roleIds);
-      scope = grant(member.roleIds, { roles, organization: known }).join(' ');
-    } else {
-      const roleIds = assignedRoleIds(assignment, owner!.createdAt);
-      rememberRoleIds(credential.userId, roleIds);
-      scope = grant(roleIds, { roles: await rolesKnowing(roles!, roleIds), organization }).join(' ');
-    }
-    if (scope !== claims.scope) {
-      claims.scope = scope;
-      signed = await signJwt({ ...claims });
-    }
-  }
+/** The token as signed, or signed again when the owner's current roles grant other scopes. */
+async function withConfirmedScopes(claims: AccessTokenClaims, signed: SignedJwt, scopes: string[]) {
+  const scope = scopes.join(' ');
+  if (scope === claims.scope) return signed;
+  claims.scope = scope;
+  return signJwt({ ...claims });
+}
 
+function issued(claims: AccessTokenClaims, signed: SignedJwt, credential: PatCredential): IssuedToken {
   return {
     response: {
       access_token: signed.token,
@@ -191,4 +135,38 @@ export async function exchangeToken(
     patName: credential.name,
     kid: signed.kid,
   };
+}
+
+export async function exchangeToken(
+  request: TokenExchangeRequest,
+  now: number,
+  context: ExchangeContext = {},
+): Promise<IssuedToken> {
+  const reads = startReads(request);
+  const client = authenticateClient(await reads.application, request.client);
+  if (request.parameterError) throw request.parameterError;
+  const credential = await validateSubject(reads.credential, reads.tokenHash, now, env.patPolicy());
+  const resource = resolveAudience(request.resource, await reads.resource);
+  const authorization = await authorize(request, credential, resource, reads.definitions);
+  const claims = buildClaims({
+    jti: newJti(),
+    issuer: env.issuer(),
+    now,
+    defaultLifetimeSeconds: env.defaultAccessTokenTtlSeconds(),
+    credential,
+    clientId: client.id,
+    audience: authorization.audience,
+    scopes: authorization.expected,
+  });
+  if (!claims) refuse('expired', env.patPolicy());
+
+  const [standing, signed, assignments] = await Promise.all([
+    getUserStanding(credential.userId),
+    signJwt({ ...claims }),
+    authorization.readAssignments(),
+    recordPatUse(credential, reads.tokenHash!, { at: now, clientId: client.id, sourceIp: context.sourceIp }),
+  ]);
+  const owner = ensureOwnerMayAct(credential, standing);
+  const scopes = await authorization.confirm(owner, assignments);
+  return issued(claims, await withConfirmedScopes(claims, signed, scopes), credential);
 }
