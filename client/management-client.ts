@@ -100,16 +100,6 @@ export class PatgateClient {
     });
   }
 
-  /**
-   * A signed JSON call by method and path, for the RBAC and organization routes: they are not on the shared
-   * request builder (client/requests.ts) yet.
-   */
-  private async json<T>(method: string, path: string, body?: unknown): Promise<T> {
-    const response = await this.raw(method, path, body);
-    if (response.status < 200 || response.status >= 300) throw errorOf(response);
-    return response.json as T;
-  }
-
   private readonly api: ManagementApi = managementApi((request) =>
     this.raw(request.method, request.target, request.body, request.headers),
   );
@@ -119,95 +109,96 @@ export class PatgateClient {
   readonly pats = {
     ...this.api.pats,
     /** Filters (epoch milliseconds): not used since `unusedSince`, expiring before `expiringBefore`. */
-    list: (userId: string, filter: { unusedSince?: number; expiringBefore?: number } = {}) => {
-      const params = new URLSearchParams();
-      if (filter.unusedSince !== undefined) params.set('unusedSince', String(filter.unusedSince));
-      if (filter.expiringBefore !== undefined) params.set('expiringBefore', String(filter.expiringBefore));
-      return this.json<PersonalAccessToken[]>('GET', `${patsPath(userId)}${params.size > 0 ? `?${params}` : ''}`);
-    },
+    list: (
+      userId: string,
+      filter: { unusedSince?: number; expiringBefore?: number } = {},
+    ): Promise<PersonalAccessToken[]> => this.call('listPersonalAccessTokens', { params: { userId }, query: filter }),
     /** A new value for the PAT (returned once); the old one works for `graceSeconds`. */
-    rotate: (userId: string, name: string, input: RotatePersonalAccessTokenInput = {}) =>
-      this.json<RotatedPersonalAccessToken>('POST', `${patsPath(userId)}/${encodeURIComponent(name)}/rotate`, input),
+    rotate: (
+      userId: string,
+      name: string,
+      input: RotatePersonalAccessTokenInput = {},
+    ): Promise<RotatedPersonalAccessToken> =>
+      this.call('rotatePersonalAccessToken', { params: { userId, name }, body: input }),
   };
   readonly users = this.api.users;
   readonly applications = this.api.applications;
   readonly resources = {
     ...this.api.resources,
     scopes: {
-      list: (resourceId: string) => this.json<Scope[]>('GET', resourceScopesPath(resourceId)),
-      create: (resourceId: string, input: CreateScopeInput) =>
-        this.json<Scope>('POST', resourceScopesPath(resourceId), input),
-      update: (resourceId: string, scopeId: string, input: UpdateScopeInput) =>
-        this.json<Scope>('PATCH', `${resourceScopesPath(resourceId)}/${encodeURIComponent(scopeId)}`, input),
-      delete: (resourceId: string, scopeId: string) =>
-        this.json<void>('DELETE', `${resourceScopesPath(resourceId)}/${encodeURIComponent(scopeId)}`),
+      list: (resourceId: string): Promise<Scope[]> => this.call('listResourceScopes', { params: { id: resourceId } }),
+      create: (resourceId: string, input: CreateScopeInput): Promise<Scope> =>
+        this.call('createResourceScope', { params: { id: resourceId }, body: input }),
+      update: (resourceId: string, scopeId: string, input: UpdateScopeInput): Promise<Scope> =>
+        this.call('updateResourceScope', { params: { id: resourceId, scopeId }, body: input }),
+      delete: (resourceId: string, scopeId: string): Promise<void> =>
+        this.call('deleteResourceScope', { params: { id: resourceId, scopeId } }),
     },
   };
 
   readonly roles = {
-    create: (input: CreateRoleInput) => this.json<Role>('POST', '/api/roles', input),
-    list: () => this.json<Role[]>('GET', '/api/roles'),
-    get: (id: string) => this.json<Role>('GET', rolePath(id)),
-    update: (id: string, input: UpdateRoleInput) => this.json<Role>('PATCH', rolePath(id), input),
-    delete: (id: string) => this.json<void>('DELETE', rolePath(id)),
-    scopes: (id: string) => this.json<ScopeWithResource[]>('GET', `${rolePath(id)}/scopes`),
-    addScopes: (id: string, scopeIds: string[]) => this.json<Scope[]>('POST', `${rolePath(id)}/scopes`, { scopeIds }),
-    removeScope: (id: string, scopeId: string) =>
-      this.json<void>('DELETE', `${rolePath(id)}/scopes/${encodeURIComponent(scopeId)}`),
-    ofUser: (userId: string) => this.json<Role[]>('GET', `${userPath(userId)}/roles`),
-    assign: (userId: string, roleIds: string[]) =>
-      this.json<AssignedRoles>('POST', `${userPath(userId)}/roles`, { roleIds }),
-    unassign: (userId: string, roleId: string) =>
-      this.json<void>('DELETE', `${userPath(userId)}/roles/${encodeURIComponent(roleId)}`),
+    create: (input: CreateRoleInput): Promise<Role> => this.call('createRole', { body: input }),
+    list: (): Promise<Role[]> => this.call('listRoles', {}),
+    get: (id: string): Promise<Role> => this.call('getRole', { params: { id } }),
+    update: (id: string, input: UpdateRoleInput): Promise<Role> =>
+      this.call('updateRole', { params: { id }, body: input }),
+    delete: (id: string): Promise<void> => this.call('deleteRole', { params: { id } }),
+    scopes: (id: string): Promise<ScopeWithResource[]> => this.call('listRoleScopes', { params: { id } }),
+    addScopes: (id: string, scopeIds: string[]): Promise<Scope[]> =>
+      this.call('addRoleScopes', { params: { id }, body: { scopeIds } }),
+    removeScope: (id: string, scopeId: string): Promise<void> =>
+      this.call('deleteRoleScope', { params: { id, scopeId } }),
+    ofUser: (userId: string): Promise<Role[]> => this.call('listUserRoles', { params: { userId } }),
+    assign: (userId: string, roleIds: string[]): Promise<AssignedRoles> =>
+      this.call('assignUserRoles', { params: { userId }, body: { roleIds } }),
+    unassign: (userId: string, roleId: string): Promise<void> =>
+      this.call('removeUserRole', { params: { userId, roleId } }),
   };
 
   readonly organizations = {
-    create: (input: CreateOrganizationInput) => this.json<Organization>('POST', '/api/organizations', input),
-    list: () => this.json<Organization[]>('GET', '/api/organizations'),
-    get: (id: string) => this.json<Organization>('GET', organizationPath(id)),
-    update: (id: string, input: UpdateOrganizationInput) =>
-      this.json<Organization>('PATCH', organizationPath(id), input),
-    delete: (id: string) => this.json<void>('DELETE', organizationPath(id)),
-    members: (id: string) => this.json<OrganizationMember[]>('GET', `${organizationPath(id)}/users`),
-    addMembers: (id: string, userIds: string[]) =>
-      this.json<{ userIds: string[] }>('POST', `${organizationPath(id)}/users`, { userIds }),
-    removeMember: (id: string, userId: string) =>
-      this.json<void>('DELETE', `${organizationPath(id)}/users/${encodeURIComponent(userId)}`),
-    memberRoles: (id: string, userId: string) =>
-      this.json<OrganizationRole[]>('GET', `${organizationPath(id)}/users/${encodeURIComponent(userId)}/roles`),
-    assignMemberRoles: (id: string, userId: string, organizationRoleIds: string[]) =>
-      this.json<{ organizationRoleIds: string[] }>(
-        'POST',
-        `${organizationPath(id)}/users/${encodeURIComponent(userId)}/roles`,
-        { organizationRoleIds },
-      ),
-    removeMemberRole: (id: string, userId: string, roleId: string) =>
-      this.json<void>(
-        'DELETE',
-        `${organizationPath(id)}/users/${encodeURIComponent(userId)}/roles/${encodeURIComponent(roleId)}`,
-      ),
+    create: (input: CreateOrganizationInput): Promise<Organization> => this.call('createOrganization', { body: input }),
+    list: (): Promise<Organization[]> => this.call('listOrganizations', {}),
+    get: (id: string): Promise<Organization> => this.call('getOrganization', { params: { id } }),
+    update: (id: string, input: UpdateOrganizationInput): Promise<Organization> =>
+      this.call('updateOrganization', { params: { id }, body: input }),
+    delete: (id: string): Promise<void> => this.call('deleteOrganization', { params: { id } }),
+    members: (id: string): Promise<OrganizationMember[]> => this.call('listOrganizationUsers', { params: { id } }),
+    addMembers: (id: string, userIds: string[]): Promise<{ userIds: string[] }> =>
+      this.call('addOrganizationUsers', { params: { id }, body: { userIds } }),
+    removeMember: (id: string, userId: string): Promise<void> =>
+      this.call('removeOrganizationUser', { params: { id, userId } }),
+    memberRoles: (id: string, userId: string): Promise<OrganizationRole[]> =>
+      this.call('listMemberRoles', { params: { id, userId } }),
+    assignMemberRoles: (
+      id: string,
+      userId: string,
+      organizationRoleIds: string[],
+    ): Promise<{ organizationRoleIds: string[] }> =>
+      this.call('assignMemberRoles', { params: { id, userId }, body: { organizationRoleIds } }),
+    removeMemberRole: (id: string, userId: string, organizationRoleId: string): Promise<void> =>
+      this.call('removeMemberRole', { params: { id, userId, organizationRoleId } }),
     scopes: {
-      create: (input: { name: string; description?: string | null }) =>
-        this.json<OrganizationScope>('POST', '/api/organization-scopes', input),
-      list: () => this.json<OrganizationScope[]>('GET', '/api/organization-scopes'),
-      get: (id: string) => this.json<OrganizationScope>('GET', `/api/organization-scopes/${encodeURIComponent(id)}`),
-      update: (id: string, input: { name?: string; description?: string | null }) =>
-        this.json<OrganizationScope>('PATCH', `/api/organization-scopes/${encodeURIComponent(id)}`, input),
-      delete: (id: string) => this.json<void>('DELETE', `/api/organization-scopes/${encodeURIComponent(id)}`),
+      create: (input: { name: string; description?: string | null }): Promise<OrganizationScope> =>
+        this.call('createOrganizationScope', { body: input }),
+      list: (): Promise<OrganizationScope[]> => this.call('listOrganizationScopes', {}),
+      get: (id: string): Promise<OrganizationScope> => this.call('getOrganizationScope', { params: { id } }),
+      update: (id: string, input: { name?: string; description?: string | null }): Promise<OrganizationScope> =>
+        this.call('updateOrganizationScope', { params: { id }, body: input }),
+      delete: (id: string): Promise<void> => this.call('deleteOrganizationScope', { params: { id } }),
     },
     roles: {
-      create: (input: CreateOrganizationRoleInput) =>
-        this.json<OrganizationRole>('POST', '/api/organization-roles', input),
-      list: () => this.json<OrganizationRole[]>('GET', '/api/organization-roles'),
-      get: (id: string) => this.json<OrganizationRole>('GET', organizationRolePath(id)),
-      update: (id: string, input: { name?: string; description?: string | null }) =>
-        this.json<OrganizationRole>('PATCH', organizationRolePath(id), input),
-      delete: (id: string) => this.json<void>('DELETE', organizationRolePath(id)),
-      scopes: (id: string) => this.json<OrganizationScope[]>('GET', `${organizationRolePath(id)}/scopes`),
-      addScopes: (id: string, organizationScopeIds: string[]) =>
-        this.json<void>('POST', `${organizationRolePath(id)}/scopes`, { organizationScopeIds }),
-      removeScope: (id: string, scopeId: string) =>
-        this.json<void>('DELETE', `${organizationRolePath(id)}/scopes/${encodeURIComponent(scopeId)}`),
+      create: (input: CreateOrganizationRoleInput): Promise<OrganizationRole> =>
+        this.call('createOrganizationRole', { body: input }),
+      list: (): Promise<OrganizationRole[]> => this.call('listOrganizationRoles', {}),
+      get: (id: string): Promise<OrganizationRole> => this.call('getOrganizationRole', { params: { id } }),
+      update: (id: string, input: { name?: string; description?: string | null }): Promise<OrganizationRole> =>
+        this.call('updateOrganizationRole', { params: { id }, body: input }),
+      delete: (id: string): Promise<void> => this.call('deleteOrganizationRole', { params: { id } }),
+      scopes: (id: string): Promise<OrganizationScope[]> => this.call('listOrganizationRoleScopes', { params: { id } }),
+      addScopes: (id: string, organizationScopeIds: string[]): Promise<void> =>
+        this.call('addOrganizationRoleScopes', { params: { id }, body: { organizationScopeIds } }),
+      removeScope: (id: string, organizationScopeId: string): Promise<void> =>
+        this.call('removeOrganizationRoleScope', { params: { id, organizationScopeId } }),
     },
   };
 
@@ -279,10 +270,3 @@ export class PatgateClient {
     );
   }
 }
-
-const userPath = (userId: string) => `/api/users/${encodeURIComponent(userId)}`;
-const patsPath = (userId: string) => `${userPath(userId)}/personal-access-tokens`;
-const resourceScopesPath = (resourceId: string) => `/api/resources/${encodeURIComponent(resourceId)}/scopes`;
-const rolePath = (id: string) => `/api/roles/${encodeURIComponent(id)}`;
-const organizationPath = (id: string) => `/api/organizations/${encodeURIComponent(id)}`;
-const organizationRolePath = (id: string) => `/api/organization-roles/${encodeURIComponent(id)}`;
