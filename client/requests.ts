@@ -13,6 +13,7 @@ import type {
   ApiResource,
   Application,
   ApplicationType,
+  AuditEvent,
   CreatedPersonalAccessToken,
   CreatePersonalAccessTokenInput,
   CreateResourceInput,
@@ -134,6 +135,17 @@ export function errorOf({ status, headers, text, json }: Reply): PatgateApiError
   );
 }
 
+/** Audit filters; `from`/`to` are epoch milliseconds, both inclusive. */
+export interface AuditQuery {
+  page?: number;
+  pageSize?: number;
+  action?: string;
+  patName?: string;
+  userId?: string;
+  from?: number;
+  to?: number;
+}
+
 /** Sends a built request; resolves with the response whatever its status. */
 export type Transport = (request: ManagementRequest) => Promise<Reply>;
 
@@ -179,6 +191,25 @@ export function managementApi(send: Transport) {
       delete: (userId: string): Promise<void> => call('deleteUser', user(userId)),
       setSuspended: (userId: string, isSuspended: boolean): Promise<User> =>
         call('setUserSuspended', { ...user(userId), body: { isSuspended } }),
+    },
+
+    audit: {
+      /** One page of events, newest first, with the total over all pages from `Total-Number`. */
+      async list({ page, pageSize, ...filters }: AuditQuery = {}): Promise<{ events: AuditEvent[]; total: number }> {
+        const { value, reply } = await exchange('listAuditLogs', { query: { page, page_size: pageSize, ...filters } });
+        return { events: value, total: Number(reply.headers.get('total-number') ?? value.length) };
+      },
+      /** One user's events (their user and PAT changes), as `list`. */
+      async listForUser(
+        userId: string,
+        { page, pageSize, userId: _ignored, ...filters }: AuditQuery = {},
+      ): Promise<{ events: AuditEvent[]; total: number }> {
+        const { value, reply } = await exchange('listUserAuditLogs', {
+          ...user(userId),
+          query: { page, page_size: pageSize, ...filters },
+        });
+        return { events: value, total: Number(reply.headers.get('total-number') ?? value.length) };
+      },
     },
 
     applications: {

@@ -365,6 +365,51 @@ describeInBrowser('operator console (chromium)', () => {
     expect((await service.client.applications.list()).map((each) => each.name)).not.toContain('Build bot');
   });
 
+  it('lists the changes above in the Audit tab, filters them by action, and shows a user’s own on their page', async () => {
+    const actionsOf = async (view: Locator) =>
+      (await view.locator('tbody th[data-label="Action"]').allInnerTexts()).map((text) => text.trim());
+    const audit = page.locator('[data-view="audit"]');
+    await open('#/audit');
+    await loaded('audit');
+    const actions = await actionsOf(audit);
+    expect(actions).toEqual(expect.arrayContaining(['user.created', 'pat.created', 'pat.renamed', 'pat.deleted']));
+    const pager = page.getByRole('navigation', { name: 'Pages of audit events' });
+    const total = Number(/· (\d+) events?$/.exec((await pager.locator('span').innerText()).trim())![1]);
+    expect(total).toBeGreaterThanOrEqual(actions.length);
+    // The console's own caller, source and request id, as the API recorded them.
+    const created = audit
+      .getByRole('row')
+      .filter({ has: page.getByRole('rowheader', { name: 'user.created' }) })
+      .filter({ hasText: userId });
+    const event = (await service.client.audit.list({ action: 'user.created', userId })).events[0]!;
+    await hasText(created.locator('[data-label="Caller"]'), event.callerArn);
+    await hasText(created.locator('[data-label="Source IP"]'), event.sourceIp ?? '—');
+    await hasText(created.locator('[data-label="Request id"]'), event.requestId ?? '—');
+
+    await audit.getByLabel('Action').fill('pat.created');
+    await audit.getByRole('button', { name: 'Filter' }).click();
+    await eventually(async () => expect(new Set(await actionsOf(audit))).toEqual(new Set(['pat.created'])));
+    const patCreated = (await service.client.audit.list({ action: 'pat.created' })).total;
+    await hasText(pager.locator('span'), `Page 1 of 1 · ${patCreated} ${patCreated === 1 ? 'event' : 'events'}`);
+    expect(patCreated).toBeLessThan(total);
+    await screenshot('1280-audit');
+
+    await audit.getByLabel('Action').fill('no.such_action');
+    await audit.getByRole('button', { name: 'Filter' }).click();
+    await audit.getByText('No audit events match these filters.').waitFor();
+
+    await open(`#/users/${encodeURIComponent(userId)}`);
+    const own = page.locator('pg-audit');
+    await own.locator('table').waitFor();
+    const ownActions = await actionsOf(own);
+    expect(ownActions).toEqual(
+      expect.arrayContaining(['user.created', 'pat.created', 'pat.renamed', 'pat.deleted', 'user.suspended']),
+    );
+    const expected = (await service.client.audit.list({ userId, perUserRoute: true, pageSize: 20 })).events;
+    expect(ownActions).toEqual(expected.map((each) => each.action));
+    expect(expected.every((each) => each.userId === userId)).toBe(true);
+  });
+
   it('lists, searches and pages through users; suspends one from the list', async () => {
     const tag = `pages-${Date.now().toString(36)}`;
     for (let n = 1; n <= 22; n++) {

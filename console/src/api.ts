@@ -9,6 +9,7 @@ import type {
   ApiResource,
   Application,
   ApplicationType,
+  AuditEvent,
   AuthorizationServerMetadata,
   CreatedPersonalAccessToken,
   PersonalAccessToken,
@@ -23,11 +24,13 @@ export type {
   ApiResource,
   Application,
   ApplicationType,
+  AuditEvent,
   CreatedPersonalAccessToken,
   PersonalAccessToken,
   TokenResponse,
   User,
 };
+export type { AuditQuery } from '../../client/requests';
 
 async function send(method: string, path: string, init: { body?: string; headers?: Record<string, string> } = {}) {
   let response: Response;

@@ -1,7 +1,11 @@
 /** The page's views, addressed by the URL fragment so that Back, reload and links work. */
 
 export type Route =
-  { view: 'users'; userId?: string } | { view: 'applications' } | { view: 'resources' } | { view: 'try' };
+  | { view: 'users'; userId?: string }
+  | { view: 'applications' }
+  | { view: 'resources' }
+  | { view: 'audit' }
+  | { view: 'try' };
 
 export type View = Route['view'];
 
@@ -10,6 +14,7 @@ export function parseRoute(hash: string): Route {
   switch (view) {
     case 'applications':
     case 'resources':
+    case 'audit':
     case 'try':
       return { view };
     default: {

@@ -6,6 +6,7 @@ import { hrefOf, parseRoute, type Route, type View } from '../route';
 import type { ConsoleConfig } from '../../shared/contract';
 import { LightElement } from './base';
 import './applications-view';
+import './audit-view';
 import './notices';
 import './resources-view';
 import './try-it-view';
@@ -15,6 +16,7 @@ const NAVIGATION: { view: View; label: string }[] = [
   { view: 'users', label: 'Users' },
   { view: 'applications', label: 'Applications' },
   { view: 'resources', label: 'API resources' },
+  { view: 'audit', label: 'Audit' },
   { view: 'try', label: 'Try it' },
 ];
 
@@ -98,6 +100,9 @@ export class ConsoleApp extends LightElement {
         </div>
         <div data-view="resources" ?hidden=${view !== 'resources'}>
           <pg-resources ?active=${view === 'resources'}></pg-resources>
+        </div>
+        <div data-view="audit" ?hidden=${view !== 'audit'}>
+          <pg-audit ?active=${view === 'audit'}></pg-audit>
         </div>
         <div data-view="try" ?hidden=${view !== 'try'}>
           <pg-try-it ?active=${view === 'try'}></pg-try-it>

@@ -18,6 +18,8 @@ import { LightElement, uniqueId } from './base';
 import { confirmAction, FormDialog, promptText, showSecretOnce } from './dialogs';
 import { scopeList, timeOf } from './fragments';
 import { notify } from './notices';
+import type { AuditView } from './audit-view';
+import './audit-view';
 
 @customElement('pg-user')
 export class UserView extends LightElement {
@@ -50,6 +52,9 @@ export class UserView extends LightElement {
       this.user = user;
       this.pats = pats.sort((left, right) => right.createdAt - left.createdAt);
       this.error = undefined;
+      // Each load follows a change (or opens the page): the user's audit events show it too.
+      await this.updateComplete;
+      if (load === this.loads) void this.querySelector<AuditView>('pg-audit')?.refresh();
     } catch (error) {
       if (load === this.loads) this.error = error;
     } finally {
@@ -195,6 +200,7 @@ export class UserView extends LightElement {
       </header>
       <pg-error .error=${this.error}></pg-error>
       ${user ? this.renderPats(userId) : this.loading ? html`<p class="loading">Loading user…</p>` : this.renderUnknown(userId)}
+      ${user ? html`<pg-audit .userId=${userId}></pg-audit>` : nothing}
     </section>`;
   }
 
