@@ -16,6 +16,8 @@ export interface Fixtures {
 }
 
 export const USERS = 30;
+/** Within the bench's lifetime policy (bench/run.ts BENCH_PAT_POLICY). */
+const EXPIRY_MS = 30 * 86_400_000;
 const SEED_CONCURRENCY = 8;
 
 export async function createFixtures(client: PatgateClient, patCount: number): Promise<Fixtures> {
@@ -30,13 +32,21 @@ export async function createFixtures(client: PatgateClient, patCount: number): P
   for (let start = 0; start < USERS; start += SEED_CONCURRENCY) {
     await Promise.all(userIds.slice(start, start + SEED_CONCURRENCY).map((id) => client.users.create({ id })));
   }
+  // Logto's RBAC: the resource's scopes reach the users through a role, so exchanges read role assignments.
+  const scopes = await client.resources.scopes.list(resource.id);
+  const role = await client.roles.create({
+    name: `bench-${runId}`,
+    description: 'every scope of the benchmark API',
+    scopeIds: scopes.map((scope) => scope.id),
+  });
+  for (const id of userIds) await client.roles.assign(id, [role.id]);
   const pats: Fixtures['pats'] = [];
   let next = 0;
   // Consecutive PATs belong to different users, so concurrent creations never contend on one user's state.
   const create = async () => {
     for (let index = next++; index < patCount; index = next++) {
       const userId = userIds[index % USERS]!;
-      const { value } = await client.pats.create(userId, { name: `bench-${index}`, expiresAt: null });
+      const { value } = await client.pats.create(userId, { name: `bench-${index}`, expiresAt: Date.now() + EXPIRY_MS });
       pats.push({ userId, value, tokenHash: hashPatValue(value) });
     }
   };

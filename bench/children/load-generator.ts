@@ -91,7 +91,8 @@ const keyOf = (key: { pk: string; sk: string }) => ({ pk: { S: key.pk }, sk: { S
 
 /**
  * The handler's AWS calls with the SDK clients it uses (lambdas/shared/store/pats.ts: the low-level client):
- * the PAT lookup, then the owner's user item beside KMS Sign.
+ * the PAT lookup, then the owner's user item and role assignment (the bench's users hold a role on the
+ * resource) beside KMS Sign.
  */
 function sdkFloor(load: FloorLoad, keyArn: string): FloorOperation {
   const get = async (key: { pk: string; sk: string }) =>
@@ -102,6 +103,7 @@ function sdkFloor(load: FloorLoad, keyArn: string): FloorOperation {
     if (!lookup?.userId?.S) throw new Error('PAT lookup item not found');
     const [owner] = await Promise.all([
       get(keys.user(lookup.userId.S)),
+      get(keys.userRoles(lookup.userId.S)),
       kms().send(
         new SignCommand({
           KeyId: keyArn,
@@ -157,8 +159,9 @@ function rawFloor(load: FloorLoad, keyArn: string): FloorOperation {
   return async (tokenHash) => {
     const lookup = await get(keys.patHash(tokenHash));
     if (!lookup?.userId?.S) throw new Error('PAT lookup item not found');
-    const [owner, { Signature }] = await Promise.all([
+    const [owner, , { Signature }] = await Promise.all([
       get(keys.user(lookup.userId.S)),
+      get(keys.userRoles(lookup.userId.S)),
       clients.kms.call<{ Signature?: string }>('Sign', {
         KeyId: keyArn,
         Message: message,
@@ -206,7 +209,7 @@ function managementLoad(load: ManagementLoad): Promise<LoadSamples> {
         const userId = `bench-manage-${runId}-${loop}`;
         if (!registered.has(loop)) registered.set(loop, client.users.create({ id: userId }));
         await registered.get(loop);
-        await client.pats.create(userId, { name: `pat-${next++}`, expiresAt: null });
+        await client.pats.create(userId, { name: `pat-${next++}`, expiresAt: Date.now() + 30 * 86_400_000 });
         return;
       }
       case 'list':

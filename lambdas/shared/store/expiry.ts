@@ -2,13 +2,13 @@
  * PATs near their expiry, read from gsi1's per-day partitions (keys.patExpiry), and the notice level on
  * the PAT item that makes each notice go out once.
  */
-import { QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamo } from '../aws/dynamodb';
-import { guarded } from '../aws/dependency-errors';
 import { env } from '../config';
 import type { Pat } from '../model/pat';
 import { conditionalWrite } from './conditional';
 import { GSI1, keys, patExpiryPartition } from './keys';
+import { queryAll } from './list-index';
 import { toPat } from './pats';
 
 const DAY_MS = 86_400_000;
@@ -17,26 +17,16 @@ const DAY_MS = 86_400_000;
 export async function patsExpiringBetween(from: number, to: number): Promise<Pat[]> {
   const pats: Pat[] = [];
   for (let day = Math.floor(from / DAY_MS) * DAY_MS; day < to; day += DAY_MS) {
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await guarded('dynamodb', () =>
-        dynamo().send(
-          new QueryCommand({
-            TableName: env.tableName(),
-            IndexName: GSI1,
-            KeyConditionExpression: 'gsi1pk = :day AND gsi1sk BETWEEN :from AND :to',
-            ExpressionAttributeValues: {
-              ':day': patExpiryPartition(day),
-              ':from': keys.patExpiry(from).gsi1sk,
-              ':to': keys.patExpiry(to - 1).gsi1sk,
-            },
-            ExclusiveStartKey: startKey,
-          }),
-        ),
-      );
-      pats.push(...(page.Items ?? []).map(toPat));
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
+    const items = await queryAll({
+      IndexName: GSI1,
+      KeyConditionExpression: 'gsi1pk = :day AND gsi1sk BETWEEN :from AND :to',
+      ExpressionAttributeValues: {
+        ':day': patExpiryPartition(day),
+        ':from': keys.patExpiry(from).gsi1sk,
+        ':to': keys.patExpiry(to - 1).gsi1sk,
+      },
+    });
+    pats.push(...items.map(toPat));
   }
   return pats;
 }

@@ -5,14 +5,14 @@
  * `createdAt` like a user's roles; the token endpoint reads it strongly consistently on every exchange
  * with `organization_id`, so removing a member or a member's role bites at once.
  */
-import { DeleteCommand, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamo } from '../aws/dynamodb';
 import { guarded } from '../aws/dependency-errors';
 import { env } from '../config';
 import type { Organization, OrganizationRole, OrganizationScope } from '../model/organization';
 import { auditPut, type AuditAction } from './audit';
 import { keys, listPartition } from './keys';
-import { listByKind } from './list-index';
+import { listByKind, queryAll } from './list-index';
 import { optimistically, RETRY, transactWrite } from './transactions';
 
 const table = () => env.tableName();
@@ -354,23 +354,11 @@ export const membershipOf = (membership: Membership | undefined, userCreatedAt: 
   membership && membership.userCreatedAt === userCreatedAt ? membership : undefined;
 
 export async function listMemberships(organizationId: string): Promise<Membership[]> {
-  const items: Record<string, unknown>[] = [];
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const page = await guarded('dynamodb', () =>
-      dynamo().send(
-        new QueryCommand({
-          TableName: table(),
-          KeyConditionExpression: 'pk = :pk',
-          ExpressionAttributeValues: { ':pk': keys.membership(organizationId, '').pk },
-          ConsistentRead: true,
-          ExclusiveStartKey: startKey,
-        }),
-      ),
-    );
-    items.push(...(page.Items ?? []));
-    startKey = page.LastEvaluatedKey;
-  } while (startKey);
+  const items = await queryAll({
+    KeyConditionExpression: 'pk = :pk',
+    ExpressionAttributeValues: { ':pk': keys.membership(organizationId, '').pk },
+    ConsistentRead: true,
+  });
   return items.map(toMembership);
 }
 

@@ -6,7 +6,7 @@
  * A PAT belongs to its owner's PAT epoch (model/user.ts). PAT items left from an ended epoch are
  * invisible, dead at the token endpoint, replaced when their name is reused, and removed by `purgePats`.
  */
-import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { GetItemCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
 import { dynamo, dynamoDb } from '../aws/dynamodb';
 import { guarded } from '../aws/dependency-errors';
@@ -15,6 +15,7 @@ import { valueIssuedAt, type Pat, type PatCredential } from '../model/pat';
 import { LEGACY_PAT_EPOCH, type User, type UserStanding } from '../model/user';
 import { conditionalWrite } from './conditional';
 import { keys, patSortKeyPrefix } from './keys';
+import { queryAll } from './list-index';
 import { chunk, optimistically, RETRY, transactWrite, type TransactItems } from './transactions';
 import { completePurge, getUser, purgeMarker, type PendingPurge } from './users';
 import { randomString } from '../crypto/secrets';
@@ -155,24 +156,12 @@ function occupy(pat: Pat, leftover: Pat | undefined): TransactItems {
 
 /** Every PAT item of the user, of the given epoch. */
 async function queryPats(userId: string, patEpoch: string): Promise<Pat[]> {
-  const pats: Pat[] = [];
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const page = await guarded('dynamodb', () =>
-      dynamo().send(
-        new QueryCommand({
-          TableName: table(),
-          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-          ExpressionAttributeValues: { ':pk': keys.user(userId).pk, ':prefix': patSortKeyPrefix },
-          ConsistentRead: true,
-          ExclusiveStartKey: startKey,
-        }),
-      ),
-    );
-    pats.push(...(page.Items ?? []).map(toPat).filter((pat) => pat.patEpoch === patEpoch));
-    startKey = page.LastEvaluatedKey;
-  } while (startKey);
-  return pats;
+  const items = await queryAll({
+    KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+    ExpressionAttributeValues: { ':pk': keys.user(userId).pk, ':prefix': patSortKeyPrefix },
+    ConsistentRead: true,
+  });
+  return items.map(toPat).filter((pat) => pat.patEpoch === patEpoch);
 }
 
 export async function listPats(owner: User): Promise<Pat[]> {
