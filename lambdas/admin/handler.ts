@@ -4,4 +4,9 @@ import * as operations from './operations';
 import * as organizations from './organizations';
 import * as roles from './roles';
 
-export const handler = createHandler('admin', 'management', { ...operations, ...auditLogs, ...roles, ...organizations });
+export const handler = createHandler('admin', 'management', {
+  ...operations,
+  ...auditLogs,
+  ...roles,
+  ...organizations,
+});

@@ -3,26 +3,15 @@
  * endpoint) and the public leaked-credential revocation. Its own function so that the token function keeps
  * its read-only grants.
  */
-import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { createHandler } from '../shared/http/handler';
-import { bodyByteLength, bodyText, header, headerValues } from '../shared/http/request';
+import { formRequest } from '../shared/http/request';
 import { errorResponse, json, noStore } from '../shared/http/responses';
 import { ApiError } from '../shared/errors';
 import { jsonBody } from '../shared/management/request';
 import { revokeCredentialsSchema } from '../shared/management/schemas';
 import { logger } from '../shared/observability';
-import type { TokenHttpRequest } from '../token/token-request';
 import { revokeCredentials } from './credentials';
 import { introspect, revoke } from './tokens';
-
-function formRequest(event: APIGatewayProxyEvent): TokenHttpRequest {
-  return {
-    contentType: header(event, 'content-type'),
-    authorization: headerValues(event, 'authorization'),
-    body: bodyText(event),
-    bodyBytes: bodyByteLength(event),
-  };
-}
 
 export const handler = createHandler('revocation', 'oauth', {
   introspectToken: async (event) => json(200, await introspect(formRequest(event), Date.now()), noStore),

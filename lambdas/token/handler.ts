@@ -1,32 +1,22 @@
 /** The token function: converts the API Gateway event in and the response out; the exchange knows neither. */
-import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { createHandler } from '../shared/http/handler';
-import { bodyByteLength, bodyText, header, headerValues } from '../shared/http/request';
+import { formRequest } from '../shared/http/request';
 import { json, noStore, toOAuthError } from '../shared/http/responses';
 import { countMetric, logger } from '../shared/observability';
 import { warmSigningKey } from '../shared/signing/jwt-signer';
 import { exchangeToken } from './exchange';
 import { getSelfPersonalAccessToken, revokeSelfPersonalAccessToken } from './self-service';
-import { parseTokenRequest, type TokenHttpRequest } from './token-request';
+import { parseTokenRequest } from './token-request';
 
 // Init phase: resolve the signing key (GetPublicKey) before the first request needs it.
 warmSigningKey();
-
-function tokenHttpRequest(event: APIGatewayProxyEvent): TokenHttpRequest {
-  return {
-    contentType: header(event, 'content-type'),
-    authorization: headerValues(event, 'authorization'),
-    body: bodyText(event),
-    bodyBytes: bodyByteLength(event),
-  };
-}
 
 export const handler = createHandler('token', 'oauth', {
   getSelfPersonalAccessToken,
   revokeSelfPersonalAccessToken,
   exchangeToken: async (event) => {
     try {
-      const issued = await exchangeToken(parseTokenRequest(tokenHttpRequest(event)), Date.now(), {
+      const issued = await exchangeToken(parseTokenRequest(formRequest(event)), Date.now(), {
         sourceIp: event.requestContext?.identity?.sourceIp ?? undefined,
       });
       countMetric('TokenExchangeSucceeded');

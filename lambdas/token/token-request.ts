@@ -5,7 +5,7 @@
  * `invalid_client` wins over them, as RFC 6749 §5.2 orders it.
  */
 import { OAuthError } from '../shared/errors';
-import { parseMediaType } from '../shared/http/request';
+import { parseMediaType, type FormRequest } from '../shared/http/request';
 import {
   ACCESS_TOKEN_TYPE,
   ENTITY_ID_PATTERN,
@@ -19,15 +19,7 @@ import {
 export const MAX_TOKEN_REQUEST_BYTES = 16 * 1024;
 
 /** The HTTP request as the token endpoint needs it; the handler builds it from the API Gateway event. */
-export interface TokenHttpRequest {
-  /** Content-Type, as sent. */
-  contentType: string | undefined;
-  /** Every Authorization header value. */
-  authorization: readonly string[];
-  /** The body as text; undefined when its bytes are not UTF-8. */
-  body: string | undefined;
-  bodyBytes: number;
-}
+export type TokenHttpRequest = FormRequest;
 
 export interface ClientCredentials {
   clientId: string;

@@ -51,3 +51,23 @@ export function bodyByteLength(event: APIGatewayProxyEvent): number {
   if (!event.body) return 0;
   return event.isBase64Encoded ? Buffer.from(event.body, 'base64').length : Buffer.byteLength(event.body, 'utf8');
 }
+
+/** A form-posting OAuth request as the token-family endpoints read it; no API Gateway shape beyond here. */
+export interface FormRequest {
+  /** Content-Type, as sent. */
+  contentType: string | undefined;
+  /** Every Authorization header value. */
+  authorization: readonly string[];
+  /** The body as text; undefined when its bytes are not UTF-8. */
+  body: string | undefined;
+  bodyBytes: number;
+}
+
+export function formRequest(event: APIGatewayProxyEvent): FormRequest {
+  return {
+    contentType: header(event, 'content-type'),
+    authorization: headerValues(event, 'authorization'),
+    body: bodyText(event),
+    bodyBytes: bodyByteLength(event),
+  };
+}
