@@ -15,6 +15,8 @@ const hostOnly = [
   // Which engine answers doesn't depend on the runtime: once, on the host Node, is enough.
   '/test/moto-[^/]*\\.test\\.ts$',
   '/test/(hostile-[^/]*|races)\\.test\\.ts$',
+  // Stops and restarts DynamoDB Local under load: a test of the engine outage, not of the runtime.
+  '/test/faults-dynamodb-outage\\.test\\.ts$',
 ];
 
 /** @type {import('jest').Config} */
