@@ -135,7 +135,8 @@ async function main(): Promise<void> {
         await sign();
       },
       sdkLowLevel: async (index) => {
-        // The handler's calls (bench/children/load-generator.ts `sdkFloor`): the lookup, then the owner beside Sign.
+        // The handler's calls (bench/children/load-generator.ts `sdkFloor`): the lookup, then the owner and their
+        // role assignment beside Sign.
         const get = async (key: { pk: string; sk: string }) =>
           (
             await dynamoDb().send(
@@ -149,6 +150,7 @@ async function main(): Promise<void> {
         const lookup = await get(keys.patHash(hashes[index % hashes.length]!));
         await Promise.all([
           get(keys.user(lookup!.userId!.S!)),
+          get(keys.userRoles(lookup!.userId!.S!)),
           kms().send(
             new SignCommand({
               KeyId: keyArn,

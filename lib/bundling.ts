@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import type { BuildOptions } from 'esbuild';
 import { LogLevel, OutputFormat, type BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { FunctionName } from './functions';
+import { OPENAPI_DOCUMENT_FILE, OPENAPI_DOCUMENT_SOURCE } from '../lambdas/admin/openapi-document';
 
 /**
  * The bundles run on Lambda only (locally the handlers run from source), on Node.js 24: test/stack.test.ts loads
@@ -26,7 +27,8 @@ const mainFields = ['module', 'main'];
 /**
  * Credential providers that the SDK's default chain imports dynamically, and only when the environment holds no
  * credentials. Lambda always provides them in the environment, so these modules are never loaded there: leaving them
- * out of the bundles saves ~130 kB and ~30 ms of import time per function (see `npm run bench`).
+ * out of the bundles saves ~130 kB and ~30 ms of import time per function (see `npm run bench`). Likewise two
+ * modules the SDK loads dynamically only for features these functions never use (~20 kB per function).
  */
 export const unusedInLambda = [
   '@aws-sdk/credential-provider-sso',
@@ -38,6 +40,10 @@ export const unusedInLambda = [
   '@aws-sdk/nested-clients',
   '@aws-sdk/token-providers',
   '@smithy/credential-provider-imds',
+  // Loaded dynamically for operations with event streams: DynamoDB, KMS and EventBridge have none.
+  '@smithy/core/event-streams',
+  // Parses browsers' user agents; the SDK imports it only when it runs in a browser.
+  'bowser',
 ].flatMap((name) => [name, `${name}/*`]);
 
 /** esbuild settings, minus entry point and output location. */
@@ -70,6 +76,27 @@ export const lambdaBundling: BundlingOptions = {
   // esbuild's per-file size summary, four times per synth, says nothing the asset hashes don't; warnings still show.
   logLevel: LogLevel.WARNING,
 };
+
+/** Files a function reads at run time, copied beside its bundle into the function's code root (`LAMBDA_TASK_ROOT`). */
+export const filesBesideBundle: Partial<Record<FunctionName, readonly { source: string; target: string }[]>> = {
+  admin: [{ source: OPENAPI_DOCUMENT_SOURCE, target: OPENAPI_DOCUMENT_FILE }],
+};
+
+/** `lambdaBundling`, plus copying the function's files beside its bundle. */
+export function bundlingFor(name: FunctionName): BundlingOptions {
+  const files = filesBesideBundle[name];
+  if (!files) return lambdaBundling;
+  return {
+    ...lambdaBundling,
+    commandHooks: {
+      beforeInstall: () => [],
+      beforeBundling: () => [],
+      // Local bundling runs these in a shell with the project root as inputDir.
+      afterBundling: (inputDir, outputDir) =>
+        files.map(({ source, target }) => `cp "${path.join(inputDir, source)}" "${path.join(outputDir, target)}"`),
+    },
+  };
+}
 
 /** The repository root: esbuild's working directory, and where package-lock.json pins dependency versions. */
 export const projectRoot = path.join(__dirname, '..');

@@ -9,7 +9,7 @@ import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { handlerNames, type HandlerName } from '../lambdas/routes';
-import { depsLockFilePath, handlerEntry, lambdaBundling, projectRoot } from './bundling';
+import { bundlingFor, depsLockFilePath, handlerEntry, projectRoot } from './bundling';
 import { permissionsFor, type GrantedResources } from './permissions';
 
 export type LogLevel = 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
@@ -101,7 +101,7 @@ export class PatgateFunctions extends Construct {
         ...props.environment,
         NODE_OPTIONS: '--enable-source-maps',
       },
-      bundling: lambdaBundling,
+      bundling: bundlingFor(name),
       projectRoot,
       depsLockFilePath,
     });

@@ -13,7 +13,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import type * as iam from 'aws-cdk-lib/aws-iam';
 import { handlerNames, routes, type HandlerName } from '../lambdas/routes';
 import type { FunctionName } from '../lib/functions';
-import { requireShimBanner, unusedInLambda } from '../lib/bundling';
+import { filesBesideBundle, requireShimBanner, unusedInLambda } from '../lib/bundling';
 import { PatgateStack } from '../lib/patgate-stack';
 import { node24, node24Runs } from './support/node24';
 
@@ -326,9 +326,15 @@ describe('functions', () => {
       return { directory, files: readdirSync(directory).sort() };
     };
 
-    it('is one minified ES module with its source map', () => {
+    it('is one minified ES module with its source map, and the files it reads at run time', () => {
       const { directory, files } = assetFiles();
-      expect(files).toEqual(['index.mjs', 'index.mjs.map']);
+      const beside = filesBesideBundle[name] ?? [];
+      expect(files).toEqual(['index.mjs', 'index.mjs.map', ...beside.map((file) => file.target)].sort());
+      for (const { source, target } of beside) {
+        expect(readFileSync(path.join(directory, target), 'utf8')).toBe(
+          readFileSync(path.join(__dirname, '..', source), 'utf8'),
+        );
+      }
       const code = readFileSync(path.join(directory, 'index.mjs'), 'utf8');
       expect(code.startsWith(requireShimBanner)).toBe(true);
       expect(code).toMatch(/\/\/# sourceMappingURL=index\.mjs\.map\s*$/);
@@ -368,6 +374,50 @@ describe('functions', () => {
         expect(exported.trim()).toBe('function');
       },
     );
+
+    if (name === 'admin') {
+      onNode24('serves the OpenAPI document from the file beside the bundle, as in Lambda', () => {
+        const { directory } = assetFiles();
+        const entry = pathToFileURL(path.join(directory, 'index.mjs')).href;
+        const event = {
+          httpMethod: 'GET',
+          resource: '/api/openapi.json',
+          path: '/api/openapi.json',
+          headers: {},
+          requestContext: { requestId: 'stack-test', identity: { sourceIp: '127.0.0.1', userArn: 'arn:test' } },
+        };
+        const answered = execFileSync(
+          node24,
+          [
+            '--input-type=module',
+            '-e',
+            `const { handler } = await import('${entry}');
+             const response = await handler(${JSON.stringify(event)}, { awsRequestId: 'stack-test', getRemainingTimeInMillis: () => 10000 });
+             console.log(JSON.stringify(response));`,
+          ],
+          {
+            env: {
+              ...handlerEnvironment(),
+              LAMBDA_TASK_ROOT: directory,
+              AWS_REGION: 'us-east-1',
+              AWS_ACCESS_KEY_ID: 'test',
+              AWS_SECRET_ACCESS_KEY: 'test',
+              AWS_ENDPOINT_URL: 'http://127.0.0.1:9',
+              POWERTOOLS_LOG_LEVEL: 'SILENT',
+              POWERTOOLS_METRICS_DISABLED: 'true',
+            },
+            encoding: 'utf8',
+            stdio: ['ignore', 'pipe', 'pipe'],
+          },
+        );
+        const response = JSON.parse(answered.trim().split('\n').pop()!);
+        expect(response.statusCode).toBe(200);
+        const served = JSON.parse(response.body);
+        const generated = JSON.parse(readFileSync(path.join(__dirname, '..', 'docs', 'openapi.json'), 'utf8'));
+        expect(served.paths).toEqual(generated.paths);
+        expect(served.servers).toHaveLength(1);
+      });
+    }
   });
 });
 

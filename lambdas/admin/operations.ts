@@ -15,7 +15,7 @@ import { countMetric, logger } from '../shared/observability';
 import { isConfidential, type Application } from '../shared/model/application';
 import type { ApiResource } from '../shared/model/resource';
 import * as applications from '../shared/store/applications';
-import openApiDocument from '../../docs/openapi.json';
+import { openApiDocument } from './openapi-document';
 import * as resources from '../shared/store/resources';
 
 const LOWER_ALPHANUMERIC = '0123456789abcdefghijklmnopqrstuvwxyz';
@@ -130,11 +130,8 @@ export async function deleteResource(event: APIGatewayProxyEvent) {
   return noContent();
 }
 
-/**
- * The document `npm run openapi` generated from the route table and the zod schemas (test/openapi.test.ts
- * fails when it is stale). Serving the generated file keeps zod's JSON Schema conversion out of this bundle.
- */
+/** The generated document (openapi-document.ts); serving it keeps zod's JSON Schema conversion out of this bundle. */
 export async function getOpenApiDocument() {
   // The issuer is `{base URL}/oidc`: the stage URL or custom domain the API is served at.
-  return json(200, { ...openApiDocument, servers: [{ url: env.issuer().replace(/\/oidc$/, '') }] });
+  return json(200, { ...openApiDocument(), servers: [{ url: env.issuer().replace(/\/oidc$/, '') }] });
 }

@@ -14,6 +14,7 @@ import { auditPut, type AuditAction } from './audit';
 import { keys, listPartition } from './keys';
 import { listByKind, queryAll } from './list-index';
 import { optimistically, RETRY, transactWrite } from './transactions';
+import { consistentGet, number, text, texts } from './token-path-reads';
 
 const table = () => env.tableName();
 
@@ -345,8 +346,10 @@ const toMembership = (item: Record<string, unknown>): Membership => ({
 
 /** Read strongly consistently: the token endpoint relies on it for "removing a member bites at once". */
 export async function getMembership(organizationId: string, userId: string): Promise<Membership | undefined> {
-  const item = await getItem(keys.membership(organizationId, userId));
-  return item ? toMembership(item) : undefined;
+  const item = await consistentGet(keys.membership(organizationId, userId), 'userId, userCreatedAt, roleIds');
+  return item
+    ? { userId: text(item.userId)!, userCreatedAt: number(item.userCreatedAt)!, roleIds: texts(item.roleIds) ?? [] }
+    : undefined;
 }
 
 /** The membership of the user registered at `userCreatedAt`, not of an earlier user with the same id. */

@@ -7,8 +7,7 @@
  * invisible, dead at the token endpoint, replaced when their name is reused, and removed by `purgePats`.
  */
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { GetItemCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
-import { dynamo, dynamoDb } from '../aws/dynamodb';
+import { dynamo } from '../aws/dynamodb';
 import { guarded } from '../aws/dependency-errors';
 import { env } from '../config';
 import { valueIssuedAt, type Pat, type PatCredential } from '../model/pat';
@@ -20,6 +19,7 @@ import { chunk, optimistically, RETRY, transactWrite, type TransactItems } from 
 import { completePurge, getUser, purgeMarker, type PendingPurge } from './users';
 import { randomString } from '../crypto/secrets';
 import { auditPut, type AuditTarget } from './audit';
+import { consistentGet, number, text, texts } from './token-path-reads';
 
 /** Expired PATs stay listable (as expired) for this long before DynamoDB TTL removes both items. */
 const EXPIRED_RETENTION_SECONDS = 30 * 24 * 3600;
@@ -325,28 +325,9 @@ export async function purgePats(purge: PendingPurge, maxPats: number): Promise<b
   return complete;
 }
 
-/** An attribute value as the low-level client returns it (the token path skips the document client's marshalling). */
-type Attribute = AttributeValue | undefined;
-const text = (value: Attribute) => value?.S;
-const number = (value: Attribute) => (value?.N === undefined ? null : Number(value.N));
-const texts = (value: Attribute) => value?.L?.map((entry) => entry.S!) ?? null;
-
-function getForTokenPath(key: { pk: string; sk: string }, projection?: string) {
-  return guarded('dynamodb', () =>
-    dynamoDb().send(
-      new GetItemCommand({
-        TableName: table(),
-        Key: { pk: { S: key.pk }, sk: { S: key.sk } },
-        ConsistentRead: true,
-        ProjectionExpression: projection,
-      }),
-    ),
-  );
-}
-
 /** The token endpoint's first read. Strongly consistent: a PAT deleted a moment ago must not work. */
 export async function lookupPat(tokenHash: string): Promise<PatCredential | undefined> {
-  const { Item } = await getForTokenPath(keys.patHash(tokenHash));
+  const Item = await consistentGet(keys.patHash(tokenHash));
   if (!Item) return undefined;
   return {
     id: text(Item.id) ?? null,
@@ -363,7 +344,7 @@ export async function lookupPat(tokenHash: string): Promise<PatCredential | unde
 
 /** The token endpoint's second read, beside Sign: the owner's standing, strongly consistent. */
 export async function getUserStanding(userId: string): Promise<UserStanding | undefined> {
-  const { Item } = await getForTokenPath(keys.user(userId), 'patEpoch, isSuspended, createdAt');
+  const Item = await consistentGet(keys.user(userId), 'patEpoch, isSuspended, createdAt');
   const patEpoch = text(Item?.patEpoch);
   if (patEpoch === undefined) return undefined;
   return { patEpoch, isSuspended: Item?.isSuspended?.BOOL === true, createdAt: number(Item?.createdAt) ?? undefined };

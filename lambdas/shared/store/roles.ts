@@ -14,6 +14,7 @@ import { keys, listPartition } from './keys';
 import { listByKind } from './list-index';
 import { auditPut, type AuditAction } from './audit';
 import { optimistically, RETRY, transactWrite } from './transactions';
+import { consistentGet, number, texts } from './token-path-reads';
 
 const table = () => env.tableName();
 
@@ -181,19 +182,8 @@ export interface RoleAssignment {
 
 /** Read strongly consistently: the token endpoint relies on it for "removing a role bites at once". */
 export async function getRoleAssignment(userId: string): Promise<RoleAssignment | undefined> {
-  const { Item } = await guarded('dynamodb', () =>
-    dynamo().send(
-      new GetCommand({
-        TableName: table(),
-        Key: keys.userRoles(userId),
-        ConsistentRead: true,
-        ProjectionExpression: 'roleIds, userCreatedAt',
-      }),
-    ),
-  );
-  return Item
-    ? { roleIds: (Item.roleIds as string[] | undefined) ?? [], userCreatedAt: Item.userCreatedAt }
-    : undefined;
+  const item = await consistentGet(keys.userRoles(userId), 'roleIds, userCreatedAt');
+  return item ? { roleIds: texts(item.roleIds) ?? [], userCreatedAt: number(item.userCreatedAt)! } : undefined;
 }
 
 /** The role ids of the user registered at `userCreatedAt`: none if the assignment was another user's of that id. */
