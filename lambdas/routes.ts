@@ -19,7 +19,10 @@ export interface Route {
   readonly path: string;
   readonly handler: HandlerName;
   readonly auth: RouteAuth;
-  /** Stable operation id: dispatch key inside the handler, metric dimension, OpenAPI operationId. */
+  /**
+   * Stable operation id: the method's operation name in API Gateway, which the handler dispatches on (so this table
+   * stays out of the bundles), metric dimension, OpenAPI operationId.
+   */
   readonly operation: string;
 }
 

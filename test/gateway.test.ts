@@ -118,6 +118,8 @@ describe('the proxy event', () => {
       apiId: 'local',
       resourcePath: '/items/{id}',
       resourceId: expect.stringMatching(/^[0-9a-f]{6}$/),
+      // The method's operation name, which the stack sets from the route table and the handlers dispatch on.
+      operationName: 'getItem',
       httpMethod: 'GET',
       path: '/test/items/a%20b%2Fc%E2%9C%93',
       stage: 'test',

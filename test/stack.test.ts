@@ -109,6 +109,13 @@ describe('REST API built from the route table', () => {
     expect([...methodsByRoute().keys()].sort()).toEqual(routes.map((route) => `${route.method} ${route.path}`).sort());
   });
 
+  it("names every method's operation as the route table does: the handlers dispatch on it", () => {
+    const methods = methodsByRoute();
+    for (const route of routes) {
+      expect(methods.get(`${route.method} ${route.path}`)?.OperationName).toBe(route.operation);
+    }
+  });
+
   it('requires IAM auth on every management route and none on the public ones', () => {
     const methods = methodsByRoute();
     for (const route of routes) {
@@ -384,7 +391,11 @@ describe('functions', () => {
           resource: '/api/openapi.json',
           path: '/api/openapi.json',
           headers: {},
-          requestContext: { requestId: 'stack-test', identity: { sourceIp: '127.0.0.1', userArn: 'arn:test' } },
+          requestContext: {
+            requestId: 'stack-test',
+            operationName: 'getOpenApiDocument',
+            identity: { sourceIp: '127.0.0.1', userArn: 'arn:test' },
+          },
         };
         const answered = execFileSync(
           node24,

@@ -5,6 +5,7 @@
 import { isUtf8 } from 'node:buffer';
 import { createHash } from 'node:crypto';
 import type { APIGatewayEventIdentity, APIGatewayProxyEvent } from 'aws-lambda';
+import type { OperationNamed } from '../../lambdas/shared/http/handler';
 import type { RouteMatch } from './router';
 
 export interface ReceivedRequest {
@@ -32,7 +33,10 @@ export interface InvocationDetails {
   receivedAt: Date;
 }
 
-export function buildProxyEvent(request: ReceivedRequest, details: InvocationDetails): APIGatewayProxyEvent {
+export function buildProxyEvent(
+  request: ReceivedRequest,
+  details: InvocationDetails,
+): APIGatewayProxyEvent & OperationNamed {
   const { route, pathParameters } = details.match;
   const { headers, multiValueHeaders } = groupHeaders(withForwardingHeaders(request));
   const { queryStringParameters, multiValueQueryStringParameters } = groupQuery(request.rawQuery);
@@ -56,6 +60,8 @@ export function buildProxyEvent(request: ReceivedRequest, details: InvocationDet
       domainName: headerValue(headers, 'host'),
       extendedRequestId: details.extendedRequestId,
       httpMethod: request.method,
+      // Set because the stack gives every method its operation name; the handlers dispatch on it.
+      operationName: route.operation,
       identity: identityOf(details, request.sourceIp, userAgent),
       path: `/${details.stage}${request.rawPath}`,
       protocol: `HTTP/${request.httpVersion}`,

@@ -1,12 +1,15 @@
 /**
- * Builds a Lambda handler: middy with Powertools logging and metrics, dispatch on the route the
- * API Gateway matched (from the shared route table), and errors mapped to protocol responses.
+ * Builds a Lambda handler: middy with Powertools logging and metrics, dispatch on the operation of the route
+ * API Gateway matched, and errors mapped to protocol responses.
+ *
+ * API Gateway names the operation in the event (`requestContext.operationName`: the CDK stack and the local gateway
+ * set each method's operation name from the route table), so the table itself stays out of the bundles.
  */
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
-import { findRoute, type HandlerName, type OperationsOf } from '../../routes';
+import type { HandlerName, OperationsOf } from '../../routes';
 import { DependencyError } from '../errors';
 import { errorResponse, json, type Protocol } from './responses';
 import { countMetric, logger, metrics } from '../observability';
@@ -14,28 +17,31 @@ import { withAuditCaller } from '../store/audit';
 
 export type Operation = (event: APIGatewayProxyEvent) => Promise<APIGatewayProxyResult>;
 
+/** The method's operation name, which API Gateway's REST proxy events carry and @types/aws-lambda omits. */
+export type OperationNamed = { requestContext: { operationName?: string } };
+
 export function createHandler<H extends HandlerName>(
-  handlerName: H,
+  _handlerName: H,
   protocol: Protocol,
   operations: Record<OperationsOf<H>, Operation>,
 ) {
   const dispatch = async (event: APIGatewayProxyEvent, _context: Context): Promise<APIGatewayProxyResult> => {
-    const route = findRoute(event.httpMethod, event.resource);
-    const operation = route?.handler === handlerName ? operations[route.operation as OperationsOf<H>] : undefined;
+    const name = (event as APIGatewayProxyEvent & Partial<OperationNamed>).requestContext?.operationName;
+    const operation =
+      name !== undefined && Object.hasOwn(operations, name) ? operations[name as OperationsOf<H>] : undefined;
     if (!operation) return json(404, { code: 'route.not_found', message: 'No such route.' });
 
-    const identity = event.requestContext?.identity;
-    logger.setCorrelationId(event.requestContext?.requestId);
-    logger.appendKeys({
-      operation: route!.operation,
-      ...(route!.auth === 'iam' ? { caller: identity?.userArn ?? identity?.caller ?? null } : {}),
-    });
+    // API Gateway fills in the caller only on IAM-authorized methods; on public ones these are null.
+    const identity = event.requestContext.identity;
+    const iamCaller = identity?.userArn ?? identity?.caller ?? undefined;
+    logger.setCorrelationId(event.requestContext.requestId);
+    logger.appendKeys({ operation: name, ...(iamCaller !== undefined ? { caller: iamCaller } : {}) });
     try {
       // Audit events (store/audit.ts) record who asked: the IAM caller, or `public` on public routes.
       const caller = {
-        callerArn: route!.auth === 'iam' ? (identity?.userArn ?? identity?.caller ?? 'unknown') : 'public',
+        callerArn: iamCaller ?? 'public',
         sourceIp: identity?.sourceIp ?? null,
-        requestId: event.requestContext?.requestId ?? null,
+        requestId: event.requestContext.requestId ?? null,
       };
       return await withAuditCaller(caller, () => operation(event));
     } catch (error) {
