@@ -344,7 +344,12 @@ function coldStartEvents(context: Context): Record<HandlerName, ReturnType<typeo
     discovery: proxyEvent('GET', '/oidc/jwks'),
     pats: proxyEvent('GET', `/api/users/${context.fixtures.userIds[0]}/personal-access-tokens`, caller),
     admin: proxyEvent('GET', '/api/applications', caller),
-    revocation: proxyEvent('POST', '/credentials/revoke', {
+    // Introspection of a value that is no token: client authentication (one read), then `active: false`.
+    revocation: proxyEvent('POST', '/oidc/token/introspection', {
+      headers: { ...headers, 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ token: 'not-a-token' }).toString(),
+    }),
+    credentials: proxyEvent('POST', '/credentials/revoke', {
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ credentials: ['pat_not-a-real-one'] }),
     }),

@@ -11,7 +11,7 @@ export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
 /** `iam`: API Gateway IAM auth (SigV4, service `execute-api`). `none`: public; the handler authenticates. */
 export type RouteAuth = 'iam' | 'none';
 
-export type HandlerName = 'token' | 'discovery' | 'pats' | 'admin' | 'revocation';
+export type HandlerName = 'token' | 'discovery' | 'pats' | 'admin' | 'revocation' | 'credentials';
 
 export interface Route {
   readonly method: HttpMethod;
@@ -48,7 +48,7 @@ export const routes = [
   },
   { method: 'POST', path: '/oidc/token/revocation', handler: 'revocation', auth: 'none', operation: 'revokeToken' },
   // Leaked-credential revocation for secret scanners (public, rate-limited by its own WAF rule).
-  { method: 'POST', path: '/credentials/revoke', handler: 'revocation', auth: 'none', operation: 'revokeCredentials' },
+  { method: 'POST', path: '/credentials/revoke', handler: 'credentials', auth: 'none', operation: 'revokeCredentials' },
   { method: 'GET', path: '/oidc/jwks', handler: 'discovery', auth: 'none', operation: 'getJwks' },
   {
     method: 'GET',

@@ -41,8 +41,9 @@ const publicHandlerReasons: Partial<Record<HandlerName, string>> = {
     'RFC 8693 token endpoint and PAT self-service, public by design: the handler authenticates the client application and validates the subject token (the PAT), or authenticates the PAT sent as Authorization: Bearer; WAF rate-limits both per IP.',
   discovery:
     'OpenID Connect discovery, RFC 8414 metadata and the JWKS are public by design: verifiers fetch them anonymously; they hold no secrets.',
-  revocation:
-    'RFC 7662 introspection and RFC 7009 revocation authenticate the client application in the handler; leaked-credential revocation is public by design (secret scanners hold only the leaked value), answers the same whatever was real, and has its own WAF rate limit.',
+  revocation: 'RFC 7662 introspection and RFC 7009 revocation authenticate the client application in the handler.',
+  credentials:
+    'Leaked-credential revocation is public by design (secret scanners hold only the leaked value), answers the same whatever was real, and has its own WAF rate limit.',
 };
 
 const field = apigw.AccessLogField;

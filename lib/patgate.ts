@@ -119,7 +119,7 @@ const defaults = {
   throttling: { rateLimit: 100, burstLimit: 200 },
   waf: { tokenRequestsPerIp: 1000, credentialRevocationsPerIp: 100, rateLimitWindowSeconds: 300 },
   auditRetention: Duration.seconds(defaultSeconds.auditRetentionSeconds),
-  memorySize: { token: 512, discovery: 256, pats: 256, admin: 256, revocation: 256 },
+  memorySize: { token: 512, discovery: 256, pats: 256, admin: 256, revocation: 256, credentials: 256 },
   logRetention: logs.RetentionDays.ONE_YEAR,
   logLevel: 'INFO',
   metricsNamespace: defaultMetricsNamespace,

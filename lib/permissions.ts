@@ -149,16 +149,21 @@ const policies: Record<FunctionName, (resources: GrantedResources) => iam.Policy
   revocation: ({ table, signingKeys }) => [
     // Client authentication; introspection's BatchGetItem (PAT by id, owner, jti mark); revocation's PAT reads.
     onItems(table, ['dynamodb:GetItem'], [keyPrefix.application, keyPrefix.user, keyPrefix.patHash]),
-    onItems(
-      table,
-      ['dynamodb:BatchGetItem'],
-      [keyPrefix.patId, keyPrefix.user, keyPrefix.revokedJti, keyPrefix.patHash],
-    ),
+    onItems(table, ['dynamodb:BatchGetItem'], [keyPrefix.patId, keyPrefix.user, keyPrefix.revokedJti]),
     // Deleting a revoked PAT (its item, lookup and id) and marking a jti revoked, each with its audit event.
     onItems(table, ['dynamodb:DeleteItem'], [keyPrefix.user, keyPrefix.patHash, keyPrefix.patId]),
     onItems(table, ['dynamodb:PutItem'], [keyPrefix.revokedJti, keyPrefix.audit]),
     // Verifying access tokens against the published keys.
     onKeys(signingKeys, ['kms:GetPublicKey']),
+  ],
+
+  credentials: ({ table }) => [
+    // Finding the leaked values' lookups in batches, then each PAT (lookup and item) before deleting it.
+    onItems(table, ['dynamodb:BatchGetItem'], [keyPrefix.patHash]),
+    onItems(table, ['dynamodb:GetItem'], [keyPrefix.patHash, keyPrefix.user]),
+    // Deleting a leaked PAT (its item, lookup and id) with its audit event; no keys, no other items.
+    onItems(table, ['dynamodb:DeleteItem'], [keyPrefix.user, keyPrefix.patHash, keyPrefix.patId]),
+    onItems(table, ['dynamodb:PutItem'], [keyPrefix.audit]),
   ],
 };
 

@@ -8,6 +8,7 @@ const modules: Record<HandlerName, () => Promise<{ handler: unknown }>> = {
   pats: () => import('../lambdas/pats/handler'),
   admin: () => import('../lambdas/admin/handler'),
   revocation: () => import('../lambdas/revocation/handler'),
+  credentials: () => import('../lambdas/credentials/handler'),
 };
 
 export async function loadHandler(name: HandlerName): Promise<ProxyHandler> {

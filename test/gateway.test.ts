@@ -29,6 +29,7 @@ const echo: ProxyHandler = async (event, context) => ({
 const handlers: Record<HandlerName, ProxyHandler> = {
   admin: echo,
   revocation: echo,
+  credentials: echo,
   pats: async () => {
     throw new Error('handler exploded');
   },

@@ -235,7 +235,7 @@ describe('stage', () => {
 
 describe('functions', () => {
   it('has one function per handler in the route table, the maintenance function, and the deploy trigger', () => {
-    expect(handlerNames).toEqual(['token', 'revocation', 'discovery', 'pats', 'admin']);
+    expect(handlerNames).toEqual(['token', 'revocation', 'credentials', 'discovery', 'pats', 'admin']);
     expect([...stack.patgate.functions.all.keys()]).toEqual([...handlerNames, 'maintenance']);
     // CDK's trigger provider runs the maintenance function once per deployment that changes it.
     template.resourceCountIs('AWS::Lambda::Function', handlerNames.length + 2);
@@ -509,10 +509,19 @@ describe('least privilege', () => {
   it('revocation: authenticates clients, reads PATs by id, owners and jti marks, deletes PATs, marks jtis, audits, verifies with public keys', () => {
     expectGrants('revocation', [
       ...allow(['dynamodb:GetItem'], [table()], leadingKeys('APP#*', 'USER#*', 'PATHASH#*')),
-      ...allow(['dynamodb:BatchGetItem'], [table()], leadingKeys('PATID#*', 'USER#*', 'REVOKED#*', 'PATHASH#*')),
+      ...allow(['dynamodb:BatchGetItem'], [table()], leadingKeys('PATID#*', 'USER#*', 'REVOKED#*')),
       ...allow(['dynamodb:DeleteItem'], [table()], leadingKeys('USER#*', 'PATHASH#*', 'PATID#*')),
       ...allow(['dynamodb:PutItem'], [table()], leadingKeys('REVOKED#*', 'AUDIT#*')),
       ...allow(['kms:GetPublicKey'], keys()),
+    ]);
+  });
+
+  it('credentials: finds leaked PATs by hash and deletes them with an audit event; no keys, no clients, no jti marks', () => {
+    expectGrants('credentials', [
+      ...allow(['dynamodb:BatchGetItem'], [table()], leadingKeys('PATHASH#*')),
+      ...allow(['dynamodb:GetItem'], [table()], leadingKeys('PATHASH#*', 'USER#*')),
+      ...allow(['dynamodb:DeleteItem'], [table()], leadingKeys('USER#*', 'PATHASH#*', 'PATID#*')),
+      ...allow(['dynamodb:PutItem'], [table()], leadingKeys('AUDIT#*')),
     ]);
   });
 
@@ -741,7 +750,7 @@ describe('monitoring', () => {
     ).toEqual(
       [
         'Api5xx',
-        ...['Token', 'Revocation', 'Discovery', 'Pats', 'Admin', 'Maintenance'].flatMap((name) => [
+        ...['Token', 'Revocation', 'Credentials', 'Discovery', 'Pats', 'Admin', 'Maintenance'].flatMap((name) => [
           `${name}FunctionErrors`,
           `${name}FunctionThrottles`,
         ]),
