@@ -152,6 +152,9 @@ export class PatgateClient {
     ofUser: (userId: string): Promise<Role[]> => this.call('listUserRoles', { params: { userId } }),
     assign: (userId: string, roleIds: string[]): Promise<AssignedRoles> =>
       this.call('assignUserRoles', { params: { userId }, body: { roleIds } }),
+    /** The user's roles become exactly these (none for []). */
+    replace: (userId: string, roleIds: string[]): Promise<void> =>
+      this.call('replaceUserRoles', { params: { userId }, body: { roleIds } }),
     unassign: (userId: string, roleId: string): Promise<void> =>
       this.call('removeUserRole', { params: { userId, roleId } }),
   };
@@ -166,6 +169,9 @@ export class PatgateClient {
     members: (id: string): Promise<OrganizationMember[]> => this.call('listOrganizationUsers', { params: { id } }),
     addMembers: (id: string, userIds: string[]): Promise<{ userIds: string[] }> =>
       this.call('addOrganizationUsers', { params: { id }, body: { userIds } }),
+    /** The members become exactly these users, in one transaction (members kept keep their roles). */
+    replaceMembers: (id: string, userIds: string[]): Promise<void> =>
+      this.call('replaceOrganizationUsers', { params: { id }, body: { userIds } }),
     removeMember: (id: string, userId: string): Promise<void> =>
       this.call('removeOrganizationUser', { params: { id, userId } }),
     /** The organizations the user is a member of, each with the user's organization roles there. */
@@ -179,6 +185,8 @@ export class PatgateClient {
       organizationRoleIds: string[],
     ): Promise<{ organizationRoleIds: string[] }> =>
       this.call('assignMemberRoles', { params: { id, userId }, body: { organizationRoleIds } }),
+    replaceMemberRoles: (id: string, userId: string, organizationRoleIds: string[]): Promise<void> =>
+      this.call('replaceMemberRoles', { params: { id, userId }, body: { organizationRoleIds } }),
     removeMemberRole: (id: string, userId: string, organizationRoleId: string): Promise<void> =>
       this.call('removeMemberRole', { params: { id, userId, organizationRoleId } }),
     scopes: {
@@ -201,6 +209,8 @@ export class PatgateClient {
       scopes: (id: string): Promise<OrganizationScope[]> => this.call('listOrganizationRoleScopes', { params: { id } }),
       addScopes: (id: string, organizationScopeIds: string[]): Promise<void> =>
         this.call('addOrganizationRoleScopes', { params: { id }, body: { organizationScopeIds } }),
+      replaceScopes: (id: string, organizationScopeIds: string[]): Promise<void> =>
+        this.call('replaceOrganizationRoleScopes', { params: { id }, body: { organizationScopeIds } }),
       removeScope: (id: string, organizationScopeId: string): Promise<void> =>
         this.call('removeOrganizationRoleScope', { params: { id, organizationScopeId } }),
     },

@@ -160,6 +160,7 @@ export const routes = [
   },
   { method: 'GET', path: USER_ROLES, handler: 'admin', auth: 'iam', operation: 'listUserRoles' },
   { method: 'POST', path: USER_ROLES, handler: 'admin', auth: 'iam', operation: 'assignUserRoles' },
+  { method: 'PUT', path: USER_ROLES, handler: 'admin', auth: 'iam', operation: 'replaceUserRoles' },
   { method: 'DELETE', path: `${USER_ROLES}/{roleId}`, handler: 'admin', auth: 'iam', operation: 'removeUserRole' },
 
   // Organizations, members, members' roles, organization scopes and roles (IAM)
@@ -170,6 +171,7 @@ export const routes = [
   { method: 'DELETE', path: `${ORGS}/{id}`, handler: 'admin', auth: 'iam', operation: 'deleteOrganization' },
   { method: 'GET', path: MEMBERS, handler: 'admin', auth: 'iam', operation: 'listOrganizationUsers' },
   { method: 'POST', path: MEMBERS, handler: 'admin', auth: 'iam', operation: 'addOrganizationUsers' },
+  { method: 'PUT', path: MEMBERS, handler: 'admin', auth: 'iam', operation: 'replaceOrganizationUsers' },
   { method: 'DELETE', path: `${MEMBERS}/{userId}`, handler: 'admin', auth: 'iam', operation: 'removeOrganizationUser' },
   {
     method: 'GET',
@@ -180,6 +182,7 @@ export const routes = [
   },
   { method: 'GET', path: MEMBER_ROLES, handler: 'admin', auth: 'iam', operation: 'listMemberRoles' },
   { method: 'POST', path: MEMBER_ROLES, handler: 'admin', auth: 'iam', operation: 'assignMemberRoles' },
+  { method: 'PUT', path: MEMBER_ROLES, handler: 'admin', auth: 'iam', operation: 'replaceMemberRoles' },
   {
     method: 'DELETE',
     path: `${MEMBER_ROLES}/{organizationRoleId}`,
@@ -210,6 +213,13 @@ export const routes = [
     handler: 'admin',
     auth: 'iam',
     operation: 'addOrganizationRoleScopes',
+  },
+  {
+    method: 'PUT',
+    path: `${ORG_ROLES}/{id}/scopes`,
+    handler: 'admin',
+    auth: 'iam',
+    operation: 'replaceOrganizationRoleScopes',
   },
   {
     method: 'DELETE',

@@ -451,6 +451,15 @@ export const operationDocs = {
     success: { 201: responses.assignedRolesSchema },
     errors: ['NotFound'],
   },
+  replaceUserRoles: {
+    tag: 'Roles',
+    summary: "Replace a user's roles (200, no body, as Logto): the next exchange carries only the new roles' scopes",
+    description:
+      'An unknown role: 404 `entity.not_exists_with_id`; a `MachineToMachine` role: 422 `user.invalid_role_type`.',
+    body: requests.replaceUserRolesSchema,
+    success: { 200: null },
+    errors: ['InvalidInput', 'NotFound', 'Conflict'],
+  },
   removeUserRole: {
     tag: 'Roles',
     summary: 'Take a role from a user: the next exchange no longer carries its scopes',
@@ -502,6 +511,16 @@ export const operationDocs = {
     success: { 201: z.strictObject({ userIds: z.array(z.string()) }) },
     errors: ['NotFound', 'Conflict'],
   },
+  replaceOrganizationUsers: {
+    tag: 'Organizations',
+    summary: "Replace an organization's members (204, as Logto), in one transaction; members kept keep their roles",
+    description:
+      'An unknown user: 422 `entity.relation_foreign_key_not_found`. One request changes at most 100 items (a member ' +
+      'added counts twice, a member removed once, plus two): a bigger change is refused with 400 `guard.invalid_input`, never half written.',
+    body: requests.replaceOrganizationUsersSchema,
+    success: { 204: null },
+    errors: ['InvalidInput', 'NotFound', 'Conflict'],
+  },
   removeOrganizationUser: {
     tag: 'Organizations',
     summary: 'Remove a member: its next exchange for the organization is refused',
@@ -526,6 +545,15 @@ export const operationDocs = {
     body: requests.memberRolesSchema,
     success: { 201: z.strictObject({ organizationRoleIds: z.array(z.string()) }) },
     errors: ['Conflict'],
+  },
+  replaceMemberRoles: {
+    tag: 'Organizations',
+    summary: "Replace a member's organization roles (204, as Logto); bites at the next exchange",
+    description:
+      'A non-member: 422 `organization.require_membership`; an unknown role: 422 `entity.relation_foreign_key_not_found`.',
+    body: requests.replaceMemberRolesSchema,
+    success: { 204: null },
+    errors: ['InvalidInput', 'Conflict'],
   },
   removeMemberRole: {
     tag: 'Organizations',
@@ -607,6 +635,13 @@ export const operationDocs = {
     body: requests.organizationRoleScopesSchema,
     success: { 201: null },
     errors: ['NotFound', 'Conflict'],
+  },
+  replaceOrganizationRoleScopes: {
+    tag: 'Organizations',
+    summary: "Replace an organization role's scopes (204, as Logto)",
+    body: requests.organizationRoleScopesSchema,
+    success: { 204: null },
+    errors: ['InvalidInput', 'NotFound', 'Conflict'],
   },
   removeOrganizationRoleScope: {
     tag: 'Organizations',

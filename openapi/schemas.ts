@@ -103,7 +103,9 @@ export const roleSchema = z.strictObject({
   id: z.string(),
   name: z.string(),
   description: z.string(),
-  type: z.literal('User'),
+  type: z
+    .enum(['User', 'MachineToMachine'])
+    .describe('MachineToMachine roles grant nothing here: no client_credentials grant'),
   isDefault: z.boolean(),
   createdAt: epochMilliseconds,
 });

@@ -12,6 +12,8 @@ import {
   memberRolesSchema,
   organizationRoleScopesSchema,
   organizationUsersSchema,
+  replaceMemberRolesSchema,
+  replaceOrganizationUsersSchema,
   updateOrganizationRoleSchema,
   updateOrganizationSchema,
   updateOrganizationScopeSchema,
@@ -139,6 +141,32 @@ export async function addOrganizationUsers(event: APIGatewayProxyEvent) {
   return json(201, { userIds });
 }
 
+/** Logto's PUT /organizations/:id/users: exactly these members, in one transaction; 204. */
+export async function replaceOrganizationUsers(event: APIGatewayProxyEvent) {
+  const id = param(event, 'id');
+  const userIds = [...new Set(jsonBody(event, replaceOrganizationUsersSchema).userIds)];
+  if (!(await organizations.getOrganization(id))) throw errors.notFound('organization');
+  const users = await Promise.all(userIds.map((userId) => getUser(userId)));
+  if (users.some((user) => !user)) throw errors.unknownUser();
+  const outcome = await organizations.replaceMembers(
+    id,
+    users.map((user) => ({ id: user!.id, createdAt: user!.createdAt })),
+  );
+  switch (outcome.status) {
+    case 'organization_not_found':
+      throw errors.notFound('organization');
+    case 'user_not_found':
+      throw errors.unknownUser();
+    case 'too_many':
+      throw apiErrors.invalidInput(
+        `This replacement would change ${outcome.changes} items; one request changes at most ${outcome.limit} ` +
+          '(a member added counts twice, a member removed once). Replace in smaller steps, or add and remove members one request at a time.',
+      );
+  }
+  audit('organization.members.replaced', { id, added: outcome.added, removed: outcome.removed });
+  return noContent();
+}
+
 export async function removeOrganizationUser(event: APIGatewayProxyEvent) {
   const id = param(event, 'id');
   const userId = userParam(event);
@@ -174,6 +202,11 @@ export async function listUserOrganizations(event: APIGatewayProxyEvent) {
   );
 }
 
+async function requireOrganizationRoles(roleIds: readonly string[]) {
+  const known = await Promise.all(roleIds.map((roleId) => organizations.getOrganizationRole(roleId)));
+  if (known.some((role) => !role)) throw errors.unknownRelation('organization roles');
+}
+
 /** The member's membership, or Logto's 422 `organization.require_membership`. */
 async function requireMember(event: APIGatewayProxyEvent) {
   const id = param(event, 'id');
@@ -193,8 +226,7 @@ export async function listMemberRoles(event: APIGatewayProxyEvent) {
 export async function assignMemberRoles(event: APIGatewayProxyEvent) {
   const { organizationRoleIds } = jsonBody(event, memberRolesSchema);
   const { id, userId } = await requireMember(event);
-  const known = await Promise.all(organizationRoleIds.map((roleId) => organizations.getOrganizationRole(roleId)));
-  if (known.some((role) => !role)) throw errors.unknownRelation('organization roles');
+  await requireOrganizationRoles(organizationRoleIds);
   const outcome = await organizations.changeMemberRoles(
     id,
     userId,
@@ -207,6 +239,20 @@ export async function assignMemberRoles(event: APIGatewayProxyEvent) {
   if (outcome === 'not_member') throw errors.requireMembership();
   audit('organization.member.roles.added', { id, userId, organizationRoleIds });
   return json(201, { organizationRoleIds });
+}
+
+/** Logto's PUT /organizations/:id/users/:userId/roles: the member's roles become exactly these; 204. */
+export async function replaceMemberRoles(event: APIGatewayProxyEvent) {
+  const organizationRoleIds = [...new Set(jsonBody(event, replaceMemberRolesSchema).organizationRoleIds)];
+  const { id, userId } = await requireMember(event);
+  await requireOrganizationRoles(organizationRoleIds);
+  const outcome = await organizations.changeMemberRoles(id, userId, 'organization.member_roles_replaced', () => ({
+    roleIds: organizationRoleIds,
+    value: true,
+  }));
+  if (outcome === 'not_member') throw errors.requireMembership();
+  audit('organization.member.roles.replaced', { id, userId, organizationRoleIds });
+  return noContent();
 }
 
 export async function removeMemberRole(event: APIGatewayProxyEvent) {
@@ -324,6 +370,16 @@ export async function addOrganizationRoleScopes(event: APIGatewayProxyEvent) {
   written(await organizations.addOrganizationRoleScopes(id, organizationScopeIds), 'organization role');
   audit('organization.role.scopes.added', { id, organizationScopeIds });
   return noContent201();
+}
+
+/** Logto's PUT /organization-roles/:id/scopes: the role's scopes become exactly these; 204. */
+export async function replaceOrganizationRoleScopes(event: APIGatewayProxyEvent) {
+  const id = param(event, 'id');
+  const { organizationScopeIds } = jsonBody(event, organizationRoleScopesSchema);
+  await requireScopes(organizationScopeIds);
+  written(await organizations.replaceOrganizationRoleScopes(id, organizationScopeIds), 'organization role');
+  audit('organization.role.scopes.replaced', { id, organizationScopeIds });
+  return noContent();
 }
 
 /** Logto answers 201 with no body here. */

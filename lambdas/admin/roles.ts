@@ -8,6 +8,7 @@ import {
   createRoleSchema,
   createScopeSchema,
   idSchema,
+  replaceUserRolesSchema,
   roleScopesSchema,
   updateRoleSchema,
   updateScopeSchema,
@@ -32,6 +33,8 @@ const errors = {
   scopeNameExists: () => new ApiError(422, 'scope.name_exists', 'The resource already has a scope with this name.'),
   roleNameInUse: () => new ApiError(422, 'role.name_in_use', 'A role with this name already exists.'),
   roleScopeExists: () => new ApiError(422, 'role.scope_exists', 'The role already has this scope.'),
+  invalidRoleType: () =>
+    new ApiError(422, 'user.invalid_role_type', 'Invalid role type, can not assign machine-to-machine role to user.'),
 };
 
 const param = (event: APIGatewayProxyEvent, name: string) => validate(idSchema, pathParameter(event, name), name);
@@ -140,7 +143,7 @@ export async function createRole(event: APIGatewayProxyEvent) {
     id: newId(),
     name: body.name,
     description: body.description,
-    type: 'User',
+    type: body.type ?? 'User',
     isDefault: body.isDefault ?? false,
     scopes: body.scopeIds ? await locateScopes(body.scopeIds) : [],
     createdAt: Date.now(),
@@ -224,11 +227,17 @@ export async function listUserRoles(event: APIGatewayProxyEvent) {
   return json(200, (await roles.listRoles()).filter((role) => assigned.has(role.id)).map(roleView));
 }
 
+/** Every role exists (else Logto's 404) and is a User role (else Logto's 422 `user.invalid_role_type`). */
+async function requireUserRoles(roleIds: readonly string[]) {
+  const known = await Promise.all(roleIds.map((id) => roles.getRole(id)));
+  if (known.some((role) => !role)) throw errors.notFound('role');
+  if (known.some((role) => role!.type !== 'User')) throw errors.invalidRoleType();
+}
+
 export async function assignUserRoles(event: APIGatewayProxyEvent) {
   const { roleIds } = jsonBody(event, userRolesSchema);
   const user = await registeredUser(event);
-  const known = await Promise.all(roleIds.map((id) => roles.getRole(id)));
-  if (known.some((role) => !role)) throw errors.notFound('role');
+  await requireUserRoles(roleIds);
   const outcome = await roles.changeUserRoles(user.id, user.createdAt, 'user.roles_assigned', (current) => {
     const addedRoleIds = roleIds.filter((id) => !current.includes(id));
     return { roleIds: [...current, ...addedRoleIds], value: addedRoleIds };
@@ -236,6 +245,20 @@ export async function assignUserRoles(event: APIGatewayProxyEvent) {
   if (outcome === 'user_not_found') throw errors.notFound('user');
   audit('user.roles.assigned', { userId: user.id, addedRoleIds: outcome });
   return json(201, { roleIds, addedRoleIds: outcome });
+}
+
+/** Logto's PUT /users/:userId/roles: the user's roles become exactly these (one conditional write); 200, no body. */
+export async function replaceUserRoles(event: APIGatewayProxyEvent) {
+  const roleIds = [...new Set(jsonBody(event, replaceUserRolesSchema).roleIds)];
+  const user = await registeredUser(event);
+  await requireUserRoles(roleIds);
+  const outcome = await roles.changeUserRoles(user.id, user.createdAt, 'user.roles_replaced', () => ({
+    roleIds,
+    value: true,
+  }));
+  if (outcome === 'user_not_found') throw errors.notFound('user');
+  audit('user.roles.replaced', { userId: user.id, roleIds });
+  return { ...noContent(), statusCode: 200 };
 }
 
 export async function removeUserRole(event: APIGatewayProxyEvent) {

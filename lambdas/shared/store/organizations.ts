@@ -199,7 +199,7 @@ async function createNamed(kind: NamedKind, entity: { id: string; name: string }
 function changeNamed<T>(
   kind: NamedKind,
   id: string,
-  action: 'updated' | 'scopes_added' | 'scope_removed',
+  action: 'updated' | 'scopes_added' | 'scope_removed' | 'scopes_replaced',
   change: (
     item: Record<string, unknown>,
   ) => { item: Record<string, unknown>; value: T; details?: Record<string, string> } | NamedWrite<T>,
@@ -312,6 +312,25 @@ export const addOrganizationRoleScopes = (id: string, scopeIds: readonly string[
     return { item: updated, value: toRole(updated), details: { scopeIds: added.join(',') } };
   });
 
+/** Sets a role's scopes to exactly these (one conditional write of the role item). */
+export const replaceOrganizationRoleScopes = (id: string, scopeIds: readonly string[]) =>
+  changeNamed<OrganizationRole>('role', id, 'scopes_replaced', (item) => {
+    const current = toRole(item).scopeIds;
+    const next = [...new Set(scopeIds)];
+    if (next.length === current.length && next.every((scopeId) => current.includes(scopeId))) {
+      return { status: 'ok', value: toRole(item) };
+    }
+    const updated = { ...item, scopeIds: next };
+    return {
+      item: updated,
+      value: toRole(updated),
+      details: {
+        addedScopeIds: next.filter((scopeId) => !current.includes(scopeId)).join(','),
+        removedScopeIds: current.filter((scopeId) => !next.includes(scopeId)).join(','),
+      },
+    };
+  });
+
 export const removeOrganizationRoleScope = (id: string, scopeId: string) =>
   changeNamed<boolean>('role', id, 'scope_removed', (item) => {
     const current = toRole(item).scopeIds;
@@ -336,6 +355,7 @@ export interface Membership {
   userId: string;
   userCreatedAt: number;
   roleIds: string[];
+  version: number;
 }
 
 const toMembership = (item: Record<string, unknown>): Membership => ({
@@ -343,6 +363,7 @@ const toMembership = (item: Record<string, unknown>): Membership => ({
   userId: item.userId as string,
   userCreatedAt: item.userCreatedAt as number,
   roleIds: (item.roleIds as string[] | undefined) ?? [],
+  version: (item.version as number | undefined) ?? 0,
 });
 
 /** Read strongly consistently: the token endpoint relies on it for "removing a member bites at once". */
@@ -423,6 +444,101 @@ export async function addMember(
   ]);
   if (outcome.committed) return 'added';
   return outcome.reasons[0] === 'ConditionalCheckFailed' ? 'organization_not_found' : 'user_not_found';
+}
+
+/** TransactWriteItems' limit: the most actions one transaction holds. */
+const MAX_TRANSACTION_ACTIONS = 100;
+
+export type MemberReplacement =
+  | { status: 'ok'; added: string[]; removed: string[] }
+  | { status: 'organization_not_found' | 'user_not_found' }
+  | { status: 'too_many'; changes: number; limit: number };
+
+/**
+ * Makes exactly these users the organization's members, in one transaction: the memberships of users not in
+ * the set are deleted (each conditional on being as read), those of new members put (each conditional on its
+ * user still being the one registered at `createdAt`, and on the organization existing). Members kept keep
+ * their roles. A replacement that needs more than one transaction is refused ('too_many'), never half written.
+ */
+export function replaceMembers(
+  organizationId: string,
+  users: readonly { id: string; createdAt: number }[],
+): Promise<MemberReplacement> {
+  return optimistically(async () => {
+    const current = new Map((await listMemberships(organizationId)).map((member) => [member.userId, member]));
+    const wanted = new Set(users.map((user) => user.id));
+    const removed = [...current.values()].filter((member) => !wanted.has(member.userId));
+    const added = users.filter((user) => current.get(user.id)?.userCreatedAt !== user.createdAt);
+    if (removed.length === 0 && added.length === 0) return { status: 'ok', added: [], removed: [] } as const;
+    // The organization check and the audit event, one delete per member removed, a put and a user check per member added.
+    const changes = 2 + removed.length + 2 * added.length;
+    if (changes > MAX_TRANSACTION_ACTIONS) {
+      return { status: 'too_many', changes, limit: MAX_TRANSACTION_ACTIONS } as const;
+    }
+    const versionOf = (userId: string) => current.get(userId)?.version;
+    const unchanged = (userId: string) => {
+      const version = versionOf(userId);
+      return version === undefined
+        ? { ConditionExpression: 'attribute_not_exists(pk)' }
+        : { ConditionExpression: 'version = :v', ExpressionAttributeValues: { ':v': version } };
+    };
+    const outcome = await transactWrite([
+      {
+        ConditionCheck: {
+          TableName: table(),
+          Key: keys.organization(organizationId),
+          ConditionExpression: 'attribute_exists(pk)',
+        },
+      },
+      ...removed.map((member) => ({
+        Delete: {
+          TableName: table(),
+          Key: keys.membership(organizationId, member.userId),
+          ...unchanged(member.userId),
+        },
+      })),
+      ...added.flatMap((user) => [
+        {
+          ConditionCheck: {
+            TableName: table(),
+            Key: keys.user(user.id),
+            ConditionExpression: 'attribute_exists(patEpoch) AND createdAt = :created',
+            ExpressionAttributeValues: { ':created': user.createdAt },
+          },
+        },
+        {
+          Put: {
+            TableName: table(),
+            Item: {
+              ...keys.membership(organizationId, user.id),
+              ...keys.membershipByUser(user.id, organizationId),
+              userId: user.id,
+              userCreatedAt: user.createdAt,
+              roleIds: [],
+              version: (versionOf(user.id) ?? 0) + 1,
+            },
+            ...unchanged(user.id),
+          },
+        },
+      ]),
+      auditPut('organization.members_replaced', {
+        details: {
+          organizationId,
+          addedUserIds: added.map((user) => user.id).join(','),
+          removedUserIds: removed.map((member) => member.userId).join(','),
+        },
+      }),
+    ]);
+    if (outcome.committed) {
+      return { status: 'ok', added: added.map((user) => user.id), removed: removed.map((member) => member.userId) };
+    }
+    if (outcome.reasons[0] === 'ConditionalCheckFailed') return { status: 'organization_not_found' } as const;
+    const userChecks = added.map((_, i) => 1 + removed.length + 2 * i);
+    if (userChecks.some((index) => outcome.reasons[index] === 'ConditionalCheckFailed')) {
+      return { status: 'user_not_found' } as const;
+    }
+    return RETRY;
+  });
 }
 
 export async function removeMember(organizationId: string, userId: string): Promise<boolean> {

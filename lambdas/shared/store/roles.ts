@@ -22,7 +22,7 @@ function toRole(item: Record<string, unknown>): Role {
     id: item.id as string,
     name: item.name as string,
     description: item.description as string,
-    type: 'User',
+    type: (item.type as Role['type'] | undefined) ?? 'User',
     isDefault: Boolean(item.isDefault),
     scopes: (item.scopes as ScopeRef[] | undefined) ?? [],
     createdAt: item.createdAt as number,
