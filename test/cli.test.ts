@@ -447,6 +447,9 @@ describe('roles', () => {
     expectSuccess(assigned);
     expect(assigned.stdout).toBe(`Gave ${userId} 1 new role(s) of 1.\n`);
     expect((await patgate('roles', 'of', userId)).stdout).toContain(role.id);
+    expectSuccess(await patgate('roles', 'replace', userId));
+    expect((await patgate('roles', 'of', userId)).stdout).toBe('No roles.\n');
+    expectSuccess(await patgate('roles', 'replace', userId, role.id));
     expectSuccess(await patgate('roles', 'unassign', userId, role.id));
     expect((await patgate('roles', 'of', userId)).stdout).toBe('No roles.\n');
     const missing = await patgate('roles', 'unassign', userId, role.id);
@@ -471,6 +474,16 @@ describe('organizations', () => {
     const ofUser = await patgate('orgs', 'of-user', userId);
     expectSuccess(ofUser);
     expect(ofUser.stdout).toMatch(new RegExp(`^${organization.id}\\s+Acme \\d+\\s+viewer`, 'm'));
+    const replacedRoles = await patgate('orgs', 'replace-roles', organization.id, userId);
+    expectSuccess(replacedRoles);
+    expect(replacedRoles.stdout).toBe(`${userId} now has 0 organization role(s) in ${organization.id}.\n`);
+    expect(await service.client.organizations.memberRoles(organization.id, userId)).toEqual([]);
+    const other = await service.newUser();
+    expectSuccess(await patgate('orgs', 'replace-members', organization.id, userId, other));
+    expect((await service.client.organizations.members(organization.id)).map((member) => member.id).sort()).toEqual(
+      [userId, other].sort(),
+    );
+    expectSuccess(await patgate('orgs', 'replace-members', organization.id, userId));
     expectSuccess(await patgate('orgs', 'remove-member', organization.id, userId));
     expect((await patgate('orgs', 'members', organization.id)).stdout).toBe('No members.\n');
     expect((await patgate('orgs', 'of-user', userId)).stdout).toBe('No organizations.\n');

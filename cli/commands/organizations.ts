@@ -103,6 +103,18 @@ export function registerOrganizationCommands(organizations: Command): void {
     );
 
   organizations
+    .command('replace-members')
+    .description('Make exactly these users the members, in one request (members kept keep their roles)')
+    .argument('<id>')
+    .argument('[userIds...]')
+    .action(
+      withContext(async (context, id: string, userIds: string[]) => {
+        await (await context.managementClient()).organizations.replaceMembers(id, userIds);
+        if (!context.json) print(`${id} now has ${new Set(userIds).size} member(s).`);
+      }),
+    );
+
+  organizations
     .command('remove-member')
     .description('Remove a user from an organization (bites at the next exchange)')
     .argument('<id>')
@@ -125,6 +137,31 @@ export function registerOrganizationCommands(organizations: Command): void {
         const result = await (await context.managementClient()).organizations.assignMemberRoles(id, userId, roleIds);
         if (context.json) return printJson(result);
         print(`Gave ${userId} ${roleIds.length} organization role(s) in ${id}.`);
+      }),
+    );
+
+  organizations
+    .command('replace-roles')
+    .description("Make a member's organization roles exactly these (bites at the next exchange)")
+    .argument('<id>')
+    .argument('<userId>')
+    .argument('[organizationRoleIds...]')
+    .action(
+      withContext(async (context, id: string, userId: string, roleIds: string[]) => {
+        await (await context.managementClient()).organizations.replaceMemberRoles(id, userId, roleIds);
+        if (!context.json) print(`${userId} now has ${new Set(roleIds).size} organization role(s) in ${id}.`);
+      }),
+    );
+
+  organizations
+    .command('replace-role-scopes')
+    .description("Make an organization role's scopes exactly these")
+    .argument('<organizationRoleId>')
+    .argument('<organizationScopeIds...>')
+    .action(
+      withContext(async (context, roleId: string, scopeIds: string[]) => {
+        await (await context.managementClient()).organizations.roles.replaceScopes(roleId, scopeIds);
+        if (!context.json) print(`${roleId} now grants ${new Set(scopeIds).size} organization scope(s).`);
       }),
     );
 }
