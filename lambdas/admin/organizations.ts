@@ -22,6 +22,7 @@ import {
 import { countMetric, logger } from '../shared/observability';
 import { SCOPE_TOKEN_PATTERN } from '../shared/oauth';
 import type { Organization, OrganizationRole } from '../shared/model/organization';
+import { pageOf, searched } from '../pats/pagination';
 import * as organizations from '../shared/store/organizations';
 import { getUser } from '../shared/store/users';
 
@@ -77,8 +78,11 @@ export async function createOrganization(event: APIGatewayProxyEvent) {
   return json(201, organization);
 }
 
-export async function listOrganizations() {
-  return json(200, await organizations.listOrganizations());
+/** Logto's list: always paginated, `q` on id and name. */
+export async function listOrganizations(event: APIGatewayProxyEvent) {
+  const all = searched(event, 'q', await organizations.listOrganizations(), (each) => [each.id, each.name]);
+  const { items, headers } = pageOf(event, all);
+  return json(200, items, headers);
 }
 
 export async function getOrganization(event: APIGatewayProxyEvent) {
@@ -111,18 +115,33 @@ export async function listOrganizationUsers(event: APIGatewayProxyEvent) {
   const members = await organizations.listMemberships(id);
   const users = await Promise.all(members.map((member) => getUser(member.userId)));
   const roles = await organizations.listOrganizationRoles();
+  const current = members.flatMap((member, i) => {
+    const user = users[i];
+    return user && user.createdAt === member.userCreatedAt ? [{ member, user }] : [];
+  });
+  // Logto's list: always paginated, `q` on the user's id, username, email, phone and name.
+  const { items, headers } = pageOf(
+    event,
+    searched(event, 'q', current, ({ user }) => [
+      user.id,
+      user.username,
+      user.primaryEmail,
+      user.primaryPhone,
+      user.name,
+    ]),
+  );
   return json(
     200,
-    members.flatMap((member, i) => {
-      const user = users[i];
-      if (!user || user.createdAt !== member.userCreatedAt) return [];
-      const organizationRoles = roles
+    items.map(({ member, user }) => ({
+      id: user.id,
+      username: user.username,
+      name: user.name,
+      primaryEmail: user.primaryEmail,
+      organizationRoles: roles
         .filter((role) => member.roleIds.includes(role.id))
-        .map(({ id: roleId, name }) => ({ id: roleId, name }));
-      return [
-        { id: user.id, username: user.username, name: user.name, primaryEmail: user.primaryEmail, organizationRoles },
-      ];
-    }),
+        .map(({ id: roleId, name }) => ({ id: roleId, name })),
+    })),
+    headers,
   );
 }
 
@@ -217,10 +236,12 @@ async function requireMember(event: APIGatewayProxyEvent) {
   return { id, userId, membership };
 }
 
+/** Logto's list: paginated only when `page` or `page_size` is given. */
 export async function listMemberRoles(event: APIGatewayProxyEvent) {
   const { membership } = await requireMember(event);
-  const roles = await organizations.listOrganizationRoles();
-  return json(200, roles.filter((role) => membership.roleIds.includes(role.id)).map(roleView));
+  const roles = (await organizations.listOrganizationRoles()).filter((role) => membership.roleIds.includes(role.id));
+  const { items, headers } = pageOf(event, roles, { optional: true });
+  return json(200, items.map(roleView), headers);
 }
 
 export async function assignMemberRoles(event: APIGatewayProxyEvent) {
@@ -279,8 +300,11 @@ export async function createOrganizationScope(event: APIGatewayProxyEvent) {
   return json(201, scope);
 }
 
-export async function listOrganizationScopes() {
-  return json(200, await organizations.listOrganizationScopes());
+/** Logto's list: always paginated, `q` on the name. */
+export async function listOrganizationScopes(event: APIGatewayProxyEvent) {
+  const all = searched(event, 'q', await organizations.listOrganizationScopes(), (scope) => [scope.name]);
+  const { items, headers } = pageOf(event, all);
+  return json(200, items, headers);
 }
 
 export async function getOrganizationScope(event: APIGatewayProxyEvent) {
@@ -328,8 +352,10 @@ export async function createOrganizationRole(event: APIGatewayProxyEvent) {
   return json(201, roleView(role));
 }
 
-export async function listOrganizationRoles() {
-  return json(200, (await organizations.listOrganizationRoles()).map(roleView));
+/** Logto's list: always paginated. */
+export async function listOrganizationRoles(event: APIGatewayProxyEvent) {
+  const { items, headers } = pageOf(event, await organizations.listOrganizationRoles());
+  return json(200, items.map(roleView), headers);
 }
 
 export async function getOrganizationRole(event: APIGatewayProxyEvent) {
@@ -356,11 +382,10 @@ export async function deleteOrganizationRole(event: APIGatewayProxyEvent) {
 export async function listOrganizationRoleScopes(event: APIGatewayProxyEvent) {
   const role = await organizations.getOrganizationRole(param(event, 'id'));
   if (!role) throw errors.notFound('organization role');
-  const scopes = await organizations.listOrganizationScopes();
-  return json(
-    200,
-    scopes.filter((scope) => role.scopeIds.includes(scope.id)),
-  );
+  const scopes = (await organizations.listOrganizationScopes()).filter((scope) => role.scopeIds.includes(scope.id));
+  // Logto's relation list: always paginated.
+  const { items, headers } = pageOf(event, scopes);
+  return json(200, items, headers);
 }
 
 export async function addOrganizationRoleScopes(event: APIGatewayProxyEvent) {

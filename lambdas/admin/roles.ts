@@ -9,6 +9,7 @@ import {
   createScopeSchema,
   idSchema,
   replaceUserRolesSchema,
+  roleListQuerySchema,
   roleScopesSchema,
   updateRoleSchema,
   updateScopeSchema,
@@ -18,6 +19,7 @@ import { countMetric, logger } from '../shared/observability';
 import { SCOPE_TOKEN_PATTERN } from '../shared/oauth';
 import type { ApiResource, ResourceScope } from '../shared/model/resource';
 import type { Role, ScopeRef } from '../shared/model/role';
+import { pageOf, searched } from '../pats/pagination';
 import * as resources from '../shared/store/resources';
 import * as roles from '../shared/store/roles';
 import { getUser } from '../shared/store/users';
@@ -71,13 +73,19 @@ function scopeOutcome<T>(outcome: resources.ScopeWrite<T>): T {
 
 // Resource scopes
 
+const scopeSearchFields = (scope: ResourceScope) => [scope.name, scope.description];
+const roleSearchFields = (role: Role) => [role.id, role.name, role.description];
+
+/** Logto's list: always paginated, `search` on the scope's name and description. */
 export async function listResourceScopes(event: APIGatewayProxyEvent) {
   const resourceId = param(event, 'id');
   const resource = await resources.getResource(resourceId);
   // As in Logto, an unknown resource simply has no scopes.
+  const { items, headers } = pageOf(event, searched(event, 'search', resource?.scopes ?? [], scopeSearchFields));
   return json(
     200,
-    (resource?.scopes ?? []).map((scope) => scopeView(resourceId, scope)),
+    items.map((scope) => scopeView(resourceId, scope)),
+    headers,
   );
 }
 
@@ -153,8 +161,12 @@ export async function createRole(event: APIGatewayProxyEvent) {
   return json(200, roleView(role));
 }
 
-export async function listRoles() {
-  return json(200, (await roles.listRoles()).map(roleView));
+/** Logto's list: always paginated, `search` on id, name and description, `type` filter. */
+export async function listRoles(event: APIGatewayProxyEvent) {
+  const { type } = validate(roleListQuerySchema, event.queryStringParameters ?? {}, 'query');
+  const all = (await roles.listRoles()).filter((role) => type === undefined || role.type === type);
+  const { items, headers } = pageOf(event, searched(event, 'search', all, roleSearchFields));
+  return json(200, items.map(roleView), headers);
 }
 
 export async function getRole(event: APIGatewayProxyEvent) {
@@ -188,10 +200,13 @@ async function scopesOf(role: Role) {
   });
 }
 
+/** Logto's list: paginated only when `page` or `page_size` is given; `search` on name and description. */
 export async function listRoleScopes(event: APIGatewayProxyEvent) {
   const role = await roles.getRole(param(event, 'id'));
   if (!role) throw errors.notFound('role');
-  return json(200, await scopesOf(role));
+  const scopes = searched(event, 'search', await scopesOf(role), scopeSearchFields);
+  const { items, headers } = pageOf(event, scopes, { optional: true });
+  return json(200, items, headers);
 }
 
 export async function addRoleScopes(event: APIGatewayProxyEvent) {
@@ -221,10 +236,13 @@ async function registeredUser(event: APIGatewayProxyEvent) {
   return user;
 }
 
+/** Logto's list: always paginated, `search` as GET /api/roles. */
 export async function listUserRoles(event: APIGatewayProxyEvent) {
   const user = await registeredUser(event);
   const assigned = new Set(await roles.getUserRoleIds(user.id, user.createdAt));
-  return json(200, (await roles.listRoles()).filter((role) => assigned.has(role.id)).map(roleView));
+  const all = (await roles.listRoles()).filter((role) => assigned.has(role.id));
+  const { items, headers } = pageOf(event, searched(event, 'search', all, roleSearchFields));
+  return json(200, items.map(roleView), headers);
 }
 
 /** Every role exists (else Logto's 404) and is a User role (else Logto's 422 `user.invalid_role_type`). */

@@ -206,6 +206,9 @@ export const updateRoleSchema = z.strictObject({
   isDefault: z.optional(z.boolean()),
 });
 
+/** GET /api/roles: Logto's `type` filter (page, page_size and search are read on their own). */
+export const roleListQuerySchema = z.object({ type: z.optional(z.enum(roleTypes)) });
+
 export const roleScopesSchema = z.strictObject({ scopeIds: idListSchema });
 export const userRolesSchema = z.strictObject({ roleIds: idListSchema });
 
