@@ -23,12 +23,25 @@ interface LegacyUser {
   createdAt: number;
 }
 
+type Marker = { pk: string; sk: string };
+
+/** Whether the migration of this marker has run (its marker item exists). */
+async function isDone(marker: Marker): Promise<boolean> {
+  const { Item } = await guarded('dynamodb', () =>
+    dynamo().send(new GetCommand({ TableName: env.tableName(), Key: marker, ConsistentRead: true })),
+  );
+  return Item !== undefined;
+}
+
+async function markDone(marker: Marker, facts: Record<string, unknown> = {}): Promise<void> {
+  await guarded('dynamodb', () =>
+    dynamo().send(new PutCommand({ TableName: env.tableName(), Item: { ...marker, at: Date.now(), ...facts } })),
+  );
+}
+
 export async function migrateLegacyUsers(now: number): Promise<number | 'already done'> {
   const table = env.tableName();
-  const { Item } = await guarded('dynamodb', () =>
-    dynamo().send(new GetCommand({ TableName: table, Key: MIGRATION_MARKER, ConsistentRead: true })),
-  );
-  if (Item) return 'already done';
+  if (await isDone(MIGRATION_MARKER)) return 'already done';
 
   const legacy = new Map<string, LegacyUser>();
   let startKey: Record<string, unknown> | undefined;
@@ -81,9 +94,7 @@ export async function migrateLegacyUsers(now: number): Promise<number | 'already
     );
     if (written) registered++;
   }
-  await guarded('dynamodb', () =>
-    dynamo().send(new PutCommand({ TableName: table, Item: { ...MIGRATION_MARKER, at: now, registered } })),
-  );
+  await markDone(MIGRATION_MARKER, { at: now, registered });
   return registered;
 }
 
@@ -98,10 +109,7 @@ const PAT_IDS_MARKER = { pk: `${migrationPrefix}pat-ids-v1`, sk: 'MIGRATION' };
  */
 export async function assignPatIds(): Promise<number | 'already done'> {
   const table = env.tableName();
-  const { Item } = await guarded('dynamodb', () =>
-    dynamo().send(new GetCommand({ TableName: table, Key: PAT_IDS_MARKER, ConsistentRead: true })),
-  );
-  if (Item) return 'already done';
+  if (await isDone(PAT_IDS_MARKER)) return 'already done';
 
   const pending: Record<string, unknown>[] = [];
   let startKey: Record<string, unknown> | undefined;
@@ -160,11 +168,7 @@ export async function assignPatIds(): Promise<number | 'already done'> {
     // A PAT renamed, deleted or replaced meanwhile is left to the next run.
     if (outcome.committed) assigned++;
   }
-  if (pending.length === 0) {
-    await guarded('dynamodb', () =>
-      dynamo().send(new PutCommand({ TableName: table, Item: { ...PAT_IDS_MARKER, at: Date.now() } })),
-    );
-  }
+  if (pending.length === 0) await markDone(PAT_IDS_MARKER);
   return assigned;
 }
 
@@ -179,10 +183,7 @@ const MEMBERSHIP_INDEX_MARKER = { pk: `${migrationPrefix}membership-index-v1`, s
  */
 export async function indexMemberships(): Promise<number | 'already done'> {
   const table = env.tableName();
-  const { Item } = await guarded('dynamodb', () =>
-    dynamo().send(new GetCommand({ TableName: table, Key: MEMBERSHIP_INDEX_MARKER, ConsistentRead: true })),
-  );
-  if (Item) return 'already done';
+  if (await isDone(MEMBERSHIP_INDEX_MARKER)) return 'already done';
 
   let found = 0;
   let indexed = 0;
@@ -212,10 +213,6 @@ export async function indexMemberships(): Promise<number | 'already done'> {
       if (written) indexed++;
     }
   }
-  if (found === 0) {
-    await guarded('dynamodb', () =>
-      dynamo().send(new PutCommand({ TableName: table, Item: { ...MEMBERSHIP_INDEX_MARKER, at: Date.now() } })),
-    );
-  }
+  if (found === 0) await markDone(MEMBERSHIP_INDEX_MARKER);
   return indexed;
 }

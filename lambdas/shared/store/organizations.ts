@@ -10,6 +10,7 @@ import { dynamo } from '../aws/dynamodb';
 import { guarded } from '../aws/dependency-errors';
 import { env } from '../config';
 import type { Organization, OrganizationRole, OrganizationScope } from '../model/organization';
+import { idChanges, sameIds, userRegisteredAt } from './assignments';
 import { auditPut, type AuditAction } from './audit';
 import { GSI1, keyPrefix, keys, listPartition } from './keys';
 import { listByKind, queryAll } from './list-index';
@@ -324,10 +325,7 @@ export const replaceOrganizationRoleScopes = (id: string, scopeIds: readonly str
     return {
       item: updated,
       value: toRole(updated),
-      details: {
-        addedScopeIds: next.filter((scopeId) => !current.includes(scopeId)).join(','),
-        removedScopeIds: current.filter((scopeId) => !next.includes(scopeId)).join(','),
-      },
+      details: idChanges('ScopeIds', current, next),
     };
   });
 
@@ -419,14 +417,7 @@ export async function addMember(
         ConditionExpression: 'attribute_exists(pk)',
       },
     },
-    {
-      ConditionCheck: {
-        TableName: table(),
-        Key: keys.user(userId),
-        ConditionExpression: 'attribute_exists(patEpoch) AND createdAt = :created',
-        ExpressionAttributeValues: { ':created': userCreatedAt },
-      },
-    },
+    userRegisteredAt(userId, userCreatedAt),
     {
       Put: {
         TableName: table(),
@@ -498,14 +489,7 @@ export function replaceMembers(
         },
       })),
       ...added.flatMap((user) => [
-        {
-          ConditionCheck: {
-            TableName: table(),
-            Key: keys.user(user.id),
-            ConditionExpression: 'attribute_exists(patEpoch) AND createdAt = :created',
-            ExpressionAttributeValues: { ':created': user.createdAt },
-          },
-        },
+        userRegisteredAt(user.id, user.createdAt),
         {
           Put: {
             TableName: table(),
@@ -568,7 +552,7 @@ export function changeMemberRoles<T>(
     const current = toMembership(item).roleIds;
     const { roleIds, value } = change(current);
     // No change, no write (and no audit event).
-    if (roleIds.length === current.length && roleIds.every((id, i) => id === current[i])) return value;
+    if (sameIds(roleIds, current)) return value;
     const outcome = await transactWrite([
       {
         Put: {
@@ -585,11 +569,7 @@ export function changeMemberRoles<T>(
       },
       auditPut(action, {
         userId,
-        details: {
-          organizationId,
-          addedRoleIds: roleIds.filter((id) => !current.includes(id)).join(','),
-          removedRoleIds: current.filter((id) => !roleIds.includes(id)).join(','),
-        },
+        details: { organizationId, ...idChanges('RoleIds', current, roleIds) },
       }),
     ]);
     return outcome.committed ? value : RETRY;
