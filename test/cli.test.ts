@@ -437,7 +437,11 @@ describe('roles', () => {
       '--json',
     );
     expectSuccess(created);
-    const role = JSON.parse(created.stdout) as { id: string };
+    const role = JSON.parse(created.stdout) as { id: string; name: string };
+    expect((await patgate('roles', 'list', '--search', role.name)).stdout).toContain(role.id);
+    expect((await patgate('roles', 'list', '--search', role.name, '--type', 'MachineToMachine')).stdout).toBe(
+      'No roles.\n',
+    );
     const roleScopes = await patgate('roles', 'scopes', role.id);
     expectSuccess(roleScopes);
     expect(roleScopes.stdout).toMatch(new RegExp(`${write.id}\\s+write:r\\s+${indicator}`));
@@ -487,6 +491,7 @@ describe('organizations', () => {
     expectSuccess(await patgate('orgs', 'remove-member', organization.id, userId));
     expect((await patgate('orgs', 'members', organization.id)).stdout).toBe('No members.\n');
     expect((await patgate('orgs', 'of-user', userId)).stdout).toBe('No organizations.\n');
+    expect((await patgate('orgs', 'list', '--search', organization.id)).stdout).toContain(organization.id);
     expectSuccess(await patgate('orgs', 'delete', organization.id));
     expect((await patgate('orgs', 'list')).stdout).not.toContain(organization.id);
   });

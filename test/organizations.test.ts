@@ -360,6 +360,10 @@ describe('hostile bodies', () => {
       ['POST', '/api/organization-roles'],
       ['PATCH', `/api/organization-roles/${role.id}`],
       ['POST', `/api/organization-roles/${role.id}/scopes`],
+      ['PUT', `/api/organizations/${organization.id}/users`],
+      ['PUT', `/api/organizations/${organization.id}/users/${userId}/roles`],
+      ['PUT', `/api/organization-roles/${role.id}/scopes`],
+      ['PUT', `/api/users/${userId}/roles`],
     ];
     for (const [method, path] of routes) {
       for (const body of bodies) {

@@ -26,9 +26,10 @@ export function registerOrganizationCommands(organizations: Command): void {
   organizations
     .command('list')
     .description('List organizations')
+    .option('--search <text>', 'only organizations whose id or name contains it (case-insensitive)')
     .action(
-      withContext(async (context) => {
-        const list = await (await context.managementClient()).organizations.list();
+      withContext(async (context, options: { search?: string }) => {
+        const list = await (await context.managementClient()).organizations.list({ q: options.search });
         if (context.json) return printJson(list);
         printTable(
           ['ID', 'NAME', 'DESCRIPTION'],

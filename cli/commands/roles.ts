@@ -60,9 +60,11 @@ export function registerRoleCommands(roles: Command): void {
   roles
     .command('list')
     .description('List roles')
+    .option('--search <text>', 'only roles whose id, name or description contains it (case-insensitive)')
+    .option('--type <type>', 'only roles of this type: User or MachineToMachine')
     .action(
-      withContext(async (context) => {
-        const list = await (await context.managementClient()).roles.list();
+      withContext(async (context, options: { search?: string; type?: 'User' | 'MachineToMachine' }) => {
+        const list = await (await context.managementClient()).roles.list(options);
         if (context.json) return printJson(list);
         printRoles(list, 'No roles.');
       }),

@@ -1,8 +1,8 @@
 /**
  * The maintenance function, outside the route table: run on a schedule (and once by `cdk deploy`, before
- * the handlers are updated). It finishes what requests leave bounded: the legacy-user and PAT-id migrations (once)
- * and removing PATs of ended epochs (deleted users, revoke-all) beyond what the request removed inline; and the
- * PAT expiry notices (expiry-notices.ts), which the 5-minute schedule suits.
+ * the handlers are updated). It finishes what requests leave bounded: the legacy-user, PAT-id and membership-index
+ * migrations (once) and removing PATs of ended epochs (deleted users, revoke-all) beyond what the request removed
+ * inline; and the PAT expiry notices (expiry-notices.ts), which the 5-minute schedule suits.
  */
 import { logger } from '../shared/observability';
 import { purgePats } from '../shared/store/pats';
