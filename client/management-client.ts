@@ -30,6 +30,7 @@ import type {
   CreateOrganizationRoleInput,
   Organization,
   OrganizationMember,
+  OrganizationWithRoles,
   OrganizationRole,
   OrganizationScope,
   UpdateOrganizationInput,
@@ -106,6 +107,8 @@ export class PatgateClient {
 
   /** Any Management API operation, by its id in the route table; throws PatgateApiError unless it succeeds. */
   readonly call = this.api.call;
+  /** Every item of a paginated list operation, all pages. */
+  readonly all = this.api.all;
   readonly pats = {
     ...this.api.pats,
     /** Filters (epoch milliseconds): not used since `unusedSince`, expiring before `expiringBefore`. */
@@ -126,7 +129,8 @@ export class PatgateClient {
   readonly resources = {
     ...this.api.resources,
     scopes: {
-      list: (resourceId: string): Promise<Scope[]> => this.call('listResourceScopes', { params: { id: resourceId } }),
+      list: (resourceId: string, query: { search?: string } = {}): Promise<Scope[]> =>
+        this.all('listResourceScopes', { params: { id: resourceId }, query }),
       create: (resourceId: string, input: CreateScopeInput): Promise<Scope> =>
         this.call('createResourceScope', { params: { id: resourceId }, body: input }),
       update: (resourceId: string, scopeId: string, input: UpdateScopeInput): Promise<Scope> =>
@@ -138,35 +142,49 @@ export class PatgateClient {
 
   readonly roles = {
     create: (input: CreateRoleInput): Promise<Role> => this.call('createRole', { body: input }),
-    list: (): Promise<Role[]> => this.call('listRoles', {}),
+    /** Every role (all pages), optionally only of a `type` or matching `search`. */
+    list: (query: { search?: string; type?: 'User' | 'MachineToMachine' } = {}): Promise<Role[]> =>
+      this.all('listRoles', { query }),
     get: (id: string): Promise<Role> => this.call('getRole', { params: { id } }),
     update: (id: string, input: UpdateRoleInput): Promise<Role> =>
       this.call('updateRole', { params: { id }, body: input }),
     delete: (id: string): Promise<void> => this.call('deleteRole', { params: { id } }),
-    scopes: (id: string): Promise<ScopeWithResource[]> => this.call('listRoleScopes', { params: { id } }),
+    scopes: (id: string, query: { search?: string } = {}): Promise<ScopeWithResource[]> =>
+      this.call('listRoleScopes', { params: { id }, query }),
     addScopes: (id: string, scopeIds: string[]): Promise<Scope[]> =>
       this.call('addRoleScopes', { params: { id }, body: { scopeIds } }),
     removeScope: (id: string, scopeId: string): Promise<void> =>
       this.call('deleteRoleScope', { params: { id, scopeId } }),
-    ofUser: (userId: string): Promise<Role[]> => this.call('listUserRoles', { params: { userId } }),
+    ofUser: (userId: string, query: { search?: string } = {}): Promise<Role[]> =>
+      this.all('listUserRoles', { params: { userId }, query }),
     assign: (userId: string, roleIds: string[]): Promise<AssignedRoles> =>
       this.call('assignUserRoles', { params: { userId }, body: { roleIds } }),
+    /** The user's roles become exactly these (none for []). */
+    replace: (userId: string, roleIds: string[]): Promise<void> =>
+      this.call('replaceUserRoles', { params: { userId }, body: { roleIds } }),
     unassign: (userId: string, roleId: string): Promise<void> =>
       this.call('removeUserRole', { params: { userId, roleId } }),
   };
 
   readonly organizations = {
     create: (input: CreateOrganizationInput): Promise<Organization> => this.call('createOrganization', { body: input }),
-    list: (): Promise<Organization[]> => this.call('listOrganizations', {}),
+    list: (query: { q?: string } = {}): Promise<Organization[]> => this.all('listOrganizations', { query }),
     get: (id: string): Promise<Organization> => this.call('getOrganization', { params: { id } }),
     update: (id: string, input: UpdateOrganizationInput): Promise<Organization> =>
       this.call('updateOrganization', { params: { id }, body: input }),
     delete: (id: string): Promise<void> => this.call('deleteOrganization', { params: { id } }),
-    members: (id: string): Promise<OrganizationMember[]> => this.call('listOrganizationUsers', { params: { id } }),
+    members: (id: string, query: { q?: string } = {}): Promise<OrganizationMember[]> =>
+      this.all('listOrganizationUsers', { params: { id }, query }),
     addMembers: (id: string, userIds: string[]): Promise<{ userIds: string[] }> =>
       this.call('addOrganizationUsers', { params: { id }, body: { userIds } }),
+    /** The members become exactly these users, in one transaction (members kept keep their roles). */
+    replaceMembers: (id: string, userIds: string[]): Promise<void> =>
+      this.call('replaceOrganizationUsers', { params: { id }, body: { userIds } }),
     removeMember: (id: string, userId: string): Promise<void> =>
       this.call('removeOrganizationUser', { params: { id, userId } }),
+    /** The organizations the user is a member of, each with the user's organization roles there. */
+    ofUser: (userId: string): Promise<OrganizationWithRoles[]> =>
+      this.call('listUserOrganizations', { params: { userId } }),
     memberRoles: (id: string, userId: string): Promise<OrganizationRole[]> =>
       this.call('listMemberRoles', { params: { id, userId } }),
     assignMemberRoles: (
@@ -175,12 +193,14 @@ export class PatgateClient {
       organizationRoleIds: string[],
     ): Promise<{ organizationRoleIds: string[] }> =>
       this.call('assignMemberRoles', { params: { id, userId }, body: { organizationRoleIds } }),
+    replaceMemberRoles: (id: string, userId: string, organizationRoleIds: string[]): Promise<void> =>
+      this.call('replaceMemberRoles', { params: { id, userId }, body: { organizationRoleIds } }),
     removeMemberRole: (id: string, userId: string, organizationRoleId: string): Promise<void> =>
       this.call('removeMemberRole', { params: { id, userId, organizationRoleId } }),
     scopes: {
       create: (input: { name: string; description?: string | null }): Promise<OrganizationScope> =>
         this.call('createOrganizationScope', { body: input }),
-      list: (): Promise<OrganizationScope[]> => this.call('listOrganizationScopes', {}),
+      list: (query: { q?: string } = {}): Promise<OrganizationScope[]> => this.all('listOrganizationScopes', { query }),
       get: (id: string): Promise<OrganizationScope> => this.call('getOrganizationScope', { params: { id } }),
       update: (id: string, input: { name?: string; description?: string | null }): Promise<OrganizationScope> =>
         this.call('updateOrganizationScope', { params: { id }, body: input }),
@@ -189,14 +209,16 @@ export class PatgateClient {
     roles: {
       create: (input: CreateOrganizationRoleInput): Promise<OrganizationRole> =>
         this.call('createOrganizationRole', { body: input }),
-      list: (): Promise<OrganizationRole[]> => this.call('listOrganizationRoles', {}),
+      list: (): Promise<OrganizationRole[]> => this.all('listOrganizationRoles', {}),
       get: (id: string): Promise<OrganizationRole> => this.call('getOrganizationRole', { params: { id } }),
       update: (id: string, input: { name?: string; description?: string | null }): Promise<OrganizationRole> =>
         this.call('updateOrganizationRole', { params: { id }, body: input }),
       delete: (id: string): Promise<void> => this.call('deleteOrganizationRole', { params: { id } }),
-      scopes: (id: string): Promise<OrganizationScope[]> => this.call('listOrganizationRoleScopes', { params: { id } }),
+      scopes: (id: string): Promise<OrganizationScope[]> => this.all('listOrganizationRoleScopes', { params: { id } }),
       addScopes: (id: string, organizationScopeIds: string[]): Promise<void> =>
         this.call('addOrganizationRoleScopes', { params: { id }, body: { organizationScopeIds } }),
+      replaceScopes: (id: string, organizationScopeIds: string[]): Promise<void> =>
+        this.call('replaceOrganizationRoleScopes', { params: { id }, body: { organizationScopeIds } }),
       removeScope: (id: string, organizationScopeId: string): Promise<void> =>
         this.call('removeOrganizationRoleScope', { params: { id, organizationScopeId } }),
     },

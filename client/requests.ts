@@ -159,11 +159,27 @@ export function managementApi(send: Transport) {
   /** Calls an operation and returns its success body; throws PatgateApiError otherwise. */
   const call = async <O extends ManagementOperation>(operation: O, input: RequestInput<O>) =>
     (await exchange(operation, input)).value;
+  /**
+   * Every item of a paginated list, page after page of 100 until `Total-Number` is reached (Logto's lists
+   * answer 20 items by default).
+   */
+  async function all<O extends ManagementOperation>(operation: O, input: RequestInput<O>): Promise<ResponseBody<O>> {
+    const items: unknown[] = [];
+    for (let page = 1; ; page++) {
+      const query = { ...(input.query ?? {}), page, page_size: 100 };
+      const { value, reply } = await exchange(operation, { ...input, query } as RequestInput<O>);
+      const got = value as unknown[];
+      items.push(...got);
+      const total = Number(reply.headers.get('total-number') ?? items.length);
+      if (got.length === 0 || items.length >= total) return items as ResponseBody<O>;
+    }
+  }
   const user = (userId: string) => ({ params: { userId } });
   const id = (value: string) => ({ params: { id: value } });
 
   return {
     call,
+    all,
 
     pats: {
       create: (userId: string, input: CreatePersonalAccessTokenInput): Promise<CreatedPersonalAccessToken> =>

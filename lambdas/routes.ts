@@ -163,6 +163,7 @@ export const routes = [
   },
   { method: 'GET', path: USER_ROLES, handler: 'admin', auth: 'iam', operation: 'listUserRoles' },
   { method: 'POST', path: USER_ROLES, handler: 'admin', auth: 'iam', operation: 'assignUserRoles' },
+  { method: 'PUT', path: USER_ROLES, handler: 'admin', auth: 'iam', operation: 'replaceUserRoles' },
   { method: 'DELETE', path: `${USER_ROLES}/{roleId}`, handler: 'admin', auth: 'iam', operation: 'removeUserRole' },
 
   // Organizations, members, members' roles, organization scopes and roles (IAM)
@@ -173,9 +174,18 @@ export const routes = [
   { method: 'DELETE', path: `${ORGS}/{id}`, handler: 'admin', auth: 'iam', operation: 'deleteOrganization' },
   { method: 'GET', path: MEMBERS, handler: 'admin', auth: 'iam', operation: 'listOrganizationUsers' },
   { method: 'POST', path: MEMBERS, handler: 'admin', auth: 'iam', operation: 'addOrganizationUsers' },
+  { method: 'PUT', path: MEMBERS, handler: 'admin', auth: 'iam', operation: 'replaceOrganizationUsers' },
   { method: 'DELETE', path: `${MEMBERS}/{userId}`, handler: 'admin', auth: 'iam', operation: 'removeOrganizationUser' },
+  {
+    method: 'GET',
+    path: '/api/users/{userId}/organizations',
+    handler: 'admin',
+    auth: 'iam',
+    operation: 'listUserOrganizations',
+  },
   { method: 'GET', path: MEMBER_ROLES, handler: 'admin', auth: 'iam', operation: 'listMemberRoles' },
   { method: 'POST', path: MEMBER_ROLES, handler: 'admin', auth: 'iam', operation: 'assignMemberRoles' },
+  { method: 'PUT', path: MEMBER_ROLES, handler: 'admin', auth: 'iam', operation: 'replaceMemberRoles' },
   {
     method: 'DELETE',
     path: `${MEMBER_ROLES}/{organizationRoleId}`,
@@ -206,6 +216,13 @@ export const routes = [
     handler: 'admin',
     auth: 'iam',
     operation: 'addOrganizationRoleScopes',
+  },
+  {
+    method: 'PUT',
+    path: `${ORG_ROLES}/{id}/scopes`,
+    handler: 'admin',
+    auth: 'iam',
+    operation: 'replaceOrganizationRoleScopes',
   },
   {
     method: 'DELETE',

@@ -105,6 +105,13 @@ const pageHeaders = {
   Link: { schema: { type: 'string' }, description: 'RFC 8288 links to the first, prev, next and last pages' },
 };
 
+const searchQuery = <N extends 'search' | 'q'>(name: N, fields: string) =>
+  ({
+    [name]: { schema: responses.userSearchSchema, description: `Case-insensitive, against ${fields}` },
+  }) as Record<N, { schema: typeof responses.userSearchSchema; description: string }>;
+/** Logto's optional pagination: only with `page` or `page_size` is the list paged (and the headers sent). */
+const optionalPaging = 'Paged, with `Total-Number` and `Link` headers, only when `page` or `page_size` is given.';
+
 const auditQuery = {
   ...pageQuery,
   userId: { schema: requests.auditQuerySchema.shape.userId, description: "The user's events (and their PATs')" },
@@ -372,7 +379,10 @@ export const operationDocs = {
   listResourceScopes: {
     tag: 'API resources',
     summary: "List an API resource's scopes (none for an unknown resource, as in Logto)",
+    query: { ...pageQuery, ...searchQuery('search', 'name and description') },
     success: { 200: responses.scopeSchema.array() },
+    headers: pageHeaders,
+    errors: ['InvalidInput'],
   },
   createResourceScope: {
     tag: 'API resources',
@@ -396,7 +406,18 @@ export const operationDocs = {
     success: { 204: null },
     errors: ['NotFound'],
   },
-  listRoles: { tag: 'Roles', summary: 'List roles', success: { 200: responses.roleSchema.array() } },
+  listRoles: {
+    tag: 'Roles',
+    summary: 'List roles',
+    query: {
+      ...pageQuery,
+      ...searchQuery('search', 'id, name and description'),
+      type: { schema: requests.roleListQuerySchema.shape.type, description: 'Only roles of this type' },
+    },
+    success: { 200: responses.roleSchema.array() },
+    headers: pageHeaders,
+    errors: ['InvalidInput'],
+  },
   createRole: {
     tag: 'Roles',
     summary: 'Create a role, optionally with scopes (answers 200, as Logto)',
@@ -421,8 +442,10 @@ export const operationDocs = {
   listRoleScopes: {
     tag: 'Roles',
     summary: "A role's scopes, each with its API resource",
+    description: optionalPaging,
+    query: { ...pageQuery, ...searchQuery('search', 'name and description') },
     success: { 200: responses.scopeWithResourceSchema.array() },
-    errors: ['NotFound'],
+    errors: ['InvalidInput', 'NotFound'],
   },
   addRoleScopes: {
     tag: 'Roles',
@@ -441,8 +464,10 @@ export const operationDocs = {
   listUserRoles: {
     tag: 'Roles',
     summary: "A user's roles",
+    query: { ...pageQuery, ...searchQuery('search', 'id, name and description') },
     success: { 200: responses.roleSchema.array() },
-    errors: ['NotFound'],
+    headers: pageHeaders,
+    errors: ['InvalidInput', 'NotFound'],
   },
   assignUserRoles: {
     tag: 'Roles',
@@ -450,6 +475,15 @@ export const operationDocs = {
     body: requests.userRolesSchema,
     success: { 201: responses.assignedRolesSchema },
     errors: ['NotFound'],
+  },
+  replaceUserRoles: {
+    tag: 'Roles',
+    summary: "Replace a user's roles (200, no body, as Logto): the next exchange carries only the new roles' scopes",
+    description:
+      'An unknown role: 404 `entity.not_exists_with_id`; a `MachineToMachine` role: 422 `user.invalid_role_type`.',
+    body: requests.replaceUserRolesSchema,
+    success: { 200: null },
+    errors: ['InvalidInput', 'NotFound', 'Conflict'],
   },
   removeUserRole: {
     tag: 'Roles',
@@ -467,7 +501,10 @@ export const operationDocs = {
   listOrganizations: {
     tag: 'Organizations',
     summary: 'List organizations',
+    query: { ...pageQuery, ...searchQuery('q', 'id and name') },
     success: { 200: responses.organizationSchema.array() },
+    headers: pageHeaders,
+    errors: ['InvalidInput'],
   },
   getOrganization: {
     tag: 'Organizations',
@@ -491,8 +528,10 @@ export const operationDocs = {
   listOrganizationUsers: {
     tag: 'Organizations',
     summary: "An organization's members, with their organization roles",
+    query: { ...pageQuery, ...searchQuery('q', "the user's id, username, email, phone and name") },
     success: { 200: responses.organizationMemberSchema.array() },
-    errors: ['NotFound'],
+    headers: pageHeaders,
+    errors: ['InvalidInput', 'NotFound'],
   },
   addOrganizationUsers: {
     tag: 'Organizations',
@@ -502,17 +541,35 @@ export const operationDocs = {
     success: { 201: z.strictObject({ userIds: z.array(z.string()) }) },
     errors: ['NotFound', 'Conflict'],
   },
+  replaceOrganizationUsers: {
+    tag: 'Organizations',
+    summary: "Replace an organization's members (204, as Logto), in one transaction; members kept keep their roles",
+    description:
+      'An unknown user: 422 `entity.relation_foreign_key_not_found`. One request changes at most 100 items (a member ' +
+      'added counts twice, a member removed once, plus two): a bigger change is refused with 400 `guard.invalid_input`, never half written.',
+    body: requests.replaceOrganizationUsersSchema,
+    success: { 204: null },
+    errors: ['InvalidInput', 'NotFound', 'Conflict'],
+  },
   removeOrganizationUser: {
     tag: 'Organizations',
     summary: 'Remove a member: its next exchange for the organization is refused',
     success: { 204: null },
     errors: ['Conflict'],
   },
+  listUserOrganizations: {
+    tag: 'Organizations',
+    summary: "A user's organizations, with the user's organization roles in each (unpaginated, as in Logto)",
+    success: { 200: responses.organizationWithRolesSchema.array() },
+    errors: ['NotFound'],
+  },
   listMemberRoles: {
     tag: 'Organizations',
     summary: "A member's organization roles (a non-member: 422 `organization.require_membership`)",
+    description: optionalPaging,
+    query: pageQuery,
     success: { 200: responses.organizationRoleSchema.array() },
-    errors: ['Conflict'],
+    errors: ['InvalidInput', 'Conflict'],
   },
   assignMemberRoles: {
     tag: 'Organizations',
@@ -520,6 +577,15 @@ export const operationDocs = {
     body: requests.memberRolesSchema,
     success: { 201: z.strictObject({ organizationRoleIds: z.array(z.string()) }) },
     errors: ['Conflict'],
+  },
+  replaceMemberRoles: {
+    tag: 'Organizations',
+    summary: "Replace a member's organization roles (204, as Logto); bites at the next exchange",
+    description:
+      'A non-member: 422 `organization.require_membership`; an unknown role: 422 `entity.relation_foreign_key_not_found`.',
+    body: requests.replaceMemberRolesSchema,
+    success: { 204: null },
+    errors: ['InvalidInput', 'Conflict'],
   },
   removeMemberRole: {
     tag: 'Organizations',
@@ -537,7 +603,10 @@ export const operationDocs = {
   listOrganizationScopes: {
     tag: 'Organizations',
     summary: 'List organization scopes',
+    query: { ...pageQuery, ...searchQuery('q', 'name') },
     success: { 200: responses.organizationScopeSchema.array() },
+    headers: pageHeaders,
+    errors: ['InvalidInput'],
   },
   getOrganizationScope: {
     tag: 'Organizations',
@@ -568,7 +637,10 @@ export const operationDocs = {
   listOrganizationRoles: {
     tag: 'Organizations',
     summary: 'List organization roles',
+    query: pageQuery,
     success: { 200: responses.organizationRoleSchema.array() },
+    headers: pageHeaders,
+    errors: ['InvalidInput'],
   },
   getOrganizationRole: {
     tag: 'Organizations',
@@ -592,8 +664,10 @@ export const operationDocs = {
   listOrganizationRoleScopes: {
     tag: 'Organizations',
     summary: "An organization role's scopes",
+    query: pageQuery,
     success: { 200: responses.organizationScopeSchema.array() },
-    errors: ['NotFound'],
+    headers: pageHeaders,
+    errors: ['InvalidInput', 'NotFound'],
   },
   addOrganizationRoleScopes: {
     tag: 'Organizations',
@@ -601,6 +675,13 @@ export const operationDocs = {
     body: requests.organizationRoleScopesSchema,
     success: { 201: null },
     errors: ['NotFound', 'Conflict'],
+  },
+  replaceOrganizationRoleScopes: {
+    tag: 'Organizations',
+    summary: "Replace an organization role's scopes (204, as Logto)",
+    body: requests.organizationRoleScopesSchema,
+    success: { 204: null },
+    errors: ['InvalidInput', 'NotFound', 'Conflict'],
   },
   removeOrganizationRoleScope: {
     tag: 'Organizations',

@@ -103,7 +103,9 @@ export const roleSchema = z.strictObject({
   id: z.string(),
   name: z.string(),
   description: z.string(),
-  type: z.literal('User'),
+  type: z
+    .enum(['User', 'MachineToMachine'])
+    .describe('MachineToMachine roles grant nothing here: no client_credentials grant'),
   isDefault: z.boolean(),
   createdAt: epochMilliseconds,
 });
@@ -143,6 +145,9 @@ export const organizationMemberSchema = z.strictObject({
   primaryEmail: z.string().nullable(),
   organizationRoles: z.array(roleRefSchema),
 });
+
+/** Logto's OrganizationWithRoles: an organization of a user, with the user's organization roles in it. */
+export const organizationWithRolesSchema = organizationSchema.extend({ organizationRoles: z.array(roleRefSchema) });
 
 /** The Management API's errors, Logto style. */
 export const managementErrorSchema = z.strictObject({

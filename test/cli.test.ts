@@ -437,7 +437,11 @@ describe('roles', () => {
       '--json',
     );
     expectSuccess(created);
-    const role = JSON.parse(created.stdout) as { id: string };
+    const role = JSON.parse(created.stdout) as { id: string; name: string };
+    expect((await patgate('roles', 'list', '--search', role.name)).stdout).toContain(role.id);
+    expect((await patgate('roles', 'list', '--search', role.name, '--type', 'MachineToMachine')).stdout).toBe(
+      'No roles.\n',
+    );
     const roleScopes = await patgate('roles', 'scopes', role.id);
     expectSuccess(roleScopes);
     expect(roleScopes.stdout).toMatch(new RegExp(`${write.id}\\s+write:r\\s+${indicator}`));
@@ -447,6 +451,9 @@ describe('roles', () => {
     expectSuccess(assigned);
     expect(assigned.stdout).toBe(`Gave ${userId} 1 new role(s) of 1.\n`);
     expect((await patgate('roles', 'of', userId)).stdout).toContain(role.id);
+    expectSuccess(await patgate('roles', 'replace', userId));
+    expect((await patgate('roles', 'of', userId)).stdout).toBe('No roles.\n');
+    expectSuccess(await patgate('roles', 'replace', userId, role.id));
     expectSuccess(await patgate('roles', 'unassign', userId, role.id));
     expect((await patgate('roles', 'of', userId)).stdout).toBe('No roles.\n');
     const missing = await patgate('roles', 'unassign', userId, role.id);
@@ -468,8 +475,23 @@ describe('organizations', () => {
     const members = await patgate('orgs', 'members', organization.id);
     expectSuccess(members);
     expect(members.stdout).toMatch(new RegExp(`^${userId}\\s+viewer`, 'm'));
+    const ofUser = await patgate('orgs', 'of-user', userId);
+    expectSuccess(ofUser);
+    expect(ofUser.stdout).toMatch(new RegExp(`^${organization.id}\\s+Acme \\d+\\s+viewer`, 'm'));
+    const replacedRoles = await patgate('orgs', 'replace-roles', organization.id, userId);
+    expectSuccess(replacedRoles);
+    expect(replacedRoles.stdout).toBe(`${userId} now has 0 organization role(s) in ${organization.id}.\n`);
+    expect(await service.client.organizations.memberRoles(organization.id, userId)).toEqual([]);
+    const other = await service.newUser();
+    expectSuccess(await patgate('orgs', 'replace-members', organization.id, userId, other));
+    expect((await service.client.organizations.members(organization.id)).map((member) => member.id).sort()).toEqual(
+      [userId, other].sort(),
+    );
+    expectSuccess(await patgate('orgs', 'replace-members', organization.id, userId));
     expectSuccess(await patgate('orgs', 'remove-member', organization.id, userId));
     expect((await patgate('orgs', 'members', organization.id)).stdout).toBe('No members.\n');
+    expect((await patgate('orgs', 'of-user', userId)).stdout).toBe('No organizations.\n');
+    expect((await patgate('orgs', 'list', '--search', organization.id)).stdout).toContain(organization.id);
     expectSuccess(await patgate('orgs', 'delete', organization.id));
     expect((await patgate('orgs', 'list')).stdout).not.toContain(organization.id);
   });

@@ -961,3 +961,164 @@ it("answers each PAT route of an unregistered user with Logto's 404 for that rou
   expect({ status: same.status, name: (same.json as { name?: unknown }).name }).toEqual({ status: 200, name: 'n' });
   expect((await service.client.pats.list(userId)).map((pat) => pat.name)).toEqual(['n']);
 });
+
+// ---------------------------------------------------------------------------------------------------------
+// Logto's PUT "replace" routes of the assignment sets
+
+it(
+  'answers hostile bodies on the replace routes with a {code, message} 4xx writing nothing, or the exact set',
+  async () => {
+    const client = service.client;
+    const tag = `hr${Date.now().toString(36)}`;
+    const organization = await client.organizations.create({ name: `Replace ${tag}` });
+    const people = await Promise.all([1, 2, 3].map((i) => client.users.create({ id: `${tag}-user-${i}` })));
+    const peopleIds = people.map((user) => user.id);
+    const member = peopleIds[0]!;
+    await client.organizations.addMembers(organization.id, [member]);
+    const orgScopes = await Promise.all(
+      [1, 2, 3].map((i) => client.organizations.scopes.create({ name: `${tag}:${i}` })),
+    );
+    const orgRoles = await Promise.all([1, 2].map((i) => client.organizations.roles.create({ name: `${tag} ${i}` })));
+    const orgRole = orgRoles[0]!;
+    const roles = await Promise.all([1, 2].map((i) => client.roles.create({ name: `${tag}-${i}`, description: 'r' })));
+    const machine = await client.roles.create({ name: `${tag}-m2m`, description: 'm', type: 'MachineToMachine' });
+    const roleOwner = await client.users.create({ id: `${tag}-owner` });
+
+    const known = {
+      roleIds: roles.map((role) => role.id),
+      userIds: peopleIds,
+      organizationRoleIds: orgRoles.map((role) => role.id),
+      organizationScopeIds: orgScopes.map((scope) => scope.id),
+    };
+    const sorted = (ids: string[]) => [...ids].sort();
+    const routes = {
+      userRoles: {
+        path: `/api/users/${roleOwner.id}/roles`,
+        key: 'roleIds',
+        state: async () => sorted((await client.roles.ofUser(roleOwner.id)).map((role) => role.id)),
+        status: 200,
+        unknown: { status: 404, code: 'entity.not_exists_with_id' },
+        element: (value: string) => isValidId(value),
+        nonEmpty: false,
+        unique: false,
+      },
+      members: {
+        path: `/api/organizations/${organization.id}/users`,
+        key: 'userIds',
+        state: async () => sorted((await client.organizations.members(organization.id)).map((each) => each.id)),
+        status: 204,
+        unknown: { status: 422, code: 'entity.relation_foreign_key_not_found' },
+        element: (value: string) => isValidUserId(value) && value !== '.' && value !== '..',
+        nonEmpty: false,
+        unique: false,
+      },
+      memberRoles: {
+        path: `/api/organizations/${organization.id}/users/${member}/roles`,
+        key: 'organizationRoleIds',
+        state: async () =>
+          sorted((await client.organizations.memberRoles(organization.id, member)).map((role) => role.id)),
+        status: 204,
+        unknown: { status: 422, code: 'entity.relation_foreign_key_not_found' },
+        element: (value: string) => isValidId(value),
+        nonEmpty: false,
+        unique: false,
+      },
+      roleScopes: {
+        path: `/api/organization-roles/${orgRole.id}/scopes`,
+        key: 'organizationScopeIds',
+        state: async () => sorted((await client.organizations.roles.scopes(orgRole.id)).map((scope) => scope.id)),
+        status: 204,
+        unknown: { status: 422, code: 'entity.relation_foreign_key_not_found' },
+        element: (value: string) => isValidId(value),
+        nonEmpty: true,
+        unique: true,
+      },
+    } as const;
+    type RouteName = keyof typeof routes;
+    const knownOf = (name: RouteName) => known[routes[name].key] as string[];
+
+    const element = (name: RouteName) =>
+      fc.oneof(
+        { weight: 6, arbitrary: fc.constantFrom(...knownOf(name)) },
+        { weight: 1, arbitrary: fc.constantFrom(machine.id, 'unknown-id', 'nobody', knownOf(name)[0]!) },
+        { weight: 1, arbitrary: fc.constantFrom('', '.', '..', 'bad id', 'x'.repeat(65), '%2F', 'a/b', '\u0000') },
+        { weight: 1, arbitrary: fc.jsonValue({ maxDepth: 1 }) },
+      );
+    const body = (name: RouteName) =>
+      fc.oneof(
+        { weight: 6, arbitrary: fc.array(element(name), { maxLength: 5 }).map((ids) => ({ [routes[name].key]: ids })) },
+        {
+          weight: 1,
+          arbitrary: fc.array(element(name), { maxLength: 5 }).map((ids) => ({ [routes[name].key]: ids, extra: true })),
+        },
+        {
+          weight: 1,
+          arbitrary: fc.constant({ [routes[name].key]: Array.from({ length: 101 }, () => knownOf(name)[0]) }),
+        },
+        { weight: 1, arbitrary: fc.jsonValue({ maxDepth: 2 }).map((value) => ({ [routes[name].key]: value })) },
+        { weight: 1, arbitrary: fc.jsonValue({ maxDepth: 3 }) },
+      );
+
+    /** What the documented rules say: 400, the "unknown" refusal, 422 for a MachineToMachine role, or the set. */
+    function expected(name: RouteName, sent: unknown): { status: number; code?: string; set?: string[] } {
+      const route = routes[name];
+      const invalid = { status: 400, code: 'guard.invalid_input' };
+      if (!isPlainObject(sent) || Object.keys(sent).join() !== route.key) return invalid;
+      const ids = sent[route.key];
+      if (!Array.isArray(ids) || ids.length > 100 || (route.nonEmpty && ids.length === 0)) return invalid;
+      if (!ids.every((id) => typeof id === 'string' && route.element(id))) return invalid;
+      if (route.unique && new Set(ids).size !== ids.length) return invalid;
+      const set = [...new Set(ids as string[])];
+      const isMachine = (id: string) => id === machine.id;
+      if (set.some((id) => !knownOf(name).includes(id) && !(name === 'userRoles' && isMachine(id)))) {
+        return route.unknown;
+      }
+      if (name === 'userRoles' && set.some(isMachine)) return { status: 422, code: 'user.invalid_role_type' };
+      return { status: route.status, set: sorted(set) };
+    }
+
+    const outcomes = new Map<string, number>();
+    await run(
+      fc.asyncProperty(
+        fc
+          .constantFrom(...(Object.keys(routes) as RouteName[]))
+          .chain((name) => fc.tuple(fc.constant(name), body(name))),
+        async ([name, sent]) => {
+          const route = routes[name];
+          const before = await route.state();
+          const response = await client.raw('PUT', route.path, JSON.stringify(sent));
+          tally.record('replace route body', response);
+          const want = expected(name, sent);
+          outcomes.set(`${name} ${response.status}`, (outcomes.get(`${name} ${response.status}`) ?? 0) + 1);
+          if (want.set === undefined) {
+            expectManagementError(response, want);
+            expect(await route.state()).toEqual(before);
+            return;
+          }
+          expect({ name, sent, status: response.status }).toEqual({ name, sent, status: want.status });
+          expect(response.text).toBe('');
+          // The member the member-roles route needs stays one: a replacement of the members that drops it is undone.
+          const after = await route.state();
+          expect(after).toEqual(want.set);
+          if (name === 'members' && !after.includes(member))
+            await client.organizations.addMembers(organization.id, [member]);
+        },
+      ),
+      300,
+    );
+    // Each route saw both kinds of answer.
+    for (const name of Object.keys(routes)) {
+      const seen = [...outcomes].filter(([key]) => key.startsWith(`${name} `));
+      expect({
+        name,
+        accepted: seen.some(([key]) => / 20\d$/.test(key)),
+        refused: seen.some(([key]) => / 4\d\d$/.test(key)),
+      }).toEqual({
+        name,
+        accepted: true,
+        refused: true,
+      });
+    }
+  },
+  hostileTimeout(120_000),
+);

@@ -320,6 +320,7 @@ describe('real responses conform to the document', () => {
     const assigned = await call('assignUserRoles', { params: { userId }, json: { roleIds: [id] } });
     expect(assigned.status).toBe(201);
     expect((await call('listUserRoles', { params: { userId } })).status).toBe(200);
+    expect((await call('replaceUserRoles', { params: { userId }, json: { roleIds: [id] } })).status).toBe(200);
     const other = (await service.client.roles.create({ name: `other-${userId}`, description: 'd' })).id;
     await service.client.roles.assign(userId, [other]);
     expect((await call('removeUserRole', { params: { userId, roleId: other } })).status).toBe(204);
@@ -368,6 +369,20 @@ describe('real responses conform to the document', () => {
       201,
     );
     expect((await call('listMemberRoles', { params: member })).status).toBe(200);
+    expect((await call('listUserOrganizations', { params: { userId } })).status).toBe(200);
+    expect((await call('replaceMemberRoles', { params: member, json: { organizationRoleIds: [roleId] } })).status).toBe(
+      204,
+    );
+    expect(
+      (
+        await call('replaceOrganizationRoleScopes', {
+          params: { id: roleId },
+          json: { organizationScopeIds: [scopeId] },
+        })
+      ).status,
+    ).toBe(204);
+    expect((await call('replaceOrganizationUsers', { params: { id }, json: { userIds: [userId] } })).status).toBe(204);
+    expect((await call('listUserOrganizations', { params: { userId: 'nobody' } })).status).toBe(404);
 
     const { clientId, clientSecret } = service.config.demoApplication;
     const form = {

@@ -198,3 +198,69 @@ describe('organizations', () => {
     expect(await eventsOf('organization.deleted', { organizationId })).toHaveLength(1);
   });
 });
+
+describe('replacements (PUT)', () => {
+  it('each replacement writes one event with what it added and removed; none when it changes nothing', async () => {
+    const [kept, gone] = [
+      await service.client.roles.create({ name: `kept-${unique()}`, description: 'd' }),
+      await service.client.roles.create({ name: `gone-${unique()}`, description: 'd' }),
+    ];
+    const userId = await service.newUser();
+    await service.client.roles.assign(userId, [gone.id]);
+    await service.client.roles.replace(userId, [kept.id]);
+    await theEvent('user.roles_replaced', { addedRoleIds: kept.id, removedRoleIds: gone.id }, userId);
+    await service.client.roles.replace(userId, [kept.id]);
+    expect(await eventsOf('user.roles_replaced', {}, userId)).toHaveLength(1);
+
+    const organization = await service.client.organizations.create({ name: `org-${unique()}` });
+    const organizationId = organization.id;
+    const [alice, bob] = [await service.newUser(), await service.newUser()];
+    await service.client.organizations.addMembers(organizationId, [alice]);
+    await service.client.organizations.replaceMembers(organizationId, [bob]);
+    await theEvent('organization.members_replaced', { organizationId, addedUserIds: bob, removedUserIds: alice });
+
+    const [first, second] = [
+      await service.client.organizations.roles.create({ name: `a ${unique()}` }),
+      await service.client.organizations.roles.create({ name: `b ${unique()}` }),
+    ];
+    await service.client.organizations.assignMemberRoles(organizationId, bob, [first.id]);
+    await service.client.organizations.replaceMemberRoles(organizationId, bob, [second.id]);
+    await theEvent(
+      'organization.member_roles_replaced',
+      { organizationId, addedRoleIds: second.id, removedRoleIds: first.id },
+      bob,
+    );
+
+    const scopes = [
+      await service.client.organizations.scopes.create({ name: `s1-${unique()}` }),
+      await service.client.organizations.scopes.create({ name: `s2-${unique()}` }),
+    ];
+    await service.client.organizations.roles.addScopes(first.id, [scopes[0]!.id]);
+    await service.client.organizations.roles.replaceScopes(first.id, [scopes[1]!.id]);
+    await theEvent('organization_role.scopes_replaced', {
+      organizationRoleId: first.id,
+      addedScopeIds: scopes[1]!.id,
+      removedScopeIds: scopes[0]!.id,
+    });
+  });
+
+  it('a replacement of members whose transaction fails leaves neither the change nor its event', async () => {
+    const organization = await service.client.organizations.create({ name: `org-${unique()}` });
+    const [alice, bob] = [await service.newUser(), await service.newUser()];
+    await service.client.organizations.addMembers(organization.id, [alice]);
+    const members = async () => (await service.client.organizations.members(organization.id)).map((each) => each.id);
+
+    proxy.inject({ operations: ['TransactWriteItems'], fault: dynamoDbFaults.internalServerError });
+    const refused = await service.client.raw('PUT', `/api/organizations/${organization.id}/users`, { userIds: [bob] });
+    proxy.clear();
+    expect(refused.status).toBe(503);
+    expect(await members()).toEqual([alice]);
+    expect(await eventsOf('organization.members_replaced', { organizationId: organization.id })).toEqual([]);
+
+    expect(
+      (await service.client.raw('PUT', `/api/organizations/${organization.id}/users`, { userIds: [bob] })).status,
+    ).toBe(204);
+    expect(await members()).toEqual([bob]);
+    await theEvent('organization.members_replaced', { organizationId: organization.id, addedUserIds: bob });
+  });
+});

@@ -439,6 +439,21 @@ describe('secrets', () => {
       const [scope] = await service.client.organizations.scopes.list();
       await service.client.organizations.roles.removeScope(role!.id, scope!.id);
     },
+    listUserOrganizations: () => service.client.organizations.ofUser(userId),
+    replaceOrganizationUsers: async () => {
+      const organization = await service.client.organizations.create({ name: 'replaced' });
+      await service.client.organizations.replaceMembers(organization.id, [userId]);
+    },
+    replaceMemberRoles: async () => {
+      const [first] = await service.client.organizations.list();
+      await service.client.organizations.replaceMemberRoles(first!.id, userId, []);
+    },
+    replaceOrganizationRoleScopes: async () => {
+      const [role] = await service.client.organizations.roles.list();
+      const [scope] = await service.client.organizations.scopes.list();
+      await service.client.organizations.roles.replaceScopes(role!.id, [scope!.id]);
+    },
+    replaceUserRoles: () => service.client.roles.replace(userId, []),
     listMemberRoles: async () => {
       const [first] = await service.client.organizations.list();
       await service.client.organizations.memberRoles(first!.id, userId);

@@ -26,9 +26,10 @@ export function registerOrganizationCommands(organizations: Command): void {
   organizations
     .command('list')
     .description('List organizations')
+    .option('--search <text>', 'only organizations whose id or name contains it (case-insensitive)')
     .action(
-      withContext(async (context) => {
-        const list = await (await context.managementClient()).organizations.list();
+      withContext(async (context, options: { search?: string }) => {
+        const list = await (await context.managementClient()).organizations.list({ q: options.search });
         if (context.json) return printJson(list);
         printTable(
           ['ID', 'NAME', 'DESCRIPTION'],
@@ -70,6 +71,26 @@ export function registerOrganizationCommands(organizations: Command): void {
     );
 
   organizations
+    .command('of-user')
+    .description("List a user's organizations and the user's organization roles in each")
+    .argument('<userId>')
+    .action(
+      withContext(async (context, userId: string) => {
+        const list = await (await context.managementClient()).organizations.ofUser(userId);
+        if (context.json) return printJson(list);
+        printTable(
+          ['ID', 'NAME', 'ORGANIZATION ROLES'],
+          list.map((organization) => [
+            organization.id,
+            organization.name,
+            organization.organizationRoles.map((role) => role.name).join(', '),
+          ]),
+          'No organizations.',
+        );
+      }),
+    );
+
+  organizations
     .command('add-member')
     .description('Add users to an organization')
     .argument('<id>')
@@ -79,6 +100,18 @@ export function registerOrganizationCommands(organizations: Command): void {
         const result = await (await context.managementClient()).organizations.addMembers(id, userIds);
         if (context.json) return printJson(result);
         print(`Added ${userIds.length} member(s) to ${id}.`);
+      }),
+    );
+
+  organizations
+    .command('replace-members')
+    .description('Make exactly these users the members, in one request (members kept keep their roles)')
+    .argument('<id>')
+    .argument('[userIds...]')
+    .action(
+      withContext(async (context, id: string, userIds: string[]) => {
+        await (await context.managementClient()).organizations.replaceMembers(id, userIds);
+        if (!context.json) print(`${id} now has ${new Set(userIds).size} member(s).`);
       }),
     );
 
@@ -105,6 +138,31 @@ export function registerOrganizationCommands(organizations: Command): void {
         const result = await (await context.managementClient()).organizations.assignMemberRoles(id, userId, roleIds);
         if (context.json) return printJson(result);
         print(`Gave ${userId} ${roleIds.length} organization role(s) in ${id}.`);
+      }),
+    );
+
+  organizations
+    .command('replace-roles')
+    .description("Make a member's organization roles exactly these (bites at the next exchange)")
+    .argument('<id>')
+    .argument('<userId>')
+    .argument('[organizationRoleIds...]')
+    .action(
+      withContext(async (context, id: string, userId: string, roleIds: string[]) => {
+        await (await context.managementClient()).organizations.replaceMemberRoles(id, userId, roleIds);
+        if (!context.json) print(`${userId} now has ${new Set(roleIds).size} organization role(s) in ${id}.`);
+      }),
+    );
+
+  organizations
+    .command('replace-role-scopes')
+    .description("Make an organization role's scopes exactly these")
+    .argument('<organizationRoleId>')
+    .argument('<organizationScopeIds...>')
+    .action(
+      withContext(async (context, roleId: string, scopeIds: string[]) => {
+        await (await context.managementClient()).organizations.roles.replaceScopes(roleId, scopeIds);
+        if (!context.json) print(`${roleId} now grants ${new Set(scopeIds).size} organization scope(s).`);
       }),
     );
 }

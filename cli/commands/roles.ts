@@ -14,6 +14,7 @@ function printRole(role: Role): void {
     ['ID', role.id],
     ['Name', role.name],
     ['Description', role.description],
+    ['Type', role.type],
     ['Created', formatTime(role.createdAt)],
   ]);
 }
@@ -33,22 +34,37 @@ export function registerRoleCommands(roles: Command): void {
     .argument('<name>')
     .argument('<description>')
     .option('-s, --scope-id <ids>', 'a scope id it grants (repeatable, or comma-separated)', collect)
+    .option('--machine-to-machine', "a MachineToMachine role (Logto's; grants nothing here, and no user can have it)")
     .action(
-      withContext(async (context, name: string, description: string, options: { scopeId?: string[] }) => {
-        const role = await (
-          await context.managementClient()
-        ).roles.create({ name, description, scopeIds: options.scopeId });
-        if (context.json) return printJson(role);
-        printRole(role);
-      }),
+      withContext(
+        async (
+          context,
+          name: string,
+          description: string,
+          options: { scopeId?: string[]; machineToMachine?: boolean },
+        ) => {
+          const role = await (
+            await context.managementClient()
+          ).roles.create({
+            name,
+            description,
+            scopeIds: options.scopeId,
+            ...(options.machineToMachine ? { type: 'MachineToMachine' as const } : {}),
+          });
+          if (context.json) return printJson(role);
+          printRole(role);
+        },
+      ),
     );
 
   roles
     .command('list')
     .description('List roles')
+    .option('--search <text>', 'only roles whose id, name or description contains it (case-insensitive)')
+    .option('--type <type>', 'only roles of this type: User or MachineToMachine')
     .action(
-      withContext(async (context) => {
-        const list = await (await context.managementClient()).roles.list();
+      withContext(async (context, options: { search?: string; type?: 'User' | 'MachineToMachine' }) => {
+        const list = await (await context.managementClient()).roles.list(options);
         if (context.json) return printJson(list);
         printRoles(list, 'No roles.');
       }),
@@ -91,6 +107,18 @@ export function registerRoleCommands(roles: Command): void {
         const result = await (await context.managementClient()).roles.assign(userId, roleIds);
         if (context.json) return printJson(result);
         print(`Gave ${userId} ${result.addedRoleIds.length} new role(s) of ${result.roleIds.length}.`);
+      }),
+    );
+
+  roles
+    .command('replace')
+    .description("Make a user's roles exactly these (none if no id is given; bites at the next exchange)")
+    .argument('<userId>')
+    .argument('[roleIds...]')
+    .action(
+      withContext(async (context, userId: string, roleIds: string[]) => {
+        await (await context.managementClient()).roles.replace(userId, roleIds);
+        if (!context.json) print(`${userId} now has ${roleIds.length} role(s).`);
       }),
     );
 

@@ -4,29 +4,16 @@ import { env } from '../shared/config';
 import { randomString, sha256Hex } from '../shared/crypto/secrets';
 import { apiErrors } from '../shared/errors';
 import { json, noContent, noStore } from '../shared/http/responses';
-import { jsonBody, pathParameter, validate } from '../shared/management/request';
-import {
-  createApplicationSchema,
-  createResourceSchema,
-  idSchema,
-  updateApplicationSchema,
-} from '../shared/management/schemas';
-import { countMetric, logger } from '../shared/observability';
+import { jsonBody } from '../shared/management/request';
+import { createApplicationSchema, createResourceSchema, updateApplicationSchema } from '../shared/management/schemas';
 import { isConfidential, type Application } from '../shared/model/application';
 import type { ApiResource } from '../shared/model/resource';
 import * as applications from '../shared/store/applications';
 import { openApiDocument } from './openapi-document';
 import * as resources from '../shared/store/resources';
+import { idParam, logChange, newId } from './common';
 
-const LOWER_ALPHANUMERIC = '0123456789abcdefghijklmnopqrstuvwxyz';
-const newId = () => randomString(21, LOWER_ALPHANUMERIC);
-
-const idParameter = (event: APIGatewayProxyEvent) => validate(idSchema, pathParameter(event, 'id'), 'id');
-
-function audit(action: string, details: Record<string, unknown>) {
-  countMetric('ManagementAction', { action });
-  logger.info(action, details);
-}
+const idParameter = (event: APIGatewayProxyEvent) => idParam(event, 'id');
 
 /** The public view of an application, Logto-shaped; the secret hash never leaves the store. */
 function applicationView(app: Application) {
@@ -54,7 +41,7 @@ export async function createApplication(event: APIGatewayProxyEvent) {
     createdAt: Date.now(),
   };
   await applications.putApplication(app);
-  audit('application.created', { id: app.id, type: app.type, allowTokenExchange: app.allowTokenExchange });
+  logChange('application.created', { id: app.id, type: app.type, allowTokenExchange: app.allowTokenExchange });
   // The secret is shown this once; only its hash is stored.
   return json(201, { ...applicationView(app), ...(secret === undefined ? {} : { secret }) }, noStore);
 }
@@ -78,14 +65,14 @@ export async function updateApplication(event: APIGatewayProxyEvent) {
     allowTokenExchange: body.customClientMetadata?.allowTokenExchange,
   });
   if (!app) throw apiErrors.notFound('The application does not exist.');
-  audit('application.updated', { id, allowTokenExchange: app.allowTokenExchange });
+  logChange('application.updated', { id, allowTokenExchange: app.allowTokenExchange });
   return json(200, applicationView(app));
 }
 
 export async function deleteApplication(event: APIGatewayProxyEvent) {
   const id = idParameter(event);
   if (!(await applications.deleteApplication(id))) throw apiErrors.notFound('The application does not exist.');
-  audit('application.deleted', { id });
+  logChange('application.deleted', { id });
   return noContent();
 }
 
@@ -106,7 +93,7 @@ export async function createResource(event: APIGatewayProxyEvent) {
     createdAt: resource.createdAt,
   }));
   if ((await resources.createResource(resource)) === 'indicator_exists') throw apiErrors.resourceIndicatorExists();
-  audit('resource.created', { id: resource.id, indicator: resource.indicator });
+  logChange('resource.created', { id: resource.id, indicator: resource.indicator });
   return json(201, resourceView(resource));
 }
 
@@ -126,7 +113,7 @@ export async function getResource(event: APIGatewayProxyEvent) {
 export async function deleteResource(event: APIGatewayProxyEvent) {
   const id = idParameter(event);
   if (!(await resources.deleteResource(id))) throw apiErrors.notFound('The API resource does not exist.');
-  audit('resource.deleted', { id });
+  logChange('resource.deleted', { id });
   return noContent();
 }
 

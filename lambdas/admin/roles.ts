@@ -1,45 +1,36 @@
 /** Resource scopes, roles, and users' roles: Logto's RBAC Management API. */
 import type { APIGatewayProxyEvent } from 'aws-lambda';
-import { randomString } from '../shared/crypto/secrets';
-import { ApiError, apiErrors } from '../shared/errors';
+import { ApiError } from '../shared/errors';
 import { json, noContent } from '../shared/http/responses';
-import { jsonBody, pathParameter, userIdParameter, validate } from '../shared/management/request';
+import { jsonBody, userIdParameter, validate } from '../shared/management/request';
 import {
   createRoleSchema,
   createScopeSchema,
-  idSchema,
+  replaceUserRolesSchema,
+  roleListQuerySchema,
   roleScopesSchema,
   updateRoleSchema,
   updateScopeSchema,
   userRolesSchema,
 } from '../shared/management/schemas';
-import { countMetric, logger } from '../shared/observability';
-import { SCOPE_TOKEN_PATTERN } from '../shared/oauth';
 import type { ApiResource, ResourceScope } from '../shared/model/resource';
 import type { Role, ScopeRef } from '../shared/model/role';
+import { pageOf, searched } from '../pats/pagination';
 import * as resources from '../shared/store/resources';
 import * as roles from '../shared/store/roles';
 import { getUser } from '../shared/store/users';
-
-const LOWER_ALPHANUMERIC = '0123456789abcdefghijklmnopqrstuvwxyz';
-const newId = () => randomString(21, LOWER_ALPHANUMERIC);
+import { checkScopeName, deleteNotFound, distinct, idParam, logChange, newId, notFound } from './common';
 
 /** Logto's codes for these routes. */
 const errors = {
-  notFound: (what: string) => new ApiError(404, 'entity.not_exists_with_id', `The ${what} does not exist.`),
-  deleteNotFound: (what: string) => new ApiError(404, 'entity.not_found', `The ${what} does not exist.`),
-  scopeNameWithSpace: () => new ApiError(400, 'scope.name_with_space', 'A scope name must not contain spaces.'),
+  notFound,
+  deleteNotFound,
   scopeNameExists: () => new ApiError(422, 'scope.name_exists', 'The resource already has a scope with this name.'),
   roleNameInUse: () => new ApiError(422, 'role.name_in_use', 'A role with this name already exists.'),
   roleScopeExists: () => new ApiError(422, 'role.scope_exists', 'The role already has this scope.'),
+  invalidRoleType: () =>
+    new ApiError(422, 'user.invalid_role_type', 'Invalid role type, can not assign machine-to-machine role to user.'),
 };
-
-const param = (event: APIGatewayProxyEvent, name: string) => validate(idSchema, pathParameter(event, name), name);
-
-function audit(action: string, details: Record<string, unknown>) {
-  countMetric('ManagementAction', { action });
-  logger.info(action, details);
-}
 
 const scopeView = (resourceId: string, scope: ResourceScope) => ({ ...scope, resourceId });
 
@@ -54,12 +45,6 @@ const resourceView = (resource: ApiResource) => ({
 
 const roleView = ({ scopes: _scopes, ...role }: Role) => role;
 
-function checkScopeName(name: string | undefined) {
-  if (name === undefined) return;
-  if (/\s/.test(name)) throw errors.scopeNameWithSpace();
-  if (!SCOPE_TOKEN_PATTERN.test(name)) throw apiErrors.invalidInput('Invalid request body: name must be a scope token');
-}
-
 function scopeOutcome<T>(outcome: resources.ScopeWrite<T>): T {
   if (outcome.status === 'ok') return outcome.value;
   if (outcome.status === 'name_exists') throw errors.scopeNameExists();
@@ -68,18 +53,24 @@ function scopeOutcome<T>(outcome: resources.ScopeWrite<T>): T {
 
 // Resource scopes
 
+const scopeSearchFields = (scope: ResourceScope) => [scope.name, scope.description];
+const roleSearchFields = (role: Role) => [role.id, role.name, role.description];
+
+/** Logto's list: always paginated, `search` on the scope's name and description. */
 export async function listResourceScopes(event: APIGatewayProxyEvent) {
-  const resourceId = param(event, 'id');
+  const resourceId = idParam(event, 'id');
   const resource = await resources.getResource(resourceId);
   // As in Logto, an unknown resource simply has no scopes.
+  const { items, headers } = pageOf(event, searched(event, 'search', resource?.scopes ?? [], scopeSearchFields));
   return json(
     200,
-    (resource?.scopes ?? []).map((scope) => scopeView(resourceId, scope)),
+    items.map((scope) => scopeView(resourceId, scope)),
+    headers,
   );
 }
 
 export async function createResourceScope(event: APIGatewayProxyEvent) {
-  const resourceId = param(event, 'id');
+  const resourceId = idParam(event, 'id');
   const body = jsonBody(event, createScopeSchema);
   checkScopeName(body.name);
   const scope: ResourceScope = {
@@ -89,26 +80,26 @@ export async function createResourceScope(event: APIGatewayProxyEvent) {
     createdAt: Date.now(),
   };
   scopeOutcome(await resources.addScope(resourceId, scope));
-  audit('resource.scope.created', { resourceId, scopeId: scope.id });
+  logChange('resource.scope.created', { resourceId, scopeId: scope.id });
   return json(201, scopeView(resourceId, scope));
 }
 
 export async function updateResourceScope(event: APIGatewayProxyEvent) {
-  const resourceId = param(event, 'id');
-  const scopeId = param(event, 'scopeId');
+  const resourceId = idParam(event, 'id');
+  const scopeId = idParam(event, 'scopeId');
   const body = jsonBody(event, updateScopeSchema);
   checkScopeName(body.name);
   const scope = scopeOutcome(await resources.updateScope(resourceId, scopeId, body));
-  audit('resource.scope.updated', { resourceId, scopeId });
+  logChange('resource.scope.updated', { resourceId, scopeId });
   return json(200, scopeView(resourceId, scope));
 }
 
 export async function deleteResourceScope(event: APIGatewayProxyEvent) {
-  const resourceId = param(event, 'id');
-  const scopeId = param(event, 'scopeId');
+  const resourceId = idParam(event, 'id');
+  const scopeId = idParam(event, 'scopeId');
   const outcome = await resources.deleteScope(resourceId, scopeId);
   if (outcome.status !== 'ok') throw errors.deleteNotFound(outcome.status === 'not_found' ? 'API resource' : 'scope');
-  audit('resource.scope.deleted', { resourceId, scopeId });
+  logChange('resource.scope.deleted', { resourceId, scopeId });
   return noContent();
 }
 
@@ -140,38 +131,42 @@ export async function createRole(event: APIGatewayProxyEvent) {
     id: newId(),
     name: body.name,
     description: body.description,
-    type: 'User',
+    type: body.type ?? 'User',
     isDefault: body.isDefault ?? false,
     scopes: body.scopeIds ? await locateScopes(body.scopeIds) : [],
     createdAt: Date.now(),
   };
   if ((await roles.createRole(role)) === 'name_in_use') throw errors.roleNameInUse();
-  audit('role.created', { id: role.id });
+  logChange('role.created', { id: role.id });
   return json(200, roleView(role));
 }
 
-export async function listRoles() {
-  return json(200, (await roles.listRoles()).map(roleView));
+/** Logto's list: always paginated, `search` on id, name and description, `type` filter. */
+export async function listRoles(event: APIGatewayProxyEvent) {
+  const { type } = validate(roleListQuerySchema, event.queryStringParameters ?? {}, 'query');
+  const all = (await roles.listRoles()).filter((role) => type === undefined || role.type === type);
+  const { items, headers } = pageOf(event, searched(event, 'search', all, roleSearchFields));
+  return json(200, items.map(roleView), headers);
 }
 
 export async function getRole(event: APIGatewayProxyEvent) {
-  const role = await roles.getRole(param(event, 'id'));
+  const role = await roles.getRole(idParam(event, 'id'));
   if (!role) throw errors.notFound('role');
   return json(200, roleView(role));
 }
 
 export async function updateRole(event: APIGatewayProxyEvent) {
-  const id = param(event, 'id');
+  const id = idParam(event, 'id');
   const body = jsonBody(event, updateRoleSchema);
   const role = roleOutcome(await roles.updateRole(id, body));
-  audit('role.updated', { id });
+  logChange('role.updated', { id });
   return json(200, roleView(role));
 }
 
 export async function deleteRole(event: APIGatewayProxyEvent) {
-  const id = param(event, 'id');
+  const id = idParam(event, 'id');
   if (!(await roles.deleteRole(id))) throw errors.notFound('role');
-  audit('role.deleted', { id });
+  logChange('role.deleted', { id });
   return noContent();
 }
 
@@ -185,17 +180,20 @@ async function scopesOf(role: Role) {
   });
 }
 
+/** Logto's list: paginated only when `page` or `page_size` is given; `search` on name and description. */
 export async function listRoleScopes(event: APIGatewayProxyEvent) {
-  const role = await roles.getRole(param(event, 'id'));
+  const role = await roles.getRole(idParam(event, 'id'));
   if (!role) throw errors.notFound('role');
-  return json(200, await scopesOf(role));
+  const scopes = searched(event, 'search', await scopesOf(role), scopeSearchFields);
+  const { items, headers } = pageOf(event, scopes, { optional: true });
+  return json(200, items, headers);
 }
 
 export async function addRoleScopes(event: APIGatewayProxyEvent) {
-  const id = param(event, 'id');
+  const id = idParam(event, 'id');
   const { scopeIds } = jsonBody(event, roleScopesSchema);
   const role = roleOutcome(await roles.addRoleScopes(id, await locateScopes(scopeIds)));
-  audit('role.scopes.added', { id, scopeIds });
+  logChange('role.scopes.added', { id, scopeIds });
   return json(
     201,
     (await scopesOf(role)).map(({ resource: _resource, ...scope }) => scope),
@@ -203,10 +201,10 @@ export async function addRoleScopes(event: APIGatewayProxyEvent) {
 }
 
 export async function deleteRoleScope(event: APIGatewayProxyEvent) {
-  const id = param(event, 'id');
-  const scopeId = param(event, 'scopeId');
+  const id = idParam(event, 'id');
+  const scopeId = idParam(event, 'scopeId');
   if (!roleOutcome(await roles.removeRoleScope(id, scopeId))) throw errors.deleteNotFound('role scope');
-  audit('role.scope.removed', { id, scopeId });
+  logChange('role.scope.removed', { id, scopeId });
   return noContent();
 }
 
@@ -218,35 +216,58 @@ async function registeredUser(event: APIGatewayProxyEvent) {
   return user;
 }
 
+/** Logto's list: always paginated, `search` as GET /api/roles. */
 export async function listUserRoles(event: APIGatewayProxyEvent) {
   const user = await registeredUser(event);
   const assigned = new Set(await roles.getUserRoleIds(user.id, user.createdAt));
-  return json(200, (await roles.listRoles()).filter((role) => assigned.has(role.id)).map(roleView));
+  const all = (await roles.listRoles()).filter((role) => assigned.has(role.id));
+  const { items, headers } = pageOf(event, searched(event, 'search', all, roleSearchFields));
+  return json(200, items.map(roleView), headers);
+}
+
+/** Every role exists (else Logto's 404) and is a User role (else Logto's 422 `user.invalid_role_type`). */
+async function requireUserRoles(roleIds: readonly string[]) {
+  const known = await Promise.all(roleIds.map((id) => roles.getRole(id)));
+  if (known.some((role) => !role)) throw errors.notFound('role');
+  if (known.some((role) => role!.type !== 'User')) throw errors.invalidRoleType();
 }
 
 export async function assignUserRoles(event: APIGatewayProxyEvent) {
   const { roleIds } = jsonBody(event, userRolesSchema);
   const user = await registeredUser(event);
-  const known = await Promise.all(roleIds.map((id) => roles.getRole(id)));
-  if (known.some((role) => !role)) throw errors.notFound('role');
+  await requireUserRoles(roleIds);
   const outcome = await roles.changeUserRoles(user.id, user.createdAt, 'user.roles_assigned', (current) => {
     const addedRoleIds = roleIds.filter((id) => !current.includes(id));
     return { roleIds: [...current, ...addedRoleIds], value: addedRoleIds };
   });
   if (outcome === 'user_not_found') throw errors.notFound('user');
-  audit('user.roles.assigned', { userId: user.id, addedRoleIds: outcome });
+  logChange('user.roles.assigned', { userId: user.id, addedRoleIds: outcome });
   return json(201, { roleIds, addedRoleIds: outcome });
+}
+
+/** Logto's PUT /users/:userId/roles: the user's roles become exactly these (one conditional write); 200, no body. */
+export async function replaceUserRoles(event: APIGatewayProxyEvent) {
+  const roleIds = distinct(jsonBody(event, replaceUserRolesSchema).roleIds);
+  const user = await registeredUser(event);
+  await requireUserRoles(roleIds);
+  const outcome = await roles.changeUserRoles(user.id, user.createdAt, 'user.roles_replaced', () => ({
+    roleIds,
+    value: true,
+  }));
+  if (outcome === 'user_not_found') throw errors.notFound('user');
+  logChange('user.roles.replaced', { userId: user.id, roleIds });
+  return { ...noContent(), statusCode: 200 };
 }
 
 export async function removeUserRole(event: APIGatewayProxyEvent) {
   const user = await registeredUser(event);
-  const roleId = param(event, 'roleId');
+  const roleId = idParam(event, 'roleId');
   const outcome = await roles.changeUserRoles(user.id, user.createdAt, 'user.role_removed', (current) => ({
     roleIds: current.filter((id) => id !== roleId),
     value: current.includes(roleId),
   }));
   if (outcome === 'user_not_found') throw errors.notFound('user');
   if (!outcome) throw errors.deleteNotFound('role of the user');
-  audit('user.role.removed', { userId: user.id, roleId });
+  logChange('user.role.removed', { userId: user.id, roleId });
   return noContent();
 }

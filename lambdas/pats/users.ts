@@ -4,14 +4,14 @@ import { randomString } from '../shared/crypto/secrets';
 import { apiErrors } from '../shared/errors';
 import { json, noContent } from '../shared/http/responses';
 import { jsonBody, userIdParameter, validate } from '../shared/management/request';
-import { createUserSchema, paginationSchema, setSuspendedSchema, updateUserSchema } from '../shared/management/schemas';
+import { createUserSchema, setSuspendedSchema, updateUserSchema } from '../shared/management/schemas';
 import type { User, UserProfile } from '../shared/model/user';
 import { newPatEpoch } from '../shared/store/pats';
 import * as store from '../shared/store/users';
 import { audit } from './audit';
 import { purgeInline } from './purge';
 import { userView } from './views';
-import { paginate, matchesSearch } from './pagination';
+import { pageOf, searched } from './pagination';
 
 const LOWER_ALPHANUMERIC = '0123456789abcdefghijklmnopqrstuvwxyz';
 
@@ -54,18 +54,15 @@ export async function createUser(event: APIGatewayProxyEvent) {
 }
 
 export async function listUsers(event: APIGatewayProxyEvent) {
-  const query = event.queryStringParameters ?? {};
-  const result = paginationSchema.safeParse(query);
-  if (!result.success) throw apiErrors.invalidPagination('page must be ≥ 1 and page_size 1–100.');
-  const search = query.search;
-  const users = (await store.listUsers())
-    .filter(
-      (user) =>
-        search === undefined ||
-        matchesSearch(search, [user.id, user.username, user.primaryEmail, user.primaryPhone, user.name]),
-    )
-    .sort((a, b) => b.createdAt - a.createdAt || a.id.localeCompare(b.id));
-  const { items, headers } = paginate(event, users, result.data.page, result.data.page_size);
+  const users = searched(event, 'search', await store.listUsers(), (user) => [
+    user.id,
+    user.username,
+    user.primaryEmail,
+    user.primaryPhone,
+    user.name,
+  ]);
+  const newestFirst = [...users].sort((a, b) => b.createdAt - a.createdAt || a.id.localeCompare(b.id));
+  const { items, headers } = pageOf(event, newestFirst);
   return json(200, items.map(userView), headers);
 }
 

@@ -5,6 +5,7 @@
 // zod/mini: the same validation as classic zod, for a fraction of its bundle size and import time in the Lambdas.
 import * as z from 'zod/mini';
 import { applicationTypes } from '../model/application';
+import { roleTypes } from '../model/role';
 import { displayNameChecks } from '../model/display-name';
 import { ENTITY_ID_PATTERN, MAX_RESOURCE_INDICATOR_BYTES, MAX_SCOPE_TOKEN_LENGTH, SCOPE_TOKEN_PATTERN } from '../oauth';
 
@@ -194,7 +195,7 @@ const idListSchema = z.array(z.string().check(z.regex(ENTITY_ID_PATTERN, 'invali
 export const createRoleSchema = z.strictObject({
   name: z.string().check(...displayNameChecks, z.minLength(1), z.maxLength(128)),
   description: z.string().check(z.minLength(1), z.maxLength(2048)),
-  type: z.optional(z.literal('User')),
+  type: z.optional(z.enum(roleTypes)),
   isDefault: z.optional(z.boolean()),
   scopeIds: z.optional(idListSchema),
 });
@@ -205,8 +206,20 @@ export const updateRoleSchema = z.strictObject({
   isDefault: z.optional(z.boolean()),
 });
 
+/** GET /api/roles: Logto's `type` filter (page, page_size and search are read on their own). */
+export const roleListQuerySchema = z.object({ type: z.optional(z.enum(roleTypes)) });
+
 export const roleScopesSchema = z.strictObject({ scopeIds: idListSchema });
 export const userRolesSchema = z.strictObject({ roleIds: idListSchema });
+
+/**
+ * The set a PUT replaces an assignment with (Logto's "replace" routes): may be empty (none left), at most 100
+ * ids; repeated ids count once.
+ */
+const replacementSchema = <S extends z.ZodMiniType>(item: S) => z.array(item).check(z.maxLength(100));
+export const replaceUserRolesSchema = z.strictObject({ roleIds: replacementSchema(idSchema) });
+export const replaceOrganizationUsersSchema = z.strictObject({ userIds: replacementSchema(userIdSchema) });
+export const replaceMemberRolesSchema = z.strictObject({ organizationRoleIds: replacementSchema(idSchema) });
 
 // Organizations (Logto's organization template).
 const organizationNameSchema = z.string().check(...displayNameChecks, z.trim(), z.minLength(1), z.maxLength(128));

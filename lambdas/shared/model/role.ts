@@ -9,11 +9,18 @@ export interface ScopeRef {
   scopeId: string;
 }
 
+/**
+ * Logto's role types. patgate has no client_credentials grant, so a MachineToMachine role can't be given to
+ * a user and grants nothing at the token endpoint.
+ */
+export const roleTypes = ['User', 'MachineToMachine'] as const;
+export type RoleType = (typeof roleTypes)[number];
+
 export interface Role {
   id: string;
   name: string;
   description: string;
-  type: 'User';
+  type: RoleType;
   isDefault: boolean;
   scopes: ScopeRef[];
   createdAt: number;
@@ -27,7 +34,9 @@ export function roleScopeNames(
 ): string[] {
   const granted = new Set<string>();
   for (const roleId of roleIds) {
-    for (const ref of roles.get(roleId)?.scopes ?? []) if (ref.resourceId === resource.id) granted.add(ref.scopeId);
+    const role = roles.get(roleId);
+    if (role?.type !== 'User') continue;
+    for (const ref of role.scopes) if (ref.resourceId === resource.id) granted.add(ref.scopeId);
   }
   return resource.scopes.filter((scope) => granted.has(scope.id)).map((scope) => scope.name);
 }

@@ -10,8 +10,9 @@ import { dynamo } from '../aws/dynamodb';
 import { guarded } from '../aws/dependency-errors';
 import { env } from '../config';
 import type { Organization, OrganizationRole, OrganizationScope } from '../model/organization';
+import { idChanges, sameIds, userRegisteredAt } from './assignments';
 import { auditPut, type AuditAction } from './audit';
-import { keys, listPartition } from './keys';
+import { GSI1, keyPrefix, keys, listPartition } from './keys';
 import { listByKind, queryAll } from './list-index';
 import { optimistically, RETRY, transactWrite } from './transactions';
 import { consistentGet, number, text, texts } from './token-path-reads';
@@ -200,7 +201,7 @@ async function createNamed(kind: NamedKind, entity: { id: string; name: string }
 function changeNamed<T>(
   kind: NamedKind,
   id: string,
-  action: 'updated' | 'scopes_added' | 'scope_removed',
+  action: 'updated' | 'scopes_added' | 'scope_removed' | 'scopes_replaced',
   change: (
     item: Record<string, unknown>,
   ) => { item: Record<string, unknown>; value: T; details?: Record<string, string> } | NamedWrite<T>,
@@ -313,6 +314,22 @@ export const addOrganizationRoleScopes = (id: string, scopeIds: readonly string[
     return { item: updated, value: toRole(updated), details: { scopeIds: added.join(',') } };
   });
 
+/** Sets a role's scopes to exactly these (one conditional write of the role item). */
+export const replaceOrganizationRoleScopes = (id: string, scopeIds: readonly string[]) =>
+  changeNamed<OrganizationRole>('role', id, 'scopes_replaced', (item) => {
+    const current = toRole(item).scopeIds;
+    const next = [...new Set(scopeIds)];
+    if (next.length === current.length && next.every((scopeId) => current.includes(scopeId))) {
+      return { status: 'ok', value: toRole(item) };
+    }
+    const updated = { ...item, scopeIds: next };
+    return {
+      item: updated,
+      value: toRole(updated),
+      details: idChanges('ScopeIds', current, next),
+    };
+  });
+
 export const removeOrganizationRoleScope = (id: string, scopeId: string) =>
   changeNamed<boolean>('role', id, 'scope_removed', (item) => {
     const current = toRole(item).scopeIds;
@@ -333,15 +350,19 @@ const definedOnly = <T extends object>(changes: T) =>
 // Memberships
 
 export interface Membership {
+  organizationId: string;
   userId: string;
   userCreatedAt: number;
   roleIds: string[];
+  version: number;
 }
 
 const toMembership = (item: Record<string, unknown>): Membership => ({
+  organizationId: (item.pk as string).slice(keyPrefix.membership.length),
   userId: item.userId as string,
   userCreatedAt: item.userCreatedAt as number,
   roleIds: (item.roleIds as string[] | undefined) ?? [],
+  version: (item.version as number | undefined) ?? 0,
 });
 
 /** Read strongly consistently: the token endpoint relies on it for "removing a member bites at once". */
@@ -366,6 +387,21 @@ export async function listMemberships(organizationId: string): Promise<Membershi
 }
 
 /**
+ * The memberships of a user id, from the listing index (eventually consistent, like every listing); those of
+ * an earlier user with the same id are among them (see membershipOf). Memberships written before the index
+ * entry existed get it from the maintenance function (indexMemberships).
+ */
+export async function listUserMemberships(userId: string): Promise<Membership[]> {
+  const { gsi1pk } = keys.membershipByUser(userId, '');
+  const items = await queryAll({
+    IndexName: GSI1,
+    KeyConditionExpression: 'gsi1pk = :pk',
+    ExpressionAttributeValues: { ':pk': gsi1pk },
+  });
+  return items.map(toMembership);
+}
+
+/**
  * Makes the user a member (kept as it is when it already is one), conditional on the organization
  * existing and the user being the one registered at `userCreatedAt`.
  */
@@ -384,24 +420,112 @@ export async function addMember(
         ConditionExpression: 'attribute_exists(pk)',
       },
     },
-    {
-      ConditionCheck: {
-        TableName: table(),
-        Key: keys.user(userId),
-        ConditionExpression: 'attribute_exists(patEpoch) AND createdAt = :created',
-        ExpressionAttributeValues: { ':created': userCreatedAt },
-      },
-    },
+    userRegisteredAt(userId, userCreatedAt),
     {
       Put: {
         TableName: table(),
-        Item: { ...keys.membership(organizationId, userId), userId, userCreatedAt, roleIds: [], version: 1 },
+        Item: {
+          ...keys.membership(organizationId, userId),
+          ...keys.membershipByUser(userId, organizationId),
+          userId,
+          userCreatedAt,
+          roleIds: [],
+          version: 1,
+        },
       },
     },
     auditPut('organization.member_added', { userId, details: { organizationId } }),
   ]);
   if (outcome.committed) return 'added';
   return outcome.reasons[0] === 'ConditionalCheckFailed' ? 'organization_not_found' : 'user_not_found';
+}
+
+/** TransactWriteItems' limit: the most actions one transaction holds. */
+const MAX_TRANSACTION_ACTIONS = 100;
+
+export type MemberReplacement =
+  | { status: 'ok'; added: string[]; removed: string[] }
+  | { status: 'organization_not_found' | 'user_not_found' }
+  | { status: 'too_many'; changes: number; limit: number };
+
+/**
+ * Makes exactly these users the organization's members, in one transaction: the memberships of users not in
+ * the set are deleted (each conditional on being as read), those of new members put (each conditional on its
+ * user still being the one registered at `createdAt`, and on the organization existing). Members kept keep
+ * their roles. A replacement that needs more than one transaction is refused ('too_many'), never half written.
+ */
+export function replaceMembers(
+  organizationId: string,
+  users: readonly { id: string; createdAt: number }[],
+): Promise<MemberReplacement> {
+  return optimistically(async () => {
+    const current = new Map((await listMemberships(organizationId)).map((member) => [member.userId, member]));
+    const wanted = new Set(users.map((user) => user.id));
+    const removed = [...current.values()].filter((member) => !wanted.has(member.userId));
+    const added = users.filter((user) => current.get(user.id)?.userCreatedAt !== user.createdAt);
+    if (removed.length === 0 && added.length === 0) return { status: 'ok', added: [], removed: [] } as const;
+    // The organization check and the audit event, one delete per member removed, a put and a user check per member added.
+    const changes = 2 + removed.length + 2 * added.length;
+    if (changes > MAX_TRANSACTION_ACTIONS) {
+      return { status: 'too_many', changes, limit: MAX_TRANSACTION_ACTIONS } as const;
+    }
+    const versionOf = (userId: string) => current.get(userId)?.version;
+    const unchanged = (userId: string) => {
+      const version = versionOf(userId);
+      return version === undefined
+        ? { ConditionExpression: 'attribute_not_exists(pk)' }
+        : { ConditionExpression: 'version = :v', ExpressionAttributeValues: { ':v': version } };
+    };
+    const outcome = await transactWrite([
+      {
+        ConditionCheck: {
+          TableName: table(),
+          Key: keys.organization(organizationId),
+          ConditionExpression: 'attribute_exists(pk)',
+        },
+      },
+      ...removed.map((member) => ({
+        Delete: {
+          TableName: table(),
+          Key: keys.membership(organizationId, member.userId),
+          ...unchanged(member.userId),
+        },
+      })),
+      ...added.flatMap((user) => [
+        userRegisteredAt(user.id, user.createdAt),
+        {
+          Put: {
+            TableName: table(),
+            Item: {
+              ...keys.membership(organizationId, user.id),
+              ...keys.membershipByUser(user.id, organizationId),
+              userId: user.id,
+              userCreatedAt: user.createdAt,
+              roleIds: [],
+              version: (versionOf(user.id) ?? 0) + 1,
+            },
+            ...unchanged(user.id),
+          },
+        },
+      ]),
+      auditPut('organization.members_replaced', {
+        details: {
+          organizationId,
+          addedUserIds: added.map((user) => user.id).join(','),
+          removedUserIds: removed.map((member) => member.userId).join(','),
+        },
+      }),
+    ]);
+    if (outcome.committed) {
+      return { status: 'ok', added: added.map((user) => user.id), removed: removed.map((member) => member.userId) };
+    }
+    if (outcome.reasons[0] === 'ConditionalCheckFailed') return { status: 'organization_not_found' } as const;
+    const userChecks = added.map((_, i) => 1 + removed.length + 2 * i);
+    if (userChecks.some((index) => outcome.reasons[index] === 'ConditionalCheckFailed')) {
+      return { status: 'user_not_found' } as const;
+    }
+    return RETRY;
+  });
 }
 
 export async function removeMember(organizationId: string, userId: string): Promise<boolean> {
@@ -431,23 +555,24 @@ export function changeMemberRoles<T>(
     const current = toMembership(item).roleIds;
     const { roleIds, value } = change(current);
     // No change, no write (and no audit event).
-    if (roleIds.length === current.length && roleIds.every((id, i) => id === current[i])) return value;
+    if (sameIds(roleIds, current)) return value;
     const outcome = await transactWrite([
       {
         Put: {
           TableName: table(),
-          Item: { ...item, roleIds, version: (item.version as number) + 1 },
+          Item: {
+            ...item,
+            ...keys.membershipByUser(userId, organizationId),
+            roleIds,
+            version: (item.version as number) + 1,
+          },
           ConditionExpression: 'version = :v',
           ExpressionAttributeValues: { ':v': item.version },
         },
       },
       auditPut(action, {
         userId,
-        details: {
-          organizationId,
-          addedRoleIds: roleIds.filter((id) => !current.includes(id)).join(','),
-          removedRoleIds: current.filter((id) => !roleIds.includes(id)).join(','),
-        },
+        details: { organizationId, ...idChanges('RoleIds', current, roleIds) },
       }),
     ]);
     return outcome.committed ? value : RETRY;

@@ -12,6 +12,7 @@ import { env } from '../config';
 import type { Role, ScopeRef } from '../model/role';
 import { keys, listPartition } from './keys';
 import { listByKind } from './list-index';
+import { idChanges, sameIds, userRegisteredAt } from './assignments';
 import { auditPut, type AuditAction } from './audit';
 import { optimistically, RETRY, transactWrite } from './transactions';
 import { consistentGet, number, texts } from './token-path-reads';
@@ -23,7 +24,7 @@ function toRole(item: Record<string, unknown>): Role {
     id: item.id as string,
     name: item.name as string,
     description: item.description as string,
-    type: 'User',
+    type: (item.type as Role['type'] | undefined) ?? 'User',
     isDefault: Boolean(item.isDefault),
     scopes: (item.scopes as ScopeRef[] | undefined) ?? [],
     createdAt: item.createdAt as number,
@@ -200,12 +201,6 @@ const assignedTo = (item: Record<string, unknown> | undefined, userCreatedAt: nu
     userCreatedAt,
   );
 
-/** The ids a change added and removed, comma-separated (audit details hold scalars). */
-const roleChange = (before: readonly string[], after: readonly string[]) => ({
-  addedRoleIds: after.filter((id) => !before.includes(id)).join(','),
-  removedRoleIds: before.filter((id) => !after.includes(id)).join(','),
-});
-
 /**
  * Sets the user's role ids to `change(current)`, conditional on the user item still being the one
  * registered at `userCreatedAt` and on the assignments not having changed meanwhile.
@@ -223,17 +218,10 @@ export function changeUserRoles<T>(
     const current = assignedTo(Item, userCreatedAt);
     const { roleIds, value } = change(current);
     // No change, no write (and no audit event).
-    if (roleIds.length === current.length && roleIds.every((id, i) => id === current[i])) return value;
+    if (sameIds(roleIds, current)) return value;
     const version = (Item?.version as number | undefined) ?? 0;
     const outcome = await transactWrite([
-      {
-        ConditionCheck: {
-          TableName: table(),
-          Key: keys.user(userId),
-          ConditionExpression: 'attribute_exists(patEpoch) AND createdAt = :created',
-          ExpressionAttributeValues: { ':created': userCreatedAt },
-        },
-      },
+      userRegisteredAt(userId, userCreatedAt),
       {
         Put: {
           TableName: table(),
@@ -243,7 +231,7 @@ export function changeUserRoles<T>(
             : { ConditionExpression: 'attribute_not_exists(pk)' }),
         },
       },
-      auditPut(action, { userId, details: roleChange(current, roleIds) }),
+      auditPut(action, { userId, details: idChanges('RoleIds', current, roleIds) }),
     ]);
     if (outcome.committed) return value;
     if (outcome.reasons[0] === 'ConditionalCheckFailed') return 'user_not_found' as const;
