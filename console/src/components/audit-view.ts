@@ -9,7 +9,7 @@ import { api, type AuditEvent, type AuditQuery } from '../api';
 import { formatDateTime } from '../format';
 import { hrefOf } from '../route';
 import { LightElement, uniqueId } from './base';
-import { timeOf } from './fragments';
+import { missing, pager, timeOf } from './fragments';
 
 const PAGE_SIZE = 20;
 /** auditQuerySchema's action rule. */
@@ -183,11 +183,17 @@ export class AuditView extends LightElement {
           </tbody>
         </table>
       </div>
-      ${this.renderPager(list)}`;
+      ${pager({
+        label: 'Pages of audit events',
+        ...list,
+        pageSize: PAGE_SIZE,
+        noun: 'event',
+        loading: this.loading,
+        goTo: (page) => this.goTo(page),
+      })}`;
   }
 
   private renderRow(event: AuditEvent) {
-    const missing = html`<span class="muted">—</span>`;
     return html`<tr>
       <td data-label="Time">${timeOf(event.at, formatDateTime(event.at))}</td>
       <th scope="row" data-label="Action" class="mono">${event.action}</th>
@@ -212,20 +218,5 @@ export class AuditView extends LightElement {
       event.resourceId ? html`<span>resource <span class="mono">${event.resourceId}</span></span>` : undefined,
     ].filter((part) => part !== undefined);
     return parts.length === 0 ? undefined : parts.map((part, index) => html`${index > 0 ? ' · ' : ''}${part}`);
-  }
-
-  private renderPager({ page, total }: { page: number; total: number }) {
-    const pages = Math.max(1, Math.ceil(total / PAGE_SIZE));
-    return html`<nav class="pager" aria-label="Pages of audit events">
-      <button class="secondary small" ?disabled=${page <= 1 || this.loading} @click=${() => this.goTo(page - 1)}>
-        Previous
-      </button>
-      <span class="muted small" aria-live="polite"
-        >Page ${page} of ${pages} · ${total} ${total === 1 ? 'event' : 'events'}</span
-      >
-      <button class="secondary small" ?disabled=${page >= pages || this.loading} @click=${() => this.goTo(page + 1)}>
-        Next
-      </button>
-    </nav>`;
   }
 }

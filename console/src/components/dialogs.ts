@@ -5,6 +5,7 @@
  */
 import { html, nothing, type TemplateResult } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
+import type { Choice } from '../lists';
 import { LightElement, uniqueId } from './base';
 import './notices';
 
@@ -93,6 +94,37 @@ export abstract class FormDialog<Result> extends LightElement {
   }
 }
 
+/** What a dialog says: its heading and its submit button's label, and that label while the action runs. */
+interface DialogText {
+  heading: string;
+  submitLabel: string;
+  busyLabel?: string;
+}
+
+/** A form dialog whose texts come with its options. */
+abstract class OptionsDialog<Result, Options extends DialogText> extends FormDialog<Result> {
+  @property({ attribute: false }) accessor options!: Options;
+
+  protected override get heading() {
+    return this.options.heading;
+  }
+  protected override get submitLabel() {
+    return this.options.submitLabel;
+  }
+  protected override get busyLabel() {
+    return this.options.busyLabel ?? 'Saving…';
+  }
+
+  /** Shows the dialog with these options. */
+  static show<Result, Options extends DialogText>(
+    dialog: OptionsDialog<Result, Options>,
+    options: Options,
+  ): Promise<Result | undefined> {
+    dialog.options = options;
+    return dialog.open();
+  }
+}
+
 export interface ConfirmOptions {
   heading: string;
   message: TemplateResult | string;
@@ -103,20 +135,9 @@ export interface ConfirmOptions {
 }
 
 @customElement('pg-confirm-dialog')
-class ConfirmDialog extends FormDialog<true> {
-  @property({ attribute: false }) accessor options!: ConfirmOptions;
+class ConfirmDialog extends OptionsDialog<true, DialogText & Pick<ConfirmOptions, 'message' | 'action'>> {
   protected override get tone() {
     return 'danger' as const;
-  }
-
-  protected override get heading() {
-    return this.options.heading;
-  }
-  protected override get submitLabel() {
-    return this.options.confirmLabel;
-  }
-  protected override get busyLabel() {
-    return this.options.busyLabel ?? 'Working…';
   }
 
   protected override renderBody() {
@@ -130,10 +151,77 @@ class ConfirmDialog extends FormDialog<true> {
 }
 
 /** Asks before a destructive action and performs it; resolves true once it succeeded. */
-export async function confirmAction(options: ConfirmOptions): Promise<boolean> {
-  const dialog = new ConfirmDialog();
-  dialog.options = options;
-  return (await dialog.open()) === true;
+export async function confirmAction({ confirmLabel, busyLabel, ...options }: ConfirmOptions): Promise<boolean> {
+  const confirmed = await OptionsDialog.show(new ConfirmDialog(), {
+    ...options,
+    submitLabel: confirmLabel,
+    busyLabel: busyLabel ?? 'Working…',
+  });
+  return confirmed === true;
+}
+
+export interface Field {
+  /** The key of the field's value in what `action` gets. */
+  name: string;
+  label: string;
+  value?: string;
+  /** Required unless false; an optional field says so in its label. */
+  required?: boolean;
+  maxLength?: number;
+  /** A rule the browser checks before submitting, with `title` explaining it. */
+  pattern?: string;
+  title?: string;
+  hint?: string;
+  /** Names and codes: no spelling correction, monospace. */
+  code?: boolean;
+}
+
+export interface FieldsOptions<Result> extends DialogText {
+  fields: readonly Field[];
+  /** Gets the values as typed, trimmed; runs on submission, the dialog showing its error until it succeeds. */
+  action: (values: Record<string, string>) => Promise<Result>;
+}
+
+@customElement('pg-fields-dialog')
+class FieldsDialog<Result> extends OptionsDialog<Result, FieldsOptions<Result>> {
+  private readonly idPrefix = uniqueId('field');
+
+  protected override renderBody() {
+    return html`${this.options.fields.map((field, index) => {
+      const id = `${this.idPrefix}-${field.name}`;
+      const required = field.required ?? true;
+      return html`<div class="field">
+        <label for=${id}>${field.label}${required ? nothing : html` <span class="muted">(optional)</span>`}</label>
+        <input
+          id=${id}
+          name=${field.name}
+          class=${field.code ? 'mono' : nothing}
+          ?required=${required}
+          ?autofocus=${index === 0}
+          autocomplete="off"
+          spellcheck=${field.code ? 'false' : nothing}
+          maxlength=${field.maxLength ?? nothing}
+          pattern=${field.pattern ?? nothing}
+          title=${field.title ?? nothing}
+          .value=${field.value ?? ''}
+        />
+        ${field.hint ? html`<p class="hint">${field.hint}</p>` : nothing}
+      </div>`;
+    })}`;
+  }
+
+  protected override submit(form: HTMLFormElement): Promise<Result> {
+    const data = new FormData(form);
+    const values = Object.fromEntries(
+      this.options.fields.map((field) => [field.name, (data.get(field.name) ?? '').toString().trim()]),
+    );
+    return this.options.action(values);
+  }
+}
+
+/** Asks for a few text values and performs the action with them; resolves with its result once it succeeded. */
+export function askFields<Result>(options: FieldsOptions<Result>): Promise<Result | undefined> {
+  return OptionsDialog.show(new FieldsDialog<Result>(), options);
 }
 
 export interface PromptOptions {
@@ -145,40 +233,108 @@ export interface PromptOptions {
   action: (value: string) => Promise<void>;
 }
 
-@customElement('pg-prompt-dialog')
-class PromptDialog extends FormDialog<string> {
-  @property({ attribute: false }) accessor options!: PromptOptions;
-  private readonly inputId = uniqueId('prompt');
+/** Asks for one value and performs the action with it; resolves with the value once it succeeded. */
+export function promptText(options: PromptOptions): Promise<string | undefined> {
+  return askFields({
+    ...options,
+    fields: [{ name: 'value', label: options.label, value: options.value }],
+    action: async ({ value }) => {
+      await options.action(value!);
+      return value!;
+    },
+  });
+}
 
-  protected override get heading() {
-    return this.options.heading;
+export interface ChooseOptions<Result> extends DialogText {
+  /** The picker's label: "Role". */
+  label: string;
+  /** The choices, or a first picker (`groupLabel`: "API resource") whose choice loads the second's. */
+  choices:
+    | readonly Choice[]
+    | { groupLabel: string; groups: readonly Choice[]; choicesOf: (group: string) => Promise<Choice[]> };
+  /** Said instead of the picker when there is nothing to choose. */
+  empty: string;
+  action: (value: string) => Promise<Result>;
+}
+
+@customElement('pg-choose-dialog')
+class ChooseDialog<Result> extends OptionsDialog<Result, ChooseOptions<Result>> {
+  /** The choices of the second picker (for the group chosen), once loaded. */
+  @state() private accessor choices: readonly Choice[] | undefined = undefined;
+  @state() private accessor loadingChoices = false;
+  private group = '';
+  private readonly ids = { group: uniqueId('choose-group'), choice: uniqueId('choose') };
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    const { choices } = this.options;
+    if ('groups' in choices) {
+      if (choices.groups.length > 0) void this.chooseGroup(choices.groups[0]!.value);
+    } else this.choices = choices;
   }
-  protected override get submitLabel() {
-    return this.options.submitLabel;
-  }
-  protected override get busyLabel() {
-    return this.options.busyLabel ?? 'Saving…';
+
+  private async chooseGroup(group: string) {
+    const { choices } = this.options;
+    if (!('groups' in choices)) return;
+    this.group = group;
+    this.loadingChoices = true;
+    this.choices = undefined;
+    try {
+      const loaded = await choices.choicesOf(group);
+      if (group !== this.group) return;
+      this.choices = loaded;
+      this.error = undefined;
+    } catch (error) {
+      if (group === this.group) this.error = error;
+    } finally {
+      if (group === this.group) this.loadingChoices = false;
+    }
   }
 
   protected override renderBody() {
-    return html`<div class="field">
-      <label for=${this.inputId}>${this.options.label}</label>
-      <input id=${this.inputId} name="value" required autocomplete="off" autofocus .value=${this.options.value} />
-    </div>`;
+    const { choices, label, empty } = this.options;
+    const grouped = 'groups' in choices;
+    if (grouped && choices.groups.length === 0) return html`<p class="empty">${empty}</p>`;
+    return html`${
+      grouped
+        ? html`<div class="field">
+            <label for=${this.ids.group}>${choices.groupLabel}</label>
+            <select id=${this.ids.group} autofocus @change=${this.onGroup}>
+              ${choices.groups.map((group) => html`<option value=${group.value}>${group.label}</option>`)}
+            </select>
+          </div>`
+        : nothing
+    }
+    ${
+      this.choices === undefined
+        ? this.loadingChoices
+          ? html`<p class="loading">Loading…</p>`
+          : nothing
+        : this.choices.length === 0
+          ? html`<p class="empty">${empty}</p>`
+          : html`<div class="field">
+              <label for=${this.ids.choice}>${label}</label>
+              <select id=${this.ids.choice} name="choice" required ?autofocus=${!grouped}>
+                ${this.choices.map((choice) => html`<option value=${choice.value}>${choice.label}</option>`)}
+              </select>
+            </div>`
+    }`;
   }
 
-  protected override async submit(form: HTMLFormElement): Promise<string> {
-    const value = (form.elements.namedItem('value') as HTMLInputElement).value;
-    await this.options.action(value);
-    return value;
+  private onGroup(event: Event) {
+    void this.chooseGroup((event.target as HTMLSelectElement).value);
+  }
+
+  protected override submit(form: HTMLFormElement): Promise<Result> {
+    const choice = new FormData(form).get('choice');
+    if (!choice) throw new Error(`Choose a ${this.options.label.toLowerCase()} first.`);
+    return this.options.action(choice.toString());
   }
 }
 
-/** Asks for one value and performs the action with it; resolves with the value once it succeeded. */
-export function promptText(options: PromptOptions): Promise<string | undefined> {
-  const dialog = new PromptDialog();
-  dialog.options = options;
-  return dialog.open();
+/** Asks to pick one of the choices and performs the action with it; resolves with its result once it succeeded. */
+export function choose<Result>(options: ChooseOptions<Result>): Promise<Result | undefined> {
+  return OptionsDialog.show(new ChooseDialog<Result>(), options);
 }
 
 export interface SecretOptions {

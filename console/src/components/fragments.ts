@@ -1,6 +1,8 @@
 /** Small pieces of markup shared by the views. */
-import { html } from 'lit';
+import { html, nothing, type TemplateResult } from 'lit';
 import { formatDateTime } from '../format';
+import { countOf, pageCount } from '../lists';
+import type { Loader } from './loader';
 
 /** A point in time as `text`, with the exact date and time on hover and in `datetime`. */
 export const timeOf = (at: number, text: string) =>
@@ -14,4 +16,103 @@ export function scopeList(scopes: readonly string[] | null) {
   return html`<ul class="chips">
     ${scopes.map((scope) => html`<li class="chip mono">${scope}</li>`)}
   </ul>`;
+}
+
+/** Names as chips, each with a button that removes it ("Remove read:org from viewer"). */
+export const removableChips = <T extends { name: string }>(
+  items: readonly T[],
+  from: string,
+  onRemove: (item: T) => unknown,
+) =>
+  items.length === 0
+    ? html`<span class="muted">none</span>`
+    : html`<ul class="chips">
+        ${items.map(
+          (item) =>
+            html`<li class="chip mono removable">
+              ${item.name}
+              <button
+                class="chip-remove"
+                aria-label=${`Remove ${item.name} from ${from}`}
+                title="Remove"
+                @click=${() => onRemove(item)}
+              >
+                ×
+              </button>
+            </li>`,
+        )}
+      </ul>`;
+
+/** An empty cell. */
+export const missing = html`<span class="muted">—</span>`;
+
+/** A view's or section's heading, its explanation and its buttons. */
+export const panelHeader = (heading: TemplateResult, hint: string | TemplateResult, actions?: TemplateResult) =>
+  html`<header class="panel-header">
+    <div>
+      ${heading}
+      <p class="muted small">${hint}</p>
+    </div>
+    ${actions ? html`<div class="toolbar">${actions}</div>` : nothing}
+  </header>`;
+
+/** A table with a last column of row actions; the caption is for screen readers. */
+export const table = (caption: string, columns: readonly string[], rows: readonly TemplateResult[]) =>
+  html`<div class="table-wrap">
+    <table class="table">
+      <caption class="visually-hidden">
+        ${caption}
+      </caption>
+      <thead>
+        <tr>
+          ${columns.map((column) => html`<th scope="col">${column}</th>`)}
+          <th scope="col"><span class="visually-hidden">Actions</span></th>
+        </tr>
+      </thead>
+      <tbody>
+        ${rows}
+      </tbody>
+    </table>
+  </div>`;
+
+/** A small row button; `name` says what it acts on, for screen readers ("Delete read:reports"). */
+export const rowButton = (
+  text: string,
+  name: string,
+  onClick: () => unknown,
+  tone: 'secondary' | 'danger-quiet' = 'secondary',
+) => html`<button class="${tone} small" aria-label=${name} @click=${onClick}>${text}</button>`;
+
+/** A loaded list: "Loading …", the empty text, or the rendered list. */
+export function listOf<T>(
+  loader: Pick<Loader<readonly T[]>, 'value' | 'loading'>,
+  what: string,
+  empty: string | TemplateResult,
+  render: (items: readonly T[]) => TemplateResult,
+) {
+  const items = loader.value;
+  if (!items) return loader.loading ? html`<p class="loading">Loading ${what}…</p>` : nothing;
+  return items.length === 0 ? html`<p class="empty">${empty}</p>` : render(items);
+}
+
+export interface PagerOptions {
+  /** Names the navigation: "Pages of users". */
+  label: string;
+  page: number;
+  total: number;
+  pageSize: number;
+  /** What is counted, singular: "user". */
+  noun: string;
+  loading: boolean;
+  goTo: (page: number) => void;
+}
+
+/** Previous / "Page 2 of 5 · 93 users" / Next. */
+export function pager({ label, page, total, pageSize, noun, loading, goTo }: PagerOptions) {
+  const pages = pageCount(total, pageSize);
+  return html`<nav class="pager" aria-label=${label}>
+    <button class="secondary small" ?disabled=${page <= 1 || loading} @click=${() => goTo(page - 1)}>Previous</button>
+    <span class="muted small" aria-live="polite">Page ${page} of ${pages} · ${countOf(total, noun)}</span>
+    <button class="secondary small" ?disabled=${page >= pages || loading} @click=${() => goTo(page + 1)}>Next</button>
+  </nav>`;
 }

@@ -1,34 +1,28 @@
 /** API resources: the audiences access tokens can be issued for, with their scopes. */
-import { html, nothing } from 'lit';
-import { customElement, property, state } from 'lit/decorators.js';
+import { html, type PropertyValues } from 'lit';
+import { customElement, property } from 'lit/decorators.js';
 import { api, type ApiResource } from '../api';
 import { formatDate, parseScopes } from '../format';
+import { newestFirst } from '../lists';
+import { hrefOf } from '../route';
 import { LightElement, uniqueId } from './base';
 import { confirmAction, FormDialog } from './dialogs';
+import { listOf, panelHeader, rowButton, scopeList, table, timeOf } from './fragments';
+import { Loader } from './loader';
 import { notify } from './notices';
-import { scopeList, timeOf } from './fragments';
+import './resource-view';
 
 @customElement('pg-resources')
 export class ResourcesView extends LightElement {
+  /** From the route (`#/resources/{resourceId}`): that resource's page instead of the list. */
+  @property({ attribute: false }) accessor resourceId: string | undefined = undefined;
   /** Loads (again) whenever the view is shown. */
   @property({ type: Boolean }) accessor active = false;
-  @state() private accessor resources: ApiResource[] | undefined = undefined;
-  @state() private accessor loading = false;
-  @state() private accessor error: unknown = undefined;
+  private readonly resources = new Loader(this, async () => newestFirst(await api.resources.list()));
 
-  protected override willUpdate(changed: Map<PropertyKey, unknown>): void {
-    if (changed.has('active') && this.active) void this.load();
-  }
-
-  private async load() {
-    this.loading = true;
-    try {
-      this.resources = (await api.resources.list()).sort((left, right) => right.createdAt - left.createdAt);
-      this.error = undefined;
-    } catch (error) {
-      this.error = error;
-    } finally {
-      this.loading = false;
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    if ((changed.has('active') || changed.has('resourceId')) && this.active && !this.resourceId) {
+      void this.resources.load();
     }
   }
 
@@ -36,7 +30,7 @@ export class ResourcesView extends LightElement {
     const created = await new CreateResourceDialog().open();
     if (!created) return;
     notify(`Created “${created.name}”.`);
-    await this.load();
+    await this.resources.load();
   }
 
   private async delete(resource: ApiResource) {
@@ -50,70 +44,51 @@ export class ResourcesView extends LightElement {
     });
     if (!deleted) return;
     notify(`Deleted “${resource.name}”.`);
-    await this.load();
+    await this.resources.load();
   }
 
   override render() {
-    return html`<section class="panel" aria-labelledby="resources-heading" aria-busy=${this.loading ? 'true' : 'false'}>
-      <header class="panel-header">
-        <div>
-          <h1 id="resources-heading">API resources</h1>
-          <p class="muted small">Audiences of access tokens (the <code>resource</code> parameter) and their scopes.</p>
-        </div>
-        <div class="toolbar">
-          <button class="primary" @click=${this.create}>New API resource</button>
-        </div>
-      </header>
-      <pg-error .error=${this.error}></pg-error>
-      ${this.renderList()}
+    if (this.resourceId) return html`<pg-resource .resourceId=${this.resourceId}></pg-resource>`;
+    return html`<section
+      class="panel"
+      aria-labelledby="resources-heading"
+      aria-busy=${this.resources.loading ? 'true' : 'false'}
+    >
+      ${panelHeader(
+        html`<h1 id="resources-heading">API resources</h1>`,
+        html`Audiences of access tokens (the <code>resource</code> parameter) and their scopes. Open one to edit its
+          scopes.`,
+        html`<button class="primary" @click=${this.create}>New API resource</button>`,
+      )}
+      <pg-error .error=${this.resources.error}></pg-error>
+      ${listOf(
+        this.resources,
+        'API resources',
+        'No API resources yet. Without one, tokens carry OpenID Connect scopes only.',
+        (resources) =>
+          table(
+            'API resources',
+            ['Name', 'Indicator', 'Scopes', 'Token lifetime', 'Created'],
+            resources.map(
+              (resource) =>
+                html`<tr>
+                  <th scope="row" data-label="Name" class="name">
+                    <a href=${hrefOf({ view: 'resources', resourceId: resource.id })}>${resource.name}</a>
+                  </th>
+                  <td data-label="Indicator"><code class="mono break">${resource.indicator}</code></td>
+                  <td data-label="Scopes">${scopeList(resource.scopes)}</td>
+                  <td data-label="Token lifetime">
+                    ${resource.accessTokenTtl === null ? html`<span class="muted">default</span>` : `${resource.accessTokenTtl} s`}
+                  </td>
+                  <td data-label="Created">${timeOf(resource.createdAt, formatDate(resource.createdAt))}</td>
+                  <td class="row-actions">
+                    ${rowButton('Delete', `Delete ${resource.name}`, () => this.delete(resource), 'danger-quiet')}
+                  </td>
+                </tr>`,
+            ),
+          ),
+      )}
     </section>`;
-  }
-
-  private renderList() {
-    if (!this.resources) return this.loading ? html`<p class="loading">Loading API resources…</p>` : nothing;
-    if (this.resources.length === 0) {
-      return html`<p class="empty">No API resources yet. Without one, tokens carry OpenID Connect scopes only.</p>`;
-    }
-    return html`<div class="table-wrap">
-      <table class="table">
-        <caption class="visually-hidden">
-          API resources
-        </caption>
-        <thead>
-          <tr>
-            <th scope="col">Name</th>
-            <th scope="col">Indicator</th>
-            <th scope="col">Scopes</th>
-            <th scope="col">Token lifetime</th>
-            <th scope="col">Created</th>
-            <th scope="col"><span class="visually-hidden">Actions</span></th>
-          </tr>
-        </thead>
-        <tbody>
-          ${this.resources.map(
-            (resource) =>
-              html`<tr>
-                <th scope="row" data-label="Name" class="name">${resource.name}</th>
-                <td data-label="Indicator"><code class="mono break">${resource.indicator}</code></td>
-                <td data-label="Scopes">${scopeList(resource.scopes)}</td>
-                <td data-label="Token lifetime">
-                  ${resource.accessTokenTtl === null ? html`<span class="muted">default</span>` : `${resource.accessTokenTtl} s`}
-                </td>
-                <td data-label="Created">${timeOf(resource.createdAt, formatDate(resource.createdAt))}</td>
-                <td class="row-actions">
-                  <button
-                    class="danger-quiet small"
-                    aria-label=${`Delete ${resource.name}`}
-                    @click=${() => this.delete(resource)}
-                  >
-                    Delete
-                  </button>
-                </td>
-              </tr>`,
-          )}
-        </tbody>
-      </table>
-    </div>`;
   }
 }
 

@@ -6,17 +6,18 @@ import { html, nothing, type PropertyValues } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { api, type User, type UserPage } from '../api';
 import { formatDate } from '../format';
+import { pageCount } from '../lists';
 import { hrefOf } from '../route';
 import { LightElement, uniqueId } from './base';
 import { confirmAction, FormDialog } from './dialogs';
-import { timeOf } from './fragments';
+import { missing, pager, timeOf } from './fragments';
 import { notify } from './notices';
 import { suspensionBadge } from './user-view';
 
 export const PAGE_SIZE = 20;
 
 /** userIdSchema's rule, as an HTML pattern (`v`-flag syntax: `|` and `-` escaped in the class). */
-const USER_ID_PATTERN = '[A-Za-z0-9._@\\|:+=\\-]{1,128}';
+export const USER_ID_PATTERN = '[A-Za-z0-9._@\\|:+=\\-]{1,128}';
 /** Logto's username rule. */
 const USERNAME_PATTERN = '[A-Z_a-z]\\w{0,127}';
 
@@ -50,7 +51,7 @@ export class UsersView extends LightElement {
       if (load !== this.loads) return;
       if (list.users.length === 0 && this.page > 1 && list.total > 0) {
         // The page emptied (deletions elsewhere, or here): show the last one that has users.
-        this.page = Math.ceil(list.total / PAGE_SIZE);
+        this.page = pageCount(list.total, PAGE_SIZE);
         return void this.load();
       }
       this.list = { ...list, page: this.page };
@@ -193,11 +194,17 @@ export class UsersView extends LightElement {
           </tbody>
         </table>
       </div>
-      ${this.renderPager(list)}`;
+      ${pager({
+        label: 'Pages of users',
+        ...list,
+        pageSize: PAGE_SIZE,
+        noun: 'user',
+        loading: this.loading,
+        goTo: (page) => this.goTo(page),
+      })}`;
   }
 
   private renderRow(user: User) {
-    const missing = html`<span class="muted">—</span>`;
     return html`<tr>
       <th scope="row" class="name">
         <a class="mono" href=${hrefOf({ view: 'users', userId: user.id })} title="Personal access tokens of ${user.id}"
@@ -233,21 +240,6 @@ export class UsersView extends LightElement {
         </button>
       </td>
     </tr>`;
-  }
-
-  private renderPager({ page, total }: UserPage & { page: number }) {
-    const pages = Math.max(1, Math.ceil(total / PAGE_SIZE));
-    return html`<nav class="pager" aria-label="Pages of users">
-      <button class="secondary small" ?disabled=${page <= 1 || this.loading} @click=${() => this.goTo(page - 1)}>
-        Previous
-      </button>
-      <span class="muted small" aria-live="polite"
-        >Page ${page} of ${pages} · ${total} ${total === 1 ? 'user' : 'users'}</span
-      >
-      <button class="secondary small" ?disabled=${page >= pages || this.loading} @click=${() => this.goTo(page + 1)}>
-        Next
-      </button>
-    </nav>`;
   }
 }
 
