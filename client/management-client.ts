@@ -30,6 +30,7 @@ import type {
   CreateOrganizationRoleInput,
   Organization,
   OrganizationMember,
+  OrganizationWithRoles,
   OrganizationRole,
   OrganizationScope,
   UpdateOrganizationInput,
@@ -167,6 +168,9 @@ export class PatgateClient {
       this.call('addOrganizationUsers', { params: { id }, body: { userIds } }),
     removeMember: (id: string, userId: string): Promise<void> =>
       this.call('removeOrganizationUser', { params: { id, userId } }),
+    /** The organizations the user is a member of, each with the user's organization roles there. */
+    ofUser: (userId: string): Promise<OrganizationWithRoles[]> =>
+      this.call('listUserOrganizations', { params: { userId } }),
     memberRoles: (id: string, userId: string): Promise<OrganizationRole[]> =>
       this.call('listMemberRoles', { params: { id, userId } }),
     assignMemberRoles: (

@@ -25,6 +25,7 @@ export type Organization = z.output<typeof responses.organizationSchema>;
 export type OrganizationScope = z.output<typeof responses.organizationScopeSchema>;
 export type OrganizationRole = z.output<typeof responses.organizationRoleSchema>;
 export type OrganizationMember = z.output<typeof responses.organizationMemberSchema>;
+export type OrganizationWithRoles = z.output<typeof responses.organizationWithRolesSchema>;
 export type CreateOrganizationInput = z.input<typeof requests.createOrganizationSchema>;
 export type UpdateOrganizationInput = z.input<typeof requests.updateOrganizationSchema>;
 export type CreateOrganizationRoleInput = z.input<typeof requests.createOrganizationRoleSchema>;

@@ -171,6 +171,13 @@ export const routes = [
   { method: 'GET', path: MEMBERS, handler: 'admin', auth: 'iam', operation: 'listOrganizationUsers' },
   { method: 'POST', path: MEMBERS, handler: 'admin', auth: 'iam', operation: 'addOrganizationUsers' },
   { method: 'DELETE', path: `${MEMBERS}/{userId}`, handler: 'admin', auth: 'iam', operation: 'removeOrganizationUser' },
+  {
+    method: 'GET',
+    path: '/api/users/{userId}/organizations',
+    handler: 'admin',
+    auth: 'iam',
+    operation: 'listUserOrganizations',
+  },
   { method: 'GET', path: MEMBER_ROLES, handler: 'admin', auth: 'iam', operation: 'listMemberRoles' },
   { method: 'POST', path: MEMBER_ROLES, handler: 'admin', auth: 'iam', operation: 'assignMemberRoles' },
   {

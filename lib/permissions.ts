@@ -8,7 +8,14 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type { FunctionName } from './functions';
-import { GSI1, keyPrefix, listPartition, migrationPrefix, patExpiryPrefix } from '../lambdas/shared/store/keys';
+import {
+  GSI1,
+  keyPrefix,
+  listPartition,
+  migrationPrefix,
+  patExpiryPrefix,
+  userOrganizationsPrefix,
+} from '../lambdas/shared/store/keys';
 import { EVENT_SOURCE } from '../lambdas/shared/events';
 
 export interface GrantedResources {
@@ -76,7 +83,9 @@ const policies: Record<FunctionName, (resources: GrantedResources) => iam.Policy
     // The PAT-id migration: ids onto PAT items and their lookups, and the PATID# items.
     onItems(table, ['dynamodb:UpdateItem'], [keyPrefix.user, keyPrefix.patHash]),
     onItems(table, ['dynamodb:PutItem'], [keyPrefix.patId]),
-    onIndexPartitions(table, [listPartition.purge]),
+    onIndexPartitions(table, [listPartition.purge, listPartition.organization]),
+    // Indexing memberships written before a user's organizations were listable: each organization's memberships.
+    onItems(table, ['dynamodb:Query', 'dynamodb:UpdateItem'], [keyPrefix.membership]),
     // The one-off legacy-user migration reads the whole table; Scan has no leading keys to restrict.
     new iam.PolicyStatement({ actions: ['dynamodb:Scan'], resources: [table.tableArn] }),
     // Expiry notices: PATs by expiry day, the notice level on the PAT item, and the events themselves.
@@ -144,6 +153,8 @@ const policies: Record<FunctionName, (resources: GrantedResources) => iam.Policy
       listPartition.organizationRole,
       listPartition.audit,
     ]),
+    // A user's organizations: the user's memberships, one index partition per user.
+    onIndexPartitionPrefix(table, userOrganizationsPrefix),
   ],
 
   revocation: ({ table, signingKeys }) => [
@@ -179,6 +190,15 @@ function onIndexPartitions(table: dynamodb.ITable, partitions: string[]): iam.Po
     actions: ['dynamodb:Query'],
     resources: [`${table.tableArn}/index/${GSI1}`],
     conditions: { 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': partitions } },
+  });
+}
+
+/** Queries of the listing index, limited to partitions starting with the prefix (one per user, say). */
+function onIndexPartitionPrefix(table: dynamodb.ITable, prefix: string): iam.PolicyStatement {
+  return new iam.PolicyStatement({
+    actions: ['dynamodb:Query'],
+    resources: [`${table.tableArn}/index/${GSI1}`],
+    conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [`${prefix}*`] } },
   });
 }
 

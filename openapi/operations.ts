@@ -508,6 +508,12 @@ export const operationDocs = {
     success: { 204: null },
     errors: ['Conflict'],
   },
+  listUserOrganizations: {
+    tag: 'Organizations',
+    summary: "A user's organizations, with the user's organization roles in each (unpaginated, as in Logto)",
+    success: { 200: responses.organizationWithRolesSchema.array() },
+    errors: ['NotFound'],
+  },
   listMemberRoles: {
     tag: 'Organizations',
     summary: "A member's organization roles (a non-member: 422 `organization.require_membership`)",

@@ -144,6 +144,9 @@ export const organizationMemberSchema = z.strictObject({
   organizationRoles: z.array(roleRefSchema),
 });
 
+/** Logto's OrganizationWithRoles: an organization of a user, with the user's organization roles in it. */
+export const organizationWithRolesSchema = organizationSchema.extend({ organizationRoles: z.array(roleRefSchema) });
+
 /** The Management API's errors, Logto style. */
 export const managementErrorSchema = z.strictObject({
   code: z.string().describe('Stable error code, e.g. `guard.invalid_input` or `entity.not_exists`'),

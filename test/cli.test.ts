@@ -468,8 +468,12 @@ describe('organizations', () => {
     const members = await patgate('orgs', 'members', organization.id);
     expectSuccess(members);
     expect(members.stdout).toMatch(new RegExp(`^${userId}\\s+viewer`, 'm'));
+    const ofUser = await patgate('orgs', 'of-user', userId);
+    expectSuccess(ofUser);
+    expect(ofUser.stdout).toMatch(new RegExp(`^${organization.id}\\s+Acme \\d+\\s+viewer`, 'm'));
     expectSuccess(await patgate('orgs', 'remove-member', organization.id, userId));
     expect((await patgate('orgs', 'members', organization.id)).stdout).toBe('No members.\n');
+    expect((await patgate('orgs', 'of-user', userId)).stdout).toBe('No organizations.\n');
     expectSuccess(await patgate('orgs', 'delete', organization.id));
     expect((await patgate('orgs', 'list')).stdout).not.toContain(organization.id);
   });

@@ -368,6 +368,8 @@ describe('real responses conform to the document', () => {
       201,
     );
     expect((await call('listMemberRoles', { params: member })).status).toBe(200);
+    expect((await call('listUserOrganizations', { params: { userId } })).status).toBe(200);
+    expect((await call('listUserOrganizations', { params: { userId: 'nobody' } })).status).toBe(404);
 
     const { clientId, clientSecret } = service.config.demoApplication;
     const form = {

@@ -161,6 +161,81 @@ describe('management', () => {
   });
 });
 
+describe("a user's organizations (GET /api/users/{userId}/organizations)", () => {
+  it("lists Logto's OrganizationWithRoles: the user's organizations, oldest first, each with the user's roles", async () => {
+    const { organization, role, userId } = await fixture();
+    const other = await service.client.organizations.create({ name: `Other ${unique()}`, customData: { a: 1 } });
+    expect(await service.client.organizations.ofUser(userId)).toEqual([]);
+
+    await service.client.organizations.addMembers(organization.id, [userId]);
+    await service.client.organizations.addMembers(other.id, [userId, await service.newUser()]);
+    await service.client.organizations.assignMemberRoles(organization.id, userId, [role.id]);
+    const response = await service.client.raw('GET', `/api/users/${userId}/organizations`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('total-number')).toBeNull(); // unpaginated, as in Logto
+    expect(response.json).toEqual([
+      { ...organization, organizationRoles: [{ id: role.id, name: role.name }] },
+      { ...other, organizationRoles: [] },
+    ]);
+
+    await service.client.organizations.removeMember(organization.id, userId);
+    expect((await service.client.organizations.ofUser(userId)).map((each) => each.id)).toEqual([other.id]);
+    await service.client.organizations.delete(other.id);
+    expect(await service.client.organizations.ofUser(userId)).toEqual([]);
+
+    expect(await apiError(service.client.organizations.ofUser(service.newUserId()))).toEqual({
+      status: 404,
+      code: 'entity.not_exists_with_id',
+    });
+    expect((await service.client.raw('GET', '/api/users/bad%20user/organizations')).status).toBe(400);
+  });
+
+  it('lists none of the memberships of an earlier user with the same id', async () => {
+    const { organization, userId } = await fixture();
+    await service.client.organizations.addMembers(organization.id, [userId]);
+    await service.client.users.delete(userId);
+    await sleep(5);
+    await service.client.users.create({ id: userId });
+    expect(await service.client.organizations.ofUser(userId)).toEqual([]);
+  });
+
+  it('lists memberships written before this route existed once the maintenance function has indexed them', async () => {
+    const { DeleteCommand, PutCommand } = await import('@aws-sdk/lib-dynamodb');
+    const { keys } = await import('../lambdas/shared/store/keys');
+    const { organization, read, role, userId, pat } = await fixture();
+    const userCreatedAt = (await service.client.users.get(userId)).createdAt;
+    const table = dynamo();
+    // As the previous version wrote a membership: no index attributes.
+    await table.send(
+      new PutCommand({
+        TableName: service.config.tableName,
+        Item: { ...keys.membership(organization.id, userId), userId, userCreatedAt, roleIds: [role.id], version: 1 },
+      }),
+    );
+    // The local service's start-up run saw no memberships and marked the indexing done; an upgraded table has none.
+    await table.send(
+      new DeleteCommand({
+        TableName: service.config.tableName,
+        Key: { pk: 'MIGRATION#membership-index-v1', sk: 'MIGRATION' },
+      }),
+    );
+    expect(await service.client.organizations.ofUser(userId)).toEqual([]);
+
+    expect((await service.runMaintenance()).membershipsIndexed).toBe(1);
+    expect(await service.client.organizations.ofUser(userId)).toEqual([
+      { ...organization, organizationRoles: [{ id: role.id, name: role.name }] },
+    ]);
+    // The membership itself is unchanged: the member still exchanges for the organization.
+    expect(await organizationScope(pat, organization.id, read.name)).toBe(read.name);
+    expect(await service.client.organizations.memberRoles(organization.id, userId)).toEqual([
+      expect.objectContaining({ id: role.id }),
+    ]);
+    // Once a run finds nothing left, the indexing marks itself done.
+    expect((await service.runMaintenance()).membershipsIndexed).toBe(0);
+    expect((await service.runMaintenance()).membershipsIndexed).toBe('already done');
+  });
+});
+
 describe('organization tokens', () => {
   it("gives a member aud urn:logto:organization:{id} and requested ∩ its organization roles' scopes ∩ the PAT's", async () => {
     const { organization, read, write, role, userId, pat, both } = await fixture();

@@ -439,6 +439,7 @@ describe('secrets', () => {
       const [scope] = await service.client.organizations.scopes.list();
       await service.client.organizations.roles.removeScope(role!.id, scope!.id);
     },
+    listUserOrganizations: () => service.client.organizations.ofUser(userId),
     listMemberRoles: async () => {
       const [first] = await service.client.organizations.list();
       await service.client.organizations.memberRoles(first!.id, userId);

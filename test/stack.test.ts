@@ -465,7 +465,9 @@ describe('least privilege', () => {
       ...allow(['dynamodb:DeleteItem'], [table()], leadingKeys('USER#*', 'PATHASH#*', 'PATID#*')),
       ...allow(['dynamodb:UpdateItem'], [table()], leadingKeys('USER#*', 'PATHASH#*')),
       ...allow(['dynamodb:PutItem'], [table()], leadingKeys('PATID#*')),
-      ...allow(['dynamodb:Query'], [index()], indexPartitions('PURGE')),
+      ...allow(['dynamodb:Query'], [index()], indexPartitions('PURGE', 'ORG')),
+      // Indexing memberships from before a user's organizations were listed: organization by organization.
+      ...allow(['dynamodb:Query', 'dynamodb:UpdateItem'], [table()], leadingKeys('ORGMEMBER#*')),
       ...allow(['dynamodb:Scan'], [table()]),
       // Expiry notices: the per-day expiry partitions of gsi1 only, the notice level, patgate's events on the default bus.
       ...allow(['dynamodb:Query'], [index()], { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['PATEXP#*'] } }),
@@ -521,6 +523,10 @@ describe('least privilege', () => {
         [index()],
         indexPartitions('APP', 'RES', 'ROLE', 'ORG', 'ORGSCOPE', 'ORGROLE', 'AUDIT'),
       ),
+      // A user's organizations: the per-user partitions of the index, nothing else by prefix.
+      ...allow(['dynamodb:Query'], [index()], {
+        'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['USERORGS#*'] },
+      }),
     ]);
   });
 

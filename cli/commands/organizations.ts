@@ -70,6 +70,26 @@ export function registerOrganizationCommands(organizations: Command): void {
     );
 
   organizations
+    .command('of-user')
+    .description("List a user's organizations and the user's organization roles in each")
+    .argument('<userId>')
+    .action(
+      withContext(async (context, userId: string) => {
+        const list = await (await context.managementClient()).organizations.ofUser(userId);
+        if (context.json) return printJson(list);
+        printTable(
+          ['ID', 'NAME', 'ORGANIZATION ROLES'],
+          list.map((organization) => [
+            organization.id,
+            organization.name,
+            organization.organizationRoles.map((role) => role.name).join(', '),
+          ]),
+          'No organizations.',
+        );
+      }),
+    );
+
+  organizations
     .command('add-member')
     .description('Add users to an organization')
     .argument('<id>')

@@ -147,6 +147,33 @@ export async function removeOrganizationUser(event: APIGatewayProxyEvent) {
   return noContent();
 }
 
+/** Logto's GET /users/:userId/organizations: the user's organizations with its organization roles, unpaginated. */
+export async function listUserOrganizations(event: APIGatewayProxyEvent) {
+  const user = await getUser(userParam(event));
+  if (!user) throw errors.notFound('user');
+  const memberships = (await organizations.listUserMemberships(user.id)).filter(
+    (membership) => membership.userCreatedAt === user.createdAt,
+  );
+  const [found, roles] = await Promise.all([
+    Promise.all(memberships.map((membership) => organizations.getOrganization(membership.organizationId))),
+    organizations.listOrganizationRoles(),
+  ]);
+  return json(
+    200,
+    memberships
+      .flatMap((membership, i) => {
+        // A membership outliving its organization (a deletion interrupted half-way) is not listed.
+        const organization = found[i];
+        if (!organization) return [];
+        const organizationRoles = roles
+          .filter((role) => membership.roleIds.includes(role.id))
+          .map(({ id: roleId, name }) => ({ id: roleId, name }));
+        return [{ ...organization, organizationRoles }];
+      })
+      .sort((a, b) => a.createdAt - b.createdAt || a.id.localeCompare(b.id)),
+  );
+}
+
 /** The member's membership, or Logto's 422 `organization.require_membership`. */
 async function requireMember(event: APIGatewayProxyEvent) {
   const id = param(event, 'id');

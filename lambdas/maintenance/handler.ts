@@ -6,7 +6,7 @@
  */
 import { logger } from '../shared/observability';
 import { purgePats } from '../shared/store/pats';
-import { assignPatIds, migrateLegacyUsers } from '../shared/store/migration';
+import { assignPatIds, indexMemberships, migrateLegacyUsers } from '../shared/store/migration';
 import { pendingPurges } from '../shared/store/users';
 import { sendExpiryNotices, type ExpiryNoticeReport } from './expiry-notices';
 
@@ -19,6 +19,8 @@ export interface MaintenanceReport {
   migratedUsers: number | 'already done';
   /** PATs from before PAT ids that got one this run. */
   patIdsAssigned: number | 'already done';
+  /** Memberships from before a user's organizations were listable that were put in the index this run. */
+  membershipsIndexed: number | 'already done';
   purgesCompleted: number;
   purgesPending: number;
   expiryNotices: ExpiryNoticeReport;
@@ -28,6 +30,7 @@ export async function handler(): Promise<MaintenanceReport> {
   const started = Date.now();
   const migratedUsers = await migrateLegacyUsers(started);
   const patIdsAssigned = await assignPatIds();
+  const membershipsIndexed = await indexMemberships();
   let purgesCompleted = 0;
   let purgesPending = 0;
   for (const purge of await pendingPurges()) {
@@ -39,7 +42,7 @@ export async function handler(): Promise<MaintenanceReport> {
     else purgesPending++;
   }
   const expiryNotices = await sendExpiryNotices(started);
-  const report = { migratedUsers, patIdsAssigned, purgesCompleted, purgesPending, expiryNotices };
+  const report = { migratedUsers, patIdsAssigned, membershipsIndexed, purgesCompleted, purgesPending, expiryNotices };
   logger.info('maintenance run', { ...report });
   return report;
 }

@@ -24,7 +24,7 @@
  * | organization scope   | ORGSCOPE#{id}             | ORGSCOPE            | gsi1pk=ORGSCOPE                              |
  * | organization role    | ORGROLE#{id}              | ORGROLE             | gsi1pk=ORGROLE, scopeIds                     |
  * | org scope/role name  | ORGNAME#{kind}#{name}     | ORGNAME             | id (names are unique per kind)               |
- * | membership           | ORGMEMBER#{orgId}         | USER#{userId}       | roleIds, userCreatedAt                       |
+ * | membership           | ORGMEMBER#{orgId}         | USER#{userId}       | roleIds, userCreatedAt, gsi1pk=USERORGS#{userId} |
  *
  * The PAT sort key hashes the name so any 256-character name fits DynamoDB's 1024-byte sort key limit.
  * The hash lookup item copies what the token endpoint needs of the PAT; the token endpoint then reads the
@@ -99,6 +99,11 @@ export const keys = {
     pk: `${keyPrefix.membership}${organizationId}`,
     sk: `USER#${userId}`,
   }),
+  /** A membership is also in gsi1 under its user, so a user's organizations are one Query. */
+  membershipByUser: (userId: string, organizationId: string) => ({
+    gsi1pk: `${userOrganizationsPrefix}${userId}`,
+    gsi1sk: organizationId,
+  }),
   /**
    * A PAT with an expiry is listed in gsi1 under the UTC day it expires, so the expiry-notice job reads
    * only the few days around now, never the table.
@@ -110,6 +115,8 @@ export const keys = {
 };
 
 export const patExpiryPrefix = 'PATEXP#';
+/** gsi1 partitions of a user's memberships (one per user). */
+export const userOrganizationsPrefix = 'USERORGS#';
 export const patExpiryPartition = (time: number) => `${patExpiryPrefix}${new Date(time).toISOString().slice(0, 10)}`;
 
 export type UniqueKind = 'username' | 'email' | 'phone';

@@ -4,13 +4,14 @@
  * in the legacy PAT epoch, so its PATs keep exchanging. Runs once (a marker item records it), from the
  * maintenance function, which `cdk deploy` invokes before the new handlers go live.
  */
-import { GetCommand, PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamo } from '../aws/dynamodb';
 import { guarded } from '../aws/dependency-errors';
 import { env } from '../config';
 import { LEGACY_PAT_EPOCH } from '../model/user';
 import { conditionalWrite } from './conditional';
-import { keyPrefix, keys, migrationPrefix, patSortKeyPrefix } from './keys';
+import { keyPrefix, keys, listPartition, migrationPrefix, patSortKeyPrefix } from './keys';
+import { listByKind, queryAll } from './list-index';
 import { newPatId } from './pats';
 import { transactWrite } from './transactions';
 import { userItem } from './users';
@@ -165,4 +166,56 @@ export async function assignPatIds(): Promise<number | 'already done'> {
     );
   }
   return assigned;
+}
+
+const MEMBERSHIP_INDEX_MARKER = { pk: `${migrationPrefix}membership-index-v1`, sk: 'MIGRATION' };
+
+/**
+ * Puts memberships written before GET /api/users/{userId}/organizations into the listing index under their
+ * user (gsi1pk USERORGS#…). Reads organization by organization (the index, then each one's memberships), not
+ * the table. Like assignPatIds, it runs on every maintenance run until one finds nothing left to do (the
+ * previous version's handlers may add members while a deploy is under way), then marks itself done.
+ * Returns how many memberships it indexed.
+ */
+export async function indexMemberships(): Promise<number | 'already done'> {
+  const table = env.tableName();
+  const { Item } = await guarded('dynamodb', () =>
+    dynamo().send(new GetCommand({ TableName: table, Key: MEMBERSHIP_INDEX_MARKER, ConsistentRead: true })),
+  );
+  if (Item) return 'already done';
+
+  let found = 0;
+  let indexed = 0;
+  for (const organization of await listByKind(listPartition.organization)) {
+    const organizationId = organization.id as string;
+    const pending = await queryAll({
+      KeyConditionExpression: 'pk = :pk',
+      FilterExpression: 'attribute_not_exists(gsi1pk)',
+      ExpressionAttributeValues: { ':pk': keys.membership(organizationId, '').pk },
+      ConsistentRead: true,
+    });
+    found += pending.length;
+    for (const item of pending) {
+      const { gsi1pk, gsi1sk } = keys.membershipByUser(item.userId as string, organizationId);
+      const written = await conditionalWrite(() =>
+        dynamo().send(
+          new UpdateCommand({
+            TableName: table,
+            Key: { pk: item.pk, sk: item.sk },
+            UpdateExpression: 'SET gsi1pk = :gpk, gsi1sk = :gsk',
+            // A membership removed meanwhile stays removed.
+            ConditionExpression: 'attribute_exists(pk)',
+            ExpressionAttributeValues: { ':gpk': gsi1pk, ':gsk': gsi1sk },
+          }),
+        ),
+      );
+      if (written) indexed++;
+    }
+  }
+  if (found === 0) {
+    await guarded('dynamodb', () =>
+      dynamo().send(new PutCommand({ TableName: table, Item: { ...MEMBERSHIP_INDEX_MARKER, at: Date.now() } })),
+    );
+  }
+  return indexed;
 }

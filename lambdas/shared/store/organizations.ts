@@ -11,7 +11,7 @@ import { guarded } from '../aws/dependency-errors';
 import { env } from '../config';
 import type { Organization, OrganizationRole, OrganizationScope } from '../model/organization';
 import { auditPut, type AuditAction } from './audit';
-import { keys, listPartition } from './keys';
+import { GSI1, keyPrefix, keys, listPartition } from './keys';
 import { listByKind, queryAll } from './list-index';
 import { optimistically, RETRY, transactWrite } from './transactions';
 
@@ -332,12 +332,14 @@ const definedOnly = <T extends object>(changes: T) =>
 // Memberships
 
 export interface Membership {
+  organizationId: string;
   userId: string;
   userCreatedAt: number;
   roleIds: string[];
 }
 
 const toMembership = (item: Record<string, unknown>): Membership => ({
+  organizationId: (item.pk as string).slice(keyPrefix.membership.length),
   userId: item.userId as string,
   userCreatedAt: item.userCreatedAt as number,
   roleIds: (item.roleIds as string[] | undefined) ?? [],
@@ -358,6 +360,21 @@ export async function listMemberships(organizationId: string): Promise<Membershi
     KeyConditionExpression: 'pk = :pk',
     ExpressionAttributeValues: { ':pk': keys.membership(organizationId, '').pk },
     ConsistentRead: true,
+  });
+  return items.map(toMembership);
+}
+
+/**
+ * The memberships of a user id, from the listing index (eventually consistent, like every listing); those of
+ * an earlier user with the same id are among them (see membershipOf). Memberships written before the index
+ * entry existed get it from the maintenance function (indexMemberships).
+ */
+export async function listUserMemberships(userId: string): Promise<Membership[]> {
+  const { gsi1pk } = keys.membershipByUser(userId, '');
+  const items = await queryAll({
+    IndexName: GSI1,
+    KeyConditionExpression: 'gsi1pk = :pk',
+    ExpressionAttributeValues: { ':pk': gsi1pk },
   });
   return items.map(toMembership);
 }
@@ -392,7 +409,14 @@ export async function addMember(
     {
       Put: {
         TableName: table(),
-        Item: { ...keys.membership(organizationId, userId), userId, userCreatedAt, roleIds: [], version: 1 },
+        Item: {
+          ...keys.membership(organizationId, userId),
+          ...keys.membershipByUser(userId, organizationId),
+          userId,
+          userCreatedAt,
+          roleIds: [],
+          version: 1,
+        },
       },
     },
     auditPut('organization.member_added', { userId, details: { organizationId } }),
@@ -433,7 +457,12 @@ export function changeMemberRoles<T>(
       {
         Put: {
           TableName: table(),
-          Item: { ...item, roleIds, version: (item.version as number) + 1 },
+          Item: {
+            ...item,
+            ...keys.membershipByUser(userId, organizationId),
+            roleIds,
+            version: (item.version as number) + 1,
+          },
           ConditionExpression: 'version = :v',
           ExpressionAttributeValues: { ':v': item.version },
         },
