@@ -573,6 +573,15 @@ describeInBrowser('operator console (chromium)', () => {
       expect.objectContaining({ id: member.id, organizationRoles: [{ id: viewer.id, name: 'viewer' }] }),
     ]);
 
+    // The member's page lists the organization, with their organization roles there.
+    await open(`#/users/${encodeURIComponent(member.id)}`);
+    const memberships = page.locator('pg-user-organizations');
+    await hasText(patRow('Acme').locator('[data-label="Organization roles"]'), 'viewer');
+    await hasText(patRow('Acme').locator('[data-label="Description"]'), 'A customer');
+    expect(await memberships.getByRole('row').count()).toBe(2); // the header and Acme
+    await memberships.getByRole('link', { name: 'Acme' }).click();
+    await page.getByRole('heading', { name: 'Organization Acme' }).waitFor();
+
     const response = await exchange(organizationId);
     expect(response.status).toBe(200);
     const token = (response.json as { access_token: string }).access_token;
@@ -583,6 +592,9 @@ describeInBrowser('operator console (chromium)', () => {
     await dialog().getByRole('button', { name: 'Remove member' }).click();
     await page.getByText('No members yet').waitFor();
     expect((await exchange(organizationId)).status).toBe(403);
+    await open(`#/users/${encodeURIComponent(member.id)}`);
+    await page.getByText(`${member.id} is a member of no organization.`).waitFor();
+    await open(`#/organizations/${encodeURIComponent(organizationId)}`);
 
     await page.getByRole('button', { name: 'Delete organization' }).click();
     await dialog().getByRole('button', { name: 'Delete organization' }).click();

@@ -12,9 +12,14 @@ export const timeOf = (at: number, text: string) =>
 export function scopeList(scopes: readonly string[] | null) {
   if (scopes === null)
     return html`<span class="muted" title="No limit beyond the application’s and resource’s">any</span>`;
-  if (scopes.length === 0) return html`<span class="muted">none</span>`;
+  return chipList(scopes, 'mono');
+}
+
+/** Names as chips; "none" for none. */
+export function chipList(names: readonly string[], className = '') {
+  if (names.length === 0) return html`<span class="muted">none</span>`;
   return html`<ul class="chips">
-    ${scopes.map((scope) => html`<li class="chip mono">${scope}</li>`)}
+    ${names.map((name) => html`<li class="chip ${className}">${name}</li>`)}
   </ul>`;
 }
 
@@ -56,8 +61,13 @@ export const panelHeader = (heading: TemplateResult, hint: string | TemplateResu
     ${actions ? html`<div class="toolbar">${actions}</div>` : nothing}
   </header>`;
 
-/** A table with a last column of row actions; the caption is for screen readers. */
-export const table = (caption: string, columns: readonly string[], rows: readonly TemplateResult[]) =>
+/** A table, with a last column of row actions unless `actions` is false; the caption is for screen readers. */
+export const table = (
+  caption: string,
+  columns: readonly string[],
+  rows: readonly TemplateResult[],
+  { actions = true } = {},
+) =>
   html`<div class="table-wrap">
     <table class="table">
       <caption class="visually-hidden">
@@ -66,7 +76,7 @@ export const table = (caption: string, columns: readonly string[], rows: readonl
       <thead>
         <tr>
           ${columns.map((column) => html`<th scope="col">${column}</th>`)}
-          <th scope="col"><span class="visually-hidden">Actions</span></th>
+          ${actions ? html`<th scope="col"><span class="visually-hidden">Actions</span></th>` : nothing}
         </tr>
       </thead>
       <tbody>

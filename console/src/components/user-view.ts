@@ -20,6 +20,7 @@ import { scopeList, timeOf } from './fragments';
 import { notify } from './notices';
 import type { AuditView } from './audit-view';
 import './audit-view';
+import './user-organizations';
 import './user-roles';
 
 @customElement('pg-user')
@@ -202,6 +203,7 @@ export class UserView extends LightElement {
       <pg-error .error=${this.error}></pg-error>
       ${user ? this.renderPats(userId) : this.loading ? html`<p class="loading">Loading user…</p>` : this.renderUnknown(userId)}
       ${user ? html`<pg-user-roles .userId=${userId}></pg-user-roles>` : nothing}
+      ${user ? html`<pg-user-organizations .userId=${userId}></pg-user-organizations>` : nothing}
       ${user ? html`<pg-audit .userId=${userId}></pg-audit>` : nothing}
     </section>`;
   }
