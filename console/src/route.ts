@@ -1,4 +1,4 @@
-/** The page's views, addressed by the URL fragment so that Back, reload and links work. */
+/** The page's views, addressed by the URL fragment so that Back, reload and links work. Pure: no DOM. */
 
 export type Route =
   | { view: 'users'; userId?: string }
@@ -33,10 +33,6 @@ export function parseRoute(hash: string): Route {
 export function hrefOf(route: Route): string {
   const id = isItemView(route.view) ? (route as Record<string, string | undefined>)[ITEM_IDS[route.view]] : undefined;
   return id ? `#/${route.view}/${encodeURIComponent(id)}` : `#/${route.view}`;
-}
-
-export function routeTo(route: Route): void {
-  location.hash = hrefOf(route);
 }
 
 function safeDecode(value: string): string | undefined {

@@ -13,8 +13,8 @@ import {
   timeAgo,
   type ExpiryPreset,
 } from '../format';
-import { hrefOf, routeTo } from '../route';
-import { LightElement, uniqueId } from './base';
+import { hrefOf } from '../route';
+import { LightElement, uniqueId, routeTo } from './base';
 import { confirmAction, FormDialog, promptText, showSecretOnce } from './dialogs';
 import { scopeList, timeOf } from './fragments';
 import { notify } from './notices';
