@@ -248,73 +248,84 @@ export function promptText(options: PromptOptions): Promise<string | undefined> 
 export interface ChooseOptions<Result> extends DialogText {
   /** The picker's label: "Role". */
   label: string;
-  /** The choices, or a first picker (`groupLabel`: "API resource") whose choice loads the second's. */
-  choices:
-    | readonly Choice[]
-    | { groupLabel: string; groups: readonly Choice[]; choicesOf: (group: string) => Promise<Choice[]> };
-  /** Said instead of the picker when there is nothing to choose. */
+  /** Loads the choices as the dialog opens; `group`: the first picker's choice, when there is one. */
+  choices: (group: string) => Promise<readonly Choice[]>;
+  /** A first picker (its label, its choices): what it picks decides the second picker's choices. */
+  groups?: { label: string; choices: () => Promise<readonly Choice[]> };
+  /** Said instead of a picker with nothing to choose. */
   empty: string;
   action: (value: string) => Promise<Result>;
 }
 
 @customElement('pg-choose-dialog')
 class ChooseDialog<Result> extends OptionsDialog<Result, ChooseOptions<Result>> {
-  /** The choices of the second picker (for the group chosen), once loaded. */
+  /** The first picker's choices, once loaded. */
+  @state() private accessor groups: readonly Choice[] | undefined = undefined;
+  /** The picker's choices (for the group chosen), once loaded. */
   @state() private accessor choices: readonly Choice[] | undefined = undefined;
-  @state() private accessor loadingChoices = false;
+  /** The group whose choices are shown or loading; a load for another one that ends later is dropped. */
   private group = '';
   private readonly ids = { group: uniqueId('choose-group'), choice: uniqueId('choose') };
 
   override connectedCallback(): void {
     super.connectedCallback();
-    const { choices } = this.options;
-    if ('groups' in choices) {
-      if (choices.groups.length > 0) void this.chooseGroup(choices.groups[0]!.value);
-    } else this.choices = choices;
+    void this.loadGroups().then(async () => {
+      // The pickers were not there when the dialog opened and focused its first control.
+      await this.updateComplete;
+      this.querySelector('select')?.focus();
+    });
+  }
+
+  private async loadGroups() {
+    if (!this.options.groups) return this.chooseGroup('');
+    try {
+      this.groups = await this.options.groups.choices();
+    } catch (error) {
+      this.error = error;
+      return;
+    }
+    if (this.groups.length > 0) await this.chooseGroup(this.groups[0]!.value);
   }
 
   private async chooseGroup(group: string) {
-    const { choices } = this.options;
-    if (!('groups' in choices)) return;
     this.group = group;
-    this.loadingChoices = true;
     this.choices = undefined;
     try {
-      const loaded = await choices.choicesOf(group);
+      const choices = await this.options.choices(group);
       if (group !== this.group) return;
-      this.choices = loaded;
+      this.choices = choices;
       this.error = undefined;
     } catch (error) {
       if (group === this.group) this.error = error;
-    } finally {
-      if (group === this.group) this.loadingChoices = false;
     }
   }
 
   protected override renderBody() {
-    const { choices, label, empty } = this.options;
-    const grouped = 'groups' in choices;
-    if (grouped && choices.groups.length === 0) return html`<p class="empty">${empty}</p>`;
+    const { groups, label, empty } = this.options;
+    const loading = html`<p class="loading">Loading…</p>`;
+    if (groups && this.groups?.length === 0) return html`<p class="empty">${empty}</p>`;
     return html`${
-      grouped
-        ? html`<div class="field">
-            <label for=${this.ids.group}>${choices.groupLabel}</label>
-            <select id=${this.ids.group} autofocus @change=${this.onGroup}>
-              ${choices.groups.map((group) => html`<option value=${group.value}>${group.label}</option>`)}
-            </select>
-          </div>`
+      groups
+        ? this.groups === undefined
+          ? loading
+          : html`<div class="field">
+              <label for=${this.ids.group}>${groups.label}</label>
+              <select id=${this.ids.group} autofocus @change=${this.onGroup}>
+                ${this.groups.map((group) => html`<option value=${group.value}>${group.label}</option>`)}
+              </select>
+            </div>`
         : nothing
     }
     ${
       this.choices === undefined
-        ? this.loadingChoices
-          ? html`<p class="loading">Loading…</p>`
+        ? this.error === undefined && (!groups || this.groups)
+          ? loading
           : nothing
         : this.choices.length === 0
           ? html`<p class="empty">${empty}</p>`
           : html`<div class="field">
               <label for=${this.ids.choice}>${label}</label>
-              <select id=${this.ids.choice} name="choice" required ?autofocus=${!grouped}>
+              <select id=${this.ids.choice} name="choice" required ?autofocus=${!groups}>
                 ${this.choices.map((choice) => html`<option value=${choice.value}>${choice.label}</option>`)}
               </select>
             </div>`
@@ -327,7 +338,7 @@ class ChooseDialog<Result> extends OptionsDialog<Result, ChooseOptions<Result>> 
 
   protected override submit(form: HTMLFormElement): Promise<Result> {
     const choice = new FormData(form).get('choice');
-    if (!choice) throw new Error(`Choose a ${this.options.label.toLowerCase()} first.`);
+    if (!choice) throw new Error(`Nothing to choose: ${this.options.empty}`);
     return this.options.action(choice.toString());
   }
 }

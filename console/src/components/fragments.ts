@@ -2,6 +2,7 @@
 import { html, nothing, type TemplateResult } from 'lit';
 import { formatDateTime } from '../format';
 import { countOf, pageCount } from '../lists';
+import { hrefOf, type Route } from '../route';
 import type { Loader } from './loader';
 
 /** A point in time as `text`, with the exact date and time on hover and in `datetime`. */
@@ -51,15 +52,47 @@ export const removableChips = <T extends { name: string }>(
 /** An empty cell. */
 export const missing = html`<span class="muted">—</span>`;
 
-/** A view's or section's heading, its explanation and its buttons. */
-export const panelHeader = (heading: TemplateResult, hint: string | TemplateResult, actions?: TemplateResult) =>
-  html`<header class="panel-header">
-    <div>
-      ${heading}
-      <p class="muted small">${hint}</p>
-    </div>
-    ${actions ? html`<div class="toolbar">${actions}</div>` : nothing}
-  </header>`;
+export interface SectionOptions {
+  /** The heading's id (the section's name). */
+  id: string;
+  /** 1: a view's heading; 2: a part of a view. */
+  level: 1 | 2;
+  heading: TemplateResult | string;
+  hint: TemplateResult | string;
+  actions?: TemplateResult;
+  /** What the section shows from the API: busy while it loads, its error shown. */
+  loader: Pick<Loader<unknown>, 'loading' | 'error'>;
+  /** `panel`: a card of its own; `part`: within one. */
+  frame?: 'panel' | 'part';
+  /** Above the heading (a link back). */
+  above?: TemplateResult;
+}
+
+/** "← All roles": back to a list from an item's page. */
+export const backLink = (route: Route, label: string) =>
+  html`<p class="small"><a class="back-link" href=${hrefOf(route)}>← ${label}</a></p>`;
+
+/** A view or a part of one: heading, explanation and buttons, the error of its last load, then `body`. */
+export const section = (
+  { id, level, heading, hint, actions, loader, frame = 'panel', above }: SectionOptions,
+  body: unknown,
+) =>
+  html`<section
+    class=${frame === 'panel' ? 'panel' : 'part'}
+    aria-labelledby=${id}
+    aria-busy=${loader.loading ? 'true' : 'false'}
+  >
+    ${above ?? nothing}
+    <header class="panel-header">
+      <div>
+        ${level === 1 ? html`<h1 id=${id}>${heading}</h1>` : html`<h2 id=${id}>${heading}</h2>`}
+        <p class="muted small">${hint}</p>
+      </div>
+      ${actions ? html`<div class="toolbar">${actions}</div>` : nothing}
+    </header>
+    <pg-error .error=${loader.error}></pg-error>
+    ${body}
+  </section>`;
 
 /** A table, with a last column of row actions unless `actions` is false; the caption is for screen readers. */
 export const table = (

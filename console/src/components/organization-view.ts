@@ -1,77 +1,66 @@
 /** One organization: its members and their organization roles; add and remove both. */
-import { html, nothing, type PropertyValues } from 'lit';
+import { html, nothing } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import { api, type Organization, type OrganizationMember, type OrganizationRole } from '../api';
-import { byName, choicesOf, optionalText } from '../lists';
+import { byName, choicesOf } from '../lists';
 import { hrefOf } from '../route';
 import { LightElement, routeTo } from './base';
 import { askFields, choose, confirmAction } from './dialogs';
-import { listOf, missing, panelHeader, removableChips, rowButton, table } from './fragments';
+import { backLink, listOf, missing, removableChips, rowButton, section, table } from './fragments';
 import { Loader } from './loader';
-import { notify } from './notices';
-import { namedFields } from './fields';
+import { deleteNamed, editNamed, namedFields } from './named';
+import { whenDone } from './notices';
 import { USER_ID_PATTERN } from './users-view';
 
-/** Asks for an organization's name and description, and saves it (a new one without `organization`). */
-export const editOrganization = (organization?: Organization) =>
-  askFields({
-    heading: organization ? `Edit “${organization.name}”` : 'New organization',
+/** Creates an organization, or edits `organization`; then goes on with `then`. */
+export const editOrganization = (organization: Organization | undefined, then: (saved: Organization) => unknown) =>
+  editNamed({
+    kind: 'organization',
+    item: organization,
     fields: namedFields(organization),
-    submitLabel: organization ? 'Save organization' : 'Create organization',
-    busyLabel: organization ? 'Saving…' : 'Creating…',
-    action: ({ name, description }) => {
-      const body = { name: name!, description: optionalText(description!) };
-      return organization
+    save: (body) =>
+      organization
         ? api.call('updateOrganization', { params: { id: organization.id }, body })
-        : api.call('createOrganization', { body });
-    },
+        : api.call('createOrganization', { body }),
+    then,
   });
 
-/** Asks before deleting an organization; resolves true once it is deleted. */
-export const deleteOrganization = (organization: Organization) =>
-  confirmAction({
-    heading: `Delete the organization “${organization.name}”?`,
+export const deleteOrganization = (organization: Organization, then: () => unknown) =>
+  deleteNamed({
+    kind: 'organization',
+    name: organization.name,
     message: 'Its memberships go with it: organization tokens for it are refused from now on. This cannot be undone.',
-    confirmLabel: 'Delete organization',
-    busyLabel: 'Deleting…',
     action: () => api.call('deleteOrganization', { params: { id: organization.id } }),
+    then,
   });
 
 @customElement('pg-organization')
 export class OrganizationView extends LightElement {
   /** From the route (`#/organizations/{organizationId}`). */
   @property({ attribute: false }) accessor organizationId: string | undefined = undefined;
-  private readonly page = new Loader(this, async () => {
-    const id = this.organizationId!;
-    const [organization, members] = await Promise.all([
-      api.call('getOrganization', { params: { id } }),
-      api.call('listOrganizationUsers', { params: { id } }),
-    ]);
-    return { organization, members: [...members].sort((left, right) => left.id.localeCompare(right.id)) };
-  });
+  private readonly page = new Loader(
+    this,
+    async () => {
+      const id = this.organizationId!;
+      const [organization, members] = await Promise.all([
+        api.call('getOrganization', { params: { id } }),
+        api.call('listOrganizationUsers', { params: { id } }),
+      ]);
+      return { organization, members: [...members].sort((left, right) => left.id.localeCompare(right.id)) };
+    },
+    () => this.organizationId,
+  );
 
-  protected override willUpdate(changed: PropertyValues<this>): void {
-    if (changed.has('organizationId')) {
-      this.page.clear();
-      if (this.organizationId) void this.page.load();
-    }
+  private edit(organization: Organization) {
+    return editOrganization(organization, () => this.page.load());
   }
 
-  private async edit(organization: Organization) {
-    const updated = await editOrganization(organization);
-    if (!updated) return;
-    notify(`Saved the organization “${updated.name}”.`);
-    await this.page.load();
+  private delete(organization: Organization) {
+    return deleteOrganization(organization, () => routeTo({ view: 'organizations' }));
   }
 
-  private async delete(organization: Organization) {
-    if (!(await deleteOrganization(organization))) return;
-    notify(`Deleted the organization “${organization.name}”.`);
-    routeTo({ view: 'organizations' });
-  }
-
-  private async addMember(organization: Organization) {
-    const added = await askFields({
+  private addMember(organization: Organization) {
+    const added = askFields({
       heading: `Add a member to “${organization.name}”`,
       fields: [
         {
@@ -90,58 +79,56 @@ export class OrganizationView extends LightElement {
         return userId!;
       },
     });
-    if (!added) return;
-    notify(`Added ${added} to “${organization.name}”.`);
-    await this.page.load();
+    return whenDone(
+      added,
+      (userId) => `Added ${userId} to “${organization.name}”.`,
+      () => this.page.load(),
+    );
   }
 
-  private async removeMember(organization: Organization, member: OrganizationMember) {
-    const removed = await confirmAction({
+  private removeMember(organization: Organization, member: OrganizationMember) {
+    const removed = confirmAction({
       heading: `Remove ${member.id} from “${organization.name}”?`,
       message: 'Their organization roles here go too; their next exchange for this organization is refused.',
       confirmLabel: 'Remove member',
       busyLabel: 'Removing…',
       action: () => api.call('removeOrganizationUser', { params: { id: organization.id, userId: member.id } }),
     });
-    if (!removed) return;
-    notify(`Removed ${member.id} from “${organization.name}”.`);
-    await this.page.load();
+    return whenDone(removed, `Removed ${member.id} from “${organization.name}”.`, () => this.page.load());
   }
 
-  private async assignRole(organization: Organization, member: OrganizationMember) {
-    let roles: OrganizationRole[];
-    try {
-      roles = await api.call('listOrganizationRoles', {});
-    } catch (error) {
-      this.page.error = error;
-      return this.requestUpdate();
-    }
-    const assigned = await choose({
+  private assignRole(organization: Organization, member: OrganizationMember) {
+    let roles: readonly OrganizationRole[] = [];
+    const assigned = choose({
       heading: `Give ${member.id} an organization role`,
       label: 'Organization role',
-      choices: choicesOf(
-        roles,
-        member.organizationRoles.map((role) => role.id),
-      ),
-      empty:
-        roles.length === 0
-          ? 'No organization roles yet: create one under Organizations first.'
-          : `${member.id} holds every organization role.`,
+      choices: async () => {
+        roles = await api.call('listOrganizationRoles', {});
+        return choicesOf(
+          roles,
+          member.organizationRoles.map((role) => role.id),
+        );
+      },
+      empty: `No organization role to give: ${member.id} holds them all, or there are none yet.`,
       submitLabel: 'Assign role',
       busyLabel: 'Assigning…',
       action: (roleId) =>
-        api.call('assignMemberRoles', {
-          params: { id: organization.id, userId: member.id },
-          body: { organizationRoleIds: [roleId] },
-        }),
+        api
+          .call('assignMemberRoles', {
+            params: { id: organization.id, userId: member.id },
+            body: { organizationRoleIds: [roleId] },
+          })
+          .then(() => roles.find((role) => role.id === roleId)!),
     });
-    if (!assigned) return;
-    notify(`Gave ${member.id} an organization role.`);
-    await this.page.load();
+    return whenDone(
+      assigned,
+      (role) => `Gave ${member.id} the organization role “${role.name}”.`,
+      () => this.page.load(),
+    );
   }
 
-  private async removeRole(organization: Organization, member: OrganizationMember, role: { id: string; name: string }) {
-    const removed = await confirmAction({
+  private removeRole(organization: Organization, member: OrganizationMember, role: { id: string; name: string }) {
+    const removed = confirmAction({
       heading: `Remove the organization role “${role.name}” from ${member.id}?`,
       message: 'Their next exchange for this organization no longer carries the scopes it grants.',
       confirmLabel: 'Remove role',
@@ -151,35 +138,29 @@ export class OrganizationView extends LightElement {
           params: { id: organization.id, userId: member.id, organizationRoleId: role.id },
         }),
     });
-    if (!removed) return;
-    notify(`Removed the organization role “${role.name}” from ${member.id}.`);
-    await this.page.load();
+    return whenDone(removed, `Removed the organization role “${role.name}” from ${member.id}.`, () => this.page.load());
   }
 
   override render() {
     const id = this.organizationId;
     if (!id) return nothing;
     const organization = this.page.value?.organization;
-    return html`<section
-      class="panel"
-      aria-labelledby="organization-heading"
-      aria-busy=${this.page.loading ? 'true' : 'false'}
-    >
-      <p class="small"><a class="back-link" href=${hrefOf({ view: 'organizations' })}>← All organizations</a></p>
-      ${panelHeader(
-        html`<h1 id="organization-heading">
-          <span class="muted">Organization</span> <span class="break">${organization?.name ?? id}</span>
-        </h1>`,
-        html`${organization?.description ? html`${organization.description} · ` : nothing}Id
+    return section(
+      {
+        id: 'organization-heading',
+        level: 1,
+        above: backLink({ view: 'organizations' }, 'All organizations'),
+        heading: html`<span class="muted">Organization</span> <span class="break">${organization?.name ?? id}</span>`,
+        hint: html`${organization?.description ? html`${organization.description} · ` : nothing}Id
           <code class="mono">${id}</code>: members exchange PATs with <code>organization_id</code> set to it.`,
-        organization
+        actions: organization
           ? html`<button class="primary" @click=${() => this.addMember(organization)}>Add member</button>
               <button class="secondary" @click=${() => this.edit(organization)}>Edit</button>
               <button class="danger" @click=${() => this.delete(organization)}>Delete organization</button>`
           : undefined,
-      )}
-      <pg-error .error=${this.page.error}></pg-error>
-      ${listOf(
+        loader: this.page,
+      },
+      listOf(
         { value: this.page.value?.members, loading: this.page.loading },
         'members',
         'No members yet. Add one with “Add member”.',
@@ -209,7 +190,7 @@ export class OrganizationView extends LightElement {
                 </tr>`,
             ),
           ),
-      )}
-    </section>`;
+      ),
+    );
   }
 }

@@ -7,14 +7,14 @@ import { html, type PropertyValues } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import { api, type Organization, type OrganizationRole, type OrganizationScope } from '../api';
 import { formatDate } from '../format';
-import { byName, choicesOf, newestFirst, optionalText } from '../lists';
+import { byName, choicesOf, newestFirst } from '../lists';
 import { hrefOf } from '../route';
 import { LightElement, routeTo } from './base';
-import { askFields, choose, confirmAction } from './dialogs';
-import { namedFields, scopeFields } from './fields';
-import { listOf, missing, panelHeader, removableChips, rowButton, table, timeOf } from './fragments';
+import { choose, confirmAction } from './dialogs';
+import { listOf, missing, removableChips, rowButton, section, table, timeOf } from './fragments';
 import { Loader } from './loader';
-import { notify } from './notices';
+import { deleteNamed, editNamed, namedFields, scopeFields } from './named';
+import { whenDone } from './notices';
 import { deleteOrganization, editOrganization } from './organization-view';
 
 type RoleWithScopes = OrganizationRole & { scopes: OrganizationScope[] };
@@ -48,67 +48,52 @@ export class OrganizationsView extends LightElement {
     }
   }
 
-  private async create() {
-    const created = await editOrganization();
-    if (!created) return;
-    notify(`Created the organization “${created.name}”.`);
-    routeTo({ view: 'organizations', organizationId: created.id });
+  private create() {
+    return editOrganization(undefined, (created) => routeTo({ view: 'organizations', organizationId: created.id }));
   }
 
-  private async edit(organization: Organization) {
-    const updated = await editOrganization(organization);
-    if (!updated) return;
-    notify(`Saved the organization “${updated.name}”.`);
-    await this.organizations.load();
+  private edit(organization: Organization) {
+    return editOrganization(organization, () => this.organizations.load());
   }
 
-  private async delete(organization: Organization) {
-    if (!(await deleteOrganization(organization))) return;
-    notify(`Deleted the organization “${organization.name}”.`);
-    await this.organizations.load();
+  private delete(organization: Organization) {
+    return deleteOrganization(organization, () => this.organizations.load());
   }
 
-  private async editRole(role?: OrganizationRole) {
-    const saved = await askFields({
-      heading: role ? `Edit the organization role “${role.name}”` : 'New organization role',
+  /** Creates an organization role, or edits `role`. */
+  private editRole(role?: OrganizationRole) {
+    return editNamed({
+      kind: 'organization role',
+      item: role,
       fields: namedFields(role),
-      submitLabel: role ? 'Save organization role' : 'Create organization role',
-      busyLabel: role ? 'Saving…' : 'Creating…',
-      action: ({ name, description }) => {
-        const body = { name: name!, description: optionalText(description!) };
-        return role
+      save: (body) =>
+        role
           ? api.call('updateOrganizationRole', { params: { id: role.id }, body })
-          : api.call('createOrganizationRole', { body });
-      },
+          : api.call('createOrganizationRole', { body }),
+      then: () => this.template.load(),
     });
-    if (!saved) return;
-    notify(role ? `Saved the organization role “${saved.name}”.` : `Created the organization role “${saved.name}”.`);
-    await this.template.load();
   }
 
-  private async deleteRole(role: OrganizationRole) {
-    const deleted = await confirmAction({
-      heading: `Delete the organization role “${role.name}”?`,
+  private deleteRole(role: OrganizationRole) {
+    return deleteNamed({
+      kind: 'organization role',
+      name: role.name,
       message: 'Members who hold it lose the organization scopes it grants. This cannot be undone.',
-      confirmLabel: 'Delete organization role',
-      busyLabel: 'Deleting…',
       action: () => api.call('deleteOrganizationRole', { params: { id: role.id } }),
+      then: () => this.template.load(),
     });
-    if (!deleted) return;
-    notify(`Deleted the organization role “${role.name}”.`);
-    await this.template.load();
   }
 
-  private async addRoleScope(role: RoleWithScopes, scopes: readonly OrganizationScope[]) {
-    const added = await choose({
+  private addRoleScope(role: RoleWithScopes, scopes: readonly OrganizationScope[]) {
+    const added = choose({
       heading: `Add an organization scope to “${role.name}”`,
       label: 'Organization scope',
-      choices: choicesOf(
-        scopes,
-        role.scopes.map((scope) => scope.id),
-      ),
-      empty:
-        scopes.length === 0 ? 'No organization scopes yet: create one first.' : `“${role.name}” grants every scope.`,
+      choices: async () =>
+        choicesOf(
+          scopes,
+          role.scopes.map((scope) => scope.id),
+        ),
+      empty: `No organization scope to add: “${role.name}” grants them all, or there are none yet.`,
       submitLabel: 'Add scope',
       busyLabel: 'Adding…',
       action: async (scopeId) => {
@@ -119,53 +104,42 @@ export class OrganizationsView extends LightElement {
         return true;
       },
     });
-    if (!added) return;
-    notify(`Added a scope to “${role.name}”.`);
-    await this.template.load();
+    return whenDone(added, `Added a scope to “${role.name}”.`, () => this.template.load());
   }
 
-  private async removeRoleScope(role: OrganizationRole, scope: OrganizationScope) {
-    const removed = await confirmAction({
+  private removeRoleScope(role: OrganizationRole, scope: OrganizationScope) {
+    const removed = confirmAction({
       heading: `Remove “${scope.name}” from “${role.name}”?`,
       message: 'Members who hold the role no longer get this organization scope through it.',
       confirmLabel: 'Remove scope',
       busyLabel: 'Removing…',
       action: () => api.call('removeOrganizationRoleScope', { params: { id: role.id, organizationScopeId: scope.id } }),
     });
-    if (!removed) return;
-    notify(`Removed “${scope.name}” from “${role.name}”.`);
-    await this.template.load();
+    return whenDone(removed, `Removed “${scope.name}” from “${role.name}”.`, () => this.template.load());
   }
 
-  private async editScope(scope?: OrganizationScope) {
-    const saved = await askFields({
-      heading: scope ? `Edit the organization scope “${scope.name}”` : 'New organization scope',
+  /** Creates an organization scope, or edits `scope`. */
+  private editScope(scope?: OrganizationScope) {
+    return editNamed({
+      kind: 'organization scope',
+      item: scope,
       fields: scopeFields(scope),
-      submitLabel: scope ? 'Save organization scope' : 'Create organization scope',
-      busyLabel: scope ? 'Saving…' : 'Creating…',
-      action: ({ name, description }) => {
-        const body = { name: name!, description: optionalText(description!) };
-        return scope
+      save: (body) =>
+        scope
           ? api.call('updateOrganizationScope', { params: { id: scope.id }, body })
-          : api.call('createOrganizationScope', { body });
-      },
+          : api.call('createOrganizationScope', { body }),
+      then: () => this.template.load(),
     });
-    if (!saved) return;
-    notify(scope ? `Saved the organization scope “${saved.name}”.` : `Created the organization scope “${saved.name}”.`);
-    await this.template.load();
   }
 
-  private async deleteScope(scope: OrganizationScope) {
-    const deleted = await confirmAction({
-      heading: `Delete the organization scope “${scope.name}”?`,
+  private deleteScope(scope: OrganizationScope) {
+    return deleteNamed({
+      kind: 'organization scope',
+      name: scope.name,
       message: 'Organization roles that grant it grant it no more. This cannot be undone.',
-      confirmLabel: 'Delete organization scope',
-      busyLabel: 'Deleting…',
       action: () => api.call('deleteOrganizationScope', { params: { id: scope.id } }),
+      then: () => this.template.load(),
     });
-    if (!deleted) return;
-    notify(`Deleted the organization scope “${scope.name}”.`);
-    await this.template.load();
   }
 
   override render() {
@@ -173,110 +147,100 @@ export class OrganizationsView extends LightElement {
       return html`<pg-organization .organizationId=${this.organizationId}></pg-organization>`;
     }
     const template = this.template.value;
-    return html`<section
-        class="panel"
-        aria-labelledby="organizations-heading"
-        aria-busy=${this.organizations.loading ? 'true' : 'false'}
-      >
-        ${panelHeader(
-          html`<h1 id="organizations-heading">Organizations</h1>`,
-          'Members exchange tokens for an organization (organization_id) with the scopes of their organization roles.',
-          html`<button class="primary" @click=${this.create}>New organization</button>`,
-        )}
-        <pg-error .error=${this.organizations.error}></pg-error>
-        ${listOf(this.organizations, 'organizations', 'No organizations yet.', (organizations) =>
+    return html`${section(
+      {
+        id: 'organizations-heading',
+        level: 1,
+        heading: 'Organizations',
+        hint: 'Members exchange tokens for an organization (organization_id) with the scopes of their organization roles.',
+        actions: html`<button class="primary" @click=${this.create}>New organization</button>`,
+        loader: this.organizations,
+      },
+      listOf(this.organizations, 'organizations', 'No organizations yet.', (organizations) =>
+        table(
+          'Organizations, newest first',
+          ['Name', 'Description', 'Created'],
+          organizations.map(
+            (organization) =>
+              html`<tr>
+                <th scope="row" data-label="Name" class="name">
+                  <a href=${hrefOf({ view: 'organizations', organizationId: organization.id })}>${organization.name}</a>
+                </th>
+                <td data-label="Description">${organization.description ?? missing}</td>
+                <td data-label="Created">${timeOf(organization.createdAt, formatDate(organization.createdAt))}</td>
+                <td class="row-actions">
+                  ${rowButton('Edit', `Edit ${organization.name}`, () => this.edit(organization))}
+                  ${rowButton('Delete', `Delete ${organization.name}`, () => this.delete(organization), 'danger-quiet')}
+                </td>
+              </tr>`,
+          ),
+        ),
+      ),
+    )}
+    ${section(
+      {
+        id: 'organization-roles-heading',
+        level: 2,
+        heading: 'Organization roles',
+        hint: 'The same in every organization; each grants organization scopes to the members who hold it.',
+        actions: html`<button class="secondary" @click=${() => this.editRole()}>New organization role</button>`,
+        loader: this.template,
+      },
+      listOf({ value: template?.roles, loading: this.template.loading }, 'organization roles', 'None yet.', (roles) =>
+        table(
+          'Organization roles',
+          ['Name', 'Description', 'Organization scopes'],
+          roles.map(
+            (role) =>
+              html`<tr>
+                <th scope="row" data-label="Name" class="name">${role.name}</th>
+                <td data-label="Description">${role.description ?? missing}</td>
+                <td data-label="Organization scopes">
+                  ${removableChips(role.scopes, role.name, (scope) => this.removeRoleScope(role, scope))}
+                </td>
+                <td class="row-actions">
+                  ${rowButton('Add scope', `Add a scope to ${role.name}`, () =>
+                    this.addRoleScope(role, template!.scopes),
+                  )}
+                  ${rowButton('Edit', `Edit ${role.name}`, () => this.editRole(role))}
+                  ${rowButton('Delete', `Delete ${role.name}`, () => this.deleteRole(role), 'danger-quiet')}
+                </td>
+              </tr>`,
+          ),
+        ),
+      ),
+    )}
+    ${section(
+      {
+        id: 'organization-scopes-heading',
+        level: 2,
+        heading: 'Organization scopes',
+        hint: 'What organization tokens may carry, through organization roles.',
+        actions: html`<button class="secondary" @click=${() => this.editScope()}>New organization scope</button>`,
+        // Its error shows once, above.
+        loader: { loading: this.template.loading, error: undefined },
+      },
+      listOf(
+        { value: template?.scopes, loading: this.template.loading },
+        'organization scopes',
+        'None yet.',
+        (scopes) =>
           table(
-            'Organizations, newest first',
-            ['Name', 'Description', 'Created'],
-            organizations.map(
-              (organization) =>
+            'Organization scopes',
+            ['Name', 'Description'],
+            scopes.map(
+              (scope) =>
                 html`<tr>
-                  <th scope="row" data-label="Name" class="name">
-                    <a href=${hrefOf({ view: 'organizations', organizationId: organization.id })}
-                      >${organization.name}</a
-                    >
-                  </th>
-                  <td data-label="Description">${organization.description ?? missing}</td>
-                  <td data-label="Created">${timeOf(organization.createdAt, formatDate(organization.createdAt))}</td>
+                  <th scope="row" data-label="Name" class="name mono">${scope.name}</th>
+                  <td data-label="Description">${scope.description ?? missing}</td>
                   <td class="row-actions">
-                    ${rowButton('Edit', `Edit ${organization.name}`, () => this.edit(organization))}
-                    ${rowButton('Delete', `Delete ${organization.name}`, () => this.delete(organization), 'danger-quiet')}
+                    ${rowButton('Edit', `Edit ${scope.name}`, () => this.editScope(scope))}
+                    ${rowButton('Delete', `Delete ${scope.name}`, () => this.deleteScope(scope), 'danger-quiet')}
                   </td>
                 </tr>`,
             ),
           ),
-        )}
-      </section>
-      <section
-        class="panel"
-        aria-labelledby="organization-roles-heading"
-        aria-busy=${this.template.loading ? 'true' : 'false'}
-      >
-        ${panelHeader(
-          html`<h2 id="organization-roles-heading">Organization roles</h2>`,
-          'The same in every organization; each grants organization scopes to the members who hold it.',
-          html`<button class="secondary" @click=${() => this.editRole()}>New organization role</button>`,
-        )}
-        <pg-error .error=${this.template.error}></pg-error>
-        ${listOf(
-          { value: template?.roles, loading: this.template.loading },
-          'organization roles',
-          'None yet.',
-          (roles) =>
-            table(
-              'Organization roles',
-              ['Name', 'Description', 'Organization scopes'],
-              roles.map(
-                (role) =>
-                  html`<tr>
-                    <th scope="row" data-label="Name" class="name">${role.name}</th>
-                    <td data-label="Description">${role.description ?? missing}</td>
-                    <td data-label="Organization scopes">
-                      ${removableChips(role.scopes, role.name, (scope) => this.removeRoleScope(role, scope))}
-                    </td>
-                    <td class="row-actions">
-                      ${rowButton('Add scope', `Add a scope to ${role.name}`, () =>
-                        this.addRoleScope(role, template!.scopes),
-                      )}
-                      ${rowButton('Edit', `Edit ${role.name}`, () => this.editRole(role))}
-                      ${rowButton('Delete', `Delete ${role.name}`, () => this.deleteRole(role), 'danger-quiet')}
-                    </td>
-                  </tr>`,
-              ),
-            ),
-        )}
-      </section>
-      <section
-        class="panel"
-        aria-labelledby="organization-scopes-heading"
-        aria-busy=${this.template.loading ? 'true' : 'false'}
-      >
-        ${panelHeader(
-          html`<h2 id="organization-scopes-heading">Organization scopes</h2>`,
-          'What organization tokens may carry, through organization roles.',
-          html`<button class="secondary" @click=${() => this.editScope()}>New organization scope</button>`,
-        )}
-        ${listOf(
-          { value: template?.scopes, loading: this.template.loading },
-          'organization scopes',
-          'None yet.',
-          (scopes) =>
-            table(
-              'Organization scopes',
-              ['Name', 'Description'],
-              scopes.map(
-                (scope) =>
-                  html`<tr>
-                    <th scope="row" data-label="Name" class="name mono">${scope.name}</th>
-                    <td data-label="Description">${scope.description ?? missing}</td>
-                    <td class="row-actions">
-                      ${rowButton('Edit', `Edit ${scope.name}`, () => this.editScope(scope))}
-                      ${rowButton('Delete', `Delete ${scope.name}`, () => this.deleteScope(scope), 'danger-quiet')}
-                    </td>
-                  </tr>`,
-              ),
-            ),
-        )}
-      </section>`;
+      ),
+    )}`;
   }
 }

@@ -7,7 +7,7 @@ import { newestFirst } from '../lists';
 import { hrefOf } from '../route';
 import { LightElement, uniqueId } from './base';
 import { confirmAction, FormDialog } from './dialogs';
-import { listOf, panelHeader, rowButton, scopeList, table, timeOf } from './fragments';
+import { listOf, rowButton, scopeList, section, table, timeOf } from './fragments';
 import { Loader } from './loader';
 import { notify } from './notices';
 import './resource-view';
@@ -49,19 +49,17 @@ export class ResourcesView extends LightElement {
 
   override render() {
     if (this.resourceId) return html`<pg-resource .resourceId=${this.resourceId}></pg-resource>`;
-    return html`<section
-      class="panel"
-      aria-labelledby="resources-heading"
-      aria-busy=${this.resources.loading ? 'true' : 'false'}
-    >
-      ${panelHeader(
-        html`<h1 id="resources-heading">API resources</h1>`,
-        html`Audiences of access tokens (the <code>resource</code> parameter) and their scopes. Open one to edit its
-          scopes.`,
-        html`<button class="primary" @click=${this.create}>New API resource</button>`,
-      )}
-      <pg-error .error=${this.resources.error}></pg-error>
-      ${listOf(
+    return section(
+      {
+        id: 'resources-heading',
+        level: 1,
+        heading: 'API resources',
+        hint: html`Audiences of access tokens (the <code>resource</code> parameter) and their scopes. Open one to edit
+          its scopes.`,
+        actions: html`<button class="primary" @click=${this.create}>New API resource</button>`,
+        loader: this.resources,
+      },
+      listOf(
         this.resources,
         'API resources',
         'No API resources yet. Without one, tokens carry OpenID Connect scopes only.',
@@ -87,8 +85,8 @@ export class ResourcesView extends LightElement {
                 </tr>`,
             ),
           ),
-      )}
-    </section>`;
+      ),
+    );
   }
 }
 

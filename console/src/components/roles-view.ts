@@ -9,31 +9,32 @@ import { formatDate } from '../format';
 import { byName, choicesOf, newestFirst } from '../lists';
 import { hrefOf } from '../route';
 import { LightElement, routeTo } from './base';
-import { askFields, choose, confirmAction } from './dialogs';
-import { namedFields } from './fields';
-import { listOf, panelHeader, rowButton, table, timeOf } from './fragments';
+import { choose, confirmAction } from './dialogs';
+import { backLink, listOf, rowButton, section, table, timeOf } from './fragments';
 import { Loader } from './loader';
-import { notify } from './notices';
+import { deleteNamed, editNamed, namedFields } from './named';
+import { whenDone } from './notices';
 
-const roleFields = (role?: Role) => namedFields(role, { descriptionRequired: true });
-
-/** Asks before deleting a role; resolves true once it is deleted. */
-const deleteRole = (role: Role) =>
-  confirmAction({
-    heading: `Delete the role “${role.name}”?`,
-    message: 'Its users lose the scopes it grants: their tokens stop carrying them. This cannot be undone.',
-    confirmLabel: 'Delete role',
-    busyLabel: 'Deleting…',
-    action: () => api.call('deleteRole', { params: { id: role.id } }),
+/** Creates a role, or edits `role`; then goes on with `then`. */
+const editRole = (role: Role | undefined, then: (saved: Role) => unknown) =>
+  editNamed({
+    kind: 'role',
+    item: role,
+    fields: namedFields(role, { descriptionRequired: true }),
+    save: ({ name, description }) => {
+      const body = { name, description: description ?? '' }; // required: never blank
+      return role ? api.call('updateRole', { params: { id: role.id }, body }) : api.call('createRole', { body });
+    },
+    then,
   });
 
-/** Asks for a role's new name and description; resolves with the role saved. */
-const editRole = (role: Role) =>
-  askFields({
-    heading: `Edit the role “${role.name}”`,
-    fields: roleFields(role),
-    submitLabel: 'Save role',
-    action: (body) => api.call('updateRole', { params: { id: role.id }, body }),
+const deleteRole = (role: Role, then: () => unknown) =>
+  deleteNamed({
+    kind: 'role',
+    name: role.name,
+    message: 'Its users lose the scopes it grants: their tokens stop carrying them. This cannot be undone.',
+    action: () => api.call('deleteRole', { params: { id: role.id } }),
+    then,
   });
 
 @customElement('pg-roles')
@@ -48,46 +49,30 @@ export class RolesView extends LightElement {
     if ((changed.has('active') || changed.has('roleId')) && this.active && !this.roleId) void this.roles.load();
   }
 
-  private async create() {
-    const created = await askFields({
-      heading: 'New role',
-      fields: roleFields(),
-      submitLabel: 'Create role',
-      busyLabel: 'Creating…',
-      action: ({ name, description }) => api.call('createRole', { body: { name: name!, description: description! } }),
-    });
-    if (!created) return;
-    notify(`Created the role “${created.name}”.`);
-    routeTo({ view: 'roles', roleId: created.id });
+  private create() {
+    return editRole(undefined, (role) => routeTo({ view: 'roles', roleId: role.id }));
   }
 
-  private async edit(role: Role) {
-    const updated = await editRole(role);
-    if (!updated) return;
-    notify(`Saved the role “${updated.name}”.`);
-    await this.roles.load();
+  private edit(role: Role) {
+    return editRole(role, () => this.roles.load());
   }
 
-  private async delete(role: Role) {
-    if (!(await deleteRole(role))) return;
-    notify(`Deleted the role “${role.name}”.`);
-    await this.roles.load();
+  private delete(role: Role) {
+    return deleteRole(role, () => this.roles.load());
   }
 
   override render() {
     if (this.roleId) return html`<pg-role .roleId=${this.roleId}></pg-role>`;
-    return html`<section
-      class="panel"
-      aria-labelledby="roles-heading"
-      aria-busy=${this.roles.loading ? 'true' : 'false'}
-    >
-      ${panelHeader(
-        html`<h1 id="roles-heading">Roles</h1>`,
-        'A role grants API resources’ scopes to the users who hold it. Open one to choose its scopes.',
-        html`<button class="primary" @click=${this.create}>New role</button>`,
-      )}
-      <pg-error .error=${this.roles.error}></pg-error>
-      ${listOf(this.roles, 'roles', 'No roles yet. Create one with “New role”.', (roles) =>
+    return section(
+      {
+        id: 'roles-heading',
+        level: 1,
+        heading: 'Roles',
+        hint: 'A role grants API resources’ scopes to the users who hold it. Open one to choose its scopes.',
+        actions: html`<button class="primary" @click=${this.create}>New role</button>`,
+        loader: this.roles,
+      },
+      listOf(this.roles, 'roles', 'No roles yet. Create one with “New role”.', (roles) =>
         table(
           'Roles, newest first',
           ['Name', 'Description', 'Created'],
@@ -106,8 +91,8 @@ export class RolesView extends LightElement {
               </tr>`,
           ),
         ),
-      )}
-    </section>`;
+      ),
+    );
   }
 }
 
@@ -115,71 +100,55 @@ export class RolesView extends LightElement {
 export class RoleView extends LightElement {
   /** From the route (`#/roles/{roleId}`). */
   @property({ attribute: false }) accessor roleId: string | undefined = undefined;
-  private readonly page = new Loader(this, async () => {
-    const id = this.roleId!;
-    const [role, scopes] = await Promise.all([
-      api.call('getRole', { params: { id } }),
-      api.call('listRoleScopes', { params: { id } }),
-    ]);
-    return { role, scopes: [...scopes].sort(byResourceThenName) };
-  });
+  private readonly page = new Loader(
+    this,
+    async () => {
+      const id = this.roleId!;
+      const [role, scopes] = await Promise.all([
+        api.call('getRole', { params: { id } }),
+        api.call('listRoleScopes', { params: { id } }),
+      ]);
+      return { role, scopes: [...scopes].sort(byResourceThenName) };
+    },
+    () => this.roleId,
+  );
 
-  protected override willUpdate(changed: PropertyValues<this>): void {
-    if (changed.has('roleId')) {
-      this.page.clear();
-      if (this.roleId) void this.page.load();
-    }
+  private edit(role: Role) {
+    return editRole(role, () => this.page.load());
   }
 
-  private async edit(role: Role) {
-    const updated = await editRole(role);
-    if (!updated) return;
-    notify(`Saved the role “${updated.name}”.`);
-    await this.page.load();
-  }
-
-  private async delete(role: Role) {
-    if (!(await deleteRole(role))) return;
-    notify(`Deleted the role “${role.name}”.`);
-    routeTo({ view: 'roles' });
+  private delete(role: Role) {
+    return deleteRole(role, () => routeTo({ view: 'roles' }));
   }
 
   /** Picks an API resource, then one of its scopes the role doesn't grant yet. */
-  private async addScope(role: Role, held: readonly ScopeWithResource[]) {
-    let resources;
-    try {
-      resources = byName(await api.resources.list());
-    } catch (error) {
-      this.page.error = error;
-      return this.requestUpdate();
-    }
-    const added = await choose({
+  private addScope(role: Role, held: readonly ScopeWithResource[]) {
+    const added = choose({
       heading: `Add a scope to “${role.name}”`,
-      label: 'Scope',
-      choices: {
-        groupLabel: 'API resource',
-        groups: resources.map((resource) => ({
-          value: resource.id,
-          label: `${resource.name} (${resource.indicator})`,
-        })),
-        choicesOf: async (id) =>
-          choicesOf(
-            await api.call('listResourceScopes', { params: { id } }),
-            held.map((scope) => scope.id),
-          ),
+      groups: {
+        label: 'API resource',
+        choices: async () =>
+          byName(await api.resources.list()).map((resource) => ({
+            value: resource.id,
+            label: `${resource.name} (${resource.indicator})`,
+          })),
       },
-      empty: resources.length === 0 ? 'No API resources yet: create one, with scopes, first.' : 'No scope to add here.',
+      label: 'Scope',
+      choices: async (id) =>
+        choicesOf(
+          await api.call('listResourceScopes', { params: { id } }),
+          held.map((scope) => scope.id),
+        ),
+      empty: 'No scope to add: the role has them all, or there are none yet (add them on the API resource’s page).',
       submitLabel: 'Add scope',
       busyLabel: 'Adding…',
       action: (scopeId) => api.call('addRoleScopes', { params: { id: role.id }, body: { scopeIds: [scopeId] } }),
     });
-    if (!added) return;
-    notify(`Added a scope to “${role.name}”.`);
-    await this.page.load();
+    return whenDone(added, `Added a scope to “${role.name}”.`, () => this.page.load());
   }
 
-  private async removeScope(role: Role, scope: ScopeWithResource) {
-    const removed = await confirmAction({
+  private removeScope(role: Role, scope: ScopeWithResource) {
+    const removed = confirmAction({
       heading: `Remove “${scope.name}” from “${role.name}”?`,
       message: html`Users who hold the role no longer get <code class="mono">${scope.name}</code> on
         ${scope.resource.name} through it.`,
@@ -187,28 +156,28 @@ export class RoleView extends LightElement {
       busyLabel: 'Removing…',
       action: () => api.call('deleteRoleScope', { params: { id: role.id, scopeId: scope.id } }),
     });
-    if (!removed) return;
-    notify(`Removed “${scope.name}” from “${role.name}”.`);
-    await this.page.load();
+    return whenDone(removed, `Removed “${scope.name}” from “${role.name}”.`, () => this.page.load());
   }
 
   override render() {
     const id = this.roleId;
     if (!id) return nothing;
     const role = this.page.value?.role;
-    return html`<section class="panel" aria-labelledby="role-heading" aria-busy=${this.page.loading ? 'true' : 'false'}>
-      <p class="small"><a class="back-link" href=${hrefOf({ view: 'roles' })}>← All roles</a></p>
-      ${panelHeader(
-        html`<h1 id="role-heading"><span class="muted">Role</span> <span class="break">${role?.name ?? id}</span></h1>`,
-        role ? role.description : 'The scopes this role grants.',
-        role
+    return section(
+      {
+        id: 'role-heading',
+        level: 1,
+        above: backLink({ view: 'roles' }, 'All roles'),
+        heading: html`<span class="muted">Role</span> <span class="break">${role?.name ?? id}</span>`,
+        hint: role ? role.description : 'The scopes this role grants.',
+        actions: role
           ? html`<button class="primary" @click=${() => this.addScope(role, this.page.value!.scopes)}>Add scope</button>
               <button class="secondary" @click=${() => this.edit(role)}>Edit</button>
               <button class="danger" @click=${() => this.delete(role)}>Delete role</button>`
           : undefined,
-      )}
-      <pg-error .error=${this.page.error}></pg-error>
-      ${listOf(
+        loader: this.page,
+      },
+      listOf(
         { value: this.page.value?.scopes, loading: this.page.loading },
         'scopes',
         'This role grants no scopes yet. Add one with “Add scope”.',
@@ -231,8 +200,8 @@ export class RoleView extends LightElement {
                 </tr>`,
             ),
           ),
-      )}
-    </section>`;
+      ),
+    );
   }
 }
 

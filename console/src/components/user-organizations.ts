@@ -1,42 +1,36 @@
 /** On a user's page: the organizations they are a member of, with their organization roles in each. */
-import { html, nothing, type PropertyValues } from 'lit';
+import { html, nothing } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import { api } from '../api';
 import { byName } from '../lists';
 import { hrefOf } from '../route';
 import { LightElement, uniqueId } from './base';
-import { chipList, listOf, missing, panelHeader, table } from './fragments';
+import { chipList, listOf, missing, section, table } from './fragments';
 import { Loader } from './loader';
 
 @customElement('pg-user-organizations')
 export class UserOrganizations extends LightElement {
   @property({ attribute: false }) accessor userId: string | undefined = undefined;
-  private readonly organizations = new Loader(this, async () =>
-    byName(await api.call('listUserOrganizations', { params: { userId: this.userId! } })),
+  private readonly organizations = new Loader(
+    this,
+    async () => byName(await api.call('listUserOrganizations', { params: { userId: this.userId! } })),
+    () => this.userId,
   );
   private readonly headingId = uniqueId('user-organizations-heading');
-
-  protected override willUpdate(changed: PropertyValues<this>): void {
-    if (changed.has('userId')) {
-      this.organizations.clear();
-      if (this.userId) void this.organizations.load();
-    }
-  }
 
   override render() {
     const userId = this.userId;
     if (!userId) return nothing;
-    return html`<section
-      class="user-section"
-      aria-labelledby=${this.headingId}
-      aria-busy=${this.organizations.loading ? 'true' : 'false'}
-    >
-      ${panelHeader(
-        html`<h2 id=${this.headingId}>Organizations</h2>`,
-        'Organizations they are a member of; members and their organization roles are managed on each organization’s page.',
-      )}
-      <pg-error .error=${this.organizations.error}></pg-error>
-      ${listOf(this.organizations, 'organizations', `${userId} is a member of no organization.`, (organizations) =>
+    return section(
+      {
+        id: this.headingId,
+        level: 2,
+        frame: 'part',
+        heading: 'Organizations',
+        hint: 'Organizations they are a member of; members and their organization roles are managed on each organization’s page.',
+        loader: this.organizations,
+      },
+      listOf(this.organizations, 'organizations', `${userId} is a member of no organization.`, (organizations) =>
         table(
           `Organizations of ${userId}`,
           ['Organization', 'Description', 'Organization roles'],
@@ -54,7 +48,7 @@ export class UserOrganizations extends LightElement {
           ),
           { actions: false },
         ),
-      )}
-    </section>`;
+      ),
+    );
   }
 }

@@ -1,85 +1,79 @@
 /** On a user's page: the roles they hold (the scopes their tokens may carry); assign and remove. */
-import { html, nothing, type PropertyValues } from 'lit';
+import { html, nothing } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import { api, type Role } from '../api';
 import { byName, choicesOf } from '../lists';
 import { hrefOf } from '../route';
 import { LightElement, uniqueId } from './base';
 import { choose, confirmAction } from './dialogs';
-import { listOf, panelHeader, rowButton, table } from './fragments';
+import { listOf, rowButton, section, table } from './fragments';
 import { Loader } from './loader';
-import { notify } from './notices';
+import { whenDone } from './notices';
 
 @customElement('pg-user-roles')
 export class UserRoles extends LightElement {
   @property({ attribute: false }) accessor userId: string | undefined = undefined;
-  private readonly roles = new Loader(this, async () =>
-    byName(await api.call('listUserRoles', { params: { userId: this.userId! } })),
+  private readonly roles = new Loader(
+    this,
+    async () => byName(await api.call('listUserRoles', { params: { userId: this.userId! } })),
+    () => this.userId,
   );
   private readonly headingId = uniqueId('user-roles-heading');
 
-  protected override willUpdate(changed: PropertyValues<this>): void {
-    if (changed.has('userId')) {
-      this.roles.clear();
-      if (this.userId) void this.roles.load();
-    }
-  }
-
-  private async assign(userId: string, held: readonly Role[]) {
-    let roles: Role[];
-    try {
-      roles = await api.call('listRoles', {});
-    } catch (error) {
-      this.roles.error = error;
-      return this.requestUpdate();
-    }
-    const assigned = await choose({
+  private assign(userId: string, held: readonly Role[]) {
+    let roles: readonly Role[] = [];
+    const assigned = choose({
       heading: `Assign a role to ${userId}`,
       label: 'Role',
-      choices: choicesOf(
-        roles,
-        held.map((role) => role.id),
-      ),
-      empty: roles.length === 0 ? 'No roles yet: create one in Roles first.' : `${userId} holds every role.`,
+      choices: async () => {
+        roles = await api.call('listRoles', {});
+        return choicesOf(
+          roles,
+          held.map((role) => role.id),
+        );
+      },
+      empty: `No role to assign: ${userId} holds them all, or there are none yet (create them under Roles).`,
       submitLabel: 'Assign role',
       busyLabel: 'Assigning…',
-      action: (roleId) => api.call('assignUserRoles', { params: { userId }, body: { roleIds: [roleId] } }),
+      action: (roleId) =>
+        api
+          .call('assignUserRoles', { params: { userId }, body: { roleIds: [roleId] } })
+          .then(() => roles.find((role) => role.id === roleId)!),
     });
-    if (!assigned) return;
-    notify(`Assigned the role to ${userId}.`);
-    await this.roles.load();
+    return whenDone(
+      assigned,
+      (role) => `Assigned the role “${role.name}” to ${userId}.`,
+      () => this.roles.load(),
+    );
   }
 
-  private async unassign(userId: string, role: Role) {
-    const removed = await confirmAction({
+  private unassign(userId: string, role: Role) {
+    const removed = confirmAction({
       heading: `Remove the role “${role.name}” from ${userId}?`,
       message: 'Their next token exchange no longer carries the scopes it grants.',
       confirmLabel: 'Remove role',
       busyLabel: 'Removing…',
       action: () => api.call('removeUserRole', { params: { userId, roleId: role.id } }),
     });
-    if (!removed) return;
-    notify(`Removed the role “${role.name}” from ${userId}.`);
-    await this.roles.load();
+    return whenDone(removed, `Removed the role “${role.name}” from ${userId}.`, () => this.roles.load());
   }
 
   override render() {
     const userId = this.userId;
     if (!userId) return nothing;
-    return html`<section
-      class="user-section"
-      aria-labelledby=${this.headingId}
-      aria-busy=${this.roles.loading ? 'true' : 'false'}
-    >
-      ${panelHeader(
-        html`<h2 id=${this.headingId}>Roles</h2>`,
-        'The scopes of API resources their tokens may carry come from these roles.',
-        this.roles.value
+    return section(
+      {
+        id: this.headingId,
+        level: 2,
+        frame: 'part',
+        heading: 'Roles',
+        hint: 'The scopes of API resources their tokens may carry come from these roles.',
+        actions: this.roles.value
           ? html`<button class="secondary" @click=${() => this.assign(userId, this.roles.value!)}>Assign role</button>`
           : undefined,
-      )}
-      <pg-error .error=${this.roles.error}></pg-error>
-      ${listOf(this.roles, 'roles', `${userId} holds no roles.`, (roles) =>
+        loader: this.roles,
+      },
+      listOf(this.roles, 'roles', `${userId} holds no roles.`, (roles) =>
         table(
           `Roles of ${userId}`,
           ['Role', 'Description'],
@@ -96,7 +90,7 @@ export class UserRoles extends LightElement {
               </tr>`,
           ),
         ),
-      )}
-    </section>`;
+      ),
+    );
   }
 }
