@@ -9,6 +9,7 @@ import { api, type AuditEvent, type AuditQuery } from '../api';
 import { formatDateTime } from '../format';
 import { hrefOf } from '../route';
 import { LightElement, uniqueId } from './base';
+import { Loader } from './loader';
 import { missing, pager, timeOf } from './fragments';
 
 const PAGE_SIZE = 20;
@@ -23,12 +24,13 @@ export class AuditView extends LightElement {
   @property({ attribute: false }) accessor userId: string | undefined = undefined;
   /** Loads the list (again) whenever it is shown. */
   @property({ type: Boolean }) accessor active = false;
-  @state() private accessor list: { events: AuditEvent[]; total: number; page: number } | undefined = undefined;
   @state() private accessor filters: Filters = {};
-  @state() private accessor loading = false;
-  @state() private accessor error: unknown = undefined;
   private page = 1;
-  private loads = 0;
+  private readonly list = new Loader(this, async () => {
+    const query = { ...this.filters, page: this.page, pageSize: PAGE_SIZE };
+    const list = this.userId ? await api.audit.listForUser(this.userId, query) : await api.audit.list(query);
+    return { ...list, page: query.page };
+  });
   private readonly ids = {
     heading: uniqueId('audit-heading'),
     action: uniqueId('audit-action'),
@@ -40,33 +42,17 @@ export class AuditView extends LightElement {
 
   protected override willUpdate(changed: PropertyValues<this>): void {
     if (changed.has('userId')) {
-      this.list = undefined;
+      this.list.clear();
       this.filters = {};
       this.page = 1;
     }
-    if ((changed.has('active') || changed.has('userId')) && this.active) void this.load();
+    if ((changed.has('active') || changed.has('userId')) && this.active) void this.list.load();
   }
 
   /** Reloads the first page (after a change elsewhere on the page). */
   refresh() {
     this.page = 1;
-    return this.load();
-  }
-
-  private async load() {
-    const load = ++this.loads;
-    this.loading = true;
-    try {
-      const query = { ...this.filters, page: this.page, pageSize: PAGE_SIZE };
-      const list = this.userId ? await api.audit.listForUser(this.userId, query) : await api.audit.list(query);
-      if (load !== this.loads) return;
-      this.list = { ...list, page: this.page };
-      this.error = undefined;
-    } catch (error) {
-      if (load === this.loads) this.error = error;
-    } finally {
-      if (load === this.loads) this.loading = false;
-    }
+    return this.list.load();
   }
 
   private onFilter(event: SubmitEvent) {
@@ -86,12 +72,12 @@ export class AuditView extends LightElement {
       to: time('to', 59_999),
     };
     this.page = 1;
-    void this.load();
+    void this.list.load();
   }
 
   private goTo(page: number) {
     this.page = page;
-    void this.load();
+    void this.list.load();
   }
 
   override render() {
@@ -99,7 +85,7 @@ export class AuditView extends LightElement {
     return html`<section
       class=${this.userId ? 'audit-section' : 'panel'}
       aria-labelledby=${this.ids.heading}
-      aria-busy=${this.loading ? 'true' : 'false'}
+      aria-busy=${this.list.loading ? 'true' : 'false'}
     >
       <header class="panel-header">
         <div>
@@ -152,14 +138,14 @@ export class AuditView extends LightElement {
         </div>
         <button class="secondary" type="submit">Filter</button>
       </form>
-      <pg-error .error=${this.error}></pg-error>
+      <pg-error .error=${this.list.error}></pg-error>
       ${this.renderList(filtered)}
     </section>`;
   }
 
   private renderList(filtered: boolean) {
-    const list = this.list;
-    if (!list) return this.loading ? html`<p class="loading">Loading audit events…</p>` : nothing;
+    const list = this.list.value;
+    if (!list) return this.list.loading ? html`<p class="loading">Loading audit events…</p>` : nothing;
     if (list.total === 0 || list.events.length === 0) {
       return html`<p class="empty">${filtered ? 'No audit events match these filters.' : 'No audit events yet.'}</p>`;
     }
@@ -188,7 +174,7 @@ export class AuditView extends LightElement {
         ...list,
         pageSize: PAGE_SIZE,
         noun: 'event',
-        loading: this.loading,
+        loading: this.list.loading,
         goTo: (page) => this.goTo(page),
       })}`;
   }

@@ -171,9 +171,14 @@ export interface Field {
   /** A rule the browser checks before submitting, with `title` explaining it. */
   pattern?: string;
   title?: string;
-  hint?: string;
+  hint?: string | TemplateResult;
   /** Names and codes: no spelling correction, monospace. */
   code?: boolean;
+  /** `number`: whole numbers from `min` to `max`. */
+  type?: 'text' | 'url' | 'email' | 'number';
+  min?: number;
+  max?: number;
+  placeholder?: string;
 }
 
 export interface FieldsOptions<Result> extends DialogText {
@@ -195,6 +200,7 @@ class FieldsDialog<Result> extends OptionsDialog<Result, FieldsOptions<Result>> 
         <input
           id=${id}
           name=${field.name}
+          type=${field.type ?? 'text'}
           class=${field.code ? 'mono' : nothing}
           ?required=${required}
           ?autofocus=${index === 0}
@@ -203,6 +209,11 @@ class FieldsDialog<Result> extends OptionsDialog<Result, FieldsOptions<Result>> 
           maxlength=${field.maxLength ?? nothing}
           pattern=${field.pattern ?? nothing}
           title=${field.title ?? nothing}
+          min=${field.min ?? nothing}
+          max=${field.max ?? nothing}
+          step=${field.type === 'number' ? '1' : nothing}
+          inputmode=${field.type === 'number' ? 'numeric' : nothing}
+          placeholder=${field.placeholder ?? nothing}
           .value=${field.value ?? ''}
         />
         ${field.hint ? html`<p class="hint">${field.hint}</p>` : nothing}

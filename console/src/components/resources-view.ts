@@ -5,11 +5,11 @@ import { api, type ApiResource } from '../api';
 import { formatDate, parseScopes } from '../format';
 import { newestFirst } from '../lists';
 import { hrefOf } from '../route';
-import { LightElement, uniqueId } from './base';
-import { confirmAction, FormDialog } from './dialogs';
+import { LightElement } from './base';
+import { askFields, confirmAction } from './dialogs';
 import { listOf, rowButton, scopeList, section, table, timeOf } from './fragments';
 import { Loader } from './loader';
-import { notify } from './notices';
+import { whenDone } from './notices';
 import './resource-view';
 
 @customElement('pg-resources')
@@ -26,15 +26,56 @@ export class ResourcesView extends LightElement {
     }
   }
 
-  private async create() {
-    const created = await new CreateResourceDialog().open();
-    if (!created) return;
-    notify(`Created “${created.name}”.`);
-    await this.resources.load();
+  private create() {
+    const created = askFields({
+      heading: 'New API resource',
+      fields: [
+        { name: 'name', label: 'Name', maxLength: 256 },
+        {
+          name: 'indicator',
+          label: 'Indicator',
+          type: 'url',
+          code: true,
+          placeholder: 'https://api.example.com',
+          hint: html`An absolute URI; access tokens for it carry it as <code>aud</code>.`,
+        },
+        {
+          name: 'scopes',
+          label: 'Scopes',
+          required: false,
+          code: true,
+          placeholder: 'read:reports write:reports',
+          hint: 'Separated by spaces. More, and their descriptions, on its page.',
+        },
+        {
+          name: 'ttl',
+          label: 'Access token lifetime in seconds',
+          required: false,
+          type: 'number',
+          min: 60,
+          max: 86400,
+          placeholder: '3600',
+        },
+      ],
+      submitLabel: 'Create API resource',
+      busyLabel: 'Creating…',
+      action: ({ name, indicator, scopes, ttl }) =>
+        api.resources.create({
+          name: name!,
+          indicator: indicator!,
+          scopes: parseScopes(scopes!),
+          accessTokenTtl: ttl ? Number(ttl) : null,
+        }),
+    });
+    return whenDone(
+      created,
+      (resource) => `Created “${resource.name}”.`,
+      () => this.resources.load(),
+    );
   }
 
-  private async delete(resource: ApiResource) {
-    const deleted = await confirmAction({
+  private delete(resource: ApiResource) {
+    const deleted = confirmAction({
       heading: `Delete “${resource.name}”?`,
       message: html`Tokens can no longer be issued for <code class="mono">${resource.indicator}</code> (within about 30
         s). Access tokens already issued for it stay valid until they expire.`,
@@ -42,9 +83,7 @@ export class ResourcesView extends LightElement {
       busyLabel: 'Deleting…',
       action: () => api.resources.delete(resource.id),
     });
-    if (!deleted) return;
-    notify(`Deleted “${resource.name}”.`);
-    await this.resources.load();
+    return whenDone(deleted, `Deleted “${resource.name}”.`, () => this.resources.load());
   }
 
   override render() {
@@ -87,82 +126,5 @@ export class ResourcesView extends LightElement {
           ),
       ),
     );
-  }
-}
-
-@customElement('pg-create-resource-dialog')
-class CreateResourceDialog extends FormDialog<ApiResource> {
-  private readonly ids = {
-    name: uniqueId('resource-name'),
-    indicator: uniqueId('resource-indicator'),
-    scopes: uniqueId('resource-scopes'),
-    ttl: uniqueId('resource-ttl'),
-  };
-
-  protected override get heading() {
-    return 'New API resource';
-  }
-  protected override get submitLabel() {
-    return 'Create API resource';
-  }
-  protected override get busyLabel() {
-    return 'Creating…';
-  }
-
-  protected override renderBody() {
-    return html`
-      <div class="field">
-        <label for=${this.ids.name}>Name</label>
-        <input id=${this.ids.name} name="name" required maxlength="256" autocomplete="off" autofocus />
-      </div>
-      <div class="field">
-        <label for=${this.ids.indicator}>Indicator</label>
-        <input
-          id=${this.ids.indicator}
-          name="indicator"
-          type="url"
-          required
-          autocomplete="off"
-          spellcheck="false"
-          placeholder="https://api.example.com"
-        />
-        <p class="hint">An absolute URI; access tokens for it carry it as <code>aud</code>.</p>
-      </div>
-      <div class="field">
-        <label for=${this.ids.scopes}>Scopes <span class="muted">(optional)</span></label>
-        <input
-          id=${this.ids.scopes}
-          name="scopes"
-          autocomplete="off"
-          spellcheck="false"
-          placeholder="read:reports write:reports"
-        />
-        <p class="hint">Separated by spaces.</p>
-      </div>
-      <div class="field">
-        <label for=${this.ids.ttl}>Access token lifetime in seconds <span class="muted">(optional)</span></label>
-        <input
-          id=${this.ids.ttl}
-          name="ttl"
-          type="number"
-          min="60"
-          max="86400"
-          step="1"
-          inputmode="numeric"
-          placeholder="3600"
-        />
-      </div>
-    `;
-  }
-
-  protected override submit(form: HTMLFormElement) {
-    const data = new FormData(form);
-    const ttl = data.get('ttl')!.toString();
-    return api.resources.create({
-      name: data.get('name')!.toString(),
-      indicator: data.get('indicator')!.toString().trim(),
-      scopes: parseScopes(data.get('scopes')!.toString()),
-      accessTokenTtl: ttl === '' ? null : Number(ttl),
-    });
   }
 }
