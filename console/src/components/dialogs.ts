@@ -24,6 +24,10 @@ export abstract class FormDialog<Result> extends LightElement {
   protected get tone(): 'primary' | 'danger' {
     return 'primary';
   }
+  /** Whether there is anything to submit yet. */
+  protected get ready(): boolean {
+    return true;
+  }
   private readonly headingId = uniqueId('dialog-heading');
   private result: Result | undefined;
   private settle: ((result: Result | undefined) => void) | undefined;
@@ -85,7 +89,12 @@ export abstract class FormDialog<Result> extends LightElement {
           <button type="button" class="secondary" ?disabled=${this.busy} @click=${() => this.dialog.close()}>
             Cancel
           </button>
-          <button type="submit" class=${this.tone} ?disabled=${this.busy} aria-busy=${this.busy ? 'true' : 'false'}>
+          <button
+            type="submit"
+            class=${this.tone}
+            ?disabled=${this.busy || !this.ready}
+            aria-busy=${this.busy ? 'true' : 'false'}
+          >
             ${this.busy ? this.busyLabel : this.submitLabel}
           </button>
         </div>
@@ -343,14 +352,16 @@ class ChooseDialog<Result> extends OptionsDialog<Result, ChooseOptions<Result>> 
     }`;
   }
 
+  protected override get ready() {
+    return (this.choices?.length ?? 0) > 0;
+  }
+
   private onGroup(event: Event) {
     void this.chooseGroup((event.target as HTMLSelectElement).value);
   }
 
   protected override submit(form: HTMLFormElement): Promise<Result> {
-    const choice = new FormData(form).get('choice');
-    if (!choice) throw new Error(`Nothing to choose: ${this.options.empty}`);
-    return this.options.action(choice.toString());
+    return this.options.action(new FormData(form).get('choice')!.toString());
   }
 }
 
