@@ -238,7 +238,7 @@ describeInBrowser('operator console (chromium)', () => {
   });
 
   it('exchanges the PAT in “Try it” and shows the claims of a token that verifies against the JWKS', async () => {
-    // Logto's RBAC: the resource's scopes reach the user through a role (the console has no Roles tab yet).
+    // Logto's RBAC: the resource's scopes reach the user through a role (the Roles tab's own test comes later).
     const created = (await service.client.resources.list()).find((item) => item.indicator === resource.indicator)!;
     const scopes = await service.client.resources.scopes.list(created.id);
     const role = await service.client.roles.create({
@@ -410,6 +410,199 @@ describeInBrowser('operator console (chromium)', () => {
     expect(expected.every((each) => each.userId === userId)).toBe(true);
   });
 
+  it('edits a resource’s scopes, grants one with a role held on the user’s page; removing the role takes it away', async () => {
+    const member = await service.client.users.create({ id: `${userId}-rbac` });
+    const pat = await service.client.pats.create(member.id, { name: 'deploys' });
+    const deploy = { name: 'Deploy API', indicator: 'https://deploy.example.test' };
+    /** What an exchange for the Deploy API grants, from a token that verifies. */
+    const grantedScope = async () => {
+      const response = await service.client.exchange({
+        pat: pat.value,
+        ...service.config.demoApplication,
+        resource: deploy.indicator,
+        scope: 'deploy:prod deploy:staging',
+      });
+      expect(response.status).toBe(200);
+      const body = response.json as { access_token: string; scope: string };
+      const { payload } = await service.verify(body.access_token, deploy.indicator);
+      expect(payload.scope ?? '').toBe(body.scope);
+      return body.scope;
+    };
+
+    await open('#/resources');
+    await page.getByRole('button', { name: 'New API resource' }).click();
+    await dialog().getByLabel('Name').fill(deploy.name);
+    await dialog().getByLabel('Indicator').fill(deploy.indicator);
+    await dialog().getByRole('button', { name: 'Create API resource' }).click();
+    await page.getByRole('link', { name: deploy.name }).click();
+    await page.getByRole('heading', { name: `API resource ${deploy.name}` }).waitFor();
+    for (const [name, description] of [
+      ['deploy:prod', 'Production'],
+      ['deploy:staging', ''],
+    ]) {
+      await page.getByRole('button', { name: 'New scope' }).click();
+      await dialog().getByLabel('Name').fill(name!);
+      await dialog()
+        .getByLabel(/Description/)
+        .fill(description!);
+      await dialog().getByRole('button', { name: 'Create scope' }).click();
+      await patRow(name!).waitFor();
+    }
+    // A name the resource has: the API's answer, in the dialog.
+    await page.getByRole('button', { name: 'New scope' }).click();
+    await dialog().getByLabel('Name').fill('deploy:prod');
+    await dialog().getByRole('button', { name: 'Create scope' }).click();
+    await hasText(dialog().getByRole('alert').locator('.alert-code'), 'scope.name_exists');
+    expectFailedRequest(422);
+    await page.keyboard.press('Escape');
+    await page.getByRole('button', { name: 'Edit deploy:staging' }).click();
+    await dialog()
+      .getByLabel(/Description/)
+      .fill('The staging cluster');
+    await dialog().getByRole('button', { name: 'Save scope' }).click();
+    await hasText(patRow('deploy:staging').locator('[data-label="Description"]'), 'The staging cluster');
+    const resourceId = decodeURIComponent(new URL(page.url()).hash.split('/')[2]!);
+    expect(
+      (await service.client.resources.scopes.list(resourceId)).map(({ name, description }) => ({ name, description })),
+    ).toEqual(
+      expect.arrayContaining([
+        { name: 'deploy:prod', description: 'Production' },
+        { name: 'deploy:staging', description: 'The staging cluster' },
+      ]),
+    );
+    await page.getByRole('button', { name: 'Delete deploy:staging' }).click();
+    await dialog().getByRole('button', { name: 'Delete scope' }).click();
+    await patRow('deploy:staging').waitFor({ state: 'detached' });
+    expect((await service.client.resources.scopes.list(resourceId)).map((scope) => scope.name)).toEqual([
+      'deploy:prod',
+    ]);
+
+    await page.getByRole('link', { name: 'Roles' }).click();
+    await page.getByRole('button', { name: 'New role' }).click();
+    await dialog().getByLabel('Name').fill('deployers');
+    await dialog().getByLabel('Description').fill('Deploy to production');
+    await dialog().getByRole('button', { name: 'Create role' }).click();
+    await page.getByRole('heading', { name: 'Role deployers' }).waitFor();
+    await page.getByText('This role grants no scopes yet').waitFor();
+    await page.getByRole('button', { name: 'Add scope' }).click();
+    await dialog()
+      .getByLabel('API resource')
+      .selectOption({ label: `${deploy.name} (${deploy.indicator})` });
+    await eventually(async () =>
+      expect(await dialog().getByLabel('Scope').locator('option').allInnerTexts()).toEqual(['deploy:prod']),
+    );
+    await screenshot('1280-role-add-scope', dialog());
+    await dialog().getByRole('button', { name: 'Add scope' }).click();
+    await hasText(patRow('deploy:prod').locator('[data-label="API resource"] a'), deploy.name);
+    const role = (await service.client.roles.list()).find((each) => each.name === 'deployers')!;
+    expect(role.description).toBe('Deploy to production');
+    expect((await service.client.roles.scopes(role.id)).map((scope) => scope.name)).toEqual(['deploy:prod']);
+
+    await open(`#/users/${encodeURIComponent(member.id)}`);
+    await page.getByText(`${member.id} holds no roles.`).waitFor();
+    await page.getByRole('button', { name: 'Assign role' }).click();
+    await dialog().getByLabel('Role').selectOption({ label: 'deployers' });
+    await dialog().getByRole('button', { name: 'Assign role' }).click();
+    await page.getByRole('link', { name: 'deployers' }).waitFor();
+    expect((await service.client.roles.ofUser(member.id)).map((each) => each.name)).toEqual(['deployers']);
+    expect(await grantedScope()).toBe('deploy:prod');
+    await screenshot('1280-user-roles');
+
+    await page.getByRole('button', { name: 'Remove the role deployers' }).click();
+    await dialog().getByRole('button', { name: 'Remove role' }).click();
+    await page.getByText(`${member.id} holds no roles.`).waitFor();
+    expect(await service.client.roles.ofUser(member.id)).toEqual([]);
+    expect(await grantedScope()).toBe('');
+  });
+
+  it('manages organizations: organization scopes and roles, members and their roles; the member gets an organization token', async () => {
+    const member = await service.client.users.create({ id: `${userId}-org` });
+    const pat = await service.client.pats.create(member.id, { name: 'org work' });
+    const exchange = (organizationId: string) =>
+      service.client.exchange({
+        pat: pat.value,
+        ...service.config.demoApplication,
+        organizationId,
+        scope: 'read:projects write:projects',
+      });
+
+    await open('#/organizations');
+    await loaded('organizations');
+    for (const name of ['read:projects', 'write:projects']) {
+      await page.getByRole('button', { name: 'New organization scope' }).click();
+      await dialog().getByLabel('Name').fill(name);
+      await dialog().getByRole('button', { name: 'Create organization scope' }).click();
+      await patRow(name).waitFor();
+    }
+    await page.getByRole('button', { name: 'New organization role' }).click();
+    await dialog().getByLabel('Name').fill('viewer');
+    await dialog().getByRole('button', { name: 'Create organization role' }).click();
+    await page.getByRole('button', { name: 'Add a scope to viewer' }).click();
+    await dialog().getByLabel('Organization scope').selectOption({ label: 'read:projects' });
+    await dialog().getByRole('button', { name: 'Add scope' }).click();
+    await page.getByRole('button', { name: 'Remove read:projects from viewer' }).waitFor();
+    const viewer = (await service.client.organizations.roles.list()).find((each) => each.name === 'viewer')!;
+    expect((await service.client.organizations.roles.scopes(viewer.id)).map((scope) => scope.name)).toEqual([
+      'read:projects',
+    ]);
+
+    await page.getByRole('button', { name: 'New organization', exact: true }).click();
+    await dialog().getByLabel('Name').fill('Acme');
+    await dialog()
+      .getByLabel(/Description/)
+      .fill('A customer');
+    await dialog().getByRole('button', { name: 'Create organization' }).click();
+    await page.getByRole('heading', { name: 'Organization Acme' }).waitFor();
+    const organizationId = decodeURIComponent(new URL(page.url()).hash.split('/')[2]!);
+    expect(await service.client.organizations.get(organizationId)).toMatchObject({
+      name: 'Acme',
+      description: 'A customer',
+    });
+    expect((await exchange(organizationId)).status).toBe(403); // not a member yet
+
+    await page.getByRole('button', { name: 'Add member' }).click();
+    await dialog().getByLabel('User id').fill(member.id);
+    await dialog().getByRole('button', { name: 'Add member' }).click();
+    await page.getByRole('link', { name: member.id }).waitFor();
+    await page.getByRole('button', { name: `Assign an organization role to ${member.id}` }).click();
+    await dialog().getByLabel('Organization role').selectOption({ label: 'viewer' });
+    await dialog().getByRole('button', { name: 'Assign role' }).click();
+    await page.getByRole('button', { name: `Remove viewer from ${member.id}` }).waitFor();
+    await screenshot('1280-organization');
+    expect(await service.client.organizations.members(organizationId)).toEqual([
+      expect.objectContaining({ id: member.id, organizationRoles: [{ id: viewer.id, name: 'viewer' }] }),
+    ]);
+
+    // The member's page lists the organization, with their organization roles there.
+    await open(`#/users/${encodeURIComponent(member.id)}`);
+    const memberships = page.locator('pg-user-organizations');
+    await hasText(patRow('Acme').locator('[data-label="Organization roles"]'), 'viewer');
+    await hasText(patRow('Acme').locator('[data-label="Description"]'), 'A customer');
+    expect(await memberships.getByRole('row').count()).toBe(2); // the header and Acme
+    await memberships.getByRole('link', { name: 'Acme' }).click();
+    await page.getByRole('heading', { name: 'Organization Acme' }).waitFor();
+
+    const response = await exchange(organizationId);
+    expect(response.status).toBe(200);
+    const token = (response.json as { access_token: string }).access_token;
+    const { payload } = await service.verify(token, `urn:logto:organization:${organizationId}`);
+    expect(payload).toMatchObject({ sub: member.id, scope: 'read:projects' });
+
+    await page.getByRole('button', { name: `Remove ${member.id}`, exact: true }).click();
+    await dialog().getByRole('button', { name: 'Remove member' }).click();
+    await page.getByText('No members yet').waitFor();
+    expect((await exchange(organizationId)).status).toBe(403);
+    await open(`#/users/${encodeURIComponent(member.id)}`);
+    await page.getByText(`${member.id} is a member of no organization.`).waitFor();
+    await open(`#/organizations/${encodeURIComponent(organizationId)}`);
+
+    await page.getByRole('button', { name: 'Delete organization' }).click();
+    await dialog().getByRole('button', { name: 'Delete organization' }).click();
+    await page.getByRole('heading', { name: 'Organizations', exact: true }).waitFor();
+    await eventually(async () => expect(new URL(page.url()).hash).toBe('#/organizations'));
+    expect((await service.client.organizations.list()).map((each) => each.id)).not.toContain(organizationId);
+  });
+
   it('lists, searches and pages through users; suspends one from the list', async () => {
     const tag = `pages-${Date.now().toString(36)}`;
     for (let n = 1; n <= 22; n++) {
@@ -498,6 +691,8 @@ describeInBrowser('operator console (chromium)', () => {
         ['user', `#/users/${encodeURIComponent(userId)}`, () => patRow('release pipeline').waitFor()],
         ['applications', '#/applications', () => loaded('applications')],
         ['resources', '#/resources', () => loaded('resources')],
+        ['roles', '#/roles', () => loaded('roles')],
+        ['organizations', '#/organizations', () => loaded('organizations')],
         ['try-it', '#/try', () => page.getByLabel('Application', { exact: true }).waitFor()],
       ] as const) {
         await open(fragment);

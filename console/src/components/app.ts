@@ -8,12 +8,16 @@ import { LightElement } from './base';
 import './applications-view';
 import './audit-view';
 import './notices';
+import './organizations-view';
 import './resources-view';
+import './roles-view';
 import './try-it-view';
 import './users-view';
 
 const NAVIGATION: { view: View; label: string }[] = [
   { view: 'users', label: 'Users' },
+  { view: 'roles', label: 'Roles' },
+  { view: 'organizations', label: 'Organizations' },
   { view: 'applications', label: 'Applications' },
   { view: 'resources', label: 'API resources' },
   { view: 'audit', label: 'Audit' },
@@ -95,11 +99,26 @@ export class ConsoleApp extends LightElement {
             .userId=${this.route.view === 'users' ? this.route.userId : undefined}
           ></pg-users>
         </div>
+        <div data-view="roles" ?hidden=${view !== 'roles'}>
+          <pg-roles
+            ?active=${view === 'roles'}
+            .roleId=${this.route.view === 'roles' ? this.route.roleId : undefined}
+          ></pg-roles>
+        </div>
+        <div data-view="organizations" ?hidden=${view !== 'organizations'}>
+          <pg-organizations
+            ?active=${view === 'organizations'}
+            .organizationId=${this.route.view === 'organizations' ? this.route.organizationId : undefined}
+          ></pg-organizations>
+        </div>
         <div data-view="applications" ?hidden=${view !== 'applications'}>
           <pg-applications ?active=${view === 'applications'}></pg-applications>
         </div>
         <div data-view="resources" ?hidden=${view !== 'resources'}>
-          <pg-resources ?active=${view === 'resources'}></pg-resources>
+          <pg-resources
+            ?active=${view === 'resources'}
+            .resourceId=${this.route.view === 'resources' ? this.route.resourceId : undefined}
+          ></pg-resources>
         </div>
         <div data-view="audit" ?hidden=${view !== 'audit'}>
           <pg-audit ?active=${view === 'audit'}></pg-audit>

@@ -9,7 +9,8 @@ import { api, type AuditEvent, type AuditQuery } from '../api';
 import { formatDateTime } from '../format';
 import { hrefOf } from '../route';
 import { LightElement, uniqueId } from './base';
-import { timeOf } from './fragments';
+import { Loader } from './loader';
+import { missing, pager, timeOf } from './fragments';
 
 const PAGE_SIZE = 20;
 /** auditQuerySchema's action rule. */
@@ -23,12 +24,13 @@ export class AuditView extends LightElement {
   @property({ attribute: false }) accessor userId: string | undefined = undefined;
   /** Loads the list (again) whenever it is shown. */
   @property({ type: Boolean }) accessor active = false;
-  @state() private accessor list: { events: AuditEvent[]; total: number; page: number } | undefined = undefined;
   @state() private accessor filters: Filters = {};
-  @state() private accessor loading = false;
-  @state() private accessor error: unknown = undefined;
   private page = 1;
-  private loads = 0;
+  private readonly list = new Loader(this, async () => {
+    const query = { ...this.filters, page: this.page, pageSize: PAGE_SIZE };
+    const list = this.userId ? await api.audit.listForUser(this.userId, query) : await api.audit.list(query);
+    return { ...list, page: query.page };
+  });
   private readonly ids = {
     heading: uniqueId('audit-heading'),
     action: uniqueId('audit-action'),
@@ -40,33 +42,17 @@ export class AuditView extends LightElement {
 
   protected override willUpdate(changed: PropertyValues<this>): void {
     if (changed.has('userId')) {
-      this.list = undefined;
+      this.list.clear();
       this.filters = {};
       this.page = 1;
     }
-    if ((changed.has('active') || changed.has('userId')) && this.active) void this.load();
+    if ((changed.has('active') || changed.has('userId')) && this.active) void this.list.load();
   }
 
   /** Reloads the first page (after a change elsewhere on the page). */
   refresh() {
     this.page = 1;
-    return this.load();
-  }
-
-  private async load() {
-    const load = ++this.loads;
-    this.loading = true;
-    try {
-      const query = { ...this.filters, page: this.page, pageSize: PAGE_SIZE };
-      const list = this.userId ? await api.audit.listForUser(this.userId, query) : await api.audit.list(query);
-      if (load !== this.loads) return;
-      this.list = { ...list, page: this.page };
-      this.error = undefined;
-    } catch (error) {
-      if (load === this.loads) this.error = error;
-    } finally {
-      if (load === this.loads) this.loading = false;
-    }
+    return this.list.load();
   }
 
   private onFilter(event: SubmitEvent) {
@@ -86,12 +72,12 @@ export class AuditView extends LightElement {
       to: time('to', 59_999),
     };
     this.page = 1;
-    void this.load();
+    void this.list.load();
   }
 
   private goTo(page: number) {
     this.page = page;
-    void this.load();
+    void this.list.load();
   }
 
   override render() {
@@ -99,7 +85,7 @@ export class AuditView extends LightElement {
     return html`<section
       class=${this.userId ? 'audit-section' : 'panel'}
       aria-labelledby=${this.ids.heading}
-      aria-busy=${this.loading ? 'true' : 'false'}
+      aria-busy=${this.list.loading ? 'true' : 'false'}
     >
       <header class="panel-header">
         <div>
@@ -152,14 +138,14 @@ export class AuditView extends LightElement {
         </div>
         <button class="secondary" type="submit">Filter</button>
       </form>
-      <pg-error .error=${this.error}></pg-error>
+      <pg-error .error=${this.list.error}></pg-error>
       ${this.renderList(filtered)}
     </section>`;
   }
 
   private renderList(filtered: boolean) {
-    const list = this.list;
-    if (!list) return this.loading ? html`<p class="loading">Loading audit events…</p>` : nothing;
+    const list = this.list.value;
+    if (!list) return this.list.loading ? html`<p class="loading">Loading audit events…</p>` : nothing;
     if (list.total === 0 || list.events.length === 0) {
       return html`<p class="empty">${filtered ? 'No audit events match these filters.' : 'No audit events yet.'}</p>`;
     }
@@ -183,11 +169,17 @@ export class AuditView extends LightElement {
           </tbody>
         </table>
       </div>
-      ${this.renderPager(list)}`;
+      ${pager({
+        label: 'Pages of audit events',
+        ...list,
+        pageSize: PAGE_SIZE,
+        noun: 'event',
+        loading: this.list.loading,
+        goTo: (page) => this.goTo(page),
+      })}`;
   }
 
   private renderRow(event: AuditEvent) {
-    const missing = html`<span class="muted">—</span>`;
     return html`<tr>
       <td data-label="Time">${timeOf(event.at, formatDateTime(event.at))}</td>
       <th scope="row" data-label="Action" class="mono">${event.action}</th>
@@ -212,20 +204,5 @@ export class AuditView extends LightElement {
       event.resourceId ? html`<span>resource <span class="mono">${event.resourceId}</span></span>` : undefined,
     ].filter((part) => part !== undefined);
     return parts.length === 0 ? undefined : parts.map((part, index) => html`${index > 0 ? ' · ' : ''}${part}`);
-  }
-
-  private renderPager({ page, total }: { page: number; total: number }) {
-    const pages = Math.max(1, Math.ceil(total / PAGE_SIZE));
-    return html`<nav class="pager" aria-label="Pages of audit events">
-      <button class="secondary small" ?disabled=${page <= 1 || this.loading} @click=${() => this.goTo(page - 1)}>
-        Previous
-      </button>
-      <span class="muted small" aria-live="polite"
-        >Page ${page} of ${pages} · ${total} ${total === 1 ? 'event' : 'events'}</span
-      >
-      <button class="secondary small" ?disabled=${page >= pages || this.loading} @click=${() => this.goTo(page + 1)}>
-        Next
-      </button>
-    </nav>`;
   }
 }

@@ -26,6 +26,21 @@ export function notify(message: string): void {
   notices.dispatchEvent(new CustomEvent('notice', { detail: message }));
 }
 
+/**
+ * After a dialog: when it did what it asked (its result, or a confirmation's `true`), says so and goes on
+ * (`then`: reload, or show another view). Nothing when it was cancelled.
+ */
+export async function whenDone<Result>(
+  outcome: Promise<Result | undefined>,
+  message: string | ((result: Result) => string),
+  then: (result: Result) => unknown,
+): Promise<void> {
+  const result = await outcome;
+  if (result === undefined || result === false) return;
+  notify(typeof message === 'string' ? message : message(result));
+  await then(result);
+}
+
 const NOTICE_MS = 5000;
 
 @customElement('pg-notices')

@@ -13,13 +13,15 @@ import {
   timeAgo,
   type ExpiryPreset,
 } from '../format';
-import { hrefOf, routeTo } from '../route';
-import { LightElement, uniqueId } from './base';
+import { hrefOf } from '../route';
+import { LightElement, uniqueId, routeTo } from './base';
 import { confirmAction, FormDialog, promptText, showSecretOnce } from './dialogs';
 import { scopeList, timeOf } from './fragments';
 import { notify } from './notices';
 import type { AuditView } from './audit-view';
 import './audit-view';
+import './user-organizations';
+import './user-roles';
 
 @customElement('pg-user')
 export class UserView extends LightElement {
@@ -200,6 +202,8 @@ export class UserView extends LightElement {
       </header>
       <pg-error .error=${this.error}></pg-error>
       ${user ? this.renderPats(userId) : this.loading ? html`<p class="loading">Loading user…</p>` : this.renderUnknown(userId)}
+      ${user ? html`<pg-user-roles .userId=${userId}></pg-user-roles>` : nothing}
+      ${user ? html`<pg-user-organizations .userId=${userId}></pg-user-organizations>` : nothing}
       ${user ? html`<pg-audit .userId=${userId}></pg-audit>` : nothing}
     </section>`;
   }

@@ -6,17 +6,19 @@ import { html, nothing, type PropertyValues } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { api, type User, type UserPage } from '../api';
 import { formatDate } from '../format';
+import { pageCount } from '../lists';
 import { hrefOf } from '../route';
-import { LightElement, uniqueId } from './base';
-import { confirmAction, FormDialog } from './dialogs';
-import { timeOf } from './fragments';
+import { LightElement } from './base';
+import { Loader } from './loader';
+import { askFields, confirmAction } from './dialogs';
+import { missing, pager, timeOf } from './fragments';
 import { notify } from './notices';
 import { suspensionBadge } from './user-view';
 
 export const PAGE_SIZE = 20;
 
 /** userIdSchema's rule, as an HTML pattern (`v`-flag syntax: `|` and `-` escaped in the class). */
-const USER_ID_PATTERN = '[A-Za-z0-9._@\\|:+=\\-]{1,128}';
+export const USER_ID_PATTERN = '[A-Za-z0-9._@\\|:+=\\-]{1,128}';
 /** Logto's username rule. */
 const USERNAME_PATTERN = '[A-Z_a-z]\\w{0,127}';
 
@@ -26,40 +28,31 @@ export class UsersView extends LightElement {
   @property({ attribute: false }) accessor userId: string | undefined = undefined;
   /** Loads the list (again) whenever it is shown. */
   @property({ type: Boolean }) accessor active = false;
-  /** The page shown, and its number. */
-  @state() private accessor list: (UserPage & { page: number }) | undefined = undefined;
-  /** The page asked for; the one shown until it has loaded is `list.page`. */
+  /** The page asked for; the one shown until it has loaded is `list.value.page`. */
   private page = 1;
   /** The search the list shows (as submitted, not as being typed). */
   @state() private accessor search = '';
-  @state() private accessor loading = false;
+  /** The page shown, and its number. */
+  private readonly list = new Loader(this, async (): Promise<UserPage & { page: number }> => {
+    for (;;) {
+      const list = await api.users.list({ page: this.page, pageSize: PAGE_SIZE, search: this.search || undefined });
+      if (list.users.length > 0 || this.page === 1 || list.total === 0) return { ...list, page: this.page };
+      // The page emptied (deletions elsewhere, or here): show the last one that has users.
+      this.page = pageCount(list.total, PAGE_SIZE);
+    }
+  });
+  /** A failed suspension change. */
   @state() private accessor error: unknown = undefined;
   /** Ids whose suspension is being changed. */
   @state() private accessor saving = new Set<string>();
-  private loads = 0;
 
   protected override willUpdate(changed: PropertyValues<this>): void {
     if ((changed.has('active') || changed.has('userId')) && this.active && !this.userId) void this.load();
   }
 
-  private async load() {
-    const load = ++this.loads;
-    this.loading = true;
-    try {
-      const list = await api.users.list({ page: this.page, pageSize: PAGE_SIZE, search: this.search || undefined });
-      if (load !== this.loads) return;
-      if (list.users.length === 0 && this.page > 1 && list.total > 0) {
-        // The page emptied (deletions elsewhere, or here): show the last one that has users.
-        this.page = Math.ceil(list.total / PAGE_SIZE);
-        return void this.load();
-      }
-      this.list = { ...list, page: this.page };
-      this.error = undefined;
-    } catch (error) {
-      if (load === this.loads) this.error = error;
-    } finally {
-      if (load === this.loads) this.loading = false;
-    }
+  private load() {
+    this.error = undefined;
+    return this.list.load();
   }
 
   private onSearch(event: SubmitEvent) {
@@ -75,7 +68,40 @@ export class UsersView extends LightElement {
   }
 
   private async create() {
-    const created = await new CreateUserDialog().open();
+    const created = await askFields({
+      heading: 'New user',
+      fields: [
+        {
+          name: 'id',
+          label: 'User id',
+          required: false,
+          code: true,
+          pattern: USER_ID_PATTERN,
+          title: 'Letters, digits and . _ @ | : + = - (up to 128)',
+          placeholder: 'e.g. alice or auth0|6512…',
+          hint: 'The id your directory knows the user by. Empty: patgate generates one.',
+        },
+        {
+          name: 'username',
+          label: 'Username',
+          required: false,
+          code: true,
+          pattern: USERNAME_PATTERN,
+          title: 'Letters, digits and _, starting with a letter or _',
+        },
+        { name: 'primaryEmail', label: 'Email', required: false, type: 'email', maxLength: 254 },
+        { name: 'name', label: 'Name', required: false, maxLength: 128 },
+      ],
+      submitLabel: 'Create user',
+      busyLabel: 'Creating…',
+      action: ({ id, username, primaryEmail, name }) =>
+        api.users.create({
+          id: id || undefined,
+          username: username || undefined,
+          primaryEmail: primaryEmail || undefined,
+          name: name || undefined,
+        }),
+    });
     if (!created) return;
     notify(`Created user ${created.id}.`);
     // Newest first: the new user heads the first page of the unfiltered list.
@@ -85,8 +111,10 @@ export class UsersView extends LightElement {
   }
 
   private replace(user: User) {
-    if (!this.list) return;
-    this.list = { ...this.list, users: this.list.users.map((each) => (each.id === user.id ? user : each)) };
+    const list = this.list.value;
+    if (!list) return;
+    this.list.value = { ...list, users: list.users.map((each) => (each.id === user.id ? user : each)) };
+    this.requestUpdate();
   }
 
   private async setSuspended(user: User, isSuspended: boolean) {
@@ -134,7 +162,11 @@ export class UsersView extends LightElement {
 
   override render() {
     if (this.userId) return html`<pg-user .userId=${this.userId}></pg-user>`;
-    return html`<section class="panel" aria-labelledby="users-heading" aria-busy=${this.loading ? 'true' : 'false'}>
+    return html`<section
+      class="panel"
+      aria-labelledby="users-heading"
+      aria-busy=${this.list.loading ? 'true' : 'false'}
+    >
       <header class="panel-header">
         <div>
           <h1 id="users-heading">Users</h1>
@@ -159,14 +191,14 @@ export class UsersView extends LightElement {
         </div>
         <button class="secondary" type="submit">Search</button>
       </form>
-      <pg-error .error=${this.error}></pg-error>
+      <pg-error .error=${this.error ?? this.list.error}></pg-error>
       ${this.renderList()}
     </section>`;
   }
 
   private renderList() {
-    const list = this.list;
-    if (!list) return this.loading ? html`<p class="loading">Loading users…</p>` : nothing;
+    const list = this.list.value;
+    if (!list) return this.list.loading ? html`<p class="loading">Loading users…</p>` : nothing;
     if (list.total === 0) {
       return html`<p class="empty">
         ${this.search ? `No users match “${this.search}”.` : 'No users yet. Create one with “New user”.'}
@@ -193,11 +225,17 @@ export class UsersView extends LightElement {
           </tbody>
         </table>
       </div>
-      ${this.renderPager(list)}`;
+      ${pager({
+        label: 'Pages of users',
+        ...list,
+        pageSize: PAGE_SIZE,
+        noun: 'user',
+        loading: this.list.loading,
+        goTo: (page) => this.goTo(page),
+      })}`;
   }
 
   private renderRow(user: User) {
-    const missing = html`<span class="muted">—</span>`;
     return html`<tr>
       <th scope="row" class="name">
         <a class="mono" href=${hrefOf({ view: 'users', userId: user.id })} title="Personal access tokens of ${user.id}"
@@ -233,90 +271,5 @@ export class UsersView extends LightElement {
         </button>
       </td>
     </tr>`;
-  }
-
-  private renderPager({ page, total }: UserPage & { page: number }) {
-    const pages = Math.max(1, Math.ceil(total / PAGE_SIZE));
-    return html`<nav class="pager" aria-label="Pages of users">
-      <button class="secondary small" ?disabled=${page <= 1 || this.loading} @click=${() => this.goTo(page - 1)}>
-        Previous
-      </button>
-      <span class="muted small" aria-live="polite"
-        >Page ${page} of ${pages} · ${total} ${total === 1 ? 'user' : 'users'}</span
-      >
-      <button class="secondary small" ?disabled=${page >= pages || this.loading} @click=${() => this.goTo(page + 1)}>
-        Next
-      </button>
-    </nav>`;
-  }
-}
-
-@customElement('pg-create-user-dialog')
-class CreateUserDialog extends FormDialog<User> {
-  private readonly ids = {
-    id: uniqueId('user-id'),
-    username: uniqueId('user-username'),
-    email: uniqueId('user-email'),
-    name: uniqueId('user-name'),
-  };
-
-  protected override get heading() {
-    return 'New user';
-  }
-  protected override get submitLabel() {
-    return 'Create user';
-  }
-  protected override get busyLabel() {
-    return 'Creating…';
-  }
-
-  protected override renderBody() {
-    const optional = html`<span class="muted">(optional)</span>`;
-    return html`
-      <div class="field">
-        <label for=${this.ids.id}>User id ${optional}</label>
-        <input
-          id=${this.ids.id}
-          name="id"
-          autocomplete="off"
-          spellcheck="false"
-          autofocus
-          pattern=${USER_ID_PATTERN}
-          title="Letters, digits and . _ @ | : + = - (up to 128)"
-          placeholder="e.g. alice or auth0|6512…"
-        />
-        <p class="hint">The id your directory knows the user by. Empty: patgate generates one.</p>
-      </div>
-      <div class="field">
-        <label for=${this.ids.username}>Username ${optional}</label>
-        <input
-          id=${this.ids.username}
-          name="username"
-          autocomplete="off"
-          spellcheck="false"
-          pattern=${USERNAME_PATTERN}
-          title="Letters, digits and _, starting with a letter or _"
-        />
-      </div>
-      <div class="field">
-        <label for=${this.ids.email}>Email ${optional}</label>
-        <input id=${this.ids.email} name="primaryEmail" type="email" maxlength="254" autocomplete="off" />
-      </div>
-      <div class="field">
-        <label for=${this.ids.name}>Name ${optional}</label>
-        <input id=${this.ids.name} name="name" maxlength="128" autocomplete="off" />
-      </div>
-    `;
-  }
-
-  protected override submit(form: HTMLFormElement) {
-    const data = new FormData(form);
-    const value = (name: string) => data.get(name)!.toString().trim() || undefined;
-    return api.users.create({
-      id: value('id'),
-      username: value('username'),
-      primaryEmail: value('primaryEmail'),
-      name: value('name'),
-    });
   }
 }
