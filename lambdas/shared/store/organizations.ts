@@ -367,10 +367,16 @@ const toMembership = (item: Record<string, unknown>): Membership => ({
 
 /** Read strongly consistently: the token endpoint relies on it for "removing a member bites at once". */
 export async function getMembership(organizationId: string, userId: string): Promise<Membership | undefined> {
-  const item = await consistentGet(keys.membership(organizationId, userId), 'userId, userCreatedAt, roleIds');
-  return item
-    ? { userId: text(item.userId)!, userCreatedAt: number(item.userCreatedAt)!, roleIds: texts(item.roleIds) ?? [] }
-    : undefined;
+  const item = await consistentGet(keys.membership(organizationId, userId));
+  return (
+    item && {
+      organizationId,
+      userId: text(item.userId)!,
+      userCreatedAt: number(item.userCreatedAt)!,
+      roleIds: texts(item.roleIds) ?? [],
+      version: number(item.version) ?? 0,
+    }
+  );
 }
 
 /** The membership of the user registered at `userCreatedAt`, not of an earlier user with the same id. */
