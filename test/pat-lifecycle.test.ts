@@ -235,6 +235,70 @@ describe('lifetime policy at creation', () => {
   });
 });
 
+describe('maxPerUser is atomic', () => {
+  const limitMessage = (limit: number) =>
+    `The user has ${limit} live personal access tokens, the most this deployment allows (${limit}); delete one first.`;
+
+  it('of 12 concurrent creations at a limit of 3, exactly 3 succeed and the rest get the policy message', async () => {
+    process.env.PAT_MAX_PER_USER = '3';
+    const userId = await service.newUser();
+    const responses = await Promise.all(
+      Array.from({ length: 12 }, (_, i) => service.client.raw('POST', patsPath(userId), { name: `race-${i}` })),
+    );
+    expect(responses.filter((response) => response.status === 201)).toHaveLength(3);
+    const refused = responses.filter((response) => response.status !== 201);
+    expect(refused).toHaveLength(9);
+    for (const response of refused) {
+      expect(response.status).toBe(400);
+      expect(response.json).toEqual({ code: 'request.invalid_input', message: limitMessage(3) });
+    }
+    expect(await service.client.pats.list(userId)).toHaveLength(3);
+  });
+
+  it('a PAT that goes (deleted, revoked by its holder) frees its place; revoke-all frees them all; renames take none', async () => {
+    process.env.PAT_MAX_PER_USER = '2';
+    const userId = await service.newUser();
+    const a = await service.client.pats.create(userId, { name: 'a' });
+    await service.client.pats.create(userId, { name: 'b' });
+    await service.client.pats.rename(userId, 'b', 'b2');
+    expect((await service.client.raw('POST', patsPath(userId), { name: 'c' })).json).toMatchObject({
+      message: limitMessage(2),
+    });
+    await service.client.pats.delete(userId, 'b2');
+    await service.client.pats.create(userId, { name: 'c' });
+    const self = await sendRequest('DELETE', `${service.config.baseUrl}/me/personal-access-token`, {
+      headers: { authorization: `Bearer ${a.value}` },
+    });
+    expect(self.status).toBeLessThan(300);
+    await service.client.pats.create(userId, { name: 'd' });
+    expect((await service.client.raw('POST', patsPath(userId), { name: 'e' })).status).toBe(400);
+    await service.client.pats.revokeAll(userId);
+    const again = await Promise.all(
+      ['x', 'y', 'z'].map((name) => service.client.raw('POST', patsPath(userId), { name })),
+    );
+    expect(again.map((response) => response.status).sort()).toEqual([201, 201, 400]);
+  });
+
+  it('rotating an expired PAT back to life counts like a creation, also when racing creations', async () => {
+    process.env.PAT_MAX_PER_USER = '2';
+    const userId = await service.newUser();
+    await service.client.pats.create(userId, { name: 'old', expiresAt: Date.now() + 1000 });
+    await service.client.pats.create(userId, { name: 'live' });
+    await sleep(1100);
+    const [rotation, creation] = await Promise.all([
+      service.client.raw('POST', rotatePath(userId, 'old'), { expiresAt: Date.now() + 86_400_000 }),
+      service.client.raw('POST', patsPath(userId), { name: 'new' }),
+    ]);
+    // Whichever commits first takes the last place; the other is refused.
+    expect([rotation.status === 200, creation.status === 201].filter(Boolean)).toHaveLength(1);
+    const refused = rotation.status === 200 ? creation : rotation;
+    expect(refused.status).toBe(400);
+    expect(refused.json).toEqual({ code: 'request.invalid_input', message: limitMessage(2) });
+    // A live PAT's rotation takes no new place.
+    expect((await service.client.raw('POST', rotatePath(userId, 'live'), {})).status).toBe(200);
+  });
+});
+
 describe('lifetime policy at exchange bites existing PATs', () => {
   it('stops a PAT older than a new maximum lifetime, saying why; rotation gives a value that works', async () => {
     const userId = await service.newUser();

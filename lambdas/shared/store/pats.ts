@@ -11,7 +11,7 @@ import { GetItemCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
 import { dynamo, dynamoDb } from '../aws/dynamodb';
 import { guarded } from '../aws/dependency-errors';
 import { env } from '../config';
-import { valueIssuedAt, type Pat, type PatCredential } from '../model/pat';
+import { isLive, valueIssuedAt, type Pat, type PatCredential } from '../model/pat';
 import { LEGACY_PAT_EPOCH, type User, type UserStanding } from '../model/user';
 import { conditionalWrite } from './conditional';
 import { keys, patSortKeyPrefix } from './keys';
@@ -170,13 +170,60 @@ export async function listPats(owner: User): Promise<Pat[]> {
   );
 }
 
-export type CreatePatResult = 'created' | 'name_exists' | 'owner_not_found';
+/** maxPerUser: how many live PATs (model/pat.ts isLive, at `now`) the owner may have. */
+export interface PatLimit {
+  maxPerUser: number;
+  now: number;
+}
 
-export function createPat(pat: Omit<Pat, 'lastUsedAt' | 'patEpoch' | 'id'>): Promise<CreatePatResult> {
+/**
+ * The guard's nonce, read before the PATs are counted: a creation committed after this read changes the
+ * nonce, so a count that missed it can't be written on (see patGuardAdvance).
+ */
+async function readPatGuard(userId: string): Promise<string | undefined> {
+  const { Item } = await guarded('dynamodb', () =>
+    dynamo().send(new GetCommand({ TableName: table(), Key: keys.patGuard(userId), ConsistentRead: true })),
+  );
+  return Item?.nonce as string | undefined;
+}
+
+/** Random, not a counter: TTL may remove the item, and a restarted counter could come back to a value read before. */
+function patGuardAdvance(userId: string, nonce: string | undefined, now: number): TransactItems[number] {
+  return {
+    Put: {
+      TableName: table(),
+      Item: { ...keys.patGuard(userId), nonce: randomString(16), ttl: Math.ceil(now / 1000) + 86400 },
+      ConditionExpression: nonce === undefined ? 'attribute_not_exists(pk)' : 'nonce = :nonce',
+      ExpressionAttributeValues: nonce === undefined ? undefined : { ':nonce': nonce },
+    },
+  };
+}
+
+/**
+ * Under a limit: the owner's live PATs (`except` the one being rotated) are counted after the guard is read,
+ * and the write advances the guard, so of creations racing at the limit exactly as many as fit commit.
+ */
+async function checkLimit(owner: User, limit: PatLimit | undefined, except?: string) {
+  if (!limit) return { guard: [] as TransactItems };
+  const nonce = await readPatGuard(owner.id);
+  const pats = await queryPats(owner.id, owner.patEpoch);
+  const live = pats.filter((pat) => pat.name !== except && isLive(pat, limit.now)).length;
+  if (live >= limit.maxPerUser) return { tooMany: live };
+  return { guard: [patGuardAdvance(owner.id, nonce, limit.now)] };
+}
+
+export type CreatePatResult = 'created' | 'name_exists' | 'owner_not_found' | { tooMany: number };
+
+export function createPat(
+  pat: Omit<Pat, 'lastUsedAt' | 'patEpoch' | 'id'>,
+  limit?: PatLimit,
+): Promise<CreatePatResult> {
   return optimistically(async () => {
     const [owner, existing] = await Promise.all([getUser(pat.userId), getPatItem(pat.userId, pat.name)]);
     if (!owner) return 'owner_not_found';
     if (existing?.patEpoch === owner.patEpoch) return 'name_exists';
+    const checked = await checkLimit(owner, limit);
+    if ('tooMany' in checked) return { tooMany: checked.tooMany! };
     const created: Pat = { ...pat, id: newPatId(), lastUsedAt: null, patEpoch: owner.patEpoch };
     const items = patItems(created);
     const outcome = await transactWrite([
@@ -185,9 +232,10 @@ export function createPat(pat: Omit<Pat, 'lastUsedAt' | 'patEpoch' | 'id'>): Pro
       { Put: { TableName: table(), Item: items.lookup, ConditionExpression: 'attribute_not_exists(pk)' } },
       { Put: { TableName: table(), Item: items.byId!, ConditionExpression: 'attribute_not_exists(pk)' } },
       auditPut('pat.created', patTarget(created)),
+      ...checked.guard!,
     ]);
     if (outcome.committed) return 'created';
-    // The owner or the name's slot changed under us: look again. (A 190-bit value colliding is not a real possibility.)
+    // The owner, the name's slot or the count changed under us: look again. (A 190-bit value colliding is not a real possibility.)
     return RETRY;
   });
 }
@@ -417,7 +465,11 @@ export async function touchPat(credential: PatCredential, tokenHash: string, use
 const REUSE_DETECTION_SECONDS = 30 * 24 * 3600;
 
 export type RotatePatResult =
-  { status: 'rotated'; pat: Pat } | { status: 'not_found' } | { status: 'owner_not_found' } | { status: 'revoked' };
+  | { status: 'rotated'; pat: Pat }
+  | { status: 'not_found' }
+  | { status: 'owner_not_found' }
+  | { status: 'revoked' }
+  | { status: 'too_many'; live: number };
 
 /**
  * Gives the PAT a new value, in one transaction: the PAT item takes the new hash (and expiry), the new
@@ -429,12 +481,16 @@ export function rotatePat(
   userId: string,
   name: string,
   rotation: { tokenHash: string; expiresAt: (pat: Pat) => number | null; now: number; graceMs: number },
+  limit?: PatLimit,
 ): Promise<RotatePatResult> {
   return optimistically(async () => {
     const [owner, pat] = await Promise.all([getUser(userId), getPatItem(userId, name)]);
     if (!owner) return { status: 'owner_not_found' };
     if (!pat || pat.patEpoch !== owner.patEpoch) return { status: 'not_found' };
     if (pat.revokedAt) return { status: 'revoked' };
+    // Rotating an expired PAT brings it back to life: that counts against the limit like a creation.
+    const checked = isLive(pat, rotation.now) ? { guard: [] } : await checkLimit(owner, limit, pat.name);
+    if ('tooMany' in checked) return { status: 'too_many', live: checked.tooMany! };
     const { now } = rotation;
     const graceUntil = now + rotation.graceMs;
     // A new value is a new credential: a new id, so tokens of the rotated-out value introspect inactive.
@@ -491,6 +547,7 @@ export function rotatePat(
             },
           ]
         : []),
+      ...checked.guard!,
     ]);
     if (outcome.committed) return { status: 'rotated', pat: rotated };
     return RETRY;
