@@ -3,7 +3,11 @@
  * last-use detail and list filters. Through HTTP against the local service; tokens verified with jose.
  * The policy is read per request from the handlers' environment, so tests tighten it on the running service.
  */
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { sendRequest } from '../client/signed-fetch';
+import { generatePatValue, hashPatValue } from '../lambdas/shared/crypto/pat-value';
+import { keys } from '../lambdas/shared/store/keys';
 import { startTestService, type TestService } from './harness/service';
 
 let service: TestService;
@@ -438,5 +442,75 @@ describe('self-service with the PAT itself', () => {
     const none = await me('GET');
     expect(none.status).toBe(401);
     expect(none.headers.get('www-authenticate')).toBe('Bearer realm="patgate"');
+  });
+});
+
+describe('migration of PATs from before the lifecycle version', () => {
+  const DAY = 86_400_000;
+
+  it('backfills issuedAt and the expiry-day index, conditionally and in bounded re-runnable runs, so old PATs age and get notices', async () => {
+    const dynamo = DynamoDBDocumentClient.from(new DynamoDBClient({}));
+    const TableName = service.config.tableName;
+    const userId = await service.newUser();
+    const { Item: user } = await dynamo.send(new GetCommand({ TableName, Key: keys.user(userId) }));
+    const now = Date.now();
+
+    // As the version before the lifecycle wrote a PAT: no issuedAt on the lookup, no expiry-day index entry.
+    async function legacyPat(name: string, createdAt: number, expiresAt: number | null, lookupExtra = {}) {
+      const value = generatePatValue();
+      const tokenHash = hashPatValue(value);
+      const id = `legacy${name}${now}`.slice(0, 16);
+      const common = { userId, name, expiresAt, scopes: null, patEpoch: user!.patEpoch as string };
+      const ttl = expiresAt === null ? undefined : Math.ceil(expiresAt / 1000) + 30 * 86400;
+      const items = [
+        { ...keys.pat(userId, name), ...common, id, tokenHash, createdAt, lastUsedAt: null, ttl },
+        { ...keys.patHash(tokenHash), ...common, id, ttl, ...lookupExtra },
+        { ...keys.patId(id), userId, expiresAt, patEpoch: common.patEpoch, ttl },
+      ];
+      for (const Item of items) await dynamo.send(new PutCommand({ TableName, Item }));
+      return { value, tokenHash };
+    }
+    const forever = await legacyPat('old-forever', now - 10 * DAY, null);
+    const expiring = await legacyPat('old-expiring', now - DAY, now + 5 * DAY);
+    // A lookup that already has its issue time (written by a newer handler) keeps it.
+    const newer = await legacyPat('newer', now - 20 * DAY, null, { issuedAt: now - 1000 });
+    // The local service ran maintenance at start-up on an empty table, which marked the migration done.
+    await dynamo.send(new DeleteCommand({ TableName, Key: { pk: 'MIGRATION#pat-lifecycle-v1', sk: 'MIGRATION' } }));
+
+    process.env.PAT_MAX_LIFETIME_SECONDS = String(5 * 86400);
+    // Before: the old PAT isn't aged, and the expiring one gets no notice.
+    await expectWorks(forever.value, userId);
+    await service.runExpiryNotices(now);
+    const noticesOf = () => service.eventSink.events.filter((event) => event.detail.userId === userId);
+    expect(noticesOf()).toEqual([]);
+
+    const report = await service.runMaintenance();
+    expect(report.patLifecycleBackfill).toEqual({ issuedAt: 2, expiryIndexed: 1, more: false });
+    const lookup = async (tokenHash: string) =>
+      (await dynamo.send(new GetCommand({ TableName, Key: keys.patHash(tokenHash), ConsistentRead: true }))).Item!;
+    expect((await lookup(forever.tokenHash)).issuedAt).toBe(now - 10 * DAY);
+    expect((await lookup(expiring.tokenHash)).issuedAt).toBe(now - DAY);
+    expect((await lookup(newer.tokenHash)).issuedAt).toBe(now - 1000);
+
+    // After: the maximum lifetime ages the old PAT; the younger one works and gets its expiry notice.
+    await expectRefused(
+      forever.value,
+      'The personal access token is older than the maximum lifetime of 5 days this deployment allows; rotate it or create a new one.',
+    );
+    await expectWorks(expiring.value, userId);
+    await expectWorks(newer.value, userId);
+    await service.runExpiryNotices(now);
+    expect(noticesOf().map((event) => [event.detailType, event.detail.name, event.detail.threshold])).toEqual([
+      ['patgate.pat.expiring', 'old-expiring', '7d'],
+    ]);
+
+    // Re-runnable: nothing left to do, then it marks itself done.
+    expect((await service.runMaintenance()).patLifecycleBackfill).toEqual({
+      issuedAt: 0,
+      expiryIndexed: 0,
+      more: false,
+    });
+    expect((await service.runMaintenance()).patLifecycleBackfill).toBe('already done');
+    dynamo.destroy();
   });
 });

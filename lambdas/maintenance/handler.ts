@@ -1,12 +1,18 @@
 /**
  * The maintenance function, outside the route table: run on a schedule (and once by `cdk deploy`, before
- * the handlers are updated). It finishes what requests leave bounded: the legacy-user and PAT-id migrations (once)
- * and removing PATs of ended epochs (deleted users, revoke-all) beyond what the request removed inline; and the
- * PAT expiry notices (expiry-notices.ts), which the 5-minute schedule suits.
+ * the handlers are updated). It finishes what requests leave bounded: the legacy-user, PAT-id and PAT-lifecycle
+ * migrations (each until a run finds nothing left) and removing PATs of ended epochs (deleted users, revoke-all)
+ * beyond what the request removed inline; and the PAT expiry notices (expiry-notices.ts), which the 5-minute
+ * schedule suits.
  */
 import { logger } from '../shared/observability';
 import { purgePats } from '../shared/store/pats';
-import { assignPatIds, migrateLegacyUsers } from '../shared/store/migration';
+import {
+  assignPatIds,
+  backfillPatLifecycle,
+  migrateLegacyUsers,
+  type LifecycleBackfill,
+} from '../shared/store/migration';
 import { pendingPurges } from '../shared/store/users';
 import { sendExpiryNotices, type ExpiryNoticeReport } from './expiry-notices';
 
@@ -19,6 +25,8 @@ export interface MaintenanceReport {
   migratedUsers: number | 'already done';
   /** PATs from before PAT ids that got one this run. */
   patIdsAssigned: number | 'already done';
+  /** PATs from before the lifecycle version that got issuedAt / their expiry-day index entry this run. */
+  patLifecycleBackfill: LifecycleBackfill | 'already done';
   purgesCompleted: number;
   purgesPending: number;
   expiryNotices: ExpiryNoticeReport;
@@ -28,6 +36,7 @@ export async function handler(): Promise<MaintenanceReport> {
   const started = Date.now();
   const migratedUsers = await migrateLegacyUsers(started);
   const patIdsAssigned = await assignPatIds();
+  const patLifecycleBackfill = await backfillPatLifecycle();
   let purgesCompleted = 0;
   let purgesPending = 0;
   for (const purge of await pendingPurges()) {
@@ -39,7 +48,7 @@ export async function handler(): Promise<MaintenanceReport> {
     else purgesPending++;
   }
   const expiryNotices = await sendExpiryNotices(started);
-  const report = { migratedUsers, patIdsAssigned, purgesCompleted, purgesPending, expiryNotices };
+  const report = { migratedUsers, patIdsAssigned, patLifecycleBackfill, purgesCompleted, purgesPending, expiryNotices };
   logger.info('maintenance run', { ...report });
   return report;
 }
