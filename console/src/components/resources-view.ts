@@ -1,4 +1,4 @@
-/** API resources: the audiences access tokens can be issued for, with their scopes. */
+/** API resources: the audiences access tokens can be issued for, with their scopes and PAT policy. */
 import { html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { api, type ApiResource } from '../api';
@@ -7,6 +7,7 @@ import { LightElement, uniqueId } from './base';
 import { confirmAction, FormDialog } from './dialogs';
 import { notify } from './notices';
 import { scopeList, timeOf } from './fragments';
+import { editPatPolicy, patPolicyFields, patPolicyFromForm, patPolicySummary } from './pat-policy';
 
 @customElement('pg-resources')
 export class ResourcesView extends LightElement {
@@ -36,6 +37,18 @@ export class ResourcesView extends LightElement {
     const created = await new CreateResourceDialog().open();
     if (!created) return;
     notify(`Created “${created.name}”.`);
+    await this.load();
+  }
+
+  private async editPolicy(resource: ApiResource) {
+    const saved = await editPatPolicy({
+      subject: resource.name,
+      scope: 'for this API resource',
+      current: resource.patPolicy,
+      save: (patPolicy) => api.resources.update(resource.id, { patPolicy }),
+    });
+    if (!saved) return;
+    notify(`Saved the PAT policy of “${resource.name}”.`);
     await this.load();
   }
 
@@ -85,6 +98,7 @@ export class ResourcesView extends LightElement {
             <th scope="col">Indicator</th>
             <th scope="col">Scopes</th>
             <th scope="col">Token lifetime</th>
+            <th scope="col">PAT policy</th>
             <th scope="col">Created</th>
             <th scope="col"><span class="visually-hidden">Actions</span></th>
           </tr>
@@ -99,8 +113,16 @@ export class ResourcesView extends LightElement {
                 <td data-label="Token lifetime">
                   ${resource.accessTokenTtl === null ? html`<span class="muted">default</span>` : `${resource.accessTokenTtl} s`}
                 </td>
+                <td data-label="PAT policy">${patPolicySummary(resource.patPolicy)}</td>
                 <td data-label="Created">${timeOf(resource.createdAt, formatDate(resource.createdAt))}</td>
                 <td class="row-actions">
+                  <button
+                    class="small"
+                    aria-label=${`Edit the PAT policy of ${resource.name}`}
+                    @click=${() => this.editPolicy(resource)}
+                  >
+                    PAT policy
+                  </button>
                   <button
                     class="danger-quiet small"
                     aria-label=${`Delete ${resource.name}`}
@@ -179,6 +201,7 @@ class CreateResourceDialog extends FormDialog<ApiResource> {
           placeholder="3600"
         />
       </div>
+      ${patPolicyFields(null)}
     `;
   }
 
@@ -190,6 +213,7 @@ class CreateResourceDialog extends FormDialog<ApiResource> {
       indicator: data.get('indicator')!.toString().trim(),
       scopes: parseScopes(data.get('scopes')!.toString()),
       accessTokenTtl: ttl === '' ? null : Number(ttl),
+      patPolicy: patPolicyFromForm(data),
     });
   }
 }
