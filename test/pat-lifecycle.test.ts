@@ -283,6 +283,20 @@ describe('maxPerUser is atomic', () => {
     expect(again.map((response) => response.status).sort()).toEqual([201, 201, 400]);
   });
 
+  it('a rename racing creations at the limit moves its place: the limit still holds', async () => {
+    process.env.PAT_MAX_PER_USER = '2';
+    const userId = await service.newUser();
+    await service.client.pats.create(userId, { name: 'a' });
+    const [renamed, ...created] = await Promise.all([
+      service.client.raw('PATCH', patsPath(userId), { currentName: 'a', name: 'a2' }),
+      ...['x', 'y', 'z', 'w'].map((name) => service.client.raw('POST', patsPath(userId), { name })),
+    ]);
+    expect(renamed.status).toBe(200);
+    expect(created.filter((response) => response.status === 201)).toHaveLength(1);
+    expect((await service.client.pats.list(userId)).map((pat) => pat.name)).toContain('a2');
+    expect(await service.client.pats.list(userId)).toHaveLength(2);
+  });
+
   it('rotating an expired PAT back to life counts like a creation, also when racing creations', async () => {
     process.env.PAT_MAX_PER_USER = '2';
     const userId = await service.newUser();

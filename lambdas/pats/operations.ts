@@ -118,7 +118,7 @@ export async function rotatePersonalAccessToken(event: APIGatewayProxyEvent) {
 }
 
 async function rename(userId: string, currentName: string, name: string) {
-  const result = await store.renamePat(userId, currentName, name);
+  const result = await store.renamePat(userId, currentName, name, patLimit(env.patPolicy(), Date.now()));
   if (result.status === 'owner_not_found') throw apiErrors.userOfListNotFound();
   if (result.status === 'not_found') throw apiErrors.notFound('The personal access token does not exist.');
   if (result.status === 'name_exists') throw apiErrors.patNameExists();

@@ -9,7 +9,7 @@
  * | user                 | USER#{userId}             | USER                | gsi1pk=USER, profile, isSuspended, patEpoch  |
  * | (PAT, expiring)      |                           |                     | gsi1pk=PATEXP#{day of expiresAt, UTC}, gsi1sk=expiresAt |
  * | PATs being purged    | USER#{userId}             | PURGE#{patEpoch}    | gsi1pk=PURGE: PATs of an ended epoch to remove|
- * | PAT count guard      | USER#{userId}             | PATGUARD            | nonce (maxPerUser), ttl: a day after the last |
+ * | PAT count guard      | USER#{userId}             | PATGUARD            | nonce, tracked PAT sks (maxPerUser); ttl 1 day|
  * | unique identifier    | UNIQUE#{kind}#{value}     | UNIQUE              | userId (kind: username, email, phone)        |
  * | application          | APP#{id}                  | APP                 | gsi1pk=APP, secretHash, allowTokenExchange   |
  * | API resource         | RES#{id}                  | RES                 | gsi1pk=RES                                   |
@@ -74,8 +74,8 @@ export const keys = {
   patHash: (tokenHash: string) => ({ pk: `${keyPrefix.patHash}${tokenHash}`, sk: 'PATHASH' }),
   user: (userId: string) => ({ pk: `${keyPrefix.user}${userId}`, sk: 'USER' }),
   /**
-   * A random nonce every creation under a maxPerUser limit replaces (conditionally, in its transaction), so
-   * creations are serialized against the count they read. Apart from the user item, which profile updates Put whole.
+   * maxPerUser's guard (store/pats.ts checkLimit): a nonce and the PATs counted writes made live. Apart from the
+   * user item, which profile updates Put whole.
    */
   patGuard: (userId: string) => ({ pk: `${keyPrefix.user}${userId}`, sk: 'PATGUARD' }),
   /** Marks PATs of one patEpoch of a user (deleted, or all revoked) that are still to be removed. */

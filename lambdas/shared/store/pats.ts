@@ -6,7 +6,7 @@
  * A PAT belongs to its owner's PAT epoch (model/user.ts). PAT items left from an ended epoch are
  * invisible, dead at the token endpoint, replaced when their name is reused, and removed by `purgePats`.
  */
-import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, TransactGetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { GetItemCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
 import { dynamo, dynamoDb } from '../aws/dynamodb';
 import { guarded } from '../aws/dependency-errors';
@@ -177,39 +177,88 @@ export interface PatLimit {
 }
 
 /**
- * The guard's nonce, read before the PATs are counted: a creation committed after this read changes the
- * nonce, so a count that missed it can't be written on (see patGuardAdvance).
+ * maxPerUser's guard: a nonce every write that may add a live PAT under a limit replaces (conditionally, in its
+ * transaction), and the sort keys of the PATs those writes made live. The tracked PATs are read in one
+ * TransactGetItems with the guard, a snapshot serializable with transactions, so a creation committed before
+ * the count is seen in full; PATs from before the guard are counted from a Query (committed long before).
  */
-async function readPatGuard(userId: string): Promise<string | undefined> {
+interface PatGuard {
+  nonce: string | undefined;
+  tracked: string[];
+}
+
+async function readPatGuard(userId: string): Promise<PatGuard> {
   const { Item } = await guarded('dynamodb', () =>
     dynamo().send(new GetCommand({ TableName: table(), Key: keys.patGuard(userId), ConsistentRead: true })),
   );
-  return Item?.nonce as string | undefined;
+  return { nonce: Item?.nonce as string | undefined, tracked: (Item?.tracked as string[] | undefined) ?? [] };
+}
+
+/** TransactGetItems reads at most 100 items: the guard and 99 PATs. */
+const SNAPSHOT_PATS = 99;
+
+/** The tracked PAT items as of the guard's nonce, or undefined when the guard moved on meanwhile. */
+async function trackedSnapshot(userId: string, guard: PatGuard): Promise<(Pat | undefined)[] | undefined> {
+  const pk = keys.user(userId).pk;
+  const snapshot: (Pat | undefined)[] = [];
+  for (const sks of chunk(guard.tracked, SNAPSHOT_PATS)) {
+    const { Responses } = await guarded('dynamodb', () =>
+      dynamo().send(
+        new TransactGetCommand({
+          TransactItems: [keys.patGuard(userId), ...sks.map((sk) => ({ pk, sk }))].map((Key) => ({
+            Get: { TableName: table(), Key },
+          })),
+        }),
+      ),
+    );
+    const [guardItem, ...pats] = (Responses ?? []).map((response) => response.Item);
+    if (guardItem?.nonce !== guard.nonce) return undefined;
+    snapshot.push(...pats.map((item) => (item ? toPat(item) : undefined)));
+  }
+  return snapshot;
 }
 
 /** Random, not a counter: TTL may remove the item, and a restarted counter could come back to a value read before. */
-function patGuardAdvance(userId: string, nonce: string | undefined, now: number): TransactItems[number] {
+function patGuardAdvance(userId: string, nonce: string | undefined, tracked: string[], now: number) {
   return {
     Put: {
       TableName: table(),
-      Item: { ...keys.patGuard(userId), nonce: randomString(16), ttl: Math.ceil(now / 1000) + 86400 },
+      Item: { ...keys.patGuard(userId), nonce: randomString(16), tracked, ttl: Math.ceil(now / 1000) + 86400 },
       ConditionExpression: nonce === undefined ? 'attribute_not_exists(pk)' : 'nonce = :nonce',
       ExpressionAttributeValues: nonce === undefined ? undefined : { ':nonce': nonce },
     },
   };
 }
 
+const patSk = (pat: Pat) => keys.pat(pat.userId, pat.name).sk;
+
 /**
- * Under a limit: the owner's live PATs (`except` the one being rotated) are counted after the guard is read,
- * and the write advances the guard, so of creations racing at the limit exactly as many as fit commit.
+ * Under a limit: the owner's live PATs other than `except` (the one a rotation revives or a rename moves) are
+ * counted, and the write that makes `becomesLive` live advances the guard, so of writes racing at the limit
+ * exactly as many as fit commit. Returns undefined when the guard moved while reading (look again).
  */
-async function checkLimit(owner: User, limit: PatLimit | undefined, except?: string) {
-  if (!limit) return { guard: [] as TransactItems };
-  const nonce = await readPatGuard(owner.id);
-  const pats = await queryPats(owner.id, owner.patEpoch);
-  const live = pats.filter((pat) => pat.name !== except && isLive(pat, limit.now)).length;
-  if (live >= limit.maxPerUser) return { tooMany: live };
-  return { guard: [patGuardAdvance(owner.id, nonce, limit.now)] };
+async function checkLimit(
+  owner: User,
+  limit: PatLimit | undefined,
+  becomesLive: Pat,
+  except?: Pat,
+): Promise<{ guard: TransactItems } | { tooMany: number } | undefined> {
+  if (!limit) return { guard: [] };
+  const guard = await readPatGuard(owner.id);
+  const tracked = await trackedSnapshot(owner.id, guard);
+  if (!tracked) return undefined;
+  const trackedSks = new Set(guard.tracked);
+  const untracked = (await queryPats(owner.id, owner.patEpoch)).filter((pat) => !trackedSks.has(patSk(pat)));
+  const live = [...tracked, ...untracked].filter(
+    (pat): pat is Pat =>
+      pat !== undefined &&
+      pat.patEpoch === owner.patEpoch &&
+      isLive(pat, limit.now) &&
+      (except === undefined || patSk(pat) !== patSk(except)),
+  );
+  if (live.length >= limit.maxPerUser) return { tooMany: live.length };
+  const stillTracked = live.map(patSk).filter((sk) => trackedSks.has(sk));
+  return { guard: [patGuardAdvance(owner.id, guard.nonce, [...stillTracked, patSk(becomesLive)], limit.now)] };
 }
 
 export type CreatePatResult = 'created' | 'name_exists' | 'owner_not_found' | { tooMany: number };
@@ -222,9 +271,10 @@ export function createPat(
     const [owner, existing] = await Promise.all([getUser(pat.userId), getPatItem(pat.userId, pat.name)]);
     if (!owner) return 'owner_not_found';
     if (existing?.patEpoch === owner.patEpoch) return 'name_exists';
-    const checked = await checkLimit(owner, limit);
-    if ('tooMany' in checked) return { tooMany: checked.tooMany! };
     const created: Pat = { ...pat, id: newPatId(), lastUsedAt: null, patEpoch: owner.patEpoch };
+    const checked = await checkLimit(owner, limit, created);
+    if (!checked) return RETRY;
+    if ('tooMany' in checked) return { tooMany: checked.tooMany };
     const items = patItems(created);
     const outcome = await transactWrite([
       ownerUnchanged(owner),
@@ -232,7 +282,7 @@ export function createPat(
       { Put: { TableName: table(), Item: items.lookup, ConditionExpression: 'attribute_not_exists(pk)' } },
       { Put: { TableName: table(), Item: items.byId!, ConditionExpression: 'attribute_not_exists(pk)' } },
       auditPut('pat.created', patTarget(created)),
-      ...checked.guard!,
+      ...checked.guard,
     ]);
     if (outcome.committed) return 'created';
     // The owner, the name's slot or the count changed under us: look again. (A 190-bit value colliding is not a real possibility.)
@@ -243,7 +293,13 @@ export function createPat(
 export type RenamePatResult =
   { status: 'renamed'; pat: Pat } | { status: 'not_found' } | { status: 'name_exists' } | { status: 'owner_not_found' };
 
-export function renamePat(userId: string, currentName: string, newName: string): Promise<RenamePatResult> {
+/** Under a limit, a rename moves the PAT's place in the guard (and advances it): the count reads PATs by sort key. */
+export function renamePat(
+  userId: string,
+  currentName: string,
+  newName: string,
+  limit?: PatLimit,
+): Promise<RenamePatResult> {
   return optimistically(async () => {
     const [owner, pat, target] = await Promise.all([
       getUser(userId),
@@ -255,8 +311,11 @@ export function renamePat(userId: string, currentName: string, newName: string):
     if (currentName === newName) return { status: 'renamed', pat };
     if (target?.patEpoch === owner.patEpoch) return { status: 'name_exists' };
     const renamed: Pat = { ...pat, name: newName };
+    const guard = limit ? await readPatGuard(userId) : undefined;
+    const moved = guard && [...guard.tracked.filter((sk) => sk !== patSk(pat)), patSk(renamed)];
     const outcome = await transactWrite([
       ownerUnchanged(owner),
+      ...(guard ? [patGuardAdvance(userId, guard.nonce, moved!, limit!.now)] : []),
       ...occupy(renamed, target),
       {
         Delete: {
@@ -489,8 +548,9 @@ export function rotatePat(
     if (!pat || pat.patEpoch !== owner.patEpoch) return { status: 'not_found' };
     if (pat.revokedAt) return { status: 'revoked' };
     // Rotating an expired PAT brings it back to life: that counts against the limit like a creation.
-    const checked = isLive(pat, rotation.now) ? { guard: [] } : await checkLimit(owner, limit, pat.name);
-    if ('tooMany' in checked) return { status: 'too_many', live: checked.tooMany! };
+    const checked = isLive(pat, rotation.now) ? { guard: [] } : await checkLimit(owner, limit, pat, pat);
+    if (!checked) return RETRY;
+    if ('tooMany' in checked) return { status: 'too_many', live: checked.tooMany };
     const { now } = rotation;
     const graceUntil = now + rotation.graceMs;
     // A new value is a new credential: a new id, so tokens of the rotated-out value introspect inactive.
