@@ -7,9 +7,9 @@
  * invisible, dead at the token endpoint, replaced when their name is reused, and removed by `purgePats`.
  */
 import { GetCommand, TransactGetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { GetItemCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
+import { GetItemCommand, TransactionCanceledException, type AttributeValue } from '@aws-sdk/client-dynamodb';
 import { dynamo, dynamoDb } from '../aws/dynamodb';
-import { guarded } from '../aws/dependency-errors';
+import { guarded, toDependencyError } from '../aws/dependency-errors';
 import { env } from '../config';
 import { isLive, valueIssuedAt, type Pat, type PatCredential } from '../model/pat';
 import { LEGACY_PAT_EPOCH, type User, type UserStanding } from '../model/user';
@@ -202,16 +202,21 @@ async function trackedSnapshot(userId: string, guard: PatGuard): Promise<(Pat | 
   const pk = keys.user(userId).pk;
   const snapshot: (Pat | undefined)[] = [];
   for (const sks of chunk(guard.tracked, SNAPSHOT_PATS)) {
-    const { Responses } = await guarded('dynamodb', () =>
-      dynamo().send(
+    let responses;
+    try {
+      ({ Responses: responses } = await dynamo().send(
         new TransactGetCommand({
           TransactItems: [keys.patGuard(userId), ...sks.map((sk) => ({ pk, sk }))].map((Key) => ({
             Get: { TableName: table(), Key },
           })),
         }),
-      ),
-    );
-    const [guardItem, ...pats] = (Responses ?? []).map((response) => response.Item);
+      ));
+    } catch (error) {
+      // A transaction was writing one of the items: read again.
+      if (error instanceof TransactionCanceledException) return undefined;
+      throw toDependencyError('dynamodb', error);
+    }
+    const [guardItem, ...pats] = (responses ?? []).map((response) => response.Item);
     if (guardItem?.nonce !== guard.nonce) return undefined;
     snapshot.push(...pats.map((item) => (item ? toPat(item) : undefined)));
   }
