@@ -20,6 +20,8 @@ import type {
   CreateUserInput,
   PersonalAccessToken,
   UpdateApplicationInput,
+  UpdateResourceInput,
+  PatPolicyOverride,
   UpdateUserInput,
   User,
 } from './types';
@@ -234,6 +236,7 @@ export function managementApi(send: Transport) {
         type: ApplicationType;
         description?: string | null;
         allowTokenExchange?: boolean;
+        patPolicy?: PatPolicyOverride | null;
       }): Promise<Application> =>
         call('createApplication', {
           body: {
@@ -241,6 +244,7 @@ export function managementApi(send: Transport) {
             type: input.type,
             ...(input.description === undefined ? {} : { description: input.description }),
             customClientMetadata: { allowTokenExchange: input.allowTokenExchange ?? false },
+            ...(input.patPolicy === undefined ? {} : { patPolicy: input.patPolicy }),
           },
         }),
       list: (): Promise<Application[]> => call('listApplications', {}),
@@ -256,6 +260,8 @@ export function managementApi(send: Transport) {
       create: (input: CreateResourceInput): Promise<ApiResource> => call('createResource', { body: input }),
       list: (): Promise<ApiResource[]> => call('listResources', {}),
       get: (resourceId: string): Promise<ApiResource> => call('getResource', id(resourceId)),
+      update: (resourceId: string, input: UpdateResourceInput): Promise<ApiResource> =>
+        call('updateResource', { ...id(resourceId), body: input }),
       delete: (resourceId: string): Promise<void> => call('deleteResource', id(resourceId)),
     },
 

@@ -39,5 +39,7 @@ export type CreatePersonalAccessTokenInput = z.input<typeof requests.createPatSc
 export type RotatePersonalAccessTokenInput = z.input<typeof requests.rotatePatSchema>;
 export type UpdateApplicationInput = z.input<typeof requests.updateApplicationSchema>;
 export type CreateResourceInput = z.input<typeof requests.createResourceSchema>;
+export type UpdateResourceInput = z.input<typeof requests.updateResourceSchema>;
+export type PatPolicyOverride = z.input<typeof requests.patPolicyOverrideSchema>;
 export type CreateUserInput = z.input<typeof requests.createUserSchema>;
 export type UpdateUserInput = z.input<typeof requests.updateUserSchema>;

@@ -130,6 +130,7 @@ export const routes = [
   { method: 'POST', path: '/api/resources', handler: 'admin', auth: 'iam', operation: 'createResource' },
   { method: 'GET', path: '/api/resources', handler: 'admin', auth: 'iam', operation: 'listResources' },
   { method: 'GET', path: '/api/resources/{id}', handler: 'admin', auth: 'iam', operation: 'getResource' },
+  { method: 'PATCH', path: '/api/resources/{id}', handler: 'admin', auth: 'iam', operation: 'updateResource' },
   { method: 'DELETE', path: '/api/resources/{id}', handler: 'admin', auth: 'iam', operation: 'deleteResource' },
 
   // The audit trail (IAM)

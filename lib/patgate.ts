@@ -85,13 +85,13 @@ export interface PatgateProps {
 }
 
 export interface PatPolicyProps {
-  /** PATs must be created with an expiry. @default false */
+  /** PATs must have an expiry: at creation, and at the exchange (PATs without one stop). @default false */
   readonly requireExpiry?: boolean;
   /** Expiry given to PATs created without one. @default none */
   readonly defaultLifetime?: Duration;
   /** Longest a PAT value may live; implies requireExpiry. @default no limit */
   readonly maxLifetime?: Duration;
-  /** Live PATs per user. @default no limit */
+  /** Live PATs per user; enforced atomically (exactly up to 99). @default no limit */
   readonly maxPerUser?: number;
   /** PATs unused this long stop exchanging. @default never */
   readonly revokeUnusedAfter?: Duration;

@@ -25,6 +25,8 @@ const namedSchemas: Record<string, z.core.$ZodType> = {
   CreateApplicationRequest: requests.createApplicationSchema,
   UpdateApplicationRequest: requests.updateApplicationSchema,
   CreateResourceRequest: requests.createResourceSchema,
+  UpdateResourceRequest: requests.updateResourceSchema,
+  PatPolicyOverride: requests.patPolicyOverrideSchema,
   PersonalAccessToken: responses.personalAccessTokenSchema,
   CreatedPersonalAccessToken: responses.createdPersonalAccessTokenSchema,
   RotatedPersonalAccessToken: responses.rotatedPersonalAccessTokenSchema,

@@ -369,6 +369,13 @@ export const operationDocs = {
     success: { 200: responses.apiResourceSchema },
     errors: ['NotFound'],
   },
+  updateResource: {
+    tag: 'API resources',
+    summary: 'Update an API resource (name, accessTokenTtl, PAT policy override)',
+    body: requests.updateResourceSchema,
+    success: { 200: responses.apiResourceSchema },
+    errors: ['NotFound'],
+  },
   deleteResource: {
     tag: 'API resources',
     summary: 'Delete an API resource',

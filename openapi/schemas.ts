@@ -62,6 +62,21 @@ export const userSearchSchema = z
   .string()
   .describe('An SQL LIKE pattern (`%` any run, `_` one character), or without `%` a substring');
 
+const overrideSeconds = z.number().int().min(1);
+
+export const patPolicyOverrideSchema = z
+  .strictObject({
+    requireExpiry: z.boolean().optional().describe('Refuse PATs without an expiry'),
+    maxLifetimeSeconds: overrideSeconds
+      .optional()
+      .describe('Refuse PATs whose value is older (since creation or last rotation)'),
+    revokeUnusedAfterSeconds: overrideSeconds.optional().describe('Refuse PATs unused for longer'),
+  })
+  .nullable()
+  .describe(
+    "Tightens the deployment's PAT lifetime policy at the token exchange (never loosens it: the stricter value applies); null: none",
+  );
+
 export const applicationSchema = z.strictObject({
   id: z.string().describe('The OAuth client_id'),
   name: z.string(),
@@ -69,6 +84,7 @@ export const applicationSchema = z.strictObject({
   type: z.enum(applicationTypes),
   isConfidential: z.boolean().describe('Confidential clients authenticate with a secret; SPA and Native apps do not'),
   customClientMetadata: z.strictObject({ allowTokenExchange: z.boolean() }),
+  patPolicy: patPolicyOverrideSchema,
   createdAt: epochMilliseconds,
 });
 
@@ -86,6 +102,7 @@ export const apiResourceSchema = z.strictObject({
   indicator: z.string().describe('RFC 8707 resource indicator: the `aud` of tokens issued for it'),
   accessTokenTtl: z.number().int().nullable().describe('Seconds; null: the service default'),
   scopes: z.array(z.string()),
+  patPolicy: patPolicyOverrideSchema,
   createdAt: epochMilliseconds,
 });
 

@@ -414,6 +414,53 @@ describe('applications and API resources', () => {
   });
 });
 
+describe('PAT policy overrides', () => {
+  it('sets, shows, merges and removes an application’s and a resource’s override', async () => {
+    const created = await patgate(
+      'apps',
+      'create',
+      'CI',
+      '--pat-require-expiry',
+      '--pat-max-lifetime',
+      '30d',
+      '--json',
+    );
+    expectSuccess(created);
+    const app = JSON.parse(created.stdout) as { id: string };
+    expect(JSON.parse(created.stdout)).toMatchObject({
+      patPolicy: { requireExpiry: true, maxLifetimeSeconds: 2592000 },
+    });
+    // Given rules replace theirs; the others stay.
+    const merged = await patgate(
+      'apps',
+      'update',
+      app.id,
+      '--pat-revoke-unused-after',
+      '7d',
+      '--no-pat-require-expiry',
+    );
+    expectSuccess(merged);
+    expect(merged.stdout).toMatch(
+      /^PAT policy\s+max lifetime 30d, unused for 7d at most \(within the deployment's\)$/m,
+    );
+    const cleared = await patgate('apps', 'update', app.id, '--no-pat-policy');
+    expectSuccess(cleared);
+    expect(cleared.stdout).toMatch(/^PAT policy\s+the deployment's$/m);
+
+    const indicator = `https://api.example.com/cli-policy-${Date.now()}`;
+    const resource = JSON.parse(
+      (await patgate('resources', 'create', 'Policy', indicator, '--pat-max-lifetime', '12h', '--json')).stdout,
+    ) as { id: string; patPolicy: unknown };
+    expect(resource.patPolicy).toEqual({ maxLifetimeSeconds: 43200 });
+    const updated = await patgate('resources', 'update', resource.id, '--name', 'Policy 2', '--pat-require-expiry');
+    expectSuccess(updated);
+    expect(updated.stdout).toMatch(/^Name\s+Policy 2$/m);
+    expect(updated.stdout).toMatch(/^PAT policy\s+expiry required, max lifetime 12h \(within the deployment's\)$/m);
+    expectFailure(await patgate('resources', 'update', resource.id), 2, /Nothing to update/);
+    expectFailure(await patgate('resources', 'update', resource.id, '--pat-max-lifetime', '0d'), 2, /positive number/);
+  });
+});
+
 describe('roles', () => {
   it("lists a resource's scopes, creates a role granting one, gives it to a user and takes it back", async () => {
     const indicator = `https://api.example.com/cli-roles-${Date.now()}`;

@@ -237,6 +237,25 @@ describeInBrowser('operator console (chromium)', () => {
     ]);
   });
 
+  it('sets and removes an API resource’s PAT policy override in its dialog', async () => {
+    await page.getByRole('button', { name: `Edit the PAT policy of ${resource.name}` }).click();
+    await dialog().getByLabel('Require PATs to expire').check();
+    await dialog().getByLabel('Maximum PAT age in days').fill('30');
+    await dialog().getByRole('button', { name: 'Save PAT policy' }).click();
+    await patRow(resource.name).getByText('expiry required, max 30 days').waitFor();
+    const saved = (await service.client.resources.list()).find((item) => item.indicator === resource.indicator)!;
+    expect(saved.patPolicy).toEqual({ requireExpiry: true, maxLifetimeSeconds: 30 * 86400 });
+
+    // The dialog shows the current override; emptied, it removes it (later tests exchange non-expiring PATs).
+    await page.getByRole('button', { name: `Edit the PAT policy of ${resource.name}` }).click();
+    expect(await dialog().getByLabel('Maximum PAT age in days').inputValue()).toBe('30');
+    await dialog().getByLabel('Require PATs to expire').uncheck();
+    await dialog().getByLabel('Maximum PAT age in days').fill('');
+    await dialog().getByRole('button', { name: 'Save PAT policy' }).click();
+    await patRow(resource.name).getByText('deployment’s').waitFor();
+    expect((await service.client.resources.get(saved.id)).patPolicy).toBeNull();
+  });
+
   it('exchanges the PAT in “Try it” and shows the claims of a token that verifies against the JWKS', async () => {
     // Logto's RBAC: the resource's scopes reach the user through a role (the Roles tab's own test comes later).
     const created = (await service.client.resources.list()).find((item) => item.indicator === resource.indicator)!;

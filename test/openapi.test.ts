@@ -208,6 +208,9 @@ describe('real responses conform to the document', () => {
     expect((await call('createResource', { json: resource })).status).toBe(422);
     expect((await call('listResources')).status).toBe(200);
     expect((await call('getResource', { params: { id: resourceId } })).status).toBe(200);
+    const patPolicy = { requireExpiry: true, maxLifetimeSeconds: 86400 };
+    expect((await call('updateResource', { params: { id: resourceId }, json: { patPolicy } })).status).toBe(200);
+    expect((await call('updateResource', { params: { id: 'missing' }, json: { patPolicy: null } })).status).toBe(404);
   });
 
   it('users', async () => {

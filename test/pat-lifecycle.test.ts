@@ -3,7 +3,11 @@
  * last-use detail and list filters. Through HTTP against the local service; tokens verified with jose.
  * The policy is read per request from the handlers' environment, so tests tighten it on the running service.
  */
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { sendRequest } from '../client/signed-fetch';
+import { generatePatValue, hashPatValue } from '../lambdas/shared/crypto/pat-value';
+import { keys } from '../lambdas/shared/store/keys';
 import { startTestService, type TestService } from './harness/service';
 
 let service: TestService;
@@ -235,6 +239,84 @@ describe('lifetime policy at creation', () => {
   });
 });
 
+describe('maxPerUser is atomic', () => {
+  const limitMessage = (limit: number) =>
+    `The user has ${limit} live personal access tokens, the most this deployment allows (${limit}); delete one first.`;
+
+  it('of 12 concurrent creations at a limit of 3, exactly 3 succeed and the rest get the policy message', async () => {
+    process.env.PAT_MAX_PER_USER = '3';
+    const userId = await service.newUser();
+    const responses = await Promise.all(
+      Array.from({ length: 12 }, (_, i) => service.client.raw('POST', patsPath(userId), { name: `race-${i}` })),
+    );
+    expect(responses.filter((response) => response.status === 201)).toHaveLength(3);
+    const refused = responses.filter((response) => response.status !== 201);
+    expect(refused).toHaveLength(9);
+    for (const response of refused) {
+      expect(response.status).toBe(400);
+      expect(response.json).toEqual({ code: 'request.invalid_input', message: limitMessage(3) });
+    }
+    expect(await service.client.pats.list(userId)).toHaveLength(3);
+  });
+
+  it('a PAT that goes (deleted, revoked by its holder) frees its place; revoke-all frees them all; renames take none', async () => {
+    process.env.PAT_MAX_PER_USER = '2';
+    const userId = await service.newUser();
+    const a = await service.client.pats.create(userId, { name: 'a' });
+    await service.client.pats.create(userId, { name: 'b' });
+    await service.client.pats.rename(userId, 'b', 'b2');
+    expect((await service.client.raw('POST', patsPath(userId), { name: 'c' })).json).toMatchObject({
+      message: limitMessage(2),
+    });
+    await service.client.pats.delete(userId, 'b2');
+    await service.client.pats.create(userId, { name: 'c' });
+    const self = await sendRequest('DELETE', `${service.config.baseUrl}/me/personal-access-token`, {
+      headers: { authorization: `Bearer ${a.value}` },
+    });
+    expect(self.status).toBeLessThan(300);
+    await service.client.pats.create(userId, { name: 'd' });
+    expect((await service.client.raw('POST', patsPath(userId), { name: 'e' })).status).toBe(400);
+    await service.client.pats.revokeAll(userId);
+    const again = await Promise.all(
+      ['x', 'y', 'z'].map((name) => service.client.raw('POST', patsPath(userId), { name })),
+    );
+    expect(again.map((response) => response.status).sort()).toEqual([201, 201, 400]);
+  });
+
+  it('a rename racing creations at the limit moves its place: the limit still holds', async () => {
+    process.env.PAT_MAX_PER_USER = '2';
+    const userId = await service.newUser();
+    await service.client.pats.create(userId, { name: 'a' });
+    const [renamed, ...created] = await Promise.all([
+      service.client.raw('PATCH', patsPath(userId), { currentName: 'a', name: 'a2' }),
+      ...['x', 'y', 'z', 'w'].map((name) => service.client.raw('POST', patsPath(userId), { name })),
+    ]);
+    expect(renamed.status).toBe(200);
+    expect(created.filter((response) => response.status === 201)).toHaveLength(1);
+    expect((await service.client.pats.list(userId)).map((pat) => pat.name)).toContain('a2');
+    expect(await service.client.pats.list(userId)).toHaveLength(2);
+  });
+
+  it('rotating an expired PAT back to life counts like a creation, also when racing creations', async () => {
+    process.env.PAT_MAX_PER_USER = '2';
+    const userId = await service.newUser();
+    await service.client.pats.create(userId, { name: 'old', expiresAt: Date.now() + 1000 });
+    await service.client.pats.create(userId, { name: 'live' });
+    await sleep(1100);
+    const [rotation, creation] = await Promise.all([
+      service.client.raw('POST', rotatePath(userId, 'old'), { expiresAt: Date.now() + 86_400_000 }),
+      service.client.raw('POST', patsPath(userId), { name: 'new' }),
+    ]);
+    // Whichever commits first takes the last place; the other is refused.
+    expect([rotation.status === 200, creation.status === 201].filter(Boolean)).toHaveLength(1);
+    const refused = rotation.status === 200 ? creation : rotation;
+    expect(refused.status).toBe(400);
+    expect(refused.json).toEqual({ code: 'request.invalid_input', message: limitMessage(2) });
+    // A live PAT's rotation takes no new place.
+    expect((await service.client.raw('POST', rotatePath(userId, 'live'), {})).status).toBe(200);
+  });
+});
+
 describe('lifetime policy at exchange bites existing PATs', () => {
   it('stops a PAT older than a new maximum lifetime, saying why; rotation gives a value that works', async () => {
     const userId = await service.newUser();
@@ -374,5 +456,75 @@ describe('self-service with the PAT itself', () => {
     const none = await me('GET');
     expect(none.status).toBe(401);
     expect(none.headers.get('www-authenticate')).toBe('Bearer realm="patgate"');
+  });
+});
+
+describe('migration of PATs from before the lifecycle version', () => {
+  const DAY = 86_400_000;
+
+  it('backfills issuedAt and the expiry-day index, conditionally and in bounded re-runnable runs, so old PATs age and get notices', async () => {
+    const dynamo = DynamoDBDocumentClient.from(new DynamoDBClient({}));
+    const TableName = service.config.tableName;
+    const userId = await service.newUser();
+    const { Item: user } = await dynamo.send(new GetCommand({ TableName, Key: keys.user(userId) }));
+    const now = Date.now();
+
+    // As the version before the lifecycle wrote a PAT: no issuedAt on the lookup, no expiry-day index entry.
+    async function legacyPat(name: string, createdAt: number, expiresAt: number | null, lookupExtra = {}) {
+      const value = generatePatValue();
+      const tokenHash = hashPatValue(value);
+      const id = `legacy${name}${now}`.slice(0, 16);
+      const common = { userId, name, expiresAt, scopes: null, patEpoch: user!.patEpoch as string };
+      const ttl = expiresAt === null ? undefined : Math.ceil(expiresAt / 1000) + 30 * 86400;
+      const items = [
+        { ...keys.pat(userId, name), ...common, id, tokenHash, createdAt, lastUsedAt: null, ttl },
+        { ...keys.patHash(tokenHash), ...common, id, ttl, ...lookupExtra },
+        { ...keys.patId(id), userId, expiresAt, patEpoch: common.patEpoch, ttl },
+      ];
+      for (const Item of items) await dynamo.send(new PutCommand({ TableName, Item }));
+      return { value, tokenHash };
+    }
+    const forever = await legacyPat('old-forever', now - 10 * DAY, null);
+    const expiring = await legacyPat('old-expiring', now - DAY, now + 5 * DAY);
+    // A lookup that already has its issue time (written by a newer handler) keeps it.
+    const newer = await legacyPat('newer', now - 20 * DAY, null, { issuedAt: now - 1000 });
+    // The local service ran maintenance at start-up on an empty table, which marked the migration done.
+    await dynamo.send(new DeleteCommand({ TableName, Key: { pk: 'MIGRATION#pat-lifecycle-v1', sk: 'MIGRATION' } }));
+
+    process.env.PAT_MAX_LIFETIME_SECONDS = String(5 * 86400);
+    // Before: the old PAT isn't aged, and the expiring one gets no notice.
+    await expectWorks(forever.value, userId);
+    await service.runExpiryNotices(now);
+    const noticesOf = () => service.eventSink.events.filter((event) => event.detail.userId === userId);
+    expect(noticesOf()).toEqual([]);
+
+    const report = await service.runMaintenance();
+    expect(report.patLifecycleBackfill).toEqual({ issuedAt: 2, expiryIndexed: 1, more: false });
+    const lookup = async (tokenHash: string) =>
+      (await dynamo.send(new GetCommand({ TableName, Key: keys.patHash(tokenHash), ConsistentRead: true }))).Item!;
+    expect((await lookup(forever.tokenHash)).issuedAt).toBe(now - 10 * DAY);
+    expect((await lookup(expiring.tokenHash)).issuedAt).toBe(now - DAY);
+    expect((await lookup(newer.tokenHash)).issuedAt).toBe(now - 1000);
+
+    // After: the maximum lifetime ages the old PAT; the younger one works and gets its expiry notice.
+    await expectRefused(
+      forever.value,
+      'The personal access token is older than the maximum lifetime of 5 days this deployment allows; rotate it or create a new one.',
+    );
+    await expectWorks(expiring.value, userId);
+    await expectWorks(newer.value, userId);
+    await service.runExpiryNotices(now);
+    expect(noticesOf().map((event) => [event.detailType, event.detail.name, event.detail.threshold])).toEqual([
+      ['patgate.pat.expiring', 'old-expiring', '7d'],
+    ]);
+
+    // Re-runnable: nothing left to do, then it marks itself done.
+    expect((await service.runMaintenance()).patLifecycleBackfill).toEqual({
+      issuedAt: 0,
+      expiryIndexed: 0,
+      more: false,
+    });
+    expect((await service.runMaintenance()).patLifecycleBackfill).toBe('already done');
+    dynamo.destroy();
   });
 });

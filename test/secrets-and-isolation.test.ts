@@ -300,6 +300,11 @@ describe('secrets', () => {
       const [first] = await service.client.resources.list();
       await service.client.resources.get(first!.id);
     },
+    updateResource: async () => {
+      const [first] = await service.client.resources.list();
+      await service.client.resources.update(first!.id, { patPolicy: { maxLifetimeSeconds: 86400 } });
+      await service.client.resources.update(first!.id, { patPolicy: null });
+    },
     deleteResource: async () => {
       const resource = await service.client.resources.create({
         name: 'tmp',

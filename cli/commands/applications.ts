@@ -4,6 +4,7 @@ import type { Application, ApplicationType } from '../../client/types';
 import { withContext } from '../context';
 import { UsageError } from '../errors';
 import { formatTime, print, printJson, printRecord, printTable, warn, yesNo } from '../output';
+import { addPatPolicyOptions, describePatPolicy, patPolicyFrom, type PatPolicyOptions } from './pat-policy';
 
 const applicationTypes: readonly ApplicationType[] = ['MachineToMachine', 'Traditional', 'SPA', 'Native'];
 
@@ -14,34 +15,45 @@ function printApplication(app: Application): void {
     ...(app.description === null ? [] : [['Description', app.description] as const]),
     ['Type', `${app.type} (${app.isConfidential ? 'confidential' : 'public'})`],
     ['Token exchange', app.customClientMetadata.allowTokenExchange ? 'allowed' : 'not allowed'],
+    ['PAT policy', describePatPolicy(app.patPolicy)],
     ['Created', formatTime(app.createdAt)],
     ...(app.secret === undefined ? [] : [['Secret', app.secret] as const]),
   ]);
 }
 
 export function registerApplicationCommands(applications: Command): void {
-  applications
-    .command('create')
-    .description('Register an application; a confidential one’s secret is shown once')
-    .argument('<name>')
-    .addOption(new Option('--type <type>', 'application type').choices(applicationTypes).default('MachineToMachine'))
-    .option('--description <text>')
-    .option('--allow-token-exchange', 'let it exchange personal access tokens', false)
-    .action(
-      withContext(
-        async (
-          context,
-          name: string,
-          options: { type: ApplicationType; description?: string; allowTokenExchange: boolean },
-        ) => {
-          const client = await context.managementClient();
-          const app = await client.applications.create({ name, ...options });
-          if (app.secret !== undefined) warn("copy the client secret now: it can't be shown again.");
-          if (context.json) return printJson(app);
-          printApplication(app);
-        },
-      ),
-    );
+  addPatPolicyOptions(
+    applications
+      .command('create')
+      .description('Register an application; a confidential one’s secret is shown once')
+      .argument('<name>')
+      .addOption(new Option('--type <type>', 'application type').choices(applicationTypes).default('MachineToMachine'))
+      .option('--description <text>')
+      .option('--allow-token-exchange', 'let it exchange personal access tokens', false),
+    { clearable: false },
+  ).action(
+    withContext(
+      async (
+        context,
+        name: string,
+        options: { type: ApplicationType; description?: string; allowTokenExchange: boolean } & PatPolicyOptions,
+      ) => {
+        const client = await context.managementClient();
+        const { type, description, allowTokenExchange } = options;
+        const patPolicy = patPolicyFrom(options);
+        const app = await client.applications.create({
+          name,
+          type,
+          description,
+          allowTokenExchange,
+          ...(patPolicy ? { patPolicy } : {}),
+        });
+        if (app.secret !== undefined) warn("copy the client secret now: it can't be shown again.");
+        if (context.json) return printJson(app);
+        printApplication(app);
+      },
+    ),
+  );
 
   applications
     .command('list')
@@ -76,33 +88,45 @@ export function registerApplicationCommands(applications: Command): void {
       }),
     );
 
-  applications
-    .command('update')
-    .description('Change an application’s name, description or token exchange permission')
-    .argument('<id>')
-    .option('--name <name>')
-    .option('--description <text>')
-    .option('--allow-token-exchange', 'let it exchange personal access tokens')
-    .option('--no-allow-token-exchange', 'stop it exchanging personal access tokens (within about 30 s)')
-    .action(
-      withContext(
-        async (context, id: string, options: { name?: string; description?: string; allowTokenExchange?: boolean }) => {
-          const { name, description, allowTokenExchange } = options;
-          if (name === undefined && description === undefined && allowTokenExchange === undefined) {
-            throw new UsageError('Nothing to update: pass --name, --description or --[no-]allow-token-exchange.');
-          }
-          const app = await (
-            await context.managementClient()
-          ).applications.update(id, {
-            name,
-            description,
-            ...(allowTokenExchange === undefined ? {} : { customClientMetadata: { allowTokenExchange } }),
-          });
-          if (context.json) return printJson(app);
-          printApplication(app);
-        },
-      ),
-    );
+  addPatPolicyOptions(
+    applications
+      .command('update')
+      .description('Change an application’s name, description, token exchange permission or PAT policy override')
+      .argument('<id>')
+      .option('--name <name>')
+      .option('--description <text>')
+      .option('--allow-token-exchange', 'let it exchange personal access tokens')
+      .option('--no-allow-token-exchange', 'stop it exchanging personal access tokens (within about 30 s)'),
+    { clearable: true },
+  ).action(
+    withContext(
+      async (
+        context,
+        id: string,
+        options: { name?: string; description?: string; allowTokenExchange?: boolean } & PatPolicyOptions,
+      ) => {
+        const { name, description, allowTokenExchange } = options;
+        const client = await context.managementClient();
+        const wantsPolicy = patPolicyFrom(options) !== undefined;
+        if (name === undefined && description === undefined && allowTokenExchange === undefined && !wantsPolicy) {
+          throw new UsageError(
+            'Nothing to update: pass --name, --description, --[no-]allow-token-exchange or a --pat-… option.',
+          );
+        }
+        const patPolicy = wantsPolicy
+          ? patPolicyFrom(options, (await client.applications.get(id)).patPolicy)
+          : undefined;
+        const app = await client.applications.update(id, {
+          name,
+          description,
+          ...(allowTokenExchange === undefined ? {} : { customClientMetadata: { allowTokenExchange } }),
+          ...(patPolicy === undefined ? {} : { patPolicy }),
+        });
+        if (context.json) return printJson(app);
+        printApplication(app);
+      },
+    ),
+  );
 
   applications
     .command('delete')

@@ -4,6 +4,8 @@ import type { ApiResource } from '../../client/types';
 import { withContext } from '../context';
 import { formatDuration, formatTime, print, printJson, printRecord, printTable } from '../output';
 import { collectScopes, parsePositiveInteger } from '../parse';
+import { UsageError } from '../errors';
+import { addPatPolicyOptions, describePatPolicy, patPolicyFrom, type PatPolicyOptions } from './pat-policy';
 
 const ttl = (seconds: number | null) => (seconds === null ? 'default' : formatDuration(seconds));
 
@@ -14,38 +16,78 @@ function printResource(resource: ApiResource): void {
     ['Indicator', resource.indicator],
     ['Token lifetime', ttl(resource.accessTokenTtl)],
     ['Scopes', resource.scopes.join(' ') || 'none'],
+    ['PAT policy', describePatPolicy(resource.patPolicy)],
     ['Created', formatTime(resource.createdAt)],
   ]);
 }
 
 export function registerResourceCommands(resources: Command): void {
-  resources
-    .command('create')
-    .description('Register an API resource')
-    .argument('<name>')
-    .argument('<indicator>', 'an absolute URI: the aud of tokens issued for it')
-    .addOption(
-      new Option('--access-token-ttl <seconds>', 'access token lifetime, 60 to 86400 s').argParser(
-        parsePositiveInteger,
+  addPatPolicyOptions(
+    resources
+      .command('create')
+      .description('Register an API resource')
+      .argument('<name>')
+      .argument('<indicator>', 'an absolute URI: the aud of tokens issued for it')
+      .addOption(
+        new Option('--access-token-ttl <seconds>', 'access token lifetime, 60 to 86400 s').argParser(
+          parsePositiveInteger,
+        ),
+      )
+      .option('-s, --scope <scopes>', 'a scope it defines (repeatable)', collectScopes),
+    { clearable: false },
+  ).action(
+    withContext(
+      async (
+        context,
+        name: string,
+        indicator: string,
+        options: { accessTokenTtl?: number; scope?: string[] } & PatPolicyOptions,
+      ) => {
+        const patPolicy = patPolicyFrom(options);
+        const resource = await (
+          await context.managementClient()
+        ).resources.create({
+          name,
+          indicator,
+          accessTokenTtl: options.accessTokenTtl,
+          scopes: options.scope,
+          ...(patPolicy ? { patPolicy } : {}),
+        });
+        if (context.json) return printJson(resource);
+        printResource(resource);
+      },
+    ),
+  );
+
+  addPatPolicyOptions(
+    resources
+      .command('update')
+      .description('Change an API resource’s name, access token lifetime or PAT policy override')
+      .argument('<id>')
+      .option('--name <name>')
+      .addOption(
+        new Option('--access-token-ttl <seconds>', 'access token lifetime, 60 to 86400 s').argParser(
+          parsePositiveInteger,
+        ),
       ),
-    )
-    .option('-s, --scope <scopes>', 'a scope it defines (repeatable)', collectScopes)
-    .action(
-      withContext(
-        async (context, name: string, indicator: string, options: { accessTokenTtl?: number; scope?: string[] }) => {
-          const resource = await (
-            await context.managementClient()
-          ).resources.create({
-            name,
-            indicator,
-            accessTokenTtl: options.accessTokenTtl,
-            scopes: options.scope,
-          });
-          if (context.json) return printJson(resource);
-          printResource(resource);
-        },
-      ),
-    );
+    { clearable: true },
+  ).action(
+    withContext(async (context, id: string, options: { name?: string; accessTokenTtl?: number } & PatPolicyOptions) => {
+      const client = await context.managementClient();
+      const wantsPolicy = patPolicyFrom(options) !== undefined;
+      if (options.name === undefined && options.accessTokenTtl === undefined && !wantsPolicy) {
+        throw new UsageError('Nothing to update: pass --name, --access-token-ttl or a --pat-… option.');
+      }
+      const patPolicy = wantsPolicy ? patPolicyFrom(options, (await client.resources.get(id)).patPolicy) : undefined;
+      const resource = await client.resources.update(id, {
+        name: options.name,
+        accessTokenTtl: options.accessTokenTtl,
+        ...(patPolicy === undefined ? {} : { patPolicy }),
+      });
+      if (context.json) return printJson(resource);
+      printResource(resource);
+    }),
+  );
 
   resources
     .command('list')

@@ -5,7 +5,13 @@ import { randomString, sha256Hex } from '../shared/crypto/secrets';
 import { apiErrors } from '../shared/errors';
 import { json, noContent, noStore } from '../shared/http/responses';
 import { jsonBody } from '../shared/management/request';
-import { createApplicationSchema, createResourceSchema, updateApplicationSchema } from '../shared/management/schemas';
+import {
+  createApplicationSchema,
+  createResourceSchema,
+  updateApplicationSchema,
+  updateResourceSchema,
+} from '../shared/management/schemas';
+import { normalizeOverride } from '../shared/model/pat-policy';
 import { isConfidential, type Application } from '../shared/model/application';
 import type { ApiResource } from '../shared/model/resource';
 import * as applications from '../shared/store/applications';
@@ -24,6 +30,7 @@ function applicationView(app: Application) {
     type: app.type,
     isConfidential: isConfidential(app.type),
     customClientMetadata: { allowTokenExchange: app.allowTokenExchange },
+    patPolicy: app.patPolicy ?? null,
     createdAt: app.createdAt,
   };
 }
@@ -38,6 +45,7 @@ export async function createApplication(event: APIGatewayProxyEvent) {
     type: body.type,
     secretHash: secret === undefined ? null : sha256Hex(secret),
     allowTokenExchange: body.customClientMetadata?.allowTokenExchange ?? false,
+    patPolicy: normalizeOverride(body.patPolicy),
     createdAt: Date.now(),
   };
   await applications.putApplication(app);
@@ -63,9 +71,14 @@ export async function updateApplication(event: APIGatewayProxyEvent) {
     name: body.name,
     description: body.description,
     allowTokenExchange: body.customClientMetadata?.allowTokenExchange,
+    patPolicy: body.patPolicy === undefined ? undefined : normalizeOverride(body.patPolicy),
   });
   if (!app) throw apiErrors.notFound('The application does not exist.');
-  logChange('application.updated', { id, allowTokenExchange: app.allowTokenExchange });
+  logChange('application.updated', {
+    id,
+    allowTokenExchange: app.allowTokenExchange,
+    patPolicy: app.patPolicy ?? null,
+  });
   return json(200, applicationView(app));
 }
 
@@ -84,6 +97,7 @@ export async function createResource(event: APIGatewayProxyEvent) {
     indicator: body.indicator,
     accessTokenTtl: body.accessTokenTtl ?? null,
     scopes: [],
+    patPolicy: normalizeOverride(body.patPolicy),
     createdAt: Date.now(),
   };
   resource.scopes = body.scopes.map((name) => ({
@@ -98,7 +112,11 @@ export async function createResource(event: APIGatewayProxyEvent) {
 }
 
 /** Scopes are entities (GET /api/resources/{id}/scopes); the resource itself lists their names, as before. */
-const resourceView = (resource: ApiResource) => ({ ...resource, scopes: resource.scopes.map((scope) => scope.name) });
+const resourceView = (resource: ApiResource) => ({
+  ...resource,
+  scopes: resource.scopes.map((scope) => scope.name),
+  patPolicy: resource.patPolicy ?? null,
+});
 
 export async function listResources() {
   return json(200, (await resources.listResources()).map(resourceView));
@@ -107,6 +125,19 @@ export async function listResources() {
 export async function getResource(event: APIGatewayProxyEvent) {
   const resource = await resources.getResource(idParameter(event));
   if (!resource) throw apiErrors.notFound('The API resource does not exist.');
+  return json(200, resourceView(resource));
+}
+
+export async function updateResource(event: APIGatewayProxyEvent) {
+  const id = idParameter(event);
+  const body = jsonBody(event, updateResourceSchema);
+  const resource = await resources.updateResource(id, {
+    name: body.name,
+    accessTokenTtl: body.accessTokenTtl,
+    patPolicy: body.patPolicy === undefined ? undefined : normalizeOverride(body.patPolicy),
+  });
+  if (!resource) throw apiErrors.notFound('The API resource does not exist.');
+  logChange('resource.updated', { id, patPolicy: resource.patPolicy ?? null });
   return json(200, resourceView(resource));
 }
 

@@ -40,6 +40,7 @@ const resourceView = (resource: ApiResource) => ({
   indicator: resource.indicator,
   accessTokenTtl: resource.accessTokenTtl,
   scopes: resource.scopes.map((scope) => scope.name),
+  patPolicy: resource.patPolicy ?? null,
   createdAt: resource.createdAt,
 });
 

@@ -1,12 +1,19 @@
 /**
  * The maintenance function, outside the route table: run on a schedule (and once by `cdk deploy`, before
- * the handlers are updated). It finishes what requests leave bounded: the legacy-user, PAT-id and membership-index
- * migrations (once) and removing PATs of ended epochs (deleted users, revoke-all) beyond what the request removed
- * inline; and the PAT expiry notices (expiry-notices.ts), which the 5-minute schedule suits.
+ * the handlers are updated). It finishes what requests leave bounded: the legacy-user, PAT-id, PAT-lifecycle and
+ * membership-index migrations (each until a run finds nothing left) and removing PATs of ended epochs (deleted users,
+ * revoke-all) beyond what the request removed inline; and the PAT expiry notices (expiry-notices.ts), which the
+ * 5-minute schedule suits.
  */
 import { logger } from '../shared/observability';
 import { purgePats } from '../shared/store/pats';
-import { assignPatIds, indexMemberships, migrateLegacyUsers } from '../shared/store/migration';
+import {
+  assignPatIds,
+  backfillPatLifecycle,
+  indexMemberships,
+  migrateLegacyUsers,
+  type LifecycleBackfill,
+} from '../shared/store/migration';
 import { pendingPurges } from '../shared/store/users';
 import { sendExpiryNotices, type ExpiryNoticeReport } from './expiry-notices';
 
@@ -21,6 +28,8 @@ export interface MaintenanceReport {
   patIdsAssigned: number | 'already done';
   /** Memberships from before a user's organizations were listable that were put in the index this run. */
   membershipsIndexed: number | 'already done';
+  /** PATs from before the lifecycle version that got issuedAt / their expiry-day index entry this run. */
+  patLifecycleBackfill: LifecycleBackfill | 'already done';
   purgesCompleted: number;
   purgesPending: number;
   expiryNotices: ExpiryNoticeReport;
@@ -31,6 +40,7 @@ export async function handler(): Promise<MaintenanceReport> {
   const migratedUsers = await migrateLegacyUsers(started);
   const patIdsAssigned = await assignPatIds();
   const membershipsIndexed = await indexMemberships();
+  const patLifecycleBackfill = await backfillPatLifecycle();
   let purgesCompleted = 0;
   let purgesPending = 0;
   for (const purge of await pendingPurges()) {
@@ -42,7 +52,15 @@ export async function handler(): Promise<MaintenanceReport> {
     else purgesPending++;
   }
   const expiryNotices = await sendExpiryNotices(started);
-  const report = { migratedUsers, patIdsAssigned, membershipsIndexed, purgesCompleted, purgesPending, expiryNotices };
+  const report = {
+    migratedUsers,
+    patIdsAssigned,
+    patLifecycleBackfill,
+    membershipsIndexed,
+    purgesCompleted,
+    purgesPending,
+    expiryNotices,
+  };
   logger.info('maintenance run', { ...report });
   return report;
 }

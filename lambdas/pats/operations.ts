@@ -14,7 +14,7 @@ import {
 } from '../shared/management/schemas';
 import { validate } from '../shared/management/request';
 import { env } from '../shared/config';
-import { isLive, policyExpiry, type Pat, type PatPolicy } from '../shared/model/pat';
+import { policyExpiry, type Pat, type PatPolicy } from '../shared/model/pat';
 import * as store from '../shared/store/pats';
 import { getUser } from '../shared/store/users';
 import { audit } from './audit';
@@ -31,7 +31,6 @@ export async function createPersonalAccessToken(event: APIGatewayProxyEvent) {
   const policy = env.patPolicy();
   const expiry = policyExpiry(body.expiresAt, now, policy);
   if ('message' in expiry) throw apiErrors.invalidRequest(expiry.message);
-  await checkPatCount(userId, now, policy);
   const value = generatePatValue();
   const pat = {
     userId,
@@ -41,30 +40,24 @@ export async function createPersonalAccessToken(event: APIGatewayProxyEvent) {
     expiresAt: expiry.expiresAt,
     scopes: body.scopes ?? null,
   };
-  const result = await store.createPat(pat);
+  const result = await store.createPat(pat, patLimit(policy, now));
   if (result === 'owner_not_found') throw apiErrors.patOwnerNotFound();
   if (result === 'name_exists') throw apiErrors.patNameExists();
+  if (typeof result === 'object') throw tooMany(result.tooMany, policy);
   audit('pat.created', { userId, name: pat.name, expiresAt: pat.expiresAt });
   const { tokenHash: _hash, ...created } = pat;
   // The value is shown this once; responses carrying it must not be cached anywhere.
   return json(201, { ...created, value }, noStore);
 }
 
-/**
- * maxPerUser counts the user's live PATs (not expired, not revoked). A read before the write: two
- * creations racing each other can both pass, so the limit can be exceeded by the number racing.
- */
-async function checkPatCount(userId: string, now: number, policy: PatPolicy) {
-  if (policy.maxPerUser === null) return;
-  const owner = await getUser(userId);
-  if (!owner) throw apiErrors.patOwnerNotFound();
-  const live = (await store.listPats(owner)).filter((pat) => isLive(pat, now)).length;
-  if (live >= policy.maxPerUser) {
-    throw apiErrors.invalidRequest(
-      `The user has ${live} live personal access tokens, the most this deployment allows (${policy.maxPerUser}); delete one first.`,
-    );
-  }
-}
+/** maxPerUser counts the user's live PATs (not expired, not revoked); the store enforces it atomically. */
+const patLimit = (policy: PatPolicy, now: number) =>
+  policy.maxPerUser === null ? undefined : { maxPerUser: policy.maxPerUser, now };
+
+const tooMany = (live: number, policy: PatPolicy) =>
+  apiErrors.invalidRequest(
+    `The user has ${live} live personal access tokens, the most this deployment allows (${policy.maxPerUser}); delete one first.`,
+  );
 
 export async function listPersonalAccessTokens(event: APIGatewayProxyEvent) {
   const owner = await getUser(userIdParameter(event));
@@ -108,18 +101,24 @@ export async function rotatePersonalAccessToken(event: APIGatewayProxyEvent) {
     return expiry.expiresAt;
   };
   const value = generatePatValue();
-  const result = await store.rotatePat(userId, name, { tokenHash: hashPatValue(value), expiresAt, now, graceMs });
+  const result = await store.rotatePat(
+    userId,
+    name,
+    { tokenHash: hashPatValue(value), expiresAt, now, graceMs },
+    patLimit(policy, now),
+  );
   if (result.status === 'owner_not_found') throw apiErrors.userOfListNotFound();
   if (result.status === 'not_found') throw apiErrors.notFound('The personal access token does not exist.');
   if (result.status === 'revoked') {
     throw apiErrors.invalidRequest('The personal access token was revoked; delete it and create a new one.');
   }
+  if (result.status === 'too_many') throw tooMany(result.live, policy);
   audit('pat.rotated', { userId, name, expiresAt: result.pat.expiresAt, graceSeconds: graceMs / 1000 });
   return json(200, { ...view(result.pat), value }, noStore);
 }
 
 async function rename(userId: string, currentName: string, name: string) {
-  const result = await store.renamePat(userId, currentName, name);
+  const result = await store.renamePat(userId, currentName, name, patLimit(env.patPolicy(), Date.now()));
   if (result.status === 'owner_not_found') throw apiErrors.userOfListNotFound();
   if (result.status === 'not_found') throw apiErrors.notFound('The personal access token does not exist.');
   if (result.status === 'name_exists') throw apiErrors.patNameExists();

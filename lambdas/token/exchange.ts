@@ -22,6 +22,7 @@ import {
   type PatPolicy,
   type PatRefusal,
 } from '../shared/model/pat';
+import { exchangePatPolicy } from '../shared/model/pat-policy';
 import type { UserStanding } from '../shared/model/user';
 import { ACCESS_TOKEN_TYPE } from '../shared/oauth';
 import { logger } from '../shared/observability';
@@ -145,7 +146,9 @@ export async function exchangeToken(
   const reads = startReads(request);
   const client = authenticateClient(await reads.application, request.client);
   if (request.parameterError) throw request.parameterError;
-  const credential = await validateSubject(reads.credential, reads.tokenHash, now, env.patPolicy());
+  // The client's and the resource's overrides come from their cached definitions: no AWS call of their own.
+  const policy = exchangePatPolicy(env.patPolicy(), client, await reads.resource);
+  const credential = await validateSubject(reads.credential, reads.tokenHash, now, policy);
   const resource = resolveAudience(request.resource, await reads.resource);
   const authorization = await authorize(request, credential, resource, reads.definitions);
   const claims = buildClaims({
@@ -158,7 +161,7 @@ export async function exchangeToken(
     audience: authorization.audience,
     scopes: authorization.expected,
   });
-  if (!claims) refuse('expired', env.patPolicy());
+  if (!claims) refuse('expired', policy);
 
   const [standing, signed, assignments] = await Promise.all([
     getUserStanding(credential.userId),

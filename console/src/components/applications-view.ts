@@ -1,4 +1,4 @@
-/** Applications (OAuth clients): list, create, allow or stop token exchange, delete. */
+/** Applications (OAuth clients): list, create, allow or stop token exchange, set the PAT policy, delete. */
 import { html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { api, type Application, type ApplicationType } from '../api';
@@ -8,6 +8,7 @@ import { sessionSecrets } from '../session';
 import { LightElement, uniqueId } from './base';
 import { confirmAction, FormDialog, showSecretOnce } from './dialogs';
 import { notify } from './notices';
+import { editPatPolicy, patPolicyFields, patPolicyFromForm, patPolicySummary } from './pat-policy';
 
 const TYPES: { type: ApplicationType; label: string; hint: string }[] = [
   { type: 'MachineToMachine', label: 'Machine-to-machine', hint: 'confidential: authenticates with a secret' },
@@ -78,6 +79,18 @@ export class ApplicationsView extends LightElement {
     }
   }
 
+  private async editPolicy(app: Application) {
+    const saved = await editPatPolicy({
+      subject: app.name,
+      scope: 'through this application',
+      current: app.patPolicy,
+      save: (patPolicy) => api.applications.update(app.id, { patPolicy }),
+    });
+    if (!saved) return;
+    notify(`Saved the PAT policy of “${app.name}”.`);
+    await this.load();
+  }
+
   private async delete(app: Application) {
     const deleted = await confirmAction({
       heading: `Delete “${app.name}”?`,
@@ -127,6 +140,7 @@ export class ApplicationsView extends LightElement {
             <th scope="col">Type</th>
             <th scope="col">Client id</th>
             <th scope="col">Token exchange</th>
+            <th scope="col">PAT policy</th>
             <th scope="col">Created</th>
             <th scope="col"><span class="visually-hidden">Actions</span></th>
           </tr>
@@ -163,8 +177,16 @@ export class ApplicationsView extends LightElement {
                   <span aria-hidden="true">${app.customClientMetadata.allowTokenExchange ? 'allowed' : 'off'}</span>
                 </label>
               </td>
+              <td data-label="PAT policy">${patPolicySummary(app.patPolicy)}</td>
               <td data-label="Created">${timeOf(app.createdAt, formatDate(app.createdAt))}</td>
               <td class="row-actions">
+                <button
+                  class="small"
+                  aria-label=${`Edit the PAT policy of ${app.name}`}
+                  @click=${() => this.editPolicy(app)}
+                >
+                  PAT policy
+                </button>
                 <button class="danger-quiet small" aria-label=${`Delete ${app.name}`} @click=${() => this.delete(app)}>
                   Delete
                 </button>
@@ -215,6 +237,7 @@ class CreateApplicationDialog extends FormDialog<Application> {
         <input type="checkbox" name="allowTokenExchange" checked />
         <span>Allow token exchange <span class="muted">(trade personal access tokens for access tokens)</span></span>
       </label>
+      ${patPolicyFields(null)}
     `;
   }
 
@@ -226,6 +249,7 @@ class CreateApplicationDialog extends FormDialog<Application> {
       type: data.get('type')!.toString() as ApplicationType,
       description: description || null,
       allowTokenExchange: data.has('allowTokenExchange'),
+      patPolicy: patPolicyFromForm(data),
     });
   }
 }

@@ -1,4 +1,4 @@
-/** API resources: the audiences access tokens can be issued for, with their scopes. */
+/** API resources: the audiences access tokens can be issued for, with their scopes and PAT policy. */
 import { html, type PropertyValues } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import { api, type ApiResource } from '../api';
@@ -9,7 +9,8 @@ import { LightElement } from './base';
 import { askFields, confirmAction } from './dialogs';
 import { listOf, rowButton, scopeList, section, table, timeOf } from './fragments';
 import { Loader } from './loader';
-import { whenDone } from './notices';
+import { notify, whenDone } from './notices';
+import { editPatPolicy, patPolicySummary } from './pat-policy';
 import './resource-view';
 
 @customElement('pg-resources')
@@ -74,6 +75,18 @@ export class ResourcesView extends LightElement {
     );
   }
 
+  private async editPolicy(resource: ApiResource) {
+    const saved = await editPatPolicy({
+      subject: resource.name,
+      scope: 'for this API resource',
+      current: resource.patPolicy,
+      save: (patPolicy) => api.resources.update(resource.id, { patPolicy }),
+    });
+    if (!saved) return;
+    notify(`Saved the PAT policy of “${resource.name}”.`);
+    await this.resources.load();
+  }
+
   private delete(resource: ApiResource) {
     const deleted = confirmAction({
       heading: `Delete “${resource.name}”?`,
@@ -105,7 +118,7 @@ export class ResourcesView extends LightElement {
         (resources) =>
           table(
             'API resources',
-            ['Name', 'Indicator', 'Scopes', 'Token lifetime', 'Created'],
+            ['Name', 'Indicator', 'Scopes', 'Token lifetime', 'PAT policy', 'Created'],
             resources.map(
               (resource) =>
                 html`<tr>
@@ -117,8 +130,10 @@ export class ResourcesView extends LightElement {
                   <td data-label="Token lifetime">
                     ${resource.accessTokenTtl === null ? html`<span class="muted">default</span>` : `${resource.accessTokenTtl} s`}
                   </td>
+                  <td data-label="PAT policy">${patPolicySummary(resource.patPolicy)}</td>
                   <td data-label="Created">${timeOf(resource.createdAt, formatDate(resource.createdAt))}</td>
                   <td class="row-actions">
+                    ${rowButton('PAT policy', `Edit the PAT policy of ${resource.name}`, () => this.editPolicy(resource))}
                     ${rowButton('Delete', `Delete ${resource.name}`, () => this.delete(resource), 'danger-quiet')}
                   </td>
                 </tr>`,

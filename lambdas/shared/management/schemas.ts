@@ -7,6 +7,7 @@ import * as z from 'zod/mini';
 import { applicationTypes } from '../model/application';
 import { roleTypes } from '../model/role';
 import { displayNameChecks } from '../model/display-name';
+import { MAX_OVERRIDE_SECONDS } from '../model/pat-policy';
 import { ENTITY_ID_PATTERN, MAX_RESOURCE_INDICATOR_BYTES, MAX_SCOPE_TOKEN_LENGTH, SCOPE_TOKEN_PATTERN } from '../oauth';
 
 /** `.` and `..` are dot segments: URL clients and SigV4 signers remove them, so no request can name them in a path. */
@@ -71,6 +72,18 @@ export const renamePatByPathSchema = z.strictObject({ name: patNameSchema });
 export const deletePatSchema = z.strictObject({ name: patNameSchema });
 export const setSuspendedSchema = z.strictObject({ isSuspended: z.boolean() });
 
+const overrideSeconds = z.int().check(z.minimum(1), z.maximum(MAX_OVERRIDE_SECONDS));
+
+/**
+ * An application's or a resource's PAT policy override, applied at the exchange; it can only tighten the
+ * deployment's. On PATCH the object replaces the previous one; null removes it.
+ */
+export const patPolicyOverrideSchema = z.strictObject({
+  requireExpiry: z.optional(z.boolean()),
+  maxLifetimeSeconds: z.optional(overrideSeconds),
+  revokeUnusedAfterSeconds: z.optional(overrideSeconds),
+});
+
 const customClientMetadataSchema = z.object({ allowTokenExchange: z.optional(z.boolean()) });
 const displayNameSchema = z.string().check(...displayNameChecks, z.trim(), z.minLength(1), z.maxLength(256));
 
@@ -79,15 +92,19 @@ export const createApplicationSchema = z.strictObject({
   description: z.nullish(z.string().check(z.maxLength(2048))),
   type: z.enum(applicationTypes),
   customClientMetadata: z.optional(customClientMetadataSchema),
+  patPolicy: z.nullish(patPolicyOverrideSchema),
 });
 
 export const updateApplicationSchema = z.strictObject({
   name: z.optional(displayNameSchema),
   description: z.nullish(z.string().check(z.maxLength(2048))),
   customClientMetadata: z.optional(customClientMetadataSchema),
+  patPolicy: z.nullish(patPolicyOverrideSchema),
 });
 
 export const idSchema = z.string().check(z.regex(ENTITY_ID_PATTERN, 'invalid id'));
+
+const accessTokenTtlSchema = z.int().check(z.minimum(60), z.maximum(86400));
 
 export const createResourceSchema = z.strictObject({
   name: displayNameSchema,
@@ -102,8 +119,16 @@ export const createResourceSchema = z.strictObject({
       'indicator must be an absolute URI without fragment',
     ),
   ),
-  accessTokenTtl: z.nullish(z.int().check(z.minimum(60), z.maximum(86400))),
+  accessTokenTtl: z.nullish(accessTokenTtlSchema),
   scopes: z._default(scopeListSchema, []),
+  patPolicy: z.nullish(patPolicyOverrideSchema),
+});
+
+/** Logto's PATCH /api/resources/{id} (name, accessTokenTtl), plus the PAT policy override. */
+export const updateResourceSchema = z.strictObject({
+  name: z.optional(displayNameSchema),
+  accessTokenTtl: z.nullish(accessTokenTtlSchema),
+  patPolicy: z.nullish(patPolicyOverrideSchema),
 });
 
 // Users (Logto's POST/PATCH /users, minus passwords and social identities: patgate keeps neither).

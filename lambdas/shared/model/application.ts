@@ -1,3 +1,5 @@
+import type { PatPolicyOverride } from './pat-policy';
+
 /** Applications: the OAuth clients that may call the token endpoint. */
 export const applicationTypes = ['Traditional', 'MachineToMachine', 'SPA', 'Native'] as const;
 export type ApplicationType = (typeof applicationTypes)[number];
@@ -13,5 +15,7 @@ export interface Application {
   /** SHA-256 of the client secret; null for public clients. */
   secretHash: string | null;
   allowTokenExchange: boolean;
+  /** Tightens the deployment's PAT policy for exchanges by this client (see pat-policy.ts); null: none. */
+  patPolicy?: PatPolicyOverride | null;
   createdAt: number;
 }

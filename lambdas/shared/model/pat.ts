@@ -70,7 +70,11 @@ export interface PatPolicy {
    * racing the rotation (a request in flight with the old value) must not revoke the new value.
    */
   reuseToleranceMs: number;
+  /** Who set a rule when it isn't the deployment (an application's or a resource's override, see pat-policy.ts). */
+  origin?: PatPolicyOrigin;
 }
+
+export type PatPolicyOrigin = Partial<Record<'requireExpiry' | 'maxLifetimeMs' | 'revokeUnusedAfterMs', string>>;
 
 export const noPolicy: PatPolicy = {
   requireExpiry: false,
@@ -86,7 +90,7 @@ export const noPolicy: PatPolicy = {
  * Why a PAT can't be exchanged. The caller is told about expiry and the policy (the owner can act on
  * those); a rotated-out value is just invalid to the caller, and `reused` also revokes the PAT.
  */
-export type PatRefusal = 'unusable' | 'expired' | 'too_old' | 'unused' | 'reused';
+export type PatRefusal = 'unusable' | 'expired' | 'no_expiry' | 'too_old' | 'unused' | 'reused';
 
 /** The PAT's own rules and the policy's, checked before anything is signed. */
 export function credentialRefusal(
@@ -99,6 +103,7 @@ export function credentialRefusal(
     return now >= credential.rotatedOut.graceUntil + policy.reuseToleranceMs ? 'reused' : 'unusable';
   }
   if (credential.expiresAt !== null && credential.expiresAt <= now) return 'expired';
+  if (policy.requireExpiry && credential.expiresAt === null) return 'no_expiry';
   if (
     policy.maxLifetimeMs !== null &&
     credential.issuedAt !== null &&
@@ -121,15 +126,21 @@ const days = (ms: number) => {
   return ms === 1000 ? '1 second' : `${ms / 1000} seconds`;
 };
 
-/** What the token endpoint tells the caller, with the policy's numbers. */
+/** What the token endpoint tells the caller, with the policy's numbers and whose policy it is. */
 export function refusalDescription(refusal: PatRefusal, policy: PatPolicy): string {
+  const whose = (rule: keyof PatPolicyOrigin) => {
+    const origin = policy.origin?.[rule];
+    return origin === undefined ? 'this deployment' : `the ${origin}`;
+  };
   switch (refusal) {
     case 'expired':
       return 'The personal access token has expired.';
+    case 'no_expiry':
+      return `The personal access token never expires, and ${whose('requireExpiry')} requires personal access tokens to expire; create one with expiresAt.`;
     case 'too_old':
-      return `The personal access token is older than the maximum lifetime of ${days(policy.maxLifetimeMs!)} this deployment allows; rotate it or create a new one.`;
+      return `The personal access token is older than the maximum lifetime of ${days(policy.maxLifetimeMs!)} ${whose('maxLifetimeMs')} allows; rotate it or create a new one.`;
     case 'unused':
-      return `The personal access token was unused for longer than the ${days(policy.revokeUnusedAfterMs!)} this deployment allows; create a new one.`;
+      return `The personal access token was unused for longer than the ${days(policy.revokeUnusedAfterMs!)} ${whose('revokeUnusedAfterMs')} allows; create a new one.`;
     default:
       return 'The subject_token is invalid.';
   }

@@ -1,5 +1,6 @@
 /** API resources (RFC 8707 resource indicators): the audiences tokens can be issued for. */
 import { createHash } from 'node:crypto';
+import type { PatPolicyOverride } from './pat-policy';
 
 /** A permission of a resource (Logto's Scope): roles grant scopes by id, tokens carry them by name. */
 export interface ResourceScope {
@@ -16,6 +17,8 @@ export interface ApiResource {
   /** Access token lifetime in seconds for tokens with this audience; null = the service default. */
   accessTokenTtl: number | null;
   scopes: ResourceScope[];
+  /** Tightens the deployment's PAT policy for tokens with this audience (see pat-policy.ts); null: none. */
+  patPolicy?: PatPolicyOverride | null;
   createdAt: number;
 }
 

@@ -8,6 +8,7 @@ import { keys, listPartition } from './keys';
 import { transactWrite } from './transactions';
 import { listByKind } from './list-index';
 import type { Application, ApplicationType } from '../model/application';
+import type { PatPolicyOverride } from '../model/pat-policy';
 
 const table = () => env.tableName();
 
@@ -19,6 +20,7 @@ function toApplication(item: Record<string, unknown>): Application {
     type: item.type as ApplicationType,
     secretHash: (item.secretHash as string | null | undefined) ?? null,
     allowTokenExchange: Boolean(item.allowTokenExchange),
+    patPolicy: (item.patPolicy as PatPolicyOverride | null | undefined) ?? null,
     createdAt: item.createdAt as number,
   };
 }
@@ -56,7 +58,7 @@ export async function listApplications(): Promise<Application[]> {
 
 export async function updateApplication(
   id: string,
-  changes: Partial<Pick<Application, 'name' | 'description' | 'allowTokenExchange'>>,
+  changes: Partial<Pick<Application, 'name' | 'description' | 'allowTokenExchange' | 'patPolicy'>>,
 ): Promise<Application | undefined> {
   const entries = Object.entries(changes).filter(([, value]) => value !== undefined);
   const current = await getApplication(id, true);

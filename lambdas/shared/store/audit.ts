@@ -47,6 +47,7 @@ export type AuditAction =
   | 'application.updated'
   | 'application.deleted'
   | 'resource.created'
+  | 'resource.updated'
   | 'resource.deleted'
   | 'resource.scope_created'
   | 'resource.scope_updated'

@@ -9,6 +9,7 @@
  * | user                 | USER#{userId}             | USER                | gsi1pk=USER, profile, isSuspended, patEpoch  |
  * | (PAT, expiring)      |                           |                     | gsi1pk=PATEXP#{day of expiresAt, UTC}, gsi1sk=expiresAt |
  * | PATs being purged    | USER#{userId}             | PURGE#{patEpoch}    | gsi1pk=PURGE: PATs of an ended epoch to remove|
+ * | PAT count guard      | USER#{userId}             | PATGUARD            | nonce, tracked PAT sks (maxPerUser); ttl 1 day|
  * | unique identifier    | UNIQUE#{kind}#{value}     | UNIQUE              | userId (kind: username, email, phone)        |
  * | application          | APP#{id}                  | APP                 | gsi1pk=APP, secretHash, allowTokenExchange   |
  * | API resource         | RES#{id}                  | RES                 | gsi1pk=RES                                   |
@@ -72,6 +73,11 @@ export const keys = {
   pat: (userId: string, name: string) => ({ pk: `${keyPrefix.user}${userId}`, sk: `PAT#${digest(name)}` }),
   patHash: (tokenHash: string) => ({ pk: `${keyPrefix.patHash}${tokenHash}`, sk: 'PATHASH' }),
   user: (userId: string) => ({ pk: `${keyPrefix.user}${userId}`, sk: 'USER' }),
+  /**
+   * maxPerUser's guard (store/pats.ts checkLimit): a nonce and the PATs counted writes made live. Apart from the
+   * user item, which profile updates Put whole.
+   */
+  patGuard: (userId: string) => ({ pk: `${keyPrefix.user}${userId}`, sk: 'PATGUARD' }),
   /** Marks PATs of one patEpoch of a user (deleted, or all revoked) that are still to be removed. */
   userPurge: (userId: string, patEpoch: string) => ({ pk: `${keyPrefix.user}${userId}`, sk: `PURGE#${patEpoch}` }),
   /** Usernames and emails are unique case-insensitively, as in Logto. */

@@ -8,11 +8,12 @@ import { GetCommand, PutCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib
 import { dynamo } from '../aws/dynamodb';
 import { guarded } from '../aws/dependency-errors';
 import { env } from '../config';
+import { valueIssuedAt } from '../model/pat';
 import { LEGACY_PAT_EPOCH } from '../model/user';
 import { conditionalWrite } from './conditional';
 import { keyPrefix, keys, listPartition, migrationPrefix, patSortKeyPrefix } from './keys';
 import { listByKind, queryAll } from './list-index';
-import { newPatId } from './pats';
+import { getPatItem, newPatId } from './pats';
 import { transactWrite } from './transactions';
 import { userItem } from './users';
 
@@ -215,4 +216,110 @@ export async function indexMemberships(): Promise<number | 'already done'> {
   }
   if (found === 0) await markDone(MEMBERSHIP_INDEX_MARKER);
   return indexed;
+}
+
+const PAT_LIFECYCLE_MARKER = { pk: `${migrationPrefix}pat-lifecycle-v1`, sk: 'MIGRATION' };
+/** Items fixed per run at most; the rest wait for the next run (every 5 minutes). */
+const LIFECYCLE_BATCH = 500;
+
+export interface LifecycleBackfill {
+  /** Lookup items that got the issue time of their value (from the PAT's createdAt, or its last rotation). */
+  issuedAt: number;
+  /** PAT items with an expiry that got their expiry-day index entry (gsi1 PATEXP#{day}). */
+  expiryIndexed: number;
+  /** Whether items were left for the next run. */
+  more: boolean;
+}
+
+/**
+ * Brings PATs created before the lifecycle version (patgate ≤ 0.3) up to it: their lookup items get
+ * `issuedAt`, so the maximum lifetime ages them at the exchange, and their PAT items, if they expire, the
+ * expiry-day index entry the expiry notices read. Every write is conditional on the attribute still being
+ * missing and the PAT unchanged, so it never overwrites what a newer handler wrote. Bounded (LIFECYCLE_BATCH
+ * items per run) and re-runnable; marks itself done when a run finds nothing left.
+ */
+export async function backfillPatLifecycle(): Promise<LifecycleBackfill | 'already done'> {
+  const table = env.tableName();
+  if (await isDone(PAT_LIFECYCLE_MARKER)) return 'already done';
+
+  const pending: Record<string, unknown>[] = [];
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const page = await guarded('dynamodb', () =>
+      dynamo().send(
+        new ScanCommand({
+          TableName: table,
+          ConsistentRead: true,
+          FilterExpression:
+            '(begins_with(pk, :hash) AND attribute_not_exists(issuedAt) AND attribute_not_exists(rotatedOut)) OR ' +
+            '(begins_with(pk, :user) AND begins_with(sk, :pat) AND attribute_type(expiresAt, :number) AND attribute_not_exists(gsi1pk))',
+          ExpressionAttributeValues: {
+            ':hash': keyPrefix.patHash,
+            ':user': keyPrefix.user,
+            ':pat': patSortKeyPrefix,
+            ':number': 'N',
+          },
+          ExclusiveStartKey: startKey,
+        }),
+      ),
+    );
+    pending.push(...(page.Items ?? []));
+    startKey = page.LastEvaluatedKey;
+  } while (startKey && pending.length < LIFECYCLE_BATCH);
+
+  const result: LifecycleBackfill = {
+    issuedAt: 0,
+    expiryIndexed: 0,
+    more: Boolean(startKey) || pending.length > LIFECYCLE_BATCH,
+  };
+  for (const item of pending.slice(0, LIFECYCLE_BATCH)) {
+    if (String(item.pk).startsWith(keyPrefix.patHash)) {
+      if (await backfillIssuedAt(item)) result.issuedAt++;
+    } else if (await backfillExpiryIndex(item)) {
+      result.expiryIndexed++;
+    }
+  }
+  if (pending.length === 0) await markDone(PAT_LIFECYCLE_MARKER);
+  return result;
+}
+
+/** The value's issue time comes from its PAT item, which must still hold this value. */
+async function backfillIssuedAt(lookup: Record<string, unknown>): Promise<boolean> {
+  const tokenHash = String(lookup.pk).slice(keyPrefix.patHash.length);
+  const pat = await getPatItem(lookup.userId as string, lookup.name as string);
+  // A lookup whose PAT moved on (renamed or rotated meanwhile) is looked at again by the next run.
+  if (!pat || pat.tokenHash !== tokenHash) return false;
+  return conditionalWrite(() =>
+    dynamo().send(
+      new UpdateCommand({
+        TableName: env.tableName(),
+        Key: keys.patHash(tokenHash),
+        UpdateExpression: 'SET issuedAt = :at',
+        ConditionExpression:
+          'attribute_exists(pk) AND attribute_not_exists(issuedAt) AND attribute_not_exists(rotatedOut) AND userId = :user AND #name = :name',
+        ExpressionAttributeNames: { '#name': 'name' },
+        ExpressionAttributeValues: { ':at': valueIssuedAt(pat), ':user': pat.userId, ':name': pat.name },
+      }),
+    ),
+  );
+}
+
+function backfillExpiryIndex(item: Record<string, unknown>): Promise<boolean> {
+  const index = keys.patExpiry(item.expiresAt as number);
+  return conditionalWrite(() =>
+    dynamo().send(
+      new UpdateCommand({
+        TableName: env.tableName(),
+        Key: { pk: item.pk, sk: item.sk },
+        UpdateExpression: 'SET gsi1pk = :gsi1pk, gsi1sk = :gsi1sk',
+        ConditionExpression: 'tokenHash = :hash AND expiresAt = :expiresAt AND attribute_not_exists(gsi1pk)',
+        ExpressionAttributeValues: {
+          ':gsi1pk': index.gsi1pk,
+          ':gsi1sk': index.gsi1sk,
+          ':hash': item.tokenHash,
+          ':expiresAt': item.expiresAt,
+        },
+      }),
+    ),
+  );
 }

@@ -6,11 +6,12 @@
  * A PAT belongs to its owner's PAT epoch (model/user.ts). PAT items left from an ended epoch are
  * invisible, dead at the token endpoint, replaced when their name is reused, and removed by `purgePats`.
  */
-import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, TransactGetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { dynamo } from '../aws/dynamodb';
-import { guarded } from '../aws/dependency-errors';
+import { guarded, toDependencyError } from '../aws/dependency-errors';
 import { env } from '../config';
-import { valueIssuedAt, type Pat, type PatCredential } from '../model/pat';
+import { isLive, valueIssuedAt, type Pat, type PatCredential } from '../model/pat';
 import { LEGACY_PAT_EPOCH, type User, type UserStanding } from '../model/user';
 import { conditionalWrite } from './conditional';
 import { keys, patSortKeyPrefix } from './keys';
@@ -170,14 +171,116 @@ export async function listPats(owner: User): Promise<Pat[]> {
   );
 }
 
-export type CreatePatResult = 'created' | 'name_exists' | 'owner_not_found';
+/** maxPerUser: how many live PATs (model/pat.ts isLive, at `now`) the owner may have. */
+export interface PatLimit {
+  maxPerUser: number;
+  now: number;
+}
 
-export function createPat(pat: Omit<Pat, 'lastUsedAt' | 'patEpoch' | 'id'>): Promise<CreatePatResult> {
+/**
+ * maxPerUser's guard: a nonce every write that may add a live PAT under a limit replaces (conditionally, in its
+ * transaction), and the sort keys of the PATs those writes made live. The tracked PATs are read in one
+ * TransactGetItems with the guard, a snapshot serializable with transactions, so a creation committed before
+ * the count is seen in full; PATs from before the guard are counted from a Query (committed long before).
+ */
+interface PatGuard {
+  nonce: string | undefined;
+  tracked: string[];
+}
+
+async function readPatGuard(userId: string): Promise<PatGuard> {
+  const { Item } = await guarded('dynamodb', () =>
+    dynamo().send(new GetCommand({ TableName: table(), Key: keys.patGuard(userId), ConsistentRead: true })),
+  );
+  return { nonce: Item?.nonce as string | undefined, tracked: (Item?.tracked as string[] | undefined) ?? [] };
+}
+
+/** TransactGetItems reads at most 100 items: the guard and 99 PATs. */
+const SNAPSHOT_PATS = 99;
+
+/** The tracked PAT items as of the guard's nonce, or undefined when the guard moved on meanwhile. */
+async function trackedSnapshot(userId: string, guard: PatGuard): Promise<(Pat | undefined)[] | undefined> {
+  const pk = keys.user(userId).pk;
+  const snapshot: (Pat | undefined)[] = [];
+  for (const sks of chunk(guard.tracked, SNAPSHOT_PATS)) {
+    let responses;
+    try {
+      ({ Responses: responses } = await dynamo().send(
+        new TransactGetCommand({
+          TransactItems: [keys.patGuard(userId), ...sks.map((sk) => ({ pk, sk }))].map((Key) => ({
+            Get: { TableName: table(), Key },
+          })),
+        }),
+      ));
+    } catch (error) {
+      // A transaction was writing one of the items: read again.
+      if (error instanceof TransactionCanceledException) return undefined;
+      throw toDependencyError('dynamodb', error);
+    }
+    const [guardItem, ...pats] = (responses ?? []).map((response) => response.Item);
+    if (guardItem?.nonce !== guard.nonce) return undefined;
+    snapshot.push(...pats.map((item) => (item ? toPat(item) : undefined)));
+  }
+  return snapshot;
+}
+
+/** Random, not a counter: TTL may remove the item, and a restarted counter could come back to a value read before. */
+function patGuardAdvance(userId: string, nonce: string | undefined, tracked: string[], now: number) {
+  return {
+    Put: {
+      TableName: table(),
+      Item: { ...keys.patGuard(userId), nonce: randomString(16), tracked, ttl: Math.ceil(now / 1000) + 86400 },
+      ConditionExpression: nonce === undefined ? 'attribute_not_exists(pk)' : 'nonce = :nonce',
+      ExpressionAttributeValues: nonce === undefined ? undefined : { ':nonce': nonce },
+    },
+  };
+}
+
+const patSk = (pat: Pat) => keys.pat(pat.userId, pat.name).sk;
+
+/**
+ * Under a limit: the owner's live PATs other than `except` (the one a rotation revives or a rename moves) are
+ * counted, and the write that makes `becomesLive` live advances the guard, so of writes racing at the limit
+ * exactly as many as fit commit. Returns undefined when the guard moved while reading (look again).
+ */
+async function checkLimit(
+  owner: User,
+  limit: PatLimit | undefined,
+  becomesLive: Pat,
+  except?: Pat,
+): Promise<{ guard: TransactItems } | { tooMany: number } | undefined> {
+  if (!limit) return { guard: [] };
+  const guard = await readPatGuard(owner.id);
+  const tracked = await trackedSnapshot(owner.id, guard);
+  if (!tracked) return undefined;
+  const trackedSks = new Set(guard.tracked);
+  const untracked = (await queryPats(owner.id, owner.patEpoch)).filter((pat) => !trackedSks.has(patSk(pat)));
+  const live = [...tracked, ...untracked].filter(
+    (pat): pat is Pat =>
+      pat !== undefined &&
+      pat.patEpoch === owner.patEpoch &&
+      isLive(pat, limit.now) &&
+      (except === undefined || patSk(pat) !== patSk(except)),
+  );
+  if (live.length >= limit.maxPerUser) return { tooMany: live.length };
+  const stillTracked = live.map(patSk).filter((sk) => trackedSks.has(sk));
+  return { guard: [patGuardAdvance(owner.id, guard.nonce, [...stillTracked, patSk(becomesLive)], limit.now)] };
+}
+
+export type CreatePatResult = 'created' | 'name_exists' | 'owner_not_found' | { tooMany: number };
+
+export function createPat(
+  pat: Omit<Pat, 'lastUsedAt' | 'patEpoch' | 'id'>,
+  limit?: PatLimit,
+): Promise<CreatePatResult> {
   return optimistically(async () => {
     const [owner, existing] = await Promise.all([getUser(pat.userId), getPatItem(pat.userId, pat.name)]);
     if (!owner) return 'owner_not_found';
     if (existing?.patEpoch === owner.patEpoch) return 'name_exists';
     const created: Pat = { ...pat, id: newPatId(), lastUsedAt: null, patEpoch: owner.patEpoch };
+    const checked = await checkLimit(owner, limit, created);
+    if (!checked) return RETRY;
+    if ('tooMany' in checked) return { tooMany: checked.tooMany };
     const items = patItems(created);
     const outcome = await transactWrite([
       ownerUnchanged(owner),
@@ -185,9 +288,10 @@ export function createPat(pat: Omit<Pat, 'lastUsedAt' | 'patEpoch' | 'id'>): Pro
       { Put: { TableName: table(), Item: items.lookup, ConditionExpression: 'attribute_not_exists(pk)' } },
       { Put: { TableName: table(), Item: items.byId!, ConditionExpression: 'attribute_not_exists(pk)' } },
       auditPut('pat.created', patTarget(created)),
+      ...checked.guard,
     ]);
     if (outcome.committed) return 'created';
-    // The owner or the name's slot changed under us: look again. (A 190-bit value colliding is not a real possibility.)
+    // The owner, the name's slot or the count changed under us: look again. (A 190-bit value colliding is not a real possibility.)
     return RETRY;
   });
 }
@@ -195,7 +299,13 @@ export function createPat(pat: Omit<Pat, 'lastUsedAt' | 'patEpoch' | 'id'>): Pro
 export type RenamePatResult =
   { status: 'renamed'; pat: Pat } | { status: 'not_found' } | { status: 'name_exists' } | { status: 'owner_not_found' };
 
-export function renamePat(userId: string, currentName: string, newName: string): Promise<RenamePatResult> {
+/** Under a limit, a rename moves the PAT's place in the guard (and advances it): the count reads PATs by sort key. */
+export function renamePat(
+  userId: string,
+  currentName: string,
+  newName: string,
+  limit?: PatLimit,
+): Promise<RenamePatResult> {
   return optimistically(async () => {
     const [owner, pat, target] = await Promise.all([
       getUser(userId),
@@ -207,8 +317,11 @@ export function renamePat(userId: string, currentName: string, newName: string):
     if (currentName === newName) return { status: 'renamed', pat };
     if (target?.patEpoch === owner.patEpoch) return { status: 'name_exists' };
     const renamed: Pat = { ...pat, name: newName };
+    const guard = limit ? await readPatGuard(userId) : undefined;
+    const moved = guard && [...guard.tracked.filter((sk) => sk !== patSk(pat)), patSk(renamed)];
     const outcome = await transactWrite([
       ownerUnchanged(owner),
+      ...(guard ? [patGuardAdvance(userId, guard.nonce, moved!, limit!.now)] : []),
       ...occupy(renamed, target),
       {
         Delete: {
@@ -398,7 +511,11 @@ export async function touchPat(credential: PatCredential, tokenHash: string, use
 const REUSE_DETECTION_SECONDS = 30 * 24 * 3600;
 
 export type RotatePatResult =
-  { status: 'rotated'; pat: Pat } | { status: 'not_found' } | { status: 'owner_not_found' } | { status: 'revoked' };
+  | { status: 'rotated'; pat: Pat }
+  | { status: 'not_found' }
+  | { status: 'owner_not_found' }
+  | { status: 'revoked' }
+  | { status: 'too_many'; live: number };
 
 /**
  * Gives the PAT a new value, in one transaction: the PAT item takes the new hash (and expiry), the new
@@ -410,12 +527,17 @@ export function rotatePat(
   userId: string,
   name: string,
   rotation: { tokenHash: string; expiresAt: (pat: Pat) => number | null; now: number; graceMs: number },
+  limit?: PatLimit,
 ): Promise<RotatePatResult> {
   return optimistically(async () => {
     const [owner, pat] = await Promise.all([getUser(userId), getPatItem(userId, name)]);
     if (!owner) return { status: 'owner_not_found' };
     if (!pat || pat.patEpoch !== owner.patEpoch) return { status: 'not_found' };
     if (pat.revokedAt) return { status: 'revoked' };
+    // Rotating an expired PAT brings it back to life: that counts against the limit like a creation.
+    const checked = isLive(pat, rotation.now) ? { guard: [] } : await checkLimit(owner, limit, pat, pat);
+    if (!checked) return RETRY;
+    if ('tooMany' in checked) return { status: 'too_many', live: checked.tooMany };
     const { now } = rotation;
     const graceUntil = now + rotation.graceMs;
     // A new value is a new credential: a new id, so tokens of the rotated-out value introspect inactive.
@@ -472,6 +594,7 @@ export function rotatePat(
             },
           ]
         : []),
+      ...checked.guard!,
     ]);
     if (outcome.committed) return { status: 'rotated', pat: rotated };
     return RETRY;

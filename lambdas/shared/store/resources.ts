@@ -13,6 +13,7 @@ import { listByKind } from './list-index';
 import { auditPut } from './audit';
 import { optimistically, RETRY, transactWrite } from './transactions';
 import { toScopes, type ApiResource, type ResourceScope } from '../model/resource';
+import type { PatPolicyOverride } from '../model/pat-policy';
 
 const table = () => env.tableName();
 
@@ -23,6 +24,7 @@ function toResource(item: Record<string, unknown>): ApiResource {
     indicator: item.indicator as string,
     accessTokenTtl: (item.accessTokenTtl as number | null | undefined) ?? null,
     scopes: toScopes(item.id as string, item.scopes, item.createdAt as number),
+    patPolicy: (item.patPolicy as PatPolicyOverride | null | undefined) ?? null,
     createdAt: item.createdAt as number,
   };
 }
@@ -56,9 +58,9 @@ export async function createResource(resource: ApiResource): Promise<'created' |
   return outcome.committed ? 'created' : 'indicator_exists';
 }
 
-export async function getResource(id: string): Promise<ApiResource | undefined> {
+export async function getResource(id: string, consistent = false): Promise<ApiResource | undefined> {
   const { Item } = await guarded('dynamodb', () =>
-    dynamo().send(new GetCommand({ TableName: table(), Key: keys.resource(id) })),
+    dynamo().send(new GetCommand({ TableName: table(), Key: keys.resource(id), ConsistentRead: consistent })),
   );
   return Item ? toResource(Item) : undefined;
 }
@@ -91,6 +93,59 @@ export function deleteResource(id: string): Promise<boolean> {
       auditPut('resource.deleted', { resourceId: id, details: { indicator: resource.indicator } }),
     ]);
     return outcome.committed ? true : RETRY;
+  });
+}
+
+export type ResourceChanges = Partial<Pick<ApiResource, 'name' | 'accessTokenTtl' | 'patPolicy'>>;
+
+/**
+ * Changes a resource's own fields on both copies, with its audit event, in one transaction. The version
+ * goes up so a scope change that read the resource before this one writes again (it Puts the whole item).
+ */
+export function updateResource(id: string, changes: ResourceChanges): Promise<ApiResource | undefined> {
+  return optimistically(async () => {
+    const resource = await getResource(id, true);
+    const entries = Object.entries(changes).filter(([, value]) => value !== undefined);
+    if (!resource || entries.length === 0) return resource;
+    const names = Object.fromEntries(entries.map(([key], i) => [`#f${i}`, key]));
+    const values = {
+      ...Object.fromEntries(entries.map(([, value], i) => [`:v${i}`, value])),
+      ':zero': 0,
+      ':one': 1,
+    };
+    const update = `SET ${entries.map((_, i) => `#f${i} = :v${i}`).join(', ')}, scopesVersion = if_not_exists(scopesVersion, :zero) + :one`;
+    const outcome = await transactWrite([
+      {
+        Update: {
+          TableName: table(),
+          Key: keys.resource(id),
+          UpdateExpression: update,
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
+        },
+      },
+      {
+        Update: {
+          TableName: table(),
+          Key: keys.resourceByIndicator(resource.indicator),
+          UpdateExpression: update,
+          ConditionExpression: 'id = :id',
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: { ...values, ':id': id },
+        },
+      },
+      auditPut('resource.updated', {
+        resourceId: id,
+        details: {
+          fields: entries
+            .map(([key]) => key)
+            .sort()
+            .join(','),
+        },
+      }),
+    ]);
+    return outcome.committed ? { ...resource, ...Object.fromEntries(entries) } : RETRY;
   });
 }
 
