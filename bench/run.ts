@@ -344,6 +344,7 @@ function coldStartEvents(context: Context): Record<HandlerName, ReturnType<typeo
     discovery: proxyEvent('GET', '/oidc/jwks'),
     pats: proxyEvent('GET', `/api/users/${context.fixtures.userIds[0]}/personal-access-tokens`, caller),
     admin: proxyEvent('GET', '/api/applications', caller),
+    organizations: proxyEvent('GET', '/api/organizations', caller),
     // Introspection of a value that is no token: client authentication (one read), then `active: false`.
     revocation: proxyEvent('POST', '/oidc/token/introspection', {
       headers: { ...headers, 'content-type': 'application/x-www-form-urlencoded' },

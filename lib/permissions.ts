@@ -106,17 +106,7 @@ const policies: Record<FunctionName, (resources: GrantedResources) => iam.Policy
     onItems(
       table,
       ['dynamodb:GetItem'],
-      [
-        keyPrefix.application,
-        keyPrefix.resource,
-        keyPrefix.role,
-        keyPrefix.userRoles,
-        keyPrefix.user,
-        keyPrefix.organization,
-        keyPrefix.organizationScope,
-        keyPrefix.organizationRole,
-        keyPrefix.membership,
-      ],
+      [keyPrefix.application, keyPrefix.resource, keyPrefix.role, keyPrefix.userRoles, keyPrefix.user],
     ),
     // A resource and its indicator item are put and deleted together, as are a role and its name; only
     // applications are updated in place. Users are only read (a role assignment checks its user exists).
@@ -130,6 +120,39 @@ const policies: Record<FunctionName, (resources: GrantedResources) => iam.Policy
         keyPrefix.role,
         keyPrefix.roleName,
         keyPrefix.userRoles,
+      ],
+    ),
+    onItems(table, ['dynamodb:UpdateItem'], [keyPrefix.application]),
+    onItems(table, ['dynamodb:ConditionCheckItem'], [keyPrefix.user]),
+    // Audit events: put with each change; read per user (AUDIT#USER#…) and, through the index, all of them.
+    onItems(table, ['dynamodb:PutItem', 'dynamodb:Query'], [keyPrefix.audit]),
+    // Listing applications, resources, roles, audit events.
+    onIndexPartitions(table, [
+      listPartition.application,
+      listPartition.resource,
+      listPartition.role,
+      listPartition.audit,
+    ]),
+  ],
+
+  organizations: ({ table }) => [
+    onItems(
+      table,
+      ['dynamodb:GetItem'],
+      [
+        keyPrefix.organization,
+        keyPrefix.organizationScope,
+        keyPrefix.organizationRole,
+        keyPrefix.membership,
+        keyPrefix.user,
+      ],
+    ),
+    // An organization and its name are put and deleted together; members are put and deleted with their
+    // organization's condition check. Users are only read and condition-checked (a member must exist).
+    onItems(
+      table,
+      ['dynamodb:PutItem', 'dynamodb:DeleteItem'],
+      [
         keyPrefix.organization,
         keyPrefix.organizationScope,
         keyPrefix.organizationRole,
@@ -137,21 +160,17 @@ const policies: Record<FunctionName, (resources: GrantedResources) => iam.Policy
         keyPrefix.membership,
       ],
     ),
-    onItems(table, ['dynamodb:UpdateItem'], [keyPrefix.application, keyPrefix.organization]),
+    onItems(table, ['dynamodb:UpdateItem'], [keyPrefix.organization]),
     onItems(table, ['dynamodb:ConditionCheckItem'], [keyPrefix.user, keyPrefix.organization]),
     // An organization's members.
     onItems(table, ['dynamodb:Query'], [keyPrefix.membership]),
-    // Audit events: put with each change; read per user (AUDIT#USER#…) and, through the index, all of them.
-    onItems(table, ['dynamodb:PutItem', 'dynamodb:Query'], [keyPrefix.audit]),
-    // Listing applications, resources, roles, organizations, organization scopes and roles, audit events.
+    // Audit events are put with each change (reading them is the admin function's).
+    onItems(table, ['dynamodb:PutItem'], [keyPrefix.audit]),
+    // Listing organizations, organization scopes and roles.
     onIndexPartitions(table, [
-      listPartition.application,
-      listPartition.resource,
-      listPartition.role,
       listPartition.organization,
       listPartition.organizationScope,
       listPartition.organizationRole,
-      listPartition.audit,
     ]),
     // A user's organizations: the user's memberships, one index partition per user.
     onIndexPartitionPrefix(table, userOrganizationsPrefix),

@@ -9,6 +9,7 @@ const modules: Record<HandlerName, () => Promise<{ handler: unknown }>> = {
   admin: () => import('../lambdas/admin/handler'),
   revocation: () => import('../lambdas/revocation/handler'),
   credentials: () => import('../lambdas/credentials/handler'),
+  organizations: () => import('../lambdas/organizations/handler'),
 };
 
 export async function loadHandler(name: HandlerName): Promise<ProxyHandler> {

@@ -129,7 +129,7 @@ it('exempts only public OAuth and PAT self-service routes from authorization, an
   expect(pathsOf('AwsSolutions-IAM5[Resource::*]').sort()).toEqual(
     ['Defaults', 'AllOptions']
       .flatMap((stack) =>
-        ['token', 'discovery', 'pats', 'admin', 'revocation', 'credentials', 'maintenance'].map(
+        ['token', 'discovery', 'pats', 'admin', 'organizations', 'revocation', 'credentials', 'maintenance'].map(
           (name) => `${stack}/Patgate/Functions/${name}/Role`,
         ),
       )

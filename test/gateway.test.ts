@@ -30,6 +30,7 @@ const handlers: Record<HandlerName, ProxyHandler> = {
   admin: echo,
   revocation: echo,
   credentials: echo,
+  organizations: echo,
   pats: async () => {
     throw new Error('handler exploded');
   },

@@ -235,7 +235,7 @@ describe('stage', () => {
 
 describe('functions', () => {
   it('has one function per handler in the route table, the maintenance function, and the deploy trigger', () => {
-    expect(handlerNames).toEqual(['token', 'revocation', 'credentials', 'discovery', 'pats', 'admin']);
+    expect(handlerNames).toEqual(['token', 'revocation', 'credentials', 'discovery', 'pats', 'admin', 'organizations']);
     expect([...stack.patgate.functions.all.keys()]).toEqual([...handlerNames, 'maintenance']);
     // CDK's trigger provider runs the maintenance function once per deployment that changes it.
     template.resourceCountIs('AWS::Lambda::Function', handlerNames.length + 2);
@@ -550,49 +550,38 @@ describe('least privilege', () => {
     ]);
   });
 
-  it("admin: reads and writes applications, resources, roles, users' roles and organizations, only reads users, puts and reads audit events, no KMS", () => {
+  it("admin: reads and writes applications, resources, roles and users' roles, only reads users, puts and reads audit events, no organizations, no KMS", () => {
     expectGrants('admin', [
+      ...allow(['dynamodb:GetItem'], [table()], leadingKeys('APP#*', 'RES#*', 'ROLE#*', 'USERROLES#*', 'USER#*')),
+      ...allow(
+        ['dynamodb:PutItem', 'dynamodb:DeleteItem'],
+        [table()],
+        leadingKeys('APP#*', 'RES#*', 'RESIND#*', 'ROLE#*', 'ROLENAME#*', 'USERROLES#*'),
+      ),
+      ...allow(['dynamodb:UpdateItem'], [table()], leadingKeys('APP#*')),
+      ...allow(['dynamodb:ConditionCheckItem'], [table()], leadingKeys('USER#*')),
+      ...allow(['dynamodb:PutItem', 'dynamodb:Query'], [table()], leadingKeys('AUDIT#*')),
+      ...allow(['dynamodb:Query'], [index()], indexPartitions('APP', 'RES', 'ROLE', 'AUDIT')),
+    ]);
+  });
+
+  it('organizations: reads and writes organizations, their scopes, roles and members, only reads and checks users, puts audit events, no KMS', () => {
+    expectGrants('organizations', [
       ...allow(
         ['dynamodb:GetItem'],
         [table()],
-        leadingKeys(
-          'APP#*',
-          'RES#*',
-          'ROLE#*',
-          'USERROLES#*',
-          'USER#*',
-          'ORG#*',
-          'ORGSCOPE#*',
-          'ORGROLE#*',
-          'ORGMEMBER#*',
-        ),
+        leadingKeys('ORG#*', 'ORGSCOPE#*', 'ORGROLE#*', 'ORGMEMBER#*', 'USER#*'),
       ),
       ...allow(
         ['dynamodb:PutItem', 'dynamodb:DeleteItem'],
         [table()],
-        leadingKeys(
-          'APP#*',
-          'RES#*',
-          'RESIND#*',
-          'ROLE#*',
-          'ROLENAME#*',
-          'USERROLES#*',
-          'ORG#*',
-          'ORGSCOPE#*',
-          'ORGROLE#*',
-          'ORGNAME#*',
-          'ORGMEMBER#*',
-        ),
+        leadingKeys('ORG#*', 'ORGSCOPE#*', 'ORGROLE#*', 'ORGNAME#*', 'ORGMEMBER#*'),
       ),
-      ...allow(['dynamodb:UpdateItem'], [table()], leadingKeys('APP#*', 'ORG#*')),
+      ...allow(['dynamodb:UpdateItem'], [table()], leadingKeys('ORG#*')),
       ...allow(['dynamodb:ConditionCheckItem'], [table()], leadingKeys('USER#*', 'ORG#*')),
       ...allow(['dynamodb:Query'], [table()], leadingKeys('ORGMEMBER#*')),
-      ...allow(['dynamodb:PutItem', 'dynamodb:Query'], [table()], leadingKeys('AUDIT#*')),
-      ...allow(
-        ['dynamodb:Query'],
-        [index()],
-        indexPartitions('APP', 'RES', 'ROLE', 'ORG', 'ORGSCOPE', 'ORGROLE', 'AUDIT'),
-      ),
+      ...allow(['dynamodb:PutItem'], [table()], leadingKeys('AUDIT#*')),
+      ...allow(['dynamodb:Query'], [index()], indexPartitions('ORG', 'ORGSCOPE', 'ORGROLE')),
       // A user's organizations: the per-user partitions of the index, nothing else by prefix.
       ...allow(['dynamodb:Query'], [index()], {
         'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['USERORGS#*'] },
@@ -756,10 +745,9 @@ describe('monitoring', () => {
     ).toEqual(
       [
         'Api5xx',
-        ...['Token', 'Revocation', 'Credentials', 'Discovery', 'Pats', 'Admin', 'Maintenance'].flatMap((name) => [
-          `${name}FunctionErrors`,
-          `${name}FunctionThrottles`,
-        ]),
+        ...['Token', 'Revocation', 'Credentials', 'Discovery', 'Pats', 'Admin', 'Organizations', 'Maintenance'].flatMap(
+          (name) => [`${name}FunctionErrors`, `${name}FunctionThrottles`],
+        ),
         'TableSystemErrors',
         'TableThrottles',
         'DynamoDbFailures',

@@ -1,12 +1,10 @@
 import { createHandler } from '../shared/http/handler';
 import * as auditLogs from './audit-logs';
 import * as operations from './operations';
-import * as organizations from './organizations';
 import * as roles from './roles';
 
 export const handler = createHandler('admin', 'management', {
   ...operations,
   ...auditLogs,
   ...roles,
-  ...organizations,
 });

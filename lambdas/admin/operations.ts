@@ -17,7 +17,7 @@ import type { ApiResource } from '../shared/model/resource';
 import * as applications from '../shared/store/applications';
 import { openApiDocument } from './openapi-document';
 import * as resources from '../shared/store/resources';
-import { idParam, logChange, newId } from './common';
+import { idParam, logChange, newId } from '../shared/management/entities';
 
 const idParameter = (event: APIGatewayProxyEvent) => idParam(event, 'id');
 

@@ -19,7 +19,15 @@ import { pageOf, searched } from '../pats/pagination';
 import * as resources from '../shared/store/resources';
 import * as roles from '../shared/store/roles';
 import { getUser } from '../shared/store/users';
-import { checkScopeName, deleteNotFound, distinct, idParam, logChange, newId, notFound } from './common';
+import {
+  checkScopeName,
+  deleteNotFound,
+  distinct,
+  idParam,
+  logChange,
+  newId,
+  notFound,
+} from '../shared/management/entities';
 
 /** Logto's codes for these routes. */
 const errors = {

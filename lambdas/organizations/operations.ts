@@ -21,7 +21,15 @@ import type { Organization, OrganizationRole } from '../shared/model/organizatio
 import { pageOf, searched } from '../pats/pagination';
 import * as organizations from '../shared/store/organizations';
 import { getUser } from '../shared/store/users';
-import { checkScopeName, deleteNotFound, distinct, idParam, logChange, newId, notFound } from './common';
+import {
+  checkScopeName,
+  deleteNotFound,
+  distinct,
+  idParam,
+  logChange,
+  newId,
+  notFound,
+} from '../shared/management/entities';
 
 const errors = {
   notFound,

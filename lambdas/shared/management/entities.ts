@@ -1,11 +1,11 @@
-/** What the admin function's operations share: ids, path parameters, scope names, Logto's "not found" codes. */
+/** What the management functions' entity operations share: ids, path parameters, scope names, Logto's "not found" codes. */
 import type { APIGatewayProxyEvent } from 'aws-lambda';
-import { randomString } from '../shared/crypto/secrets';
-import { ApiError, apiErrors } from '../shared/errors';
-import { pathParameter, validate } from '../shared/management/request';
-import { idSchema } from '../shared/management/schemas';
-import { countMetric, logger } from '../shared/observability';
-import { SCOPE_TOKEN_PATTERN } from '../shared/oauth';
+import { randomString } from '../crypto/secrets';
+import { ApiError, apiErrors } from '../errors';
+import { pathParameter, validate } from './request';
+import { idSchema } from './schemas';
+import { countMetric, logger } from '../observability';
+import { SCOPE_TOKEN_PATTERN } from '../oauth';
 
 const LOWER_ALPHANUMERIC = '0123456789abcdefghijklmnopqrstuvwxyz';
 
