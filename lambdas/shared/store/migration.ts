@@ -40,34 +40,51 @@ async function markDone(marker: Marker, facts: Record<string, unknown> = {}): Pr
   );
 }
 
-export async function migrateLegacyUsers(now: number): Promise<number | 'already done'> {
-  const table = env.tableName();
-  if (await isDone(MIGRATION_MARKER)) return 'already done';
-
-  const legacy = new Map<string, LegacyUser>();
+/**
+ * The items a migration still has to fix: a strongly consistent Scan with `filter`, page by page until the table
+ * ends or `enough` items are found (`more` then says whether the scan stopped early).
+ */
+async function scanFor(
+  filter: string,
+  values: Record<string, unknown>,
+  enough = Infinity,
+): Promise<{ items: Record<string, unknown>[]; more: boolean }> {
+  const items: Record<string, unknown>[] = [];
   let startKey: Record<string, unknown> | undefined;
   do {
     const page = await guarded('dynamodb', () =>
       dynamo().send(
         new ScanCommand({
-          TableName: table,
+          TableName: env.tableName(),
           ConsistentRead: true,
-          FilterExpression:
-            'begins_with(pk, :user) AND attribute_not_exists(patEpoch) AND (begins_with(sk, :pat) OR sk = :state)',
-          ExpressionAttributeValues: { ':user': keyPrefix.user, ':pat': patSortKeyPrefix, ':state': 'USER' },
+          FilterExpression: filter,
+          ExpressionAttributeValues: values,
           ExclusiveStartKey: startKey,
         }),
       ),
     );
-    for (const item of page.Items ?? []) {
-      const userId = (item.pk as string).slice(keyPrefix.user.length);
-      const known = legacy.get(userId) ?? { isSuspended: false, createdAt: now };
-      if (item.sk === 'USER') known.isSuspended = Boolean(item.isSuspended);
-      else known.createdAt = Math.min(known.createdAt, item.createdAt as number);
-      legacy.set(userId, known);
-    }
+    items.push(...(page.Items ?? []));
     startKey = page.LastEvaluatedKey;
-  } while (startKey);
+  } while (startKey && items.length < enough);
+  return { items, more: startKey !== undefined };
+}
+
+export async function migrateLegacyUsers(now: number): Promise<number | 'already done'> {
+  const table = env.tableName();
+  if (await isDone(MIGRATION_MARKER)) return 'already done';
+
+  const legacy = new Map<string, LegacyUser>();
+  const { items } = await scanFor(
+    'begins_with(pk, :user) AND attribute_not_exists(patEpoch) AND (begins_with(sk, :pat) OR sk = :state)',
+    { ':user': keyPrefix.user, ':pat': patSortKeyPrefix, ':state': 'USER' },
+  );
+  for (const item of items) {
+    const userId = (item.pk as string).slice(keyPrefix.user.length);
+    const known = legacy.get(userId) ?? { isSuspended: false, createdAt: now };
+    if (item.sk === 'USER') known.isSuspended = Boolean(item.isSuspended);
+    else known.createdAt = Math.min(known.createdAt, item.createdAt as number);
+    legacy.set(userId, known);
+  }
 
   let registered = 0;
   for (const [id, user] of legacy) {
@@ -112,23 +129,10 @@ export async function assignPatIds(): Promise<number | 'already done'> {
   const table = env.tableName();
   if (await isDone(PAT_IDS_MARKER)) return 'already done';
 
-  const pending: Record<string, unknown>[] = [];
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const page = await guarded('dynamodb', () =>
-      dynamo().send(
-        new ScanCommand({
-          TableName: table,
-          ConsistentRead: true,
-          FilterExpression: 'begins_with(pk, :user) AND begins_with(sk, :pat) AND attribute_not_exists(id)',
-          ExpressionAttributeValues: { ':user': keyPrefix.user, ':pat': patSortKeyPrefix },
-          ExclusiveStartKey: startKey,
-        }),
-      ),
-    );
-    pending.push(...(page.Items ?? []));
-    startKey = page.LastEvaluatedKey;
-  } while (startKey);
+  const { items: pending } = await scanFor(
+    'begins_with(pk, :user) AND begins_with(sk, :pat) AND attribute_not_exists(id)',
+    { ':user': keyPrefix.user, ':pat': patSortKeyPrefix },
+  );
 
   let assigned = 0;
   for (const item of pending) {
@@ -242,35 +246,17 @@ export async function backfillPatLifecycle(): Promise<LifecycleBackfill | 'alrea
   const table = env.tableName();
   if (await isDone(PAT_LIFECYCLE_MARKER)) return 'already done';
 
-  const pending: Record<string, unknown>[] = [];
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const page = await guarded('dynamodb', () =>
-      dynamo().send(
-        new ScanCommand({
-          TableName: table,
-          ConsistentRead: true,
-          FilterExpression:
-            '(begins_with(pk, :hash) AND attribute_not_exists(issuedAt) AND attribute_not_exists(rotatedOut)) OR ' +
-            '(begins_with(pk, :user) AND begins_with(sk, :pat) AND attribute_type(expiresAt, :number) AND attribute_not_exists(gsi1pk))',
-          ExpressionAttributeValues: {
-            ':hash': keyPrefix.patHash,
-            ':user': keyPrefix.user,
-            ':pat': patSortKeyPrefix,
-            ':number': 'N',
-          },
-          ExclusiveStartKey: startKey,
-        }),
-      ),
-    );
-    pending.push(...(page.Items ?? []));
-    startKey = page.LastEvaluatedKey;
-  } while (startKey && pending.length < LIFECYCLE_BATCH);
+  const { items: pending, more } = await scanFor(
+    '(begins_with(pk, :hash) AND attribute_not_exists(issuedAt) AND attribute_not_exists(rotatedOut)) OR ' +
+      '(begins_with(pk, :user) AND begins_with(sk, :pat) AND attribute_type(expiresAt, :number) AND attribute_not_exists(gsi1pk))',
+    { ':hash': keyPrefix.patHash, ':user': keyPrefix.user, ':pat': patSortKeyPrefix, ':number': 'N' },
+    LIFECYCLE_BATCH,
+  );
 
   const result: LifecycleBackfill = {
     issuedAt: 0,
     expiryIndexed: 0,
-    more: Boolean(startKey) || pending.length > LIFECYCLE_BATCH,
+    more: more || pending.length > LIFECYCLE_BATCH,
   };
   for (const item of pending.slice(0, LIFECYCLE_BATCH)) {
     if (String(item.pk).startsWith(keyPrefix.patHash)) {
