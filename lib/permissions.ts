@@ -34,7 +34,8 @@ export function permissionsFor(handler: FunctionName, resources: GrantedResource
 
 const policies: Record<FunctionName, (resources: GrantedResources) => iam.PolicyStatement[]> = {
   token: ({ table, signingKeys }) => [
-    // Resolve the PAT, its owner (and the owner's roles), the client application and the requested API resource.
+    // Resolve the PAT, its owner (and the owner's roles, or membership and organization), the client application
+    // and the requested API resource.
     onItems(
       table,
       ['dynamodb:GetItem'],
@@ -43,6 +44,7 @@ const policies: Record<FunctionName, (resources: GrantedResources) => iam.Policy
         keyPrefix.user,
         keyPrefix.userRoles,
         keyPrefix.membership,
+        keyPrefix.organization,
         keyPrefix.application,
         keyPrefix.resourceIndicator,
       ],
@@ -83,9 +85,11 @@ const policies: Record<FunctionName, (resources: GrantedResources) => iam.Policy
     // The PAT-id migration: ids onto PAT items and their lookups, and the PATID# items.
     onItems(table, ['dynamodb:UpdateItem'], [keyPrefix.user, keyPrefix.patHash]),
     onItems(table, ['dynamodb:PutItem'], [keyPrefix.patId]),
-    onIndexPartitions(table, [listPartition.purge, listPartition.organization]),
+    onIndexPartitions(table, [listPartition.purge, listPartition.organization, listPartition.organizationPurge]),
     // Indexing memberships written before a user's organizations were listable: each organization's memberships.
     onItems(table, ['dynamodb:Query', 'dynamodb:UpdateItem'], [keyPrefix.membership]),
+    // Removing the memberships a deleted organization left, then its purge marker (ORG#{id} / PURGE).
+    onItems(table, ['dynamodb:DeleteItem'], [keyPrefix.membership, keyPrefix.organization]),
     // The one-off legacy-user migration reads the whole table; Scan has no leading keys to restrict.
     new iam.PolicyStatement({ actions: ['dynamodb:Scan'], resources: [table.tableArn] }),
     // Expiry notices: PATs by expiry day, the notice level on the PAT item, and the events themselves.

@@ -4,6 +4,7 @@
  */
 import { PatgateApiError } from '../client/management-client';
 import { AwsCallLog, sequentialRoundTrips } from '../bench/aws-calls';
+import { DeleteCommand, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamo, dynamoDb } from '../lambdas/shared/aws/dynamodb';
 import { kms } from '../lambdas/shared/aws/kms';
 import { startTestService, type TestService } from './harness/service';
@@ -322,9 +323,73 @@ describe('organization tokens', () => {
     expect(await organizationScope(pat, organization.id, both)).toBe(read.name);
     const calls = [...awsCalls.calls];
     expect(calls.map((call) => call.label).sort()).toEqual(
-      ['DynamoDB GetItem PATHASH', 'DynamoDB GetItem USER', 'DynamoDB GetItem USER', 'KMS Sign'].sort(),
+      // The PAT, then its owner, membership and organization (a deleted one's memberships grant nothing) beside Sign.
+      [
+        'DynamoDB GetItem PATHASH',
+        'DynamoDB GetItem USER',
+        'DynamoDB GetItem USER',
+        'DynamoDB GetItem ORG',
+        'KMS Sign',
+      ].sort(),
     );
     expect(sequentialRoundTrips(calls)).toBe(2);
+  });
+});
+
+describe('deleting an organization', () => {
+  const memberships = async (organizationId: string) =>
+    (
+      await dynamo().send(
+        new QueryCommand({
+          TableName: service.config.tableName,
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': `ORGMEMBER#${organizationId}` },
+          ConsistentRead: true,
+        }),
+      )
+    ).Items ?? [];
+  const purgeMarker = async (organizationId: string) =>
+    (
+      await dynamo().send(
+        new GetCommand({
+          TableName: service.config.tableName,
+          Key: { pk: `ORG#${organizationId}`, sk: 'PURGE' },
+          ConsistentRead: true,
+        }),
+      )
+    ).Item;
+
+  it('issues no token through memberships a deletion left behind (interrupted half-way)', async () => {
+    const { organization, role, userId, pat, read, both } = await fixture();
+    await service.client.organizations.addMembers(organization.id, [userId]);
+    await service.client.organizations.assignMemberRoles(organization.id, userId, [role.id]);
+    expect(await organizationScope(pat, organization.id, both)).toBe(read.name);
+    // What a deletion that stopped after its transaction leaves: no organization item, the memberships still there.
+    await dynamo().send(
+      new DeleteCommand({ TableName: service.config.tableName, Key: { pk: `ORG#${organization.id}`, sk: 'ORG' } }),
+    );
+    expect(await memberships(organization.id)).toHaveLength(1);
+    expectAccessDenied(await exchange(pat, organization.id));
+    expect((await service.client.organizations.ofUser(userId)).map((each) => each.id)).not.toContain(organization.id);
+  });
+
+  it('removes up to 100 memberships inline and leaves the rest to the maintenance function, bounded', async () => {
+    const { organization, userId, pat } = await fixture();
+    const userIds = [userId, ...(await Promise.all(Array.from({ length: 129 }, () => service.newUser())))];
+    for (let i = 0; i < userIds.length; i += 40) {
+      await service.client.organizations.addMembers(organization.id, userIds.slice(i, i + 40));
+    }
+    expect(await memberships(organization.id)).toHaveLength(130);
+
+    await service.client.organizations.delete(organization.id);
+    expectAccessDenied(await exchange(pat, organization.id));
+    expect(await memberships(organization.id)).toHaveLength(30);
+    expect(await purgeMarker(organization.id)).toMatchObject({ gsi1pk: 'ORGPURGE', organizationId: organization.id });
+
+    const report = await service.runMaintenance();
+    expect(report.organizationPurges.pending).toBe(0);
+    expect(await memberships(organization.id)).toEqual([]);
+    expect(await purgeMarker(organization.id)).toBeUndefined();
   });
 });
 

@@ -474,12 +474,12 @@ describe('least privilege', () => {
   });
   const index = () => ({ 'Fn::Join': ['', [table(), '/index/gsi1']] });
 
-  it("token: reads PAT hashes, their owners and owners' roles, applications, resource indicators and roles, stamps last use, revokes on reuse, signs", () => {
+  it("token: reads PAT hashes, their owners and owners' roles or memberships and organizations, applications, resource indicators and roles, stamps last use, revokes on reuse, signs", () => {
     expectGrants('token', [
       ...allow(
         ['dynamodb:GetItem'],
         [table()],
-        leadingKeys('PATHASH#*', 'USER#*', 'USERROLES#*', 'ORGMEMBER#*', 'APP#*', 'RESIND#*'),
+        leadingKeys('PATHASH#*', 'USER#*', 'USERROLES#*', 'ORGMEMBER#*', 'ORG#*', 'APP#*', 'RESIND#*'),
       ),
       ...allow(['dynamodb:Query'], [index()], indexPartitions('ROLE', 'ORGROLE', 'ORGSCOPE')),
       ...allow(['dynamodb:UpdateItem'], [table()], leadingKeys('USER#*', 'PATHASH#*')),
@@ -535,7 +535,9 @@ describe('least privilege', () => {
       ...allow(['dynamodb:DeleteItem'], [table()], leadingKeys('USER#*', 'PATHASH#*', 'PATID#*')),
       ...allow(['dynamodb:UpdateItem'], [table()], leadingKeys('USER#*', 'PATHASH#*')),
       ...allow(['dynamodb:PutItem'], [table()], leadingKeys('PATID#*')),
-      ...allow(['dynamodb:Query'], [index()], indexPartitions('PURGE', 'ORG')),
+      ...allow(['dynamodb:Query'], [index()], indexPartitions('PURGE', 'ORG', 'ORGPURGE')),
+      // Memberships a deleted organization left, and its purge marker.
+      ...allow(['dynamodb:DeleteItem'], [table()], leadingKeys('ORGMEMBER#*', 'ORG#*')),
       // Indexing memberships from before a user's organizations were listed: organization by organization.
       ...allow(['dynamodb:Query', 'dynamodb:UpdateItem'], [table()], leadingKeys('ORGMEMBER#*')),
       ...allow(['dynamodb:Scan'], [table()]),

@@ -1,11 +1,12 @@
 /**
  * The maintenance function, outside the route table: run on a schedule (and once by `cdk deploy`, before
  * the handlers are updated). It finishes what requests leave bounded: the legacy-user, PAT-id, PAT-lifecycle and
- * membership-index migrations (each until a run finds nothing left) and removing PATs of ended epochs (deleted users,
- * revoke-all) beyond what the request removed inline; and the PAT expiry notices (expiry-notices.ts), which the
- * 5-minute schedule suits.
+ * membership-index migrations (each until a run finds nothing left), removing PATs of ended epochs (deleted users,
+ * revoke-all) and memberships of deleted organizations beyond what the request removed inline; and the PAT expiry
+ * notices (expiry-notices.ts), which the 5-minute schedule suits.
  */
 import { logger } from '../shared/observability';
+import { purgeDeletedOrganizations } from '../shared/store/organizations';
 import { purgePats } from '../shared/store/pats';
 import {
   assignPatIds,
@@ -32,6 +33,8 @@ export interface MaintenanceReport {
   patLifecycleBackfill: LifecycleBackfill | 'already done';
   purgesCompleted: number;
   purgesPending: number;
+  /** Deleted organizations whose left-over memberships were all removed this run, and those with more left. */
+  organizationPurges: { completed: number; pending: number };
   expiryNotices: ExpiryNoticeReport;
 }
 
@@ -51,6 +54,7 @@ export async function handler(): Promise<MaintenanceReport> {
     if (await purgePats(purge, PURGE_BUDGET)) purgesCompleted++;
     else purgesPending++;
   }
+  const organizationPurges = await purgeDeletedOrganizations(PURGE_BUDGET);
   const expiryNotices = await sendExpiryNotices(started);
   const report = {
     migratedUsers,
@@ -59,6 +63,7 @@ export async function handler(): Promise<MaintenanceReport> {
     membershipsIndexed,
     purgesCompleted,
     purgesPending,
+    organizationPurges,
     expiryNotices,
   };
   logger.info('maintenance run', { ...report });

@@ -11,7 +11,7 @@ import type { PatCredential } from '../shared/model/pat';
 import type { ApiResource } from '../shared/model/resource';
 import { roleScopeNames } from '../shared/model/role';
 import type { UserStanding } from '../shared/model/user';
-import { getMembership, membershipOf } from '../shared/store/organizations';
+import { getMembership, membershipOf, organizationExists } from '../shared/store/organizations';
 import { assignedRoleIds, getRoleAssignment } from '../shared/store/roles';
 import {
   lastSeenRoleIds,
@@ -26,7 +26,11 @@ import type { TokenExchangeRequest } from './token-request';
 
 type Roles = Awaited<ReturnType<typeof loadRoles>>;
 type OrganizationDefinitions = Awaited<ReturnType<typeof loadOrganizationDefinitions>>;
-type Assignments = [Awaited<ReturnType<typeof getRoleAssignment>>, Awaited<ReturnType<typeof getMembership>>];
+type Assignments = [
+  Awaited<ReturnType<typeof getRoleAssignment>>,
+  Awaited<ReturnType<typeof getMembership>>,
+  organizationExists: boolean,
+];
 
 /** The role and organization definitions the request may need, read (cached) in the first round trip. */
 export function loadDefinitions(request: TokenExchangeRequest) {
@@ -64,17 +68,21 @@ export async function authorize(
     /** The scopes of the role ids this container last saw for the owner. */
     expected: grant(lastSeenRoleIds(credential.userId, organizationId)),
 
-    /** Read beside Sign: the owner's roles (with a resource) or membership (with an organization). */
+    /**
+     * Read beside Sign: the owner's roles (with a resource), or membership and the organization itself (with an
+     * organization: a deleted organization's memberships may outlive it for a while, see deleteOrganization).
+     */
     readAssignments: (): Promise<Assignments> =>
       Promise.all([
         resource ? getRoleAssignment(credential.userId) : Promise.resolve(undefined),
         organizationId === undefined ? Promise.resolve(undefined) : getMembership(organizationId, credential.userId),
+        organizationId === undefined ? Promise.resolve(false) : organizationExists(organizationId),
       ]),
 
     /** The scopes the owner's current assignments grant; a non-member gets Logto's access_denied. */
-    async confirm(owner: UserStanding, [assignment, membership]: Assignments): Promise<string[]> {
+    async confirm(owner: UserStanding, [assignment, membership, organizationFound]: Assignments): Promise<string[]> {
       if (organizationId !== undefined) {
-        const member = membershipOf(membership, owner.createdAt);
+        const member = organizationFound ? membershipOf(membership, owner.createdAt) : undefined;
         if (!member) throw new OAuthError('access_denied', 'The user is not a member of the organization.');
         rememberRoleIds(credential.userId, member.roleIds, organizationId);
         return grant(member.roleIds, {

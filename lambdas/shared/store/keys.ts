@@ -22,6 +22,7 @@
  * | role name            | ROLENAME#{name}           | ROLENAME            | roleId (names are unique)                    |
  * | a user's roles       | USERROLES#{userId}        | USERROLES           | roleIds, userCreatedAt                       |
  * | organization         | ORG#{id}                  | ORG                 | gsi1pk=ORG                                   |
+ * | org being purged     | ORG#{id}                  | PURGE               | gsi1pk=ORGPURGE: members of a deleted org left|
  * | organization scope   | ORGSCOPE#{id}             | ORGSCOPE            | gsi1pk=ORGSCOPE                              |
  * | organization role    | ORGROLE#{id}              | ORGROLE             | gsi1pk=ORGROLE, scopeIds                     |
  * | org scope/role name  | ORGNAME#{kind}#{name}     | ORGNAME             | id (names are unique per kind)               |
@@ -95,6 +96,8 @@ export const keys = {
   /** Apart from the user item, so the admin function can write it without any right on USER# items. */
   userRoles: (userId: string) => ({ pk: `${keyPrefix.userRoles}${userId}`, sk: 'USERROLES' }),
   organization: (id: string) => ({ pk: `${keyPrefix.organization}${id}`, sk: 'ORG' }),
+  /** Marks a deleted organization whose memberships are still to be removed. */
+  organizationPurge: (id: string) => ({ pk: `${keyPrefix.organization}${id}`, sk: 'PURGE' }),
   organizationScope: (id: string) => ({ pk: `${keyPrefix.organizationScope}${id}`, sk: 'ORGSCOPE' }),
   organizationRole: (id: string) => ({ pk: `${keyPrefix.organizationRole}${id}`, sk: 'ORGROLE' }),
   organizationName: (kind: 'scope' | 'role', name: string) => ({
@@ -135,6 +138,7 @@ export const listPartition = {
   resource: 'RES',
   user: 'USER',
   purge: 'PURGE',
+  organizationPurge: 'ORGPURGE',
   audit: 'AUDIT',
   role: 'ROLE',
   organization: 'ORG',

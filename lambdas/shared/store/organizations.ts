@@ -5,7 +5,7 @@
  * `createdAt` like a user's roles; the token endpoint reads it strongly consistently on every exchange
  * with `organization_id`, so removing a member or a member's role bites at once.
  */
-import { DeleteCommand, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamo } from '../aws/dynamodb';
 import { guarded } from '../aws/dependency-errors';
 import { env } from '../config';
@@ -115,7 +115,16 @@ export async function updateOrganization(
  * Deletes the organization first (so no member can be added from then on: adding one checks it exists in
  * the same transaction), then its memberships, read strongly consistently after that.
  */
-export async function deleteOrganization(id: string): Promise<boolean> {
+/** Memberships a deletion removes inline; any more are left to the maintenance function (purgeDeletedOrganizations). */
+const INLINE_MEMBER_REMOVALS = 100;
+
+/**
+ * Deletes the organization at once, in one transaction with its audit event and a purge marker. From then on its
+ * memberships are dead: the token endpoint reads the organization item beside the membership, so a deleted
+ * organization issues no token however many memberships are left. Those are removed in bounded steps: up to
+ * INLINE_MEMBER_REMOVALS here, the rest by the maintenance function (never an unbounded fan-out on a request).
+ */
+export async function deleteOrganization(id: string, at = Date.now()): Promise<boolean> {
   const outcome = await transactWrite([
     {
       Delete: {
@@ -124,15 +133,65 @@ export async function deleteOrganization(id: string): Promise<boolean> {
         ConditionExpression: 'attribute_exists(pk)',
       },
     },
+    {
+      Put: {
+        TableName: table(),
+        Item: {
+          ...keys.organizationPurge(id),
+          gsi1pk: listPartition.organizationPurge,
+          gsi1sk: `${at}#${id}`,
+          organizationId: id,
+        },
+      },
+    },
     auditPut('organization.deleted', { details: { organizationId: id } }),
   ]);
   if (!outcome.committed) return false;
-  for (const member of await listMemberships(id)) {
-    await guarded('dynamodb', () =>
-      dynamo().send(new DeleteCommand({ TableName: table(), Key: keys.membership(id, member.userId) })),
-    );
-  }
+  await removeMemberships(id, INLINE_MEMBER_REMOVALS);
   return true;
+}
+
+/**
+ * Removes up to `budget` memberships of a deleted organization; when none is left, its purge marker too.
+ * Returns whether the organization's purge is complete.
+ */
+async function removeMemberships(organizationId: string, budget: number): Promise<boolean> {
+  const { Items = [] } = await guarded('dynamodb', () =>
+    dynamo().send(
+      new QueryCommand({
+        TableName: table(),
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': keys.membership(organizationId, '').pk },
+        ProjectionExpression: 'pk, sk',
+        ConsistentRead: true,
+        Limit: budget + 1,
+      }),
+    ),
+  );
+  for (const key of Items.slice(0, budget)) {
+    await guarded('dynamodb', () => dynamo().send(new DeleteCommand({ TableName: table(), Key: key })));
+  }
+  if (Items.length > budget) return false;
+  await guarded('dynamodb', () =>
+    dynamo().send(new DeleteCommand({ TableName: table(), Key: keys.organizationPurge(organizationId) })),
+  );
+  return true;
+}
+
+/** The maintenance function's part: the memberships deletions left, `budget` at most per run. */
+export async function purgeDeletedOrganizations(budget: number): Promise<{ completed: number; pending: number }> {
+  let completed = 0;
+  let pending = 0;
+  for (const marker of await listByKind(listPartition.organizationPurge)) {
+    if ((await removeMemberships(marker.organizationId as string, budget)) === true) completed++;
+    else pending++;
+  }
+  return { completed, pending };
+}
+
+/** Read beside the membership by the token endpoint: a deleted organization's memberships grant nothing. */
+export async function organizationExists(id: string): Promise<boolean> {
+  return (await consistentGet(keys.organization(id), 'pk')) !== undefined;
 }
 
 // Organization scopes and roles: named, versioned entities
