@@ -17,6 +17,7 @@ import { parseArgs } from 'node:util';
 import { DeleteItemCommand, DynamoDBClient, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { PatgateClient } from '../client/management-client';
 import { handlerNames, type HandlerName } from '../lambdas/routes';
+import { generatePatValue } from '../lambdas/shared/crypto/pat-value';
 import { handlerEnvironment } from '../lambdas/shared/env-contract';
 import { defaultMetricsNamespace } from '../lambdas/shared/metrics-contract';
 import { ensureTable } from '../local/bootstrap';
@@ -352,7 +353,8 @@ function coldStartEvents(context: Context): Record<HandlerName, ReturnType<typeo
     }),
     credentials: proxyEvent('POST', '/credentials/revoke', {
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ credentials: ['pat_not-a-real-one'] }),
+      // Well formed, so it is looked up (a malformed value costs no read); no such PAT exists.
+      body: JSON.stringify({ credentials: [generatePatValue()] }),
     }),
   };
 }
