@@ -30,7 +30,8 @@ afterEach(() => POLICY_VARS.forEach((name) => delete process.env[name]));
 const demo = () => service.config.demoApplication;
 const patsPath = (userId: string) => `/api/users/${encodeURIComponent(userId)}/personal-access-tokens`;
 const rotatePath = (userId: string, name: string) => `${patsPath(userId)}/${encodeURIComponent(name)}/rotate`;
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+// A deadline already past waits no time (setTimeout warns about negative delays).
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
 
 const exchange = (pat: string) =>
   service.client.exchange({ pat, clientId: demo().clientId, clientSecret: demo().clientSecret });
