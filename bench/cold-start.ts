@@ -23,6 +23,7 @@ export interface BundleFigures {
   importMs: number;
   importMsWithoutSourceMaps: number;
   firstInvocationMs: number;
+  firstInvocationMsWithoutSourceMaps: number;
   /** Median wall time of a bare `node -e 0`, measured in turn with this bundle's probes: the unit of its ratios. */
   nodeStartMs: number;
   runs: number;
@@ -132,6 +133,7 @@ export async function measureBundle(name: HandlerName, options: ColdStartOptions
     importMs: median(deployed.map((result) => result.importMs)),
     importMsWithoutSourceMaps: median(withoutSourceMaps.map((result) => result.importMs)),
     firstInvocationMs: median(deployed.map((result) => result.firstInvocationMs)),
+    firstInvocationMsWithoutSourceMaps: median(withoutSourceMaps.map((result) => result.firstInvocationMs)),
     nodeStartMs: median(nodeStarts),
     runs: options.runs,
     largestInputs: largestInputs(metafile, outfile),

@@ -197,7 +197,16 @@ export function renderReport(results: BenchResults): string {
   sections.push(
     `Cold start (esbuild settings of lib/bundling.ts; median of ${settings.coldStartRuns} fresh Node processes)\n` +
       table(
-        ['function', 'minified', 'gzip', 'node -e 0', 'import', 'import w/o source maps', 'first invocation'],
+        [
+          'function',
+          'minified',
+          'gzip',
+          'node -e 0',
+          'import',
+          'w/o source maps',
+          'first invocation',
+          'w/o source maps',
+        ],
         results.coldStart.map((bundle) => {
           const ratio = (value: number) => `${(value / bundle.nodeStartMs).toFixed(2)}×`;
           return [
@@ -208,6 +217,7 @@ export function renderReport(results: BenchResults): string {
             `${ms(bundle.importMs)} ms ${ratio(bundle.importMs)}`,
             `${ms(bundle.importMsWithoutSourceMaps)} ms ${ratio(bundle.importMsWithoutSourceMaps)}`,
             `${ms(bundle.firstInvocationMs)} ms ${ratio(bundle.firstInvocationMs)}`,
+            `${ms(bundle.firstInvocationMsWithoutSourceMaps)} ms ${ratio(bundle.firstInvocationMsWithoutSourceMaps)}`,
           ];
         }),
       ) +

@@ -315,6 +315,40 @@ describe('exchange with roles', () => {
   });
 });
 
+describe("a user's first exchange on a container", () => {
+  async function setting() {
+    const resource = await newResource(['read:f', 'write:f']);
+    const [read] = await service.client.resources.scopes.list(resource.id);
+    const role = await newRole([read!.id]);
+    // Warms the caches: a user holding the new role makes the cached role definitions load it.
+    expect(await grantedScope((await patOfNewUser([role.id])).pat, resource.indicator, 'read:f')).toBe('read:f');
+    return { resource, role };
+  }
+  async function patOfNewUser(roleIds: string[]) {
+    const userId = await service.newUser();
+    if (roleIds.length > 0) await service.client.roles.assign(userId, roleIds);
+    return { userId, pat: (await service.client.pats.create(userId, { name: 'first' })).value };
+  }
+  const signs = () => awsCalls.calls.filter((call) => call.label === 'KMS Sign').length;
+
+  it('takes no extra round trip when the user holds the roles granting what they ask for', async () => {
+    const { resource, role } = await setting();
+    const { pat } = await patOfNewUser([role.id]);
+    awsCalls.calls.length = 0;
+    expect(await grantedScope(pat, resource.indicator, 'read:f write:f')).toBe('read:f');
+    expect(signs()).toBe(1);
+    expect(sequentialRoundTrips([...awsCalls.calls])).toBe(2);
+  });
+
+  it('signs again, never granting the guess, when the user holds no such role', async () => {
+    const { resource } = await setting();
+    const { pat } = await patOfNewUser([]);
+    awsCalls.calls.length = 0;
+    expect(await grantedScope(pat, resource.indicator, 'read:f')).toBe('');
+    expect(signs()).toBe(2);
+  });
+});
+
 describe('migration of resources with plain scope lists', () => {
   it('reads them as scope entities with stable ids, which roles can grant, and keeps them when scopes are added', async () => {
     const id = `legacy${Date.now()}`;

@@ -63,10 +63,16 @@ export async function authorize(
       credential.scopes,
     );
 
+  const everyRoleId = (): string[] => [...(organization ? organization.roles.keys() : (roles?.keys() ?? []))];
+
   return {
     audience,
-    /** The scopes of the role ids this container last saw for the owner. */
-    expected: grant(lastSeenRoleIds(credential.userId, organizationId)),
+    /**
+     * The scopes of the role ids this container last saw for the owner; for an owner not seen yet, of every role
+     * (an owner asking for a resource's scopes usually holds roles that grant them). Only a guess: `confirm`
+     * decides what the token carries.
+     */
+    expected: grant(lastSeenRoleIds(credential.userId, organizationId) ?? everyRoleId()),
 
     /**
      * Read beside Sign: the owner's roles (with a resource), or membership and the organization itself (with an

@@ -7,8 +7,10 @@
  *
  * A user's role ids must bite at once: they are read strongly consistently in the second round trip,
  * beside KMS Sign. The token is signed with the scopes of the role ids this container last saw for the
- * user; when the read shows other role ids that grant other scopes, the token is signed again (a third
- * round trip, only then). A token never carries the scopes of roles the user no longer has.
+ * user (for a user it hasn't seen yet: every role's, so a user asking for scopes their roles grant costs no
+ * extra round trip even on a cold container); when the read shows role ids that grant other scopes, the token
+ * is signed again (a third round trip, only then). A token never carries the scopes of roles the user no
+ * longer has: the speculative token is thrown away unless the read confirms its scopes.
  *
  * A role id the cached definitions don't know (a role created since they were loaded) makes them load
  * again at once, so a new role works as soon as it is assigned; an id still unknown then (a deleted role)
@@ -92,9 +94,9 @@ export async function organizationDefinitionsKnowing(
 const MAX_REMEMBERED = 10_000;
 const lastSeen = new Map<string, readonly string[]>();
 
-/** The role ids this container last saw for the user (in the organization, when one is given). */
-export function lastSeenRoleIds(userId: string, organizationId?: string): readonly string[] {
-  return lastSeen.get(`${organizationId ?? ''}\0${userId}`) ?? [];
+/** The role ids this container last saw for the user (in the organization, when one is given); none yet: undefined. */
+export function lastSeenRoleIds(userId: string, organizationId?: string): readonly string[] | undefined {
+  return lastSeen.get(`${organizationId ?? ''}\0${userId}`);
 }
 
 export function rememberRoleIds(userId: string, roleIds: readonly string[], organizationId?: string): void {
