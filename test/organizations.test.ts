@@ -2,11 +2,11 @@
  * Logto's organizations: management (organizations, members, members' roles, organization scopes and roles)
  * and organization tokens at the exchange (`organization_id`: members only, scopes from organization roles).
  */
-import { PatgateApiError } from '../client/management-client';
 import { AwsCallLog, sequentialRoundTrips } from '../bench/aws-calls';
 import { DeleteCommand, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamo, dynamoDb } from '../lambdas/shared/aws/dynamodb';
 import { kms } from '../lambdas/shared/aws/kms';
+import { managementError } from './support/protocol-errors';
 import { startTestService, type TestService } from './harness/service';
 
 let service: TestService;
@@ -23,16 +23,6 @@ afterAll(() => service.close());
 const demo = () => service.config.demoApplication;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const unique = () => service.newUserId();
-
-async function apiError(call: Promise<unknown>): Promise<{ status: number; code: string }> {
-  try {
-    await call;
-  } catch (error) {
-    if (error instanceof PatgateApiError) return { status: error.status, code: error.code };
-    throw error;
-  }
-  throw new Error('the call succeeded');
-}
 
 const exchange = (pat: string, organizationId: string, scope = 'read:org write:org', extra = {}) =>
   service.client.exchange({
@@ -89,11 +79,11 @@ describe('management', () => {
 
     const scopeName = `read:${unique()}`;
     const scope = await service.client.organizations.scopes.create({ name: scopeName });
-    expect(await apiError(service.client.organizations.scopes.create({ name: scopeName }))).toEqual({
+    expect(await managementError(service.client.organizations.scopes.create({ name: scopeName }))).toEqual({
       status: 422,
       code: 'entity.unique_integrity_violation',
     });
-    expect(await apiError(service.client.organizations.scopes.create({ name: 'a b' }))).toEqual({
+    expect(await managementError(service.client.organizations.scopes.create({ name: 'a b' }))).toEqual({
       status: 400,
       code: 'scope.name_with_space',
     });
@@ -101,7 +91,7 @@ describe('management', () => {
     const created = await service.client.raw('POST', '/api/organization-roles', { name: roleName });
     expect(created.status).toBe(201);
     const role = created.json as { id: string };
-    expect(await apiError(service.client.organizations.roles.create({ name: roleName }))).toEqual({
+    expect(await managementError(service.client.organizations.roles.create({ name: roleName }))).toEqual({
       status: 422,
       code: 'entity.unique_integrity_violation',
     });
@@ -110,17 +100,19 @@ describe('management', () => {
     });
     expect(added.status).toBe(201);
     expect((await service.client.organizations.roles.scopes(role.id)).map((each) => each.id)).toEqual([scope.id]);
-    expect(await apiError(service.client.organizations.roles.addScopes(role.id, ['nothere']))).toEqual({
+    expect(await managementError(service.client.organizations.roles.addScopes(role.id, ['nothere']))).toEqual({
       status: 422,
       code: 'entity.relation_foreign_key_not_found',
     });
 
     const userId = await service.newUser();
-    expect(await apiError(service.client.organizations.memberRoles(organization.id, userId))).toEqual({
+    expect(await managementError(service.client.organizations.memberRoles(organization.id, userId))).toEqual({
       status: 422,
       code: 'organization.require_membership',
     });
-    expect(await apiError(service.client.organizations.assignMemberRoles(organization.id, userId, [role.id]))).toEqual({
+    expect(
+      await managementError(service.client.organizations.assignMemberRoles(organization.id, userId, [role.id])),
+    ).toEqual({
       status: 422,
       code: 'organization.require_membership',
     });
@@ -129,11 +121,13 @@ describe('management', () => {
     });
     expect(members.status).toBe(201);
     expect(members.json).toEqual({ userIds: [userId] });
-    expect(await apiError(service.client.organizations.addMembers(organization.id, [service.newUserId()]))).toEqual({
+    expect(
+      await managementError(service.client.organizations.addMembers(organization.id, [service.newUserId()])),
+    ).toEqual({
       status: 422,
       code: 'entity.relation_foreign_key_not_found',
     });
-    expect(await apiError(service.client.organizations.addMembers('nothere', [userId]))).toMatchObject({
+    expect(await managementError(service.client.organizations.addMembers('nothere', [userId]))).toMatchObject({
       status: 404,
     });
     const assigned = await service.client.raw('POST', `/api/organizations/${organization.id}/users/${userId}/roles`, {
@@ -151,11 +145,11 @@ describe('management', () => {
     expect(await service.client.organizations.memberRoles(organization.id, userId)).toEqual([]);
 
     await service.client.organizations.delete(organization.id);
-    expect(await apiError(service.client.organizations.get(organization.id))).toEqual({
+    expect(await managementError(service.client.organizations.get(organization.id))).toEqual({
       status: 404,
       code: 'entity.not_exists_with_id',
     });
-    expect(await apiError(service.client.organizations.memberRoles(organization.id, userId))).toEqual({
+    expect(await managementError(service.client.organizations.memberRoles(organization.id, userId))).toEqual({
       status: 422,
       code: 'organization.require_membership',
     });
@@ -184,7 +178,7 @@ describe("a user's organizations (GET /api/users/{userId}/organizations)", () =>
     await service.client.organizations.delete(other.id);
     expect(await service.client.organizations.ofUser(userId)).toEqual([]);
 
-    expect(await apiError(service.client.organizations.ofUser(service.newUserId()))).toEqual({
+    expect(await managementError(service.client.organizations.ofUser(service.newUserId()))).toEqual({
       status: 404,
       code: 'entity.not_exists_with_id',
     });

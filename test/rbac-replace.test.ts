@@ -4,9 +4,9 @@
  * atomic replacement (a replacement whose condition fails writes nothing; one too big for a transaction is
  * refused whole), and replacements that bite at the next exchange.
  */
-import { PatgateApiError } from '../client/management-client';
 import { withAuditCaller } from '../lambdas/shared/store/audit';
 import * as organizationStore from '../lambdas/shared/store/organizations';
+import { managementError } from './support/protocol-errors';
 import { startTestService, type TestService } from './harness/service';
 
 let service: TestService;
@@ -18,16 +18,6 @@ afterAll(() => service.close());
 
 const demo = () => service.config.demoApplication;
 const unique = () => service.newUserId();
-
-async function apiError(call: Promise<unknown>): Promise<{ status: number; code: string }> {
-  try {
-    await call;
-  } catch (error) {
-    if (error instanceof PatgateApiError) return { status: error.status, code: error.code };
-    throw error;
-  }
-  throw new Error('the call succeeded');
-}
 
 /** The scope an exchange grants (status 200), or the HTTP status when it is refused. */
 async function granted(pat: string, target: { resource?: string; organizationId?: string }, scope: string) {
@@ -88,12 +78,12 @@ describe("PUT /api/users/{userId}/roles (a user's roles)", () => {
     const role = await service.client.roles.create({ name: `kept-${unique()}`, description: 'k' });
     const { userId } = await userWithPat();
     await service.client.roles.assign(userId, [role.id]);
-    expect(await apiError(service.client.roles.replace(userId, ['nosuchrole']))).toEqual({
+    expect(await managementError(service.client.roles.replace(userId, ['nosuchrole']))).toEqual({
       status: 404,
       code: 'entity.not_exists_with_id',
     });
     expect((await service.client.roles.ofUser(userId)).map((each) => each.id)).toEqual([role.id]);
-    expect(await apiError(service.client.roles.replace(unique(), [role.id]))).toEqual({
+    expect(await managementError(service.client.roles.replace(unique(), [role.id]))).toEqual({
       status: 404,
       code: 'entity.not_exists_with_id',
     });
@@ -119,8 +109,8 @@ describe('MachineToMachine roles', () => {
 
     const { userId } = await userWithPat();
     const refused = { status: 422, code: 'user.invalid_role_type' };
-    expect(await apiError(service.client.roles.assign(userId, [human.id, machine.id]))).toEqual(refused);
-    expect(await apiError(service.client.roles.replace(userId, [machine.id]))).toEqual(refused);
+    expect(await managementError(service.client.roles.assign(userId, [human.id, machine.id]))).toEqual(refused);
+    expect(await managementError(service.client.roles.replace(userId, [machine.id]))).toEqual(refused);
     expect(await service.client.roles.ofUser(userId)).toEqual([]);
     await service.client.roles.assign(userId, [human.id]);
     expect((await service.client.roles.ofUser(userId)).map((role) => role.id)).toEqual([human.id]);
@@ -179,11 +169,11 @@ describe('PUT /api/organizations/{id}/users (members)', () => {
     const { organization, users } = await organizationFixture(1);
     const [a] = users as [(typeof users)[0]];
     await service.client.organizations.addMembers(organization.id, [a.userId]);
-    expect(await apiError(service.client.organizations.replaceMembers(organization.id, [unique()]))).toEqual({
+    expect(await managementError(service.client.organizations.replaceMembers(organization.id, [unique()]))).toEqual({
       status: 422,
       code: 'entity.relation_foreign_key_not_found',
     });
-    expect(await apiError(service.client.organizations.replaceMembers('nosuchorg', [a.userId]))).toEqual({
+    expect(await managementError(service.client.organizations.replaceMembers('nosuchorg', [a.userId]))).toEqual({
       status: 404,
       code: 'entity.not_exists_with_id',
     });
@@ -249,13 +239,15 @@ describe("PUT /api/organizations/{id}/users/{userId}/roles (a member's roles)", 
     ]);
 
     expect(
-      await apiError(service.client.organizations.replaceMemberRoles(organization.id, a.userId, ['nosuchrole'])),
+      await managementError(service.client.organizations.replaceMemberRoles(organization.id, a.userId, ['nosuchrole'])),
     ).toEqual({
       status: 422,
       code: 'entity.relation_foreign_key_not_found',
     });
     expect(
-      await apiError(service.client.organizations.replaceMemberRoles(organization.id, outsider.userId, [reader.id])),
+      await managementError(
+        service.client.organizations.replaceMemberRoles(organization.id, outsider.userId, [reader.id]),
+      ),
     ).toEqual({ status: 422, code: 'organization.require_membership' });
     await service.client.organizations.replaceMemberRoles(organization.id, a.userId, []);
     expect(await granted(a.pat, { organizationId: organization.id }, both)).toBe('');
@@ -274,15 +266,17 @@ describe("PUT /api/organization-roles/{id}/scopes (an organization role's scopes
     expect((await service.client.organizations.roles.scopes(reader.id)).map((scope) => scope.id).sort()).toEqual(
       [read.id, write.id].sort(),
     );
-    expect(await apiError(service.client.organizations.roles.replaceScopes(reader.id, ['nosuchscope']))).toEqual({
-      status: 422,
-      code: 'entity.relation_foreign_key_not_found',
-    });
-    expect(await apiError(service.client.organizations.roles.replaceScopes('nosuchrole', [read.id]))).toEqual({
+    expect(await managementError(service.client.organizations.roles.replaceScopes(reader.id, ['nosuchscope']))).toEqual(
+      {
+        status: 422,
+        code: 'entity.relation_foreign_key_not_found',
+      },
+    );
+    expect(await managementError(service.client.organizations.roles.replaceScopes('nosuchrole', [read.id]))).toEqual({
       status: 404,
       code: 'entity.not_exists_with_id',
     });
-    expect(await apiError(service.client.organizations.roles.replaceScopes(reader.id, []))).toMatchObject({
+    expect(await managementError(service.client.organizations.roles.replaceScopes(reader.id, []))).toMatchObject({
       status: 400,
     });
     expect((await service.client.organizations.roles.scopes(reader.id)).length).toBe(2);

@@ -4,11 +4,11 @@
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { PatgateApiError } from '../client/management-client';
 import { AwsCallLog, sequentialRoundTrips } from '../bench/aws-calls';
 import { dynamo, dynamoDb } from '../lambdas/shared/aws/dynamodb';
 import { kms } from '../lambdas/shared/aws/kms';
 import { keys, listPartition } from '../lambdas/shared/store/keys';
+import { managementError } from './support/protocol-errors';
 import { startTestService, type TestService } from './harness/service';
 
 /** Short, so "a role change bites within CLIENT_CACHE_TTL_SECONDS" can be watched happening. */
@@ -28,16 +28,6 @@ beforeAll(async () => {
 afterAll(() => service.close());
 
 const demo = () => service.config.demoApplication;
-
-async function apiError(call: Promise<unknown>): Promise<{ status: number; code: string }> {
-  try {
-    await call;
-  } catch (error) {
-    if (error instanceof PatgateApiError) return { status: error.status, code: error.code };
-    throw error;
-  }
-  throw new Error('the call succeeded');
-}
 
 async function newResource(scopes: string[] = []) {
   const indicator = `https://api.example.com/${service.newUserId()}`;
@@ -79,15 +69,15 @@ describe('resource scopes', () => {
     const scope = response.json as { id: string; name: string };
     expect(scope).toMatchObject({ resourceId: resource.id, name: 'write:a', description: 'Write' });
 
-    expect(await apiError(service.client.resources.scopes.create(resource.id, { name: 'write:a' }))).toEqual({
+    expect(await managementError(service.client.resources.scopes.create(resource.id, { name: 'write:a' }))).toEqual({
       status: 422,
       code: 'scope.name_exists',
     });
-    expect(await apiError(service.client.resources.scopes.create(resource.id, { name: 'has space' }))).toEqual({
+    expect(await managementError(service.client.resources.scopes.create(resource.id, { name: 'has space' }))).toEqual({
       status: 400,
       code: 'scope.name_with_space',
     });
-    expect(await apiError(service.client.resources.scopes.create('nothere', { name: 'x' }))).toEqual({
+    expect(await managementError(service.client.resources.scopes.create('nothere', { name: 'x' }))).toEqual({
       status: 404,
       code: 'entity.not_exists_with_id',
     });
@@ -95,11 +85,15 @@ describe('resource scopes', () => {
 
     const renamed = await service.client.resources.scopes.update(resource.id, scope.id, { name: 'write:all' });
     expect(renamed).toMatchObject({ id: scope.id, name: 'write:all', description: 'Write' });
-    expect(await apiError(service.client.resources.scopes.update(resource.id, scope.id, { name: 'read:a' }))).toEqual({
+    expect(
+      await managementError(service.client.resources.scopes.update(resource.id, scope.id, { name: 'read:a' })),
+    ).toEqual({
       status: 422,
       code: 'scope.name_exists',
     });
-    expect(await apiError(service.client.resources.scopes.update(resource.id, 'nothere', { name: 'x' }))).toEqual({
+    expect(
+      await managementError(service.client.resources.scopes.update(resource.id, 'nothere', { name: 'x' })),
+    ).toEqual({
       status: 404,
       code: 'entity.not_exists_with_id',
     });
@@ -107,7 +101,7 @@ describe('resource scopes', () => {
     expect((await service.client.resources.get(resource.id)).scopes).toEqual(['read:a', 'write:all']);
 
     await service.client.resources.scopes.delete(resource.id, scope.id);
-    expect(await apiError(service.client.resources.scopes.delete(resource.id, scope.id))).toEqual({
+    expect(await managementError(service.client.resources.scopes.delete(resource.id, scope.id))).toEqual({
       status: 404,
       code: 'entity.not_found',
     });
@@ -128,18 +122,18 @@ describe('roles', () => {
     expect(response.status).toBe(200);
     const role = response.json as { id: string };
     expect(role).toMatchObject({ name, description: 'Readers', type: 'User', isDefault: false });
-    expect(await apiError(service.client.roles.create({ name, description: 'again' }))).toEqual({
+    expect(await managementError(service.client.roles.create({ name, description: 'again' }))).toEqual({
       status: 422,
       code: 'role.name_in_use',
     });
     expect(
-      await apiError(service.client.roles.create({ name: `${name}-x`, description: 'd', scopeIds: ['nope'] })),
+      await managementError(service.client.roles.create({ name: `${name}-x`, description: 'd', scopeIds: ['nope'] })),
     ).toEqual({ status: 404, code: 'entity.not_exists_with_id' });
 
     const added = await service.client.raw('POST', `/api/roles/${role.id}/scopes`, { scopeIds: [write!.id] });
     expect(added.status).toBe(201);
     expect((added.json as { name: string }[]).map((scope) => scope.name).sort()).toEqual(['read:r', 'write:r']);
-    expect(await apiError(service.client.roles.addScopes(role.id, [write!.id]))).toEqual({
+    expect(await managementError(service.client.roles.addScopes(role.id, [write!.id]))).toEqual({
       status: 422,
       code: 'role.scope_exists',
     });
@@ -147,7 +141,7 @@ describe('roles', () => {
     expect(withResources.map((scope) => scope.resource.indicator)).toEqual([resource.indicator, resource.indicator]);
 
     await service.client.roles.removeScope(role.id, write!.id);
-    expect(await apiError(service.client.roles.removeScope(role.id, write!.id))).toEqual({
+    expect(await managementError(service.client.roles.removeScope(role.id, write!.id))).toEqual({
       status: 404,
       code: 'entity.not_found',
     });
@@ -156,18 +150,18 @@ describe('roles', () => {
     const renamed = await service.client.roles.update(role.id, { name: `${name}-renamed` });
     expect(renamed.name).toBe(`${name}-renamed`);
     await service.client.roles.create({ name, description: 'the freed name' });
-    expect(await apiError(service.client.roles.update(role.id, { name }))).toEqual({
+    expect(await managementError(service.client.roles.update(role.id, { name }))).toEqual({
       status: 422,
       code: 'role.name_in_use',
     });
 
     expect((await service.client.roles.list()).some((each) => each.id === role.id)).toBe(true);
     await service.client.roles.delete(role.id);
-    expect(await apiError(service.client.roles.get(role.id))).toEqual({
+    expect(await managementError(service.client.roles.get(role.id))).toEqual({
       status: 404,
       code: 'entity.not_exists_with_id',
     });
-    expect(await apiError(service.client.roles.delete(role.id))).toMatchObject({ status: 404 });
+    expect(await managementError(service.client.roles.delete(role.id))).toMatchObject({ status: 404 });
   });
 
   it("assigns a user's roles: 201 {roleIds, addedRoleIds}, list, remove, 404s", async () => {
@@ -186,16 +180,16 @@ describe('roles', () => {
       [first.id, second.id].sort(),
     );
 
-    expect(await apiError(service.client.roles.assign(userId, ['nothere']))).toEqual({
+    expect(await managementError(service.client.roles.assign(userId, ['nothere']))).toEqual({
       status: 404,
       code: 'entity.not_exists_with_id',
     });
-    expect(await apiError(service.client.roles.assign(service.newUserId(), [first.id]))).toEqual({
+    expect(await managementError(service.client.roles.assign(service.newUserId(), [first.id]))).toEqual({
       status: 404,
       code: 'entity.not_exists_with_id',
     });
     await service.client.roles.unassign(userId, first.id);
-    expect(await apiError(service.client.roles.unassign(userId, first.id))).toEqual({
+    expect(await managementError(service.client.roles.unassign(userId, first.id))).toEqual({
       status: 404,
       code: 'entity.not_found',
     });

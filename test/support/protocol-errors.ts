@@ -3,6 +3,7 @@
  * `{code, message}` on the Management API, and API Gateway's own `{message}` for IAM auth failures.
  * They throw, so they work inside fast-check properties too (which then shrink the failing case).
  */
+import { PatgateApiError } from '../../client/management-client';
 
 export const TOKEN_EXCHANGE_GRANT = 'urn:ietf:params:oauth:grant-type:token-exchange';
 export const PAT_TOKEN_TYPE = 'urn:logto:token-type:personal_access_token';
@@ -140,4 +141,15 @@ export function expectGatewayDenial(response: AnyResponse, errorType: RegExp = G
     `expected x-amzn-ErrorType ${errorType}`,
     response,
   );
+}
+
+/** The status and Logto `code` a typed-client call failed with; fails the test if the call succeeded. */
+export async function managementError(call: Promise<unknown>): Promise<{ status: number; code: string }> {
+  try {
+    await call;
+  } catch (error) {
+    if (error instanceof PatgateApiError) return { status: error.status, code: error.code };
+    throw error;
+  }
+  throw new Error('the call succeeded');
 }
