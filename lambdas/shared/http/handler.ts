@@ -3,7 +3,9 @@
  * API Gateway matched, and errors mapped to protocol responses.
  *
  * API Gateway names the operation in the event (`requestContext.operationName`: the CDK stack and the local gateway
- * set each method's operation name from the route table), so the table itself stays out of the bundles.
+ * set each method's operation name from the route table), so the table itself stays out of the bundles. The field
+ * is in REST proxy events whenever the method has an operation name (AWS's Go and Java event types model it; the
+ * developer guide's format omits it); without it the answer is 404.
  */
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
