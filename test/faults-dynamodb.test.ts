@@ -7,8 +7,9 @@
  * and user deletion are one write each: under a fault they either happened or not, and every PAT follows.
  */
 import fc from 'fast-check';
-import { startTestService, type TestService } from './harness/service';
-import { dynamoDbFaults, startFaultProxy, type Fault, type FaultProxy, type FaultRule } from './support/fault-proxy';
+import type { TestService } from './harness/service';
+import { startServiceBehindDynamoDbFaults, type ServiceBehindFaults } from './support/behind-dynamodb-faults';
+import { dynamoDbFaults, type Fault, type FaultProxy, type FaultRule } from './support/fault-proxy';
 import {
   expectManagementError,
   expectOAuthClientError,
@@ -23,17 +24,13 @@ const engineUrl = process.env.AWS_ENDPOINT_URL_DYNAMODB!;
 
 let proxy: FaultProxy;
 let service: TestService;
+let running: ServiceBehindFaults | undefined;
 
 beforeAll(async () => {
-  proxy = await startFaultProxy({ target: engineUrl, targetPrefix: 'DynamoDB_20120810.' });
-  process.env.AWS_ENDPOINT_URL_DYNAMODB = proxy.url;
-  service = await startTestService();
+  running = await startServiceBehindDynamoDbFaults();
+  ({ proxy, service } = running);
 });
-afterAll(async () => {
-  await service?.close();
-  await proxy?.close();
-  process.env.AWS_ENDPOINT_URL_DYNAMODB = engineUrl;
-});
+afterAll(() => running?.close());
 afterEach(() => proxy.clear());
 
 const demo = () => service.config.demoApplication;

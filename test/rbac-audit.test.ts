@@ -3,24 +3,20 @@
  * one event per change, written in the change's transaction (faults injected by a proxy in front of
  * DynamoDB Local), none for a refused change or one that changes nothing.
  */
-import { startTestService, type TestService } from './harness/service';
-import { dynamoDbFaults, startFaultProxy, type FaultProxy } from './support/fault-proxy';
+import type { TestService } from './harness/service';
+import { startServiceBehindDynamoDbFaults, type ServiceBehindFaults } from './support/behind-dynamodb-faults';
+import { dynamoDbFaults, type FaultProxy } from './support/fault-proxy';
 import type { AuditEvent } from '../client/types';
 
-const engineUrl = process.env.AWS_ENDPOINT_URL_DYNAMODB!;
 let proxy: FaultProxy;
 let service: TestService;
+let running: ServiceBehindFaults | undefined;
 
 beforeAll(async () => {
-  proxy = await startFaultProxy({ target: engineUrl, targetPrefix: 'DynamoDB_20120810.' });
-  process.env.AWS_ENDPOINT_URL_DYNAMODB = proxy.url;
-  service = await startTestService();
+  running = await startServiceBehindDynamoDbFaults();
+  ({ proxy, service } = running);
 });
-afterAll(async () => {
-  await service?.close();
-  await proxy?.close();
-  process.env.AWS_ENDPOINT_URL_DYNAMODB = engineUrl;
-});
+afterAll(() => running?.close());
 afterEach(() => proxy.clear());
 
 async function events(query: Parameters<TestService['client']['audit']['list']>[0]): Promise<AuditEvent[]> {

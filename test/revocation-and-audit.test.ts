@@ -7,8 +7,9 @@
  */
 import { decodeJwt } from 'jose';
 import { createHash } from 'node:crypto';
-import { startTestService, type TestService } from './harness/service';
-import { dynamoDbFaults, startFaultProxy, type FaultProxy } from './support/fault-proxy';
+import type { TestService } from './harness/service';
+import { startServiceBehindDynamoDbFaults, type ServiceBehindFaults } from './support/behind-dynamodb-faults';
+import { dynamoDbFaults, type FaultProxy } from './support/fault-proxy';
 import { headerOf, type AnyResponse } from './support/protocol-errors';
 import { patInvariantViolations, scanTable } from './support/table-invariants';
 import type { AuditEvent } from '../client/types';
@@ -17,17 +18,13 @@ import { PAT_TOKEN_TYPE } from '../lambdas/shared/oauth';
 const engineUrl = process.env.AWS_ENDPOINT_URL_DYNAMODB!;
 let proxy: FaultProxy;
 let service: TestService;
+let running: ServiceBehindFaults | undefined;
 
 beforeAll(async () => {
-  proxy = await startFaultProxy({ target: engineUrl, targetPrefix: 'DynamoDB_20120810.' });
-  process.env.AWS_ENDPOINT_URL_DYNAMODB = proxy.url;
-  service = await startTestService();
+  running = await startServiceBehindDynamoDbFaults();
+  ({ proxy, service } = running);
 });
-afterAll(async () => {
-  await service?.close();
-  await proxy?.close();
-  process.env.AWS_ENDPOINT_URL_DYNAMODB = engineUrl;
-});
+afterAll(() => running?.close());
 afterEach(() => proxy.clear());
 
 const demo = () => service.config.demoApplication;
