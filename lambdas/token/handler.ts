@@ -6,13 +6,10 @@ import { countMetric, logger } from '../shared/observability';
 import { warmSigningKey } from '../shared/signing/jwt-signer';
 import { exchangeToken } from './exchange';
 import { getSelfPersonalAccessToken, revokeSelfPersonalAccessToken } from './self-service';
-import { warmRoles } from './roles';
 import { parseTokenRequest } from './token-request';
 
-// Init phase: resolve the signing key (GetPublicKey) and load the role definitions before the first request needs
-// them. Neither is awaited: the reads run while the rest of the function loads, and open both clients' connections.
+// Init phase: resolve the signing key (GetPublicKey) before the first request needs it.
 warmSigningKey();
-warmRoles();
 
 export const handler = createHandler('token', 'oauth', {
   getSelfPersonalAccessToken,

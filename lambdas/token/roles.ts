@@ -39,11 +39,6 @@ export function loadRoles(): Promise<ReadonlyMap<string, Role>> {
   return catalogue.get();
 }
 
-/** Loads the role definitions ahead of the first request (called at container init); a failure is not kept. */
-export function warmRoles(): void {
-  catalogue.get().catch(() => undefined);
-}
-
 /** `roles`, or newly loaded definitions when `roleIds` names a role they don't know. */
 export async function rolesKnowing(
   roles: ReadonlyMap<string, Role>,
