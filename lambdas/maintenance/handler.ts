@@ -44,17 +44,14 @@ export async function handler(): Promise<MaintenanceReport> {
   const patIdsAssigned = await assignPatIds();
   const membershipsIndexed = await indexMemberships();
   const patLifecycleBackfill = await backfillPatLifecycle();
+  const outOfTime = () => Date.now() - started > RUN_BUDGET_MS;
   let purgesCompleted = 0;
   let purgesPending = 0;
   for (const purge of await pendingPurges()) {
-    if (Date.now() - started > RUN_BUDGET_MS) {
-      purgesPending++;
-      continue;
-    }
-    if (await purgePats(purge, PURGE_BUDGET)) purgesCompleted++;
+    if (!outOfTime() && (await purgePats(purge, PURGE_BUDGET))) purgesCompleted++;
     else purgesPending++;
   }
-  const organizationPurges = await purgeDeletedOrganizations(PURGE_BUDGET);
+  const organizationPurges = await purgeDeletedOrganizations(PURGE_BUDGET, outOfTime);
   const expiryNotices = await sendExpiryNotices(started);
   const report = {
     migratedUsers,

@@ -178,12 +178,18 @@ async function removeMemberships(organizationId: string, budget: number): Promis
   return true;
 }
 
-/** The maintenance function's part: the memberships deletions left, `budget` at most per run. */
-export async function purgeDeletedOrganizations(budget: number): Promise<{ completed: number; pending: number }> {
+/**
+ * The maintenance function's part: the memberships deletions left, `budget` at most per organization; once
+ * `outOfTime()`, the rest wait for the next run.
+ */
+export async function purgeDeletedOrganizations(
+  budget: number,
+  outOfTime: () => boolean,
+): Promise<{ completed: number; pending: number }> {
   let completed = 0;
   let pending = 0;
   for (const marker of await listByKind(listPartition.organizationPurge)) {
-    if ((await removeMemberships(marker.organizationId as string, budget)) === true) completed++;
+    if (!outOfTime() && (await removeMemberships(marker.organizationId as string, budget))) completed++;
     else pending++;
   }
   return { completed, pending };
