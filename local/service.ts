@@ -17,7 +17,6 @@ import { randomString, sha256Hex } from '../lambdas/shared/crypto/secrets';
 import { handlerEnvironment } from '../lambdas/shared/env-contract';
 import { defaultMetricsNamespace } from '../lambdas/shared/metrics-contract';
 import { getApplication, putApplication } from '../lambdas/shared/store/applications';
-import { withAuditCaller } from '../lambdas/shared/store/audit';
 import { ensureSigningKey, ensureTable } from './bootstrap';
 import { startDynamoDbLocal } from './engines/dynamodb-local';
 import { startLocalGateway } from './gateway/server';
@@ -101,8 +100,9 @@ async function ensureDemoApplication(
   const clientSecret = randomString(32);
   try {
     // Audited like any change; the local service itself is the caller.
-    await withAuditCaller({ callerArn: 'local-service', sourceIp: null, requestId: null }, () =>
-      putApplication({
+    await putApplication(
+      { callerArn: 'local-service', sourceIp: null, requestId: null },
+      {
         id: clientId,
         name: 'Demo application',
         description: 'Created by the local service; allowed to exchange personal access tokens.',
@@ -110,7 +110,7 @@ async function ensureDemoApplication(
         secretHash: sha256Hex(clientSecret),
         allowTokenExchange: true,
         createdAt: Date.now(),
-      }),
+      },
     );
   } catch (error) {
     // A freshly started DynamoDB Local can be slow enough for the SDK to retry a write that had succeeded;

@@ -4,7 +4,6 @@
  * atomic replacement (a replacement whose condition fails writes nothing; one too big for a transaction is
  * refused whole), and replacements that bite at the next exchange.
  */
-import { withAuditCaller } from '../lambdas/shared/store/audit';
 import * as organizationStore from '../lambdas/shared/store/organizations';
 import { managementError } from './support/protocol-errors';
 import { startTestService, type TestService } from './harness/service';
@@ -190,9 +189,10 @@ describe('PUT /api/organizations/{id}/users (members)', () => {
     await service.client.users.create({ id: d.userId });
 
     // The replacement removes a and adds d as read before d was registered again: d's check fails, so a stays.
-    const outcome = await withAuditCaller(
+    const outcome = await organizationStore.replaceMembers(
       { callerArn: 'arn:aws:iam::000000000000:user/test', sourceIp: null, requestId: null },
-      () => organizationStore.replaceMembers(organization.id, [{ id: d.userId, createdAt: stale }]),
+      organization.id,
+      [{ id: d.userId, createdAt: stale }],
     );
     expect(outcome).toEqual({ status: 'user_not_found' });
     expect(await memberIds(organization.id)).toEqual([a.userId]);

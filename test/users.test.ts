@@ -8,7 +8,6 @@ import { PatgateApiError } from '../client/management-client';
 import { generatePatValue, hashPatValue } from '../lambdas/shared/crypto/pat-value';
 import { keys } from '../lambdas/shared/store/keys';
 import { createPat } from '../lambdas/shared/store/pats';
-import { withAuditCaller } from '../lambdas/shared/store/audit';
 import { startTestService, type TestService } from './harness/service';
 
 let service: TestService;
@@ -57,15 +56,9 @@ async function createPats(userId: string, count: number, prefix = 'pat'): Promis
     for (let index = next++; index < count; index = next++) {
       const value = generatePatValue();
       const name = `${prefix}-${index}`;
-      const created = await withAuditCaller({ callerArn: 'test', sourceIp: null, requestId: null }, () =>
-        createPat({
-          userId,
-          name,
-          tokenHash: hashPatValue(value),
-          createdAt: Date.now(),
-          expiresAt: null,
-          scopes: null,
-        }),
+      const created = await createPat(
+        { callerArn: 'test', sourceIp: null, requestId: null },
+        { userId, name, tokenHash: hashPatValue(value), createdAt: Date.now(), expiresAt: null, scopes: null },
       );
       if (created !== 'created') throw new Error(`could not create ${name}: ${created}`);
       values[index] = value;

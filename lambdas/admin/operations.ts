@@ -15,6 +15,7 @@ import { normalizeOverride } from '../shared/model/pat-policy';
 import { isConfidential, type Application } from '../shared/model/application';
 import type { ApiResource } from '../shared/model/resource';
 import * as applications from '../shared/store/applications';
+import type { AuditCaller } from '../shared/store/audit';
 import { openApiDocument } from './openapi-document';
 import * as resources from '../shared/store/resources';
 import { idParam, logChange, newId } from '../shared/management/entities';
@@ -35,7 +36,7 @@ function applicationView(app: Application) {
   };
 }
 
-export async function createApplication(event: APIGatewayProxyEvent) {
+export async function createApplication(event: APIGatewayProxyEvent, caller: AuditCaller) {
   const body = jsonBody(event, createApplicationSchema);
   const secret = isConfidential(body.type) ? randomString(32) : undefined;
   const app: Application = {
@@ -48,7 +49,7 @@ export async function createApplication(event: APIGatewayProxyEvent) {
     patPolicy: normalizeOverride(body.patPolicy),
     createdAt: Date.now(),
   };
-  await applications.putApplication(app);
+  await applications.putApplication(caller, app);
   logChange('application.created', { id: app.id, type: app.type, allowTokenExchange: app.allowTokenExchange });
   // The secret is shown this once; only its hash is stored.
   return json(201, { ...applicationView(app), ...(secret === undefined ? {} : { secret }) }, noStore);
@@ -64,10 +65,10 @@ export async function getApplication(event: APIGatewayProxyEvent) {
   return json(200, applicationView(app));
 }
 
-export async function updateApplication(event: APIGatewayProxyEvent) {
+export async function updateApplication(event: APIGatewayProxyEvent, caller: AuditCaller) {
   const id = idParameter(event);
   const body = jsonBody(event, updateApplicationSchema);
-  const app = await applications.updateApplication(id, {
+  const app = await applications.updateApplication(caller, id, {
     name: body.name,
     description: body.description,
     allowTokenExchange: body.customClientMetadata?.allowTokenExchange,
@@ -82,14 +83,14 @@ export async function updateApplication(event: APIGatewayProxyEvent) {
   return json(200, applicationView(app));
 }
 
-export async function deleteApplication(event: APIGatewayProxyEvent) {
+export async function deleteApplication(event: APIGatewayProxyEvent, caller: AuditCaller) {
   const id = idParameter(event);
-  if (!(await applications.deleteApplication(id))) throw apiErrors.notFound('The application does not exist.');
+  if (!(await applications.deleteApplication(caller, id))) throw apiErrors.notFound('The application does not exist.');
   logChange('application.deleted', { id });
   return noContent();
 }
 
-export async function createResource(event: APIGatewayProxyEvent) {
+export async function createResource(event: APIGatewayProxyEvent, caller: AuditCaller) {
   const body = jsonBody(event, createResourceSchema);
   const resource: ApiResource = {
     id: newId(),
@@ -106,7 +107,8 @@ export async function createResource(event: APIGatewayProxyEvent) {
     description: null,
     createdAt: resource.createdAt,
   }));
-  if ((await resources.createResource(resource)) === 'indicator_exists') throw apiErrors.resourceIndicatorExists();
+  if ((await resources.createResource(caller, resource)) === 'indicator_exists')
+    throw apiErrors.resourceIndicatorExists();
   logChange('resource.created', { id: resource.id, indicator: resource.indicator });
   return json(201, resourceView(resource));
 }
@@ -128,10 +130,10 @@ export async function getResource(event: APIGatewayProxyEvent) {
   return json(200, resourceView(resource));
 }
 
-export async function updateResource(event: APIGatewayProxyEvent) {
+export async function updateResource(event: APIGatewayProxyEvent, caller: AuditCaller) {
   const id = idParameter(event);
   const body = jsonBody(event, updateResourceSchema);
-  const resource = await resources.updateResource(id, {
+  const resource = await resources.updateResource(caller, id, {
     name: body.name,
     accessTokenTtl: body.accessTokenTtl,
     patPolicy: body.patPolicy === undefined ? undefined : normalizeOverride(body.patPolicy),
@@ -141,9 +143,9 @@ export async function updateResource(event: APIGatewayProxyEvent) {
   return json(200, resourceView(resource));
 }
 
-export async function deleteResource(event: APIGatewayProxyEvent) {
+export async function deleteResource(event: APIGatewayProxyEvent, caller: AuditCaller) {
   const id = idParameter(event);
-  if (!(await resources.deleteResource(id))) throw apiErrors.notFound('The API resource does not exist.');
+  if (!(await resources.deleteResource(caller, id))) throw apiErrors.notFound('The API resource does not exist.');
   logChange('resource.deleted', { id });
   return noContent();
 }

@@ -16,6 +16,7 @@ import {
 import type { ApiResource, ResourceScope } from '../shared/model/resource';
 import type { Role, ScopeRef } from '../shared/model/role';
 import { pageOf, searched } from '../pats/pagination';
+import type { AuditCaller } from '../shared/store/audit';
 import * as resources from '../shared/store/resources';
 import * as roles from '../shared/store/roles';
 import { getUser } from '../shared/store/users';
@@ -78,7 +79,7 @@ export async function listResourceScopes(event: APIGatewayProxyEvent) {
   );
 }
 
-export async function createResourceScope(event: APIGatewayProxyEvent) {
+export async function createResourceScope(event: APIGatewayProxyEvent, caller: AuditCaller) {
   const resourceId = idParam(event, 'id');
   const body = jsonBody(event, createScopeSchema);
   checkScopeName(body.name);
@@ -88,25 +89,25 @@ export async function createResourceScope(event: APIGatewayProxyEvent) {
     description: body.description ?? null,
     createdAt: Date.now(),
   };
-  scopeOutcome(await resources.addScope(resourceId, scope));
+  scopeOutcome(await resources.addScope(caller, resourceId, scope));
   logChange('resource.scope.created', { resourceId, scopeId: scope.id });
   return json(201, scopeView(resourceId, scope));
 }
 
-export async function updateResourceScope(event: APIGatewayProxyEvent) {
+export async function updateResourceScope(event: APIGatewayProxyEvent, caller: AuditCaller) {
   const resourceId = idParam(event, 'id');
   const scopeId = idParam(event, 'scopeId');
   const body = jsonBody(event, updateScopeSchema);
   checkScopeName(body.name);
-  const scope = scopeOutcome(await resources.updateScope(resourceId, scopeId, body));
+  const scope = scopeOutcome(await resources.updateScope(caller, resourceId, scopeId, body));
   logChange('resource.scope.updated', { resourceId, scopeId });
   return json(200, scopeView(resourceId, scope));
 }
 
-export async function deleteResourceScope(event: APIGatewayProxyEvent) {
+export async function deleteResourceScope(event: APIGatewayProxyEvent, caller: AuditCaller) {
   const resourceId = idParam(event, 'id');
   const scopeId = idParam(event, 'scopeId');
-  const outcome = await resources.deleteScope(resourceId, scopeId);
+  const outcome = await resources.deleteScope(caller, resourceId, scopeId);
   if (outcome.status !== 'ok') throw errors.deleteNotFound(outcome.status === 'not_found' ? 'API resource' : 'scope');
   logChange('resource.scope.deleted', { resourceId, scopeId });
   return noContent();
@@ -134,7 +135,7 @@ function roleOutcome<T>(outcome: roles.RoleWrite<T>): T {
   throw errors.notFound('role');
 }
 
-export async function createRole(event: APIGatewayProxyEvent) {
+export async function createRole(event: APIGatewayProxyEvent, caller: AuditCaller) {
   const body = jsonBody(event, createRoleSchema);
   const role: Role = {
     id: newId(),
@@ -145,7 +146,7 @@ export async function createRole(event: APIGatewayProxyEvent) {
     scopes: body.scopeIds ? await locateScopes(body.scopeIds) : [],
     createdAt: Date.now(),
   };
-  if ((await roles.createRole(role)) === 'name_in_use') throw errors.roleNameInUse();
+  if ((await roles.createRole(caller, role)) === 'name_in_use') throw errors.roleNameInUse();
   logChange('role.created', { id: role.id });
   return json(200, roleView(role));
 }
@@ -164,17 +165,17 @@ export async function getRole(event: APIGatewayProxyEvent) {
   return json(200, roleView(role));
 }
 
-export async function updateRole(event: APIGatewayProxyEvent) {
+export async function updateRole(event: APIGatewayProxyEvent, caller: AuditCaller) {
   const id = idParam(event, 'id');
   const body = jsonBody(event, updateRoleSchema);
-  const role = roleOutcome(await roles.updateRole(id, body));
+  const role = roleOutcome(await roles.updateRole(caller, id, body));
   logChange('role.updated', { id });
   return json(200, roleView(role));
 }
 
-export async function deleteRole(event: APIGatewayProxyEvent) {
+export async function deleteRole(event: APIGatewayProxyEvent, caller: AuditCaller) {
   const id = idParam(event, 'id');
-  if (!(await roles.deleteRole(id))) throw errors.notFound('role');
+  if (!(await roles.deleteRole(caller, id))) throw errors.notFound('role');
   logChange('role.deleted', { id });
   return noContent();
 }
@@ -198,10 +199,10 @@ export async function listRoleScopes(event: APIGatewayProxyEvent) {
   return json(200, items, headers);
 }
 
-export async function addRoleScopes(event: APIGatewayProxyEvent) {
+export async function addRoleScopes(event: APIGatewayProxyEvent, caller: AuditCaller) {
   const id = idParam(event, 'id');
   const { scopeIds } = jsonBody(event, roleScopesSchema);
-  const role = roleOutcome(await roles.addRoleScopes(id, await locateScopes(scopeIds)));
+  const role = roleOutcome(await roles.addRoleScopes(caller, id, await locateScopes(scopeIds)));
   logChange('role.scopes.added', { id, scopeIds });
   return json(
     201,
@@ -209,10 +210,10 @@ export async function addRoleScopes(event: APIGatewayProxyEvent) {
   );
 }
 
-export async function deleteRoleScope(event: APIGatewayProxyEvent) {
+export async function deleteRoleScope(event: APIGatewayProxyEvent, caller: AuditCaller) {
   const id = idParam(event, 'id');
   const scopeId = idParam(event, 'scopeId');
-  if (!roleOutcome(await roles.removeRoleScope(id, scopeId))) throw errors.deleteNotFound('role scope');
+  if (!roleOutcome(await roles.removeRoleScope(caller, id, scopeId))) throw errors.deleteNotFound('role scope');
   logChange('role.scope.removed', { id, scopeId });
   return noContent();
 }
@@ -241,11 +242,11 @@ async function requireUserRoles(roleIds: readonly string[]) {
   if (known.some((role) => role!.type !== 'User')) throw errors.invalidRoleType();
 }
 
-export async function assignUserRoles(event: APIGatewayProxyEvent) {
+export async function assignUserRoles(event: APIGatewayProxyEvent, caller: AuditCaller) {
   const { roleIds } = jsonBody(event, userRolesSchema);
   const user = await registeredUser(event);
   await requireUserRoles(roleIds);
-  const outcome = await roles.changeUserRoles(user.id, user.createdAt, 'user.roles_assigned', (current) => {
+  const outcome = await roles.changeUserRoles(caller, user.id, user.createdAt, 'user.roles_assigned', (current) => {
     const addedRoleIds = roleIds.filter((id) => !current.includes(id));
     return { roleIds: [...current, ...addedRoleIds], value: addedRoleIds };
   });
@@ -255,11 +256,11 @@ export async function assignUserRoles(event: APIGatewayProxyEvent) {
 }
 
 /** Logto's PUT /users/:userId/roles: the user's roles become exactly these (one conditional write); 200, no body. */
-export async function replaceUserRoles(event: APIGatewayProxyEvent) {
+export async function replaceUserRoles(event: APIGatewayProxyEvent, caller: AuditCaller) {
   const roleIds = distinct(jsonBody(event, replaceUserRolesSchema).roleIds);
   const user = await registeredUser(event);
   await requireUserRoles(roleIds);
-  const outcome = await roles.changeUserRoles(user.id, user.createdAt, 'user.roles_replaced', () => ({
+  const outcome = await roles.changeUserRoles(caller, user.id, user.createdAt, 'user.roles_replaced', () => ({
     roleIds,
     value: true,
   }));
@@ -268,10 +269,10 @@ export async function replaceUserRoles(event: APIGatewayProxyEvent) {
   return { ...noContent(), statusCode: 200 };
 }
 
-export async function removeUserRole(event: APIGatewayProxyEvent) {
+export async function removeUserRole(event: APIGatewayProxyEvent, caller: AuditCaller) {
   const user = await registeredUser(event);
   const roleId = idParam(event, 'roleId');
-  const outcome = await roles.changeUserRoles(user.id, user.createdAt, 'user.role_removed', (current) => ({
+  const outcome = await roles.changeUserRoles(caller, user.id, user.createdAt, 'user.role_removed', (current) => ({
     roleIds: current.filter((id) => id !== roleId),
     value: current.includes(roleId),
   }));

@@ -11,8 +11,8 @@ import { revokeCredentials } from './revoke';
 
 // Not an OAuth endpoint: its input errors are the Management API's JSON (`guard.invalid_input`).
 export const handler = createHandler('credentials', 'management', {
-  revokeCredentials: async (event) => {
-    await revokeCredentials(jsonBody(event, revokeCredentialsSchema).credentials);
+  revokeCredentials: async (event, caller) => {
+    await revokeCredentials(caller, jsonBody(event, revokeCredentialsSchema).credentials);
     // The same answer whatever was real: no oracle.
     return json(202, {}, noStore);
   },

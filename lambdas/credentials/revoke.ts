@@ -8,6 +8,7 @@
  */
 import { hashPatValue, isWellFormedPat } from '../shared/crypto/pat-value';
 import { countMetric, logger } from '../shared/observability';
+import type { AuditCaller } from '../shared/store/audit';
 import { keys } from '../shared/store/keys';
 import { revokePatByHash } from '../shared/store/pats';
 import { batchGet } from '../shared/store/revocation';
@@ -25,7 +26,7 @@ async function inPool<T>(items: readonly T[], width: number, run: (item: T) => P
 }
 
 /** Returns how many PATs were deleted (for the logs and metrics only; never for the response). */
-export async function revokeCredentials(values: readonly string[]): Promise<number> {
+export async function revokeCredentials(caller: AuditCaller, values: readonly string[]): Promise<number> {
   // Malformed values (a failed checksum) can't be PATs: no read for them.
   const hashes = [...new Set(values.filter(isWellFormedPat).map(hashPatValue))];
   const found: string[] = [];
@@ -35,7 +36,7 @@ export async function revokeCredentials(values: readonly string[]): Promise<numb
   });
   let deleted = 0;
   await inPool(found, CONCURRENT_DELETES, async (hash) => {
-    if (!(await revokePatByHash(hash, 'pat.revoked_public'))) return;
+    if (!(await revokePatByHash(caller, hash, 'pat.revoked_public'))) return;
     deleted++;
     countMetric('ManagementAction', { action: 'pat.revoked_public' });
   });

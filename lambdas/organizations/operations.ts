@@ -19,6 +19,7 @@ import {
 } from '../shared/management/schemas';
 import type { Organization, OrganizationRole } from '../shared/model/organization';
 import { pageOf, searched } from '../pats/pagination';
+import type { AuditCaller } from '../shared/store/audit';
 import * as organizations from '../shared/store/organizations';
 import { getUser } from '../shared/store/users';
 import {
@@ -54,7 +55,7 @@ const roleView = ({ scopeIds: _scopeIds, ...role }: OrganizationRole) => role;
 
 // Organizations
 
-export async function createOrganization(event: APIGatewayProxyEvent) {
+export async function createOrganization(event: APIGatewayProxyEvent, caller: AuditCaller) {
   const body = jsonBody(event, createOrganizationSchema);
   const organization: Organization = {
     id: newId(),
@@ -63,7 +64,7 @@ export async function createOrganization(event: APIGatewayProxyEvent) {
     customData: body.customData ?? {},
     createdAt: Date.now(),
   };
-  await organizations.createOrganization(organization);
+  await organizations.createOrganization(caller, organization);
   logChange('organization.created', { id: organization.id });
   return json(201, organization);
 }
@@ -81,17 +82,17 @@ export async function getOrganization(event: APIGatewayProxyEvent) {
   return json(200, organization);
 }
 
-export async function updateOrganization(event: APIGatewayProxyEvent) {
+export async function updateOrganization(event: APIGatewayProxyEvent, caller: AuditCaller) {
   const id = idParam(event, 'id');
-  const organization = await organizations.updateOrganization(id, jsonBody(event, updateOrganizationSchema));
+  const organization = await organizations.updateOrganization(caller, id, jsonBody(event, updateOrganizationSchema));
   if (!organization) throw errors.notFound('organization');
   logChange('organization.updated', { id });
   return json(200, organization);
 }
 
-export async function deleteOrganization(event: APIGatewayProxyEvent) {
+export async function deleteOrganization(event: APIGatewayProxyEvent, caller: AuditCaller) {
   const id = idParam(event, 'id');
-  if (!(await organizations.deleteOrganization(id))) throw errors.deleteNotFound('organization');
+  if (!(await organizations.deleteOrganization(caller, id))) throw errors.deleteNotFound('organization');
   logChange('organization.deleted', { id });
   return noContent();
 }
@@ -135,14 +136,14 @@ export async function listOrganizationUsers(event: APIGatewayProxyEvent) {
   );
 }
 
-export async function addOrganizationUsers(event: APIGatewayProxyEvent) {
+export async function addOrganizationUsers(event: APIGatewayProxyEvent, caller: AuditCaller) {
   const id = idParam(event, 'id');
   const { userIds } = jsonBody(event, organizationUsersSchema);
   if (!(await organizations.getOrganization(id))) throw errors.notFound('organization');
   const users = await Promise.all(userIds.map((userId) => getUser(userId)));
   if (users.some((user) => !user)) throw errors.unknownUser();
   for (const user of users) {
-    const outcome = await organizations.addMember(id, user!.id, user!.createdAt);
+    const outcome = await organizations.addMember(caller, id, user!.id, user!.createdAt);
     if (outcome === 'organization_not_found') throw errors.notFound('organization');
     if (outcome === 'user_not_found') throw errors.unknownUser();
   }
@@ -151,13 +152,14 @@ export async function addOrganizationUsers(event: APIGatewayProxyEvent) {
 }
 
 /** Logto's PUT /organizations/:id/users: exactly these members, in one transaction; 204. */
-export async function replaceOrganizationUsers(event: APIGatewayProxyEvent) {
+export async function replaceOrganizationUsers(event: APIGatewayProxyEvent, caller: AuditCaller) {
   const id = idParam(event, 'id');
   const userIds = distinct(jsonBody(event, replaceOrganizationUsersSchema).userIds);
   if (!(await organizations.getOrganization(id))) throw errors.notFound('organization');
   const users = await Promise.all(userIds.map((userId) => getUser(userId)));
   if (users.some((user) => !user)) throw errors.unknownUser();
   const outcome = await organizations.replaceMembers(
+    caller,
     id,
     users.map((user) => ({ id: user!.id, createdAt: user!.createdAt })),
   );
@@ -176,10 +178,10 @@ export async function replaceOrganizationUsers(event: APIGatewayProxyEvent) {
   return noContent();
 }
 
-export async function removeOrganizationUser(event: APIGatewayProxyEvent) {
+export async function removeOrganizationUser(event: APIGatewayProxyEvent, caller: AuditCaller) {
   const id = idParam(event, 'id');
   const userId = userParam(event);
-  if (!(await organizations.removeMember(id, userId))) throw errors.requireMembership();
+  if (!(await organizations.removeMember(caller, id, userId))) throw errors.requireMembership();
   logChange('organization.member.removed', { id, userId });
   return noContent();
 }
@@ -234,11 +236,12 @@ export async function listMemberRoles(event: APIGatewayProxyEvent) {
   return json(200, items.map(roleView), headers);
 }
 
-export async function assignMemberRoles(event: APIGatewayProxyEvent) {
+export async function assignMemberRoles(event: APIGatewayProxyEvent, caller: AuditCaller) {
   const { organizationRoleIds } = jsonBody(event, memberRolesSchema);
   const { id, userId } = await requireMember(event);
   await requireOrganizationRoles(organizationRoleIds);
   const outcome = await organizations.changeMemberRoles(
+    caller,
     id,
     userId,
     'organization.member_roles_assigned',
@@ -253,26 +256,38 @@ export async function assignMemberRoles(event: APIGatewayProxyEvent) {
 }
 
 /** Logto's PUT /organizations/:id/users/:userId/roles: the member's roles become exactly these; 204. */
-export async function replaceMemberRoles(event: APIGatewayProxyEvent) {
+export async function replaceMemberRoles(event: APIGatewayProxyEvent, caller: AuditCaller) {
   const organizationRoleIds = distinct(jsonBody(event, replaceMemberRolesSchema).organizationRoleIds);
   const { id, userId } = await requireMember(event);
   await requireOrganizationRoles(organizationRoleIds);
-  const outcome = await organizations.changeMemberRoles(id, userId, 'organization.member_roles_replaced', () => ({
-    roleIds: organizationRoleIds,
-    value: true,
-  }));
+  const outcome = await organizations.changeMemberRoles(
+    caller,
+    id,
+    userId,
+    'organization.member_roles_replaced',
+    () => ({
+      roleIds: organizationRoleIds,
+      value: true,
+    }),
+  );
   if (outcome === 'not_member') throw errors.requireMembership();
   logChange('organization.member.roles.replaced', { id, userId, organizationRoleIds });
   return noContent();
 }
 
-export async function removeMemberRole(event: APIGatewayProxyEvent) {
+export async function removeMemberRole(event: APIGatewayProxyEvent, caller: AuditCaller) {
   const { id, userId } = await requireMember(event);
   const roleId = idParam(event, 'organizationRoleId');
-  const outcome = await organizations.changeMemberRoles(id, userId, 'organization.member_role_removed', (current) => ({
-    roleIds: current.filter((each) => each !== roleId),
-    value: current.includes(roleId),
-  }));
+  const outcome = await organizations.changeMemberRoles(
+    caller,
+    id,
+    userId,
+    'organization.member_role_removed',
+    (current) => ({
+      roleIds: current.filter((each) => each !== roleId),
+      value: current.includes(roleId),
+    }),
+  );
   if (outcome === 'not_member') throw errors.requireMembership();
   if (!outcome) throw errors.deleteNotFound('organization role of the member');
   logChange('organization.member.role.removed', { id, userId, roleId });
@@ -281,11 +296,12 @@ export async function removeMemberRole(event: APIGatewayProxyEvent) {
 
 // Organization scopes
 
-export async function createOrganizationScope(event: APIGatewayProxyEvent) {
+export async function createOrganizationScope(event: APIGatewayProxyEvent, caller: AuditCaller) {
   const body = jsonBody(event, createOrganizationScopeSchema);
   checkScopeName(body.name);
   const scope = { id: newId(), name: body.name, description: body.description ?? null };
-  if ((await organizations.createOrganizationScope(scope, Date.now())) === 'name_in_use') throw errors.nameInUse();
+  if ((await organizations.createOrganizationScope(caller, scope, Date.now())) === 'name_in_use')
+    throw errors.nameInUse();
   logChange('organization.scope.created', { id: scope.id });
   return json(201, scope);
 }
@@ -303,18 +319,18 @@ export async function getOrganizationScope(event: APIGatewayProxyEvent) {
   return json(200, scope);
 }
 
-export async function updateOrganizationScope(event: APIGatewayProxyEvent) {
+export async function updateOrganizationScope(event: APIGatewayProxyEvent, caller: AuditCaller) {
   const id = idParam(event, 'id');
   const body = jsonBody(event, updateOrganizationScopeSchema);
   checkScopeName(body.name);
-  const scope = written(await organizations.updateOrganizationScope(id, body), 'organization scope');
+  const scope = written(await organizations.updateOrganizationScope(caller, id, body), 'organization scope');
   logChange('organization.scope.updated', { id });
   return json(200, scope);
 }
 
-export async function deleteOrganizationScope(event: APIGatewayProxyEvent) {
+export async function deleteOrganizationScope(event: APIGatewayProxyEvent, caller: AuditCaller) {
   const id = idParam(event, 'id');
-  if (!(await organizations.deleteOrganizationScope(id))) throw errors.deleteNotFound('organization scope');
+  if (!(await organizations.deleteOrganizationScope(caller, id))) throw errors.deleteNotFound('organization scope');
   logChange('organization.scope.deleted', { id });
   return noContent();
 }
@@ -326,7 +342,7 @@ async function requireScopes(scopeIds: readonly string[]) {
   if (known.some((scope) => !scope)) throw errors.unknownRelation('organization scopes');
 }
 
-export async function createOrganizationRole(event: APIGatewayProxyEvent) {
+export async function createOrganizationRole(event: APIGatewayProxyEvent, caller: AuditCaller) {
   const body = jsonBody(event, createOrganizationRoleSchema);
   const scopeIds = body.organizationScopeIds ?? [];
   await requireScopes(scopeIds);
@@ -337,7 +353,8 @@ export async function createOrganizationRole(event: APIGatewayProxyEvent) {
     type: 'User',
     scopeIds,
   };
-  if ((await organizations.createOrganizationRole(role, Date.now())) === 'name_in_use') throw errors.nameInUse();
+  if ((await organizations.createOrganizationRole(caller, role, Date.now())) === 'name_in_use')
+    throw errors.nameInUse();
   logChange('organization.role.created', { id: role.id });
   return json(201, roleView(role));
 }
@@ -354,17 +371,17 @@ export async function getOrganizationRole(event: APIGatewayProxyEvent) {
   return json(200, roleView(role));
 }
 
-export async function updateOrganizationRole(event: APIGatewayProxyEvent) {
+export async function updateOrganizationRole(event: APIGatewayProxyEvent, caller: AuditCaller) {
   const id = idParam(event, 'id');
   const body = jsonBody(event, updateOrganizationRoleSchema);
-  const role = written(await organizations.updateOrganizationRole(id, body), 'organization role');
+  const role = written(await organizations.updateOrganizationRole(caller, id, body), 'organization role');
   logChange('organization.role.updated', { id });
   return json(200, roleView(role));
 }
 
-export async function deleteOrganizationRole(event: APIGatewayProxyEvent) {
+export async function deleteOrganizationRole(event: APIGatewayProxyEvent, caller: AuditCaller) {
   const id = idParam(event, 'id');
-  if (!(await organizations.deleteOrganizationRole(id))) throw errors.deleteNotFound('organization role');
+  if (!(await organizations.deleteOrganizationRole(caller, id))) throw errors.deleteNotFound('organization role');
   logChange('organization.role.deleted', { id });
   return noContent();
 }
@@ -378,21 +395,21 @@ export async function listOrganizationRoleScopes(event: APIGatewayProxyEvent) {
   return json(200, items, headers);
 }
 
-export async function addOrganizationRoleScopes(event: APIGatewayProxyEvent) {
+export async function addOrganizationRoleScopes(event: APIGatewayProxyEvent, caller: AuditCaller) {
   const id = idParam(event, 'id');
   const { organizationScopeIds } = jsonBody(event, organizationRoleScopesSchema);
   await requireScopes(organizationScopeIds);
-  written(await organizations.addOrganizationRoleScopes(id, organizationScopeIds), 'organization role');
+  written(await organizations.addOrganizationRoleScopes(caller, id, organizationScopeIds), 'organization role');
   logChange('organization.role.scopes.added', { id, organizationScopeIds });
   return noContent201();
 }
 
 /** Logto's PUT /organization-roles/:id/scopes: the role's scopes become exactly these; 204. */
-export async function replaceOrganizationRoleScopes(event: APIGatewayProxyEvent) {
+export async function replaceOrganizationRoleScopes(event: APIGatewayProxyEvent, caller: AuditCaller) {
   const id = idParam(event, 'id');
   const { organizationScopeIds } = jsonBody(event, organizationRoleScopesSchema);
   await requireScopes(organizationScopeIds);
-  written(await organizations.replaceOrganizationRoleScopes(id, organizationScopeIds), 'organization role');
+  written(await organizations.replaceOrganizationRoleScopes(caller, id, organizationScopeIds), 'organization role');
   logChange('organization.role.scopes.replaced', { id, organizationScopeIds });
   return noContent();
 }
@@ -400,10 +417,10 @@ export async function replaceOrganizationRoleScopes(event: APIGatewayProxyEvent)
 /** Logto answers 201 with no body here. */
 const noContent201 = () => ({ ...noContent(), statusCode: 201 });
 
-export async function removeOrganizationRoleScope(event: APIGatewayProxyEvent) {
+export async function removeOrganizationRoleScope(event: APIGatewayProxyEvent, caller: AuditCaller) {
   const id = idParam(event, 'id');
   const scopeId = idParam(event, 'organizationScopeId');
-  if (!written(await organizations.removeOrganizationRoleScope(id, scopeId), 'organization role')) {
+  if (!written(await organizations.removeOrganizationRoleScope(caller, id, scopeId), 'organization role')) {
     throw errors.deleteNotFound('organization scope of the role');
   }
   logChange('organization.role.scope.removed', { id, scopeId });

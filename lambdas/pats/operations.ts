@@ -15,13 +15,14 @@ import {
 import { validate } from '../shared/management/request';
 import { env } from '../shared/config';
 import { policyExpiry, type Pat, type PatPolicy } from '../shared/model/pat';
+import type { AuditCaller } from '../shared/store/audit';
 import * as store from '../shared/store/pats';
 import { getUser } from '../shared/store/users';
 import { audit } from './audit';
 import { purgeInline } from './purge';
 import { patView as view } from './views';
 
-export async function createPersonalAccessToken(event: APIGatewayProxyEvent) {
+export async function createPersonalAccessToken(event: APIGatewayProxyEvent, caller: AuditCaller) {
   const userId = userIdParameter(event);
   const body = jsonBody(event, createPatSchema);
   const now = Date.now();
@@ -40,7 +41,7 @@ export async function createPersonalAccessToken(event: APIGatewayProxyEvent) {
     expiresAt: expiry.expiresAt,
     scopes: body.scopes ?? null,
   };
-  const result = await store.createPat(pat, patLimit(policy, now));
+  const result = await store.createPat(caller, pat, patLimit(policy, now));
   if (result === 'owner_not_found') throw apiErrors.patOwnerNotFound();
   if (result === 'name_exists') throw apiErrors.patNameExists();
   if (typeof result === 'object') throw tooMany(result.tooMany, policy);
@@ -75,7 +76,7 @@ export async function listPersonalAccessTokens(event: APIGatewayProxyEvent) {
  * A new value for the PAT, shown once. The old value keeps working for graceSeconds (default 0), then
  * presenting it counts as reuse (see store.revokeOnReuse).
  */
-export async function rotatePersonalAccessToken(event: APIGatewayProxyEvent) {
+export async function rotatePersonalAccessToken(event: APIGatewayProxyEvent, caller: AuditCaller) {
   const userId = userIdParameter(event);
   const name = patNameParameter(event);
   const body = jsonBody(event, rotatePatSchema);
@@ -102,6 +103,7 @@ export async function rotatePersonalAccessToken(event: APIGatewayProxyEvent) {
   };
   const value = generatePatValue();
   const result = await store.rotatePat(
+    caller,
     userId,
     name,
     { tokenHash: hashPatValue(value), expiresAt, now, graceMs },
@@ -117,8 +119,8 @@ export async function rotatePersonalAccessToken(event: APIGatewayProxyEvent) {
   return json(200, { ...view(result.pat), value }, noStore);
 }
 
-async function rename(userId: string, currentName: string, name: string) {
-  const result = await store.renamePat(userId, currentName, name, patLimit(env.patPolicy(), Date.now()));
+async function rename(caller: AuditCaller, userId: string, currentName: string, name: string) {
+  const result = await store.renamePat(caller, userId, currentName, name, patLimit(env.patPolicy(), Date.now()));
   if (result.status === 'owner_not_found') throw apiErrors.userOfListNotFound();
   if (result.status === 'not_found') throw apiErrors.notFound('The personal access token does not exist.');
   if (result.status === 'name_exists') throw apiErrors.patNameExists();
@@ -126,41 +128,41 @@ async function rename(userId: string, currentName: string, name: string) {
   return json(200, view(result.pat));
 }
 
-export async function renamePersonalAccessToken(event: APIGatewayProxyEvent) {
+export async function renamePersonalAccessToken(event: APIGatewayProxyEvent, caller: AuditCaller) {
   const userId = userIdParameter(event);
   const { name, currentName } = jsonBody(event, renamePatSchema);
   // Logto: currentName defaults to name (a rename to itself, answering the PAT if it exists).
-  return rename(userId, currentName ?? name, name);
+  return rename(caller, userId, currentName ?? name, name);
 }
 
-export async function renamePersonalAccessTokenByPath(event: APIGatewayProxyEvent) {
+export async function renamePersonalAccessTokenByPath(event: APIGatewayProxyEvent, caller: AuditCaller) {
   const userId = userIdParameter(event);
   const currentName = patNameParameter(event);
   const { name } = jsonBody(event, renamePatByPathSchema);
-  return rename(userId, currentName, name);
+  return rename(caller, userId, currentName, name);
 }
 
-async function remove(userId: string, name: string) {
-  const result = await store.deletePat(userId, name);
+async function remove(caller: AuditCaller, userId: string, name: string) {
+  const result = await store.deletePat(caller, userId, name);
   if (result === 'owner_not_found') throw apiErrors.userOfListNotFound();
   if (result === 'not_found') throw apiErrors.patToDeleteNotFound();
   audit('pat.deleted', { userId, name });
   return noContent();
 }
 
-export async function deletePersonalAccessToken(event: APIGatewayProxyEvent) {
+export async function deletePersonalAccessToken(event: APIGatewayProxyEvent, caller: AuditCaller) {
   const userId = userIdParameter(event);
-  return remove(userId, jsonBody(event, deletePatSchema).name);
+  return remove(caller, userId, jsonBody(event, deletePatSchema).name);
 }
 
-export async function deletePersonalAccessTokenByPath(event: APIGatewayProxyEvent) {
-  return remove(userIdParameter(event), patNameParameter(event));
+export async function deletePersonalAccessTokenByPath(event: APIGatewayProxyEvent, caller: AuditCaller) {
+  return remove(caller, userIdParameter(event), patNameParameter(event));
 }
 
 /** One write revokes them all (a new PAT epoch); removing the items is bounded cleanup, as for a deleted user. */
-export async function revokeAllPersonalAccessTokens(event: APIGatewayProxyEvent) {
+export async function revokeAllPersonalAccessTokens(event: APIGatewayProxyEvent, caller: AuditCaller) {
   const userId = userIdParameter(event);
-  const ended = await store.revokeAllPats(userId, Date.now());
+  const ended = await store.revokeAllPats(caller, userId, Date.now());
   if (!ended) throw apiErrors.userOfListNotFound();
   const purged = await purgeInline(ended);
   audit('pat.revoked_all', { userId, patsPurged: purged ? 'all' : 'pending' });

@@ -6,6 +6,7 @@ import { json, noContent } from '../shared/http/responses';
 import { jsonBody, userIdParameter, validate } from '../shared/management/request';
 import { createUserSchema, setSuspendedSchema, updateUserSchema } from '../shared/management/schemas';
 import type { User, UserProfile } from '../shared/model/user';
+import type { AuditCaller } from '../shared/store/audit';
 import { newPatEpoch } from '../shared/store/pats';
 import * as store from '../shared/store/users';
 import { audit } from './audit';
@@ -30,11 +31,11 @@ function written(result: store.UserWriteResult): User {
 
 const emptyToNull = (value: string | null | undefined) => (value === '' ? null : value);
 
-export async function createUser(event: APIGatewayProxyEvent) {
+export async function createUser(event: APIGatewayProxyEvent, caller: AuditCaller) {
   const body = jsonBody(event, createUserSchema);
   const now = Date.now();
   const user = written(
-    await store.createUser({
+    await store.createUser(caller, {
       id: body.id ?? randomString(12, LOWER_ALPHANUMERIC),
       username: body.username ?? null,
       primaryEmail: body.primaryEmail ?? null,
@@ -72,7 +73,7 @@ export async function getUser(event: APIGatewayProxyEvent) {
   return json(200, userView(user));
 }
 
-export async function updateUser(event: APIGatewayProxyEvent) {
+export async function updateUser(event: APIGatewayProxyEvent, caller: AuditCaller) {
   const userId = userIdParameter(event);
   const body = jsonBody(event, updateUserSchema);
   const changes: Partial<UserProfile> = {};
@@ -80,24 +81,24 @@ export async function updateUser(event: APIGatewayProxyEvent) {
     if (body[field] !== undefined) changes[field] = emptyToNull(body[field]);
   }
   if (body.customData !== undefined) changes.customData = body.customData;
-  const user = written(await store.updateUser(userId, changes));
+  const user = written(await store.updateUser(caller, userId, changes));
   audit('user.updated', { userId, fields: Object.keys(changes) });
   return json(200, userView(user));
 }
 
-export async function setUserSuspended(event: APIGatewayProxyEvent) {
+export async function setUserSuspended(event: APIGatewayProxyEvent, caller: AuditCaller) {
   const userId = userIdParameter(event);
   const { isSuspended } = jsonBody(event, setSuspendedSchema);
-  const user = await store.setSuspended(userId, isSuspended);
+  const user = await store.setSuspended(caller, userId, isSuspended);
   if (!user) throw apiErrors.userNotFound();
   audit(isSuspended ? 'user.suspended' : 'user.unsuspended', { userId });
   return json(200, userView(user));
 }
 
-export async function deleteUser(event: APIGatewayProxyEvent) {
+export async function deleteUser(event: APIGatewayProxyEvent, caller: AuditCaller) {
   const userId = userIdParameter(event);
   const now = Date.now();
-  const user = await store.deleteUser(userId, now);
+  const user = await store.deleteUser(caller, userId, now);
   if (!user) throw apiErrors.userNotFound();
   // The user's PATs stopped working with the delete; removing them is cleanup, bounded here.
   const purged = await purgeInline({ userId, patEpoch: user.patEpoch });

@@ -10,8 +10,8 @@ import { introspect, revoke } from './tokens';
 
 export const handler = createHandler('revocation', 'oauth', {
   introspectToken: async (event) => json(200, await introspect(formRequest(event), Date.now()), noStore),
-  revokeToken: async (event) => {
-    const outcome = await revoke(formRequest(event));
+  revokeToken: async (event, caller) => {
+    const outcome = await revoke(caller, formRequest(event));
     logger.info('revocation', { outcome });
     // RFC 7009 §2.2: 200 whether or not the token was valid (an empty body).
     return { statusCode: 200, headers: { ...noStore }, body: '' };

@@ -14,6 +14,7 @@ import { OAuthError } from '../shared/errors';
 import { isConfidential, type Application } from '../shared/model/application';
 import { PAT_TOKEN_TYPE } from '../shared/oauth';
 import { publishedKeys } from '../shared/signing/published-keys';
+import type { AuditCaller } from '../shared/store/audit';
 import { revokePatByHash } from '../shared/store/pats';
 import { getTokenStanding, revokeAccessToken } from '../shared/store/revocation';
 import { authenticateApplication, loadApplication } from '../token/client-auth';
@@ -117,13 +118,13 @@ export type RevocationOutcome = 'pat_deleted' | 'token_revoked' | 'nothing';
  * unknown or invalid token changes nothing and is no error (§2.2). Any authenticated client may revoke a
  * PAT value: holding the value is the authority, as at the public /credentials/revoke.
  */
-export async function revoke(http: TokenHttpRequest): Promise<RevocationOutcome> {
+export async function revoke(caller: AuditCaller, http: TokenHttpRequest): Promise<RevocationOutcome> {
   const { client, params } = await authenticated(http);
   const token = tokenParameter(params);
   const hint = params.get('token_type_hint');
   if (hint === PAT_TOKEN_TYPE || isWellFormedPat(token)) {
     if (!isWellFormedPat(token)) return 'nothing';
-    const deleted = await revokePatByHash(hashPatValue(token), 'pat.revoked', { clientId: client.id });
+    const deleted = await revokePatByHash(caller, hashPatValue(token), 'pat.revoked', { clientId: client.id });
     return deleted ? 'pat_deleted' : 'nothing';
   }
   const payload = await verifyAccessToken(token);
@@ -131,7 +132,7 @@ export async function revoke(http: TokenHttpRequest): Promise<RevocationOutcome>
   if (payload.client_id !== client.id) {
     throw new OAuthError('unauthorized_client', 'The token was not issued to this client.');
   }
-  const revoked = await revokeAccessToken({
+  const revoked = await revokeAccessToken(caller, {
     jti: payload.jti,
     exp: payload.exp,
     userId: payload.sub,

@@ -27,6 +27,7 @@ import type { UserStanding } from '../shared/model/user';
 import { ACCESS_TOKEN_TYPE } from '../shared/oauth';
 import { logger } from '../shared/observability';
 import { newJti, signJwt, type SignedJwt } from '../shared/signing/jwt-signer';
+import type { AuditCaller } from '../shared/store/audit';
 import { getUserStanding, lookupPat, revokeOnReuse } from '../shared/store/pats';
 import { loadResource, resolveAudience } from './audience';
 import { authorize, loadDefinitions } from './authorization';
@@ -87,12 +88,13 @@ async function validateSubject(
   tokenHash: string | undefined,
   now: number,
   policy: PatPolicy,
+  caller: AuditCaller,
 ) {
   const found = await credential;
   const refusal = credentialRefusal(found, now, policy);
   if (refusal === 'reused') {
     // The one write on the token path outside lastUsedAt, and only when a rotated-out value comes back.
-    const revoked = await revokeOnReuse(found!, tokenHash!, now);
+    const revoked = await revokeOnReuse(caller, found!, tokenHash!, now);
     logger.warn('rotated-out personal access token value reused after its grace period', {
       userId: found!.userId,
       patName: found!.name,
@@ -103,9 +105,9 @@ async function validateSubject(
   return found!;
 }
 
-/** What the token endpoint knows of the request beyond its body. */
+/** What the token endpoint knows of the request beyond its body: who sent it (source IP included). */
 export interface ExchangeContext {
-  sourceIp?: string;
+  caller: AuditCaller;
 }
 
 /** The owner must exist, be in the PAT's epoch and not be suspended (read beside Sign). */
@@ -141,14 +143,14 @@ function issued(claims: AccessTokenClaims, signed: SignedJwt, credential: PatCre
 export async function exchangeToken(
   request: TokenExchangeRequest,
   now: number,
-  context: ExchangeContext = {},
+  context: ExchangeContext,
 ): Promise<IssuedToken> {
   const reads = startReads(request);
   const client = authenticateClient(await reads.application, request.client);
   if (request.parameterError) throw request.parameterError;
   // The client's and the resource's overrides come from their cached definitions: no AWS call of their own.
   const policy = exchangePatPolicy(env.patPolicy(), client, await reads.resource);
-  const credential = await validateSubject(reads.credential, reads.tokenHash, now, policy);
+  const credential = await validateSubject(reads.credential, reads.tokenHash, now, policy, context.caller);
   const resource = resolveAudience(request.resource, await reads.resource);
   const authorization = await authorize(request, credential, resource, reads.definitions);
   const claims = buildClaims({
@@ -167,7 +169,7 @@ export async function exchangeToken(
     getUserStanding(credential.userId),
     signJwt({ ...claims }),
     authorization.readAssignments(),
-    recordPatUse(credential, reads.tokenHash!, { at: now, clientId: client.id, sourceIp: context.sourceIp }),
+    recordPatUse(credential, reads.tokenHash!, { at: now, clientId: client.id, sourceIp: context.caller.sourceIp }),
   ]);
   const owner = ensureOwnerMayAct(credential, standing);
   const scopes = await authorization.confirm(owner, assignments);

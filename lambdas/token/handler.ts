@@ -14,11 +14,9 @@ warmSigningKey();
 export const handler = createHandler('token', 'oauth', {
   getSelfPersonalAccessToken,
   revokeSelfPersonalAccessToken,
-  exchangeToken: async (event) => {
+  exchangeToken: async (event, caller) => {
     try {
-      const issued = await exchangeToken(parseTokenRequest(formRequest(event)), Date.now(), {
-        sourceIp: event.requestContext?.identity?.sourceIp ?? undefined,
-      });
+      const issued = await exchangeToken(parseTokenRequest(formRequest(event)), Date.now(), { caller });
       countMetric('TokenExchangeSucceeded');
       logger.info('token issued', {
         sub: issued.claims.sub,

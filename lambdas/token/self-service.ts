@@ -10,6 +10,7 @@ import { headerValues } from '../shared/http/request';
 import { json, noContent, noStore } from '../shared/http/responses';
 import { credentialRefusal, ownerRefusal, type Pat, type PatCredential } from '../shared/model/pat';
 import { logger } from '../shared/observability';
+import type { AuditCaller } from '../shared/store/audit';
 import { getPatItem, getUserStanding, lookupPat, revokeByHolder } from '../shared/store/pats';
 import { patView } from '../pats/views';
 
@@ -58,12 +59,15 @@ export async function getSelfPersonalAccessToken(event: APIGatewayProxyEvent): P
   return json(200, patView(holder.pat), noStore);
 }
 
-export async function revokeSelfPersonalAccessToken(event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> {
+export async function revokeSelfPersonalAccessToken(
+  event: APIGatewayProxyEvent,
+  caller: AuditCaller,
+): Promise<APIGatewayProxyResult> {
   const now = Date.now();
   const holder = await authenticate(event, now);
   if (!isHolder(holder)) return holder;
   // A concurrent revocation, rotation or delete got there first: the value is dead either way.
-  if (!(await revokeByHolder(holder.credential, holder.tokenHash, now))) return unauthorized(true);
+  if (!(await revokeByHolder(caller, holder.credential, holder.tokenHash, now))) return unauthorized(true);
   logger.info('personal access token revoked by its holder', {
     userId: holder.pat.userId,
     patName: holder.pat.name,

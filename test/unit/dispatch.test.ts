@@ -4,14 +4,16 @@
  */
 import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
 import { createHandler } from '../../lambdas/shared/http/handler';
+import type { AuditCaller } from '../../lambdas/shared/store/audit';
 
 process.env.POWERTOOLS_METRICS_DISABLED = 'true';
 process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
 
 const context = { awsRequestId: 'unit', getRemainingTimeInMillis: () => 10_000 } as unknown as Context;
 const served: string[] = [];
+const callers: AuditCaller[] = [];
 const handler = createHandler('discovery', 'oauth', {
-  getJwks: async () => (served.push('getJwks'), { statusCode: 200, body: '{}' }),
+  getJwks: async (_event, caller) => (served.push('getJwks'), callers.push(caller), { statusCode: 200, body: '{}' }),
   getOpenIdConfiguration: async () => ({ statusCode: 200, body: '{}' }),
   getAuthorizationServerMetadata: async () => ({ statusCode: 200, body: '{}' }),
 });
@@ -26,12 +28,28 @@ const event = (operationName: string | undefined, identity: Record<string, unkno
   }) as unknown as APIGatewayProxyEvent;
 
 describe('dispatch', () => {
-  beforeEach(() => (served.length = 0));
+  beforeEach(() => {
+    served.length = 0;
+    callers.length = 0;
+  });
 
   it('runs the operation API Gateway named', async () => {
     const response = await handler(event('getJwks'), context);
     expect(response.statusCode).toBe(200);
     expect(served).toEqual(['getJwks']);
+  });
+
+  it("hands the operation the request's caller, as its audit events name it", async () => {
+    const arn = 'arn:aws:iam::123456789012:user/alice';
+    await handler(event('getJwks', { userArn: arn, caller: 'AIDAEXAMPLE' }), context);
+    await handler(event('getJwks', { caller: 'AIDAEXAMPLE' }), context);
+    // Without an IAM identity (a public route), the caller is `public`.
+    await handler(event('getJwks', { sourceIp: '198.51.100.7' }), context);
+    expect(callers).toEqual([
+      { callerArn: arn, sourceIp: '192.0.2.1', requestId: 'r-1' },
+      { callerArn: 'AIDAEXAMPLE', sourceIp: '192.0.2.1', requestId: 'r-1' },
+      { callerArn: 'public', sourceIp: '198.51.100.7', requestId: 'r-1' },
+    ]);
   });
 
   it.each([

@@ -15,9 +15,10 @@ import type { HandlerName, OperationsOf } from '../../routes';
 import { DependencyError } from '../errors';
 import { errorResponse, json, type Protocol } from './responses';
 import { countMetric, logger, metrics } from '../observability';
-import { withAuditCaller } from '../store/audit';
+import type { AuditCaller } from '../store/audit';
 
-export type Operation = (event: APIGatewayProxyEvent) => Promise<APIGatewayProxyResult>;
+/** An operation gets the event and who sent it: the caller its changes' audit events name (store/audit.ts). */
+export type Operation = (event: APIGatewayProxyEvent, caller: AuditCaller) => Promise<APIGatewayProxyResult>;
 
 /** The method's operation name, which API Gateway's REST proxy events carry and @types/aws-lambda omits. */
 export type OperationNamed = { requestContext: { operationName?: string } };
@@ -38,14 +39,14 @@ export function createHandler<H extends HandlerName>(
     const iamCaller = identity?.userArn ?? identity?.caller ?? undefined;
     logger.setCorrelationId(event.requestContext.requestId);
     logger.appendKeys({ operation: name, ...(iamCaller !== undefined ? { caller: iamCaller } : {}) });
+    // Audit events record who asked: the IAM caller, or `public` on public routes.
+    const caller: AuditCaller = {
+      callerArn: iamCaller ?? 'public',
+      sourceIp: identity?.sourceIp ?? null,
+      requestId: event.requestContext.requestId ?? null,
+    };
     try {
-      // Audit events (store/audit.ts) record who asked: the IAM caller, or `public` on public routes.
-      const caller = {
-        callerArn: iamCaller ?? 'public',
-        sourceIp: identity?.sourceIp ?? null,
-        requestId: event.requestContext.requestId ?? null,
-      };
-      return await withAuditCaller(caller, () => operation(event));
+      return await operation(event, caller);
     } catch (error) {
       const response = errorResponse(protocol, error);
       if (response.statusCode >= 500) {

@@ -3,7 +3,7 @@ import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamo } from '../aws/dynamodb';
 import { env } from '../config';
 import { guarded } from '../aws/dependency-errors';
-import { auditPut } from './audit';
+import { auditPut, type AuditCaller } from './audit';
 import { keys, listPartition } from './keys';
 import { transactWrite } from './transactions';
 import { listByKind } from './list-index';
@@ -26,7 +26,7 @@ function toApplication(item: Record<string, unknown>): Application {
 }
 
 /** Writes and audits the new application; a (generated) id already taken is a failed condition. */
-export async function putApplication(app: Application): Promise<void> {
+export async function putApplication(caller: AuditCaller, app: Application): Promise<void> {
   const outcome = await transactWrite([
     {
       Put: {
@@ -40,7 +40,7 @@ export async function putApplication(app: Application): Promise<void> {
         ConditionExpression: 'attribute_not_exists(pk)',
       },
     },
-    auditPut('application.created', { applicationId: app.id }, app.createdAt),
+    auditPut('application.created', { applicationId: app.id }, caller, app.createdAt),
   ]);
   if (!outcome.committed) throw new Error('application id collision');
 }
@@ -57,6 +57,7 @@ export async function listApplications(): Promise<Application[]> {
 }
 
 export async function updateApplication(
+  caller: AuditCaller,
   id: string,
   changes: Partial<Pick<Application, 'name' | 'description' | 'allowTokenExchange' | 'patPolicy'>>,
 ): Promise<Application | undefined> {
@@ -76,23 +77,27 @@ export async function updateApplication(
         ExpressionAttributeValues: values,
       },
     },
-    auditPut('application.updated', {
-      applicationId: id,
-      details: {
-        fields: entries
-          .map(([key]) => key)
-          .sort()
-          .join(','),
+    auditPut(
+      'application.updated',
+      {
+        applicationId: id,
+        details: {
+          fields: entries
+            .map(([key]) => key)
+            .sort()
+            .join(','),
+        },
       },
-    }),
+      caller,
+    ),
   ]);
   return outcome.committed ? { ...current, ...Object.fromEntries(entries) } : undefined;
 }
 
-export async function deleteApplication(id: string): Promise<boolean> {
+export async function deleteApplication(caller: AuditCaller, id: string): Promise<boolean> {
   const outcome = await transactWrite([
     { Delete: { TableName: table(), Key: keys.application(id), ConditionExpression: 'attribute_exists(pk)' } },
-    auditPut('application.deleted', { applicationId: id }),
+    auditPut('application.deleted', { applicationId: id }, caller),
   ]);
   return outcome.committed;
 }

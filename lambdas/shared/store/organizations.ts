@@ -11,7 +11,7 @@ import { guarded } from '../aws/dependency-errors';
 import { env } from '../config';
 import type { Organization, OrganizationRole, OrganizationScope } from '../model/organization';
 import { idChanges, sameIds, userRegisteredAt } from './assignments';
-import { auditPut, type AuditAction } from './audit';
+import { auditPut, type AuditAction, type AuditCaller } from './audit';
 import { GSI1, keyPrefix, keys, listPartition } from './keys';
 import { listByKind, queryAll } from './list-index';
 import { optimistically, RETRY, transactWrite } from './transactions';
@@ -44,7 +44,7 @@ const organizationItem = (organization: Organization) => ({
   customData: JSON.stringify(organization.customData),
 });
 
-export async function createOrganization(organization: Organization): Promise<void> {
+export async function createOrganization(caller: AuditCaller, organization: Organization): Promise<void> {
   const outcome = await transactWrite([
     {
       Put: {
@@ -56,6 +56,7 @@ export async function createOrganization(organization: Organization): Promise<vo
     auditPut(
       'organization.created',
       { details: { organizationId: organization.id, name: organization.name } },
+      caller,
       organization.createdAt,
     ),
   ]);
@@ -73,6 +74,7 @@ export async function listOrganizations(): Promise<Organization[]> {
 }
 
 export async function updateOrganization(
+  caller: AuditCaller,
   id: string,
   changes: { name?: string; description?: string | null; customData?: Record<string, unknown> },
 ): Promise<Organization | undefined> {
@@ -97,14 +99,18 @@ export async function updateOrganization(
         ExpressionAttributeValues: values,
       },
     },
-    auditPut('organization.updated', {
-      details: {
-        organizationId: id,
-        fields: Object.keys(names)
-          .map((name) => name.slice(1))
-          .join(','),
+    auditPut(
+      'organization.updated',
+      {
+        details: {
+          organizationId: id,
+          fields: Object.keys(names)
+            .map((name) => name.slice(1))
+            .join(','),
+        },
       },
-    }),
+      caller,
+    ),
   ]);
   if (!outcome.committed) return undefined;
   // A transaction returns no values: read the organization as written (strongly consistent).
@@ -124,7 +130,7 @@ const INLINE_MEMBER_REMOVALS = 100;
  * organization issues no token however many memberships are left. Those are removed in bounded steps: up to
  * INLINE_MEMBER_REMOVALS here, the rest by the maintenance function (never an unbounded fan-out on a request).
  */
-export async function deleteOrganization(id: string, at = Date.now()): Promise<boolean> {
+export async function deleteOrganization(caller: AuditCaller, id: string, at = Date.now()): Promise<boolean> {
   const outcome = await transactWrite([
     {
       Delete: {
@@ -144,7 +150,7 @@ export async function deleteOrganization(id: string, at = Date.now()): Promise<b
         },
       },
     },
-    auditPut('organization.deleted', { details: { organizationId: id } }),
+    auditPut('organization.deleted', { details: { organizationId: id } }, caller),
   ]);
   if (!outcome.committed) return false;
   await removeMemberships(id, INLINE_MEMBER_REMOVALS);
@@ -218,8 +224,14 @@ const named = {
   },
 } as const;
 
-const namedAudit = (kind: NamedKind, change: string, id: string, name: string, details?: Record<string, string>) =>
-  auditPut(`${named[kind].audit}.${change}`, { details: { [named[kind].idField]: id, name, ...details } });
+const namedAudit = (
+  caller: AuditCaller,
+  kind: NamedKind,
+  change: string,
+  id: string,
+  name: string,
+  details?: Record<string, string>,
+) => auditPut(`${named[kind].audit}.${change}`, { details: { [named[kind].idField]: id, name, ...details } }, caller);
 
 const toScope = (item: Record<string, unknown>): OrganizationScope => ({
   id: item.id as string,
@@ -235,7 +247,12 @@ const toRole = (item: Record<string, unknown>): OrganizationRole => ({
 
 export type NamedWrite<T> = { status: 'ok'; value: T } | { status: 'not_found' | 'name_in_use' | 'unknown_scope' };
 
-async function createNamed(kind: NamedKind, entity: { id: string; name: string }, createdAt: number) {
+async function createNamed(
+  caller: AuditCaller,
+  kind: NamedKind,
+  entity: { id: string; name: string },
+  createdAt: number,
+) {
   const outcome = await transactWrite([
     {
       Put: {
@@ -258,12 +275,13 @@ async function createNamed(kind: NamedKind, entity: { id: string; name: string }
         ConditionExpression: 'attribute_not_exists(pk)',
       },
     },
-    namedAudit(kind, 'created', entity.id, entity.name),
+    namedAudit(caller, kind, 'created', entity.id, entity.name),
   ]);
   return outcome.committed ? ('created' as const) : ('name_in_use' as const);
 }
 
 function changeNamed<T>(
+  caller: AuditCaller,
   kind: NamedKind,
   id: string,
   action: 'updated' | 'scopes_added' | 'scope_removed' | 'scopes_replaced',
@@ -306,7 +324,7 @@ function changeNamed<T>(
             },
           ]
         : []),
-      namedAudit(kind, action, id, outcome.item.name as string, outcome.details),
+      namedAudit(caller, kind, action, id, outcome.item.name as string, outcome.details),
     ]);
     if (result.committed) return { status: 'ok' as const, value: outcome.value };
     if (renamed && result.reasons[1] === 'ConditionalCheckFailed') return { status: 'name_in_use' } as const;
@@ -314,7 +332,7 @@ function changeNamed<T>(
   });
 }
 
-function deleteNamed(kind: NamedKind, id: string): Promise<boolean> {
+function deleteNamed(caller: AuditCaller, kind: NamedKind, id: string): Promise<boolean> {
   return optimistically(async () => {
     const item = await getItem(named[kind].key(id));
     if (!item) return false;
@@ -335,16 +353,16 @@ function deleteNamed(kind: NamedKind, id: string): Promise<boolean> {
           ExpressionAttributeValues: { ':id': id },
         },
       },
-      namedAudit(kind, 'deleted', id, item.name as string),
+      namedAudit(caller, kind, 'deleted', id, item.name as string),
     ]);
     return outcome.committed ? true : RETRY;
   });
 }
 
-export const createOrganizationScope = (scope: OrganizationScope, createdAt: number) =>
-  createNamed('scope', scope, createdAt);
-export const createOrganizationRole = (role: OrganizationRole, createdAt: number) =>
-  createNamed('role', role, createdAt);
+export const createOrganizationScope = (caller: AuditCaller, scope: OrganizationScope, createdAt: number) =>
+  createNamed(caller, 'scope', scope, createdAt);
+export const createOrganizationRole = (caller: AuditCaller, role: OrganizationRole, createdAt: number) =>
+  createNamed(caller, 'role', role, createdAt);
 
 export async function getOrganizationScope(id: string) {
   const item = await getItem(keys.organizationScope(id));
@@ -357,21 +375,29 @@ export async function getOrganizationRole(id: string) {
 export const listOrganizationScopes = async () => (await listByKind(listPartition.organizationScope)).map(toScope);
 export const listOrganizationRoles = async () => (await listByKind(listPartition.organizationRole)).map(toRole);
 
-export const updateOrganizationScope = (id: string, changes: { name?: string; description?: string | null }) =>
-  changeNamed<OrganizationScope>('scope', id, 'updated', (item) => {
+export const updateOrganizationScope = (
+  caller: AuditCaller,
+  id: string,
+  changes: { name?: string; description?: string | null },
+) =>
+  changeNamed<OrganizationScope>(caller, 'scope', id, 'updated', (item) => {
     const updated = { ...item, ...definedOnly(changes) };
     return { item: updated, value: toScope(updated) };
   });
 
-export const updateOrganizationRole = (id: string, changes: { name?: string; description?: string | null }) =>
-  changeNamed<OrganizationRole>('role', id, 'updated', (item) => {
+export const updateOrganizationRole = (
+  caller: AuditCaller,
+  id: string,
+  changes: { name?: string; description?: string | null },
+) =>
+  changeNamed<OrganizationRole>(caller, 'role', id, 'updated', (item) => {
     const updated = { ...item, ...definedOnly(changes) };
     return { item: updated, value: toRole(updated) };
   });
 
 /** Adds scopes to a role (those it has are kept once). */
-export const addOrganizationRoleScopes = (id: string, scopeIds: readonly string[]) =>
-  changeNamed<OrganizationRole>('role', id, 'scopes_added', (item) => {
+export const addOrganizationRoleScopes = (caller: AuditCaller, id: string, scopeIds: readonly string[]) =>
+  changeNamed<OrganizationRole>(caller, 'role', id, 'scopes_added', (item) => {
     const current = toRole(item).scopeIds;
     const added = scopeIds.filter((scopeId, i) => !current.includes(scopeId) && scopeIds.indexOf(scopeId) === i);
     if (added.length === 0) return { status: 'ok', value: toRole(item) };
@@ -380,8 +406,8 @@ export const addOrganizationRoleScopes = (id: string, scopeIds: readonly string[
   });
 
 /** Sets a role's scopes to exactly these (one conditional write of the role item). */
-export const replaceOrganizationRoleScopes = (id: string, scopeIds: readonly string[]) =>
-  changeNamed<OrganizationRole>('role', id, 'scopes_replaced', (item) => {
+export const replaceOrganizationRoleScopes = (caller: AuditCaller, id: string, scopeIds: readonly string[]) =>
+  changeNamed<OrganizationRole>(caller, 'role', id, 'scopes_replaced', (item) => {
     const current = toRole(item).scopeIds;
     const next = [...new Set(scopeIds)];
     if (next.length === current.length && next.every((scopeId) => current.includes(scopeId))) {
@@ -395,8 +421,8 @@ export const replaceOrganizationRoleScopes = (id: string, scopeIds: readonly str
     };
   });
 
-export const removeOrganizationRoleScope = (id: string, scopeId: string) =>
-  changeNamed<boolean>('role', id, 'scope_removed', (item) => {
+export const removeOrganizationRoleScope = (caller: AuditCaller, id: string, scopeId: string) =>
+  changeNamed<boolean>(caller, 'role', id, 'scope_removed', (item) => {
     const current = toRole(item).scopeIds;
     if (!current.includes(scopeId)) return { status: 'ok', value: false };
     return {
@@ -406,8 +432,8 @@ export const removeOrganizationRoleScope = (id: string, scopeId: string) =>
     };
   });
 
-export const deleteOrganizationScope = (id: string) => deleteNamed('scope', id);
-export const deleteOrganizationRole = (id: string) => deleteNamed('role', id);
+export const deleteOrganizationScope = (caller: AuditCaller, id: string) => deleteNamed(caller, 'scope', id);
+export const deleteOrganizationRole = (caller: AuditCaller, id: string) => deleteNamed(caller, 'role', id);
 
 const definedOnly = <T extends object>(changes: T) =>
   Object.fromEntries(Object.entries(changes).filter(([, value]) => value !== undefined));
@@ -477,6 +503,7 @@ export async function listUserMemberships(userId: string): Promise<Membership[]>
  * existing and the user being the one registered at `userCreatedAt`.
  */
 export async function addMember(
+  caller: AuditCaller,
   organizationId: string,
   userId: string,
   userCreatedAt: number,
@@ -505,7 +532,7 @@ export async function addMember(
         },
       },
     },
-    auditPut('organization.member_added', { userId, details: { organizationId } }),
+    auditPut('organization.member_added', { userId, details: { organizationId } }, caller),
   ]);
   if (outcome.committed) return 'added';
   return outcome.reasons[0] === 'ConditionalCheckFailed' ? 'organization_not_found' : 'user_not_found';
@@ -526,6 +553,7 @@ export type MemberReplacement =
  * their roles. A replacement that needs more than one transaction is refused ('too_many'), never half written.
  */
 export function replaceMembers(
+  caller: AuditCaller,
   organizationId: string,
   users: readonly { id: string; createdAt: number }[],
 ): Promise<MemberReplacement> {
@@ -579,13 +607,17 @@ export function replaceMembers(
           },
         },
       ]),
-      auditPut('organization.members_replaced', {
-        details: {
-          organizationId,
-          addedUserIds: added.map((user) => user.id).join(','),
-          removedUserIds: removed.map((member) => member.userId).join(','),
+      auditPut(
+        'organization.members_replaced',
+        {
+          details: {
+            organizationId,
+            addedUserIds: added.map((user) => user.id).join(','),
+            removedUserIds: removed.map((member) => member.userId).join(','),
+          },
         },
-      }),
+        caller,
+      ),
     ]);
     if (outcome.committed) {
       return { status: 'ok', added: added.map((user) => user.id), removed: removed.map((member) => member.userId) };
@@ -599,7 +631,7 @@ export function replaceMembers(
   });
 }
 
-export async function removeMember(organizationId: string, userId: string): Promise<boolean> {
+export async function removeMember(caller: AuditCaller, organizationId: string, userId: string): Promise<boolean> {
   const outcome = await transactWrite([
     {
       Delete: {
@@ -608,13 +640,14 @@ export async function removeMember(organizationId: string, userId: string): Prom
         ConditionExpression: 'attribute_exists(pk)',
       },
     },
-    auditPut('organization.member_removed', { userId, details: { organizationId } }),
+    auditPut('organization.member_removed', { userId, details: { organizationId } }, caller),
   ]);
   return outcome.committed;
 }
 
 /** Changes a member's organization role ids; 'not_member' when the user isn't one. */
 export function changeMemberRoles<T>(
+  caller: AuditCaller,
   organizationId: string,
   userId: string,
   action: AuditAction,
@@ -641,10 +674,14 @@ export function changeMemberRoles<T>(
           ExpressionAttributeValues: { ':v': item.version },
         },
       },
-      auditPut(action, {
-        userId,
-        details: { organizationId, ...idChanges('RoleIds', current, roleIds) },
-      }),
+      auditPut(
+        action,
+        {
+          userId,
+          details: { organizationId, ...idChanges('RoleIds', current, roleIds) },
+        },
+        caller,
+      ),
     ]);
     return outcome.committed ? value : RETRY;
   });

@@ -19,7 +19,7 @@ import { queryAll } from './list-index';
 import { chunk, optimistically, RETRY, transactWrite, type TransactItems } from './transactions';
 import { completePurge, getUser, purgeMarker, type PendingPurge } from './users';
 import { randomString } from '../crypto/secrets';
-import { auditPut, type AuditTarget } from './audit';
+import { auditPut, type AuditCaller, type AuditTarget } from './audit';
 import { consistentGet, number, text, texts } from './token-path-reads';
 
 /** Expired PATs stay listable (as expired) for this long before DynamoDB TTL removes both items. */
@@ -270,6 +270,7 @@ async function checkLimit(
 export type CreatePatResult = 'created' | 'name_exists' | 'owner_not_found' | { tooMany: number };
 
 export function createPat(
+  caller: AuditCaller,
   pat: Omit<Pat, 'lastUsedAt' | 'patEpoch' | 'id'>,
   limit?: PatLimit,
 ): Promise<CreatePatResult> {
@@ -287,7 +288,7 @@ export function createPat(
       ...occupy(created, existing),
       { Put: { TableName: table(), Item: items.lookup, ConditionExpression: 'attribute_not_exists(pk)' } },
       { Put: { TableName: table(), Item: items.byId!, ConditionExpression: 'attribute_not_exists(pk)' } },
-      auditPut('pat.created', patTarget(created)),
+      auditPut('pat.created', patTarget(created), caller),
       ...checked.guard,
     ]);
     if (outcome.committed) return 'created';
@@ -301,6 +302,7 @@ export type RenamePatResult =
 
 /** Under a limit, a rename moves the PAT's place in the guard (and advances it): the count reads PATs by sort key. */
 export function renamePat(
+  caller: AuditCaller,
   userId: string,
   currentName: string,
   newName: string,
@@ -341,7 +343,7 @@ export function renamePat(
           ExpressionAttributeValues: { ':new': newName, ':current': currentName },
         },
       },
-      auditPut('pat.renamed', patTarget(renamed, { previousName: currentName })),
+      auditPut('pat.renamed', patTarget(renamed, { previousName: currentName }), caller),
       ...(pat.previousHash ? [renamedRotatedOut(pat.previousHash, newName)] : []),
     ]);
     // Otherwise something changed under us (a concurrent rename, delete or new PAT): look again.
@@ -381,12 +383,12 @@ function deleteActions(pat: Pat): TransactItems {
 
 export type DeletePatResult = 'deleted' | 'not_found' | 'owner_not_found';
 
-export function deletePat(userId: string, name: string): Promise<DeletePatResult> {
+export function deletePat(caller: AuditCaller, userId: string, name: string): Promise<DeletePatResult> {
   return optimistically(async () => {
     const [owner, pat] = await Promise.all([getUser(userId), getPatItem(userId, name)]);
     if (!owner) return 'owner_not_found';
     if (!pat || pat.patEpoch !== owner.patEpoch) return 'not_found';
-    const outcome = await transactWrite([...deleteActions(pat), auditPut('pat.deleted', patTarget(pat))]);
+    const outcome = await transactWrite([...deleteActions(pat), auditPut('pat.deleted', patTarget(pat), caller)]);
     return outcome.committed ? 'deleted' : RETRY;
   });
 }
@@ -397,7 +399,7 @@ export const newPatEpoch = () => randomString(16);
  * Revokes every PAT of the user with one transaction, however many there are: a new PAT epoch starts,
  * and the ended one is marked for `purgePats`. Returns the ended epoch, or undefined for no such user.
  */
-export function revokeAllPats(userId: string, now: number): Promise<PendingPurge | undefined> {
+export function revokeAllPats(caller: AuditCaller, userId: string, now: number): Promise<PendingPurge | undefined> {
   return optimistically(async () => {
     const owner = await getUser(userId);
     if (!owner) return undefined;
@@ -413,7 +415,7 @@ export function revokeAllPats(userId: string, now: number): Promise<PendingPurge
         },
       },
       { Put: { TableName: table(), Item: purgeMarker(ended, now) } },
-      auditPut('pat.revoked_all', { userId }, now),
+      auditPut('pat.revoked_all', { userId }, caller, now),
     ]);
     return outcome.committed ? ended : RETRY;
   });
@@ -466,7 +468,7 @@ export async function getUserStanding(userId: string): Promise<UserStanding | un
 export interface PatUse {
   at: number;
   clientId: string;
-  sourceIp: string | undefined;
+  sourceIp: string | null;
 }
 
 /**
@@ -488,7 +490,7 @@ export async function touchPat(credential: PatCredential, tokenHash: string, use
             ':at': use.at,
             ':hash': tokenHash,
             ':client': use.clientId,
-            ':ip': use.sourceIp ?? null,
+            ':ip': use.sourceIp,
           },
         }),
       ),
@@ -524,6 +526,7 @@ export type RotatePatResult =
  * its grace: at most one old value works at a time.
  */
 export function rotatePat(
+  caller: AuditCaller,
   userId: string,
   name: string,
   rotation: { tokenHash: string; expiresAt: (pat: Pat) => number | null; now: number; graceMs: number },
@@ -566,7 +569,7 @@ export function rotatePat(
       { Put: { TableName: table(), Item: items.lookup, ConditionExpression: 'attribute_not_exists(pk)' } },
       { Put: { TableName: table(), Item: items.byId!, ConditionExpression: 'attribute_not_exists(pk)' } },
       ...(pat.id ? [{ Delete: { TableName: table(), Key: keys.patId(pat.id) } }] : []),
-      auditPut('pat.rotated', patTarget(rotated, { previousPatId: pat.id, graceUntil }), now),
+      auditPut('pat.rotated', patTarget(rotated, { previousPatId: pat.id, graceUntil }), caller, now),
       {
         Update: {
           TableName: table(),
@@ -610,6 +613,7 @@ export const HOLDER_REASON = 'Revoked with itself (DELETE /me/personal-access-to
  * revoked, gone, of another epoch, or (`currentHash`) no longer holds that value.
  */
 function revokePat(
+  caller: AuditCaller,
   credential: PatCredential,
   action: 'pat.revoked_reuse' | 'pat.revoked_self',
   reason: string,
@@ -633,7 +637,7 @@ function revokePat(
       },
       { Delete: { TableName: table(), Key: keys.patHash(pat.tokenHash) } },
       ...(pat.id ? [{ Delete: { TableName: table(), Key: keys.patId(pat.id) } }] : []),
-      auditPut(action, patTarget(pat, { reason }), now),
+      auditPut(action, patTarget(pat, { reason }), caller, now),
       ...also,
     ]);
     if (outcome.committed) return true;
@@ -647,8 +651,13 @@ function revokePat(
  * Reuse of a rotated-out value (after its grace): revokes the PAT it was rotated out of, current value
  * included. Exactly once: the rotated-out item records the detection in the same transaction.
  */
-export function revokeOnReuse(credential: PatCredential, rotatedOutHash: string, now: number): Promise<boolean> {
-  return revokePat(credential, 'pat.revoked_reuse', REUSE_REASON, now, {
+export function revokeOnReuse(
+  caller: AuditCaller,
+  credential: PatCredential,
+  rotatedOutHash: string,
+  now: number,
+): Promise<boolean> {
+  return revokePat(caller, credential, 'pat.revoked_reuse', REUSE_REASON, now, {
     also: [
       {
         Update: {
@@ -664,8 +673,13 @@ export function revokeOnReuse(credential: PatCredential, rotatedOutHash: string,
 }
 
 /** The holder of the PAT's current value revokes it (self-service). */
-export function revokeByHolder(credential: PatCredential, tokenHash: string, now: number): Promise<boolean> {
-  return revokePat(credential, 'pat.revoked_self', HOLDER_REASON, now, { currentHash: tokenHash });
+export function revokeByHolder(
+  caller: AuditCaller,
+  credential: PatCredential,
+  tokenHash: string,
+  now: number,
+): Promise<boolean> {
+  return revokePat(caller, credential, 'pat.revoked_self', HOLDER_REASON, now, { currentHash: tokenHash });
 }
 
 /**
@@ -673,6 +687,7 @@ export function revokeByHolder(credential: PatCredential, tokenHash: string, now
  * RFC 7009 and the public leaked-credential endpoint). Returns whether a PAT was deleted.
  */
 export function revokePatByHash(
+  caller: AuditCaller,
   tokenHash: string,
   action: 'pat.revoked' | 'pat.revoked_public',
   details?: AuditTarget['details'],
@@ -683,7 +698,7 @@ export function revokePatByHash(
     const pat = await getPatItem(credential.userId, credential.name);
     // A lookup without its PAT item can't be (they are written together); a renamed PAT moved meanwhile.
     if (!pat || pat.tokenHash !== tokenHash) return RETRY;
-    const outcome = await transactWrite([...deleteActions(pat), auditPut(action, patTarget(pat, details))]);
+    const outcome = await transactWrite([...deleteActions(pat), auditPut(action, patTarget(pat, details), caller)]);
     return outcome.committed ? true : RETRY;
   });
 }

@@ -10,7 +10,7 @@ import { env } from '../config';
 import { guarded } from '../aws/dependency-errors';
 import { keys, listPartition } from './keys';
 import { listByKind } from './list-index';
-import { auditPut } from './audit';
+import { auditPut, type AuditCaller } from './audit';
 import { optimistically, RETRY, transactWrite } from './transactions';
 import { toScopes, type ApiResource, type ResourceScope } from '../model/resource';
 import type { PatPolicyOverride } from '../model/pat-policy';
@@ -32,7 +32,10 @@ function toResource(item: Record<string, unknown>): ApiResource {
 /** 0 for resources never written since scopes became entities. */
 const versionOf = (item: Record<string, unknown>) => (item.scopesVersion as number | undefined) ?? 0;
 
-export async function createResource(resource: ApiResource): Promise<'created' | 'indicator_exists'> {
+export async function createResource(
+  caller: AuditCaller,
+  resource: ApiResource,
+): Promise<'created' | 'indicator_exists'> {
   const outcome = await transactWrite([
     {
       Put: {
@@ -53,7 +56,7 @@ export async function createResource(resource: ApiResource): Promise<'created' |
         ConditionExpression: 'attribute_not_exists(pk)',
       },
     },
-    auditPut('resource.created', { resourceId: resource.id, details: { indicator: resource.indicator } }),
+    auditPut('resource.created', { resourceId: resource.id, details: { indicator: resource.indicator } }, caller),
   ]);
   return outcome.committed ? 'created' : 'indicator_exists';
 }
@@ -76,7 +79,7 @@ export async function listResources(): Promise<ApiResource[]> {
   return (await listByKind(listPartition.resource)).map(toResource);
 }
 
-export function deleteResource(id: string): Promise<boolean> {
+export function deleteResource(caller: AuditCaller, id: string): Promise<boolean> {
   return optimistically(async () => {
     const resource = await getResource(id);
     if (!resource) return false;
@@ -90,7 +93,7 @@ export function deleteResource(id: string): Promise<boolean> {
           ExpressionAttributeValues: { ':id': id },
         },
       },
-      auditPut('resource.deleted', { resourceId: id, details: { indicator: resource.indicator } }),
+      auditPut('resource.deleted', { resourceId: id, details: { indicator: resource.indicator } }, caller),
     ]);
     return outcome.committed ? true : RETRY;
   });
@@ -102,7 +105,11 @@ export type ResourceChanges = Partial<Pick<ApiResource, 'name' | 'accessTokenTtl
  * Changes a resource's own fields on both copies, with its audit event, in one transaction. The version
  * goes up so a scope change that read the resource before this one writes again (it Puts the whole item).
  */
-export function updateResource(id: string, changes: ResourceChanges): Promise<ApiResource | undefined> {
+export function updateResource(
+  caller: AuditCaller,
+  id: string,
+  changes: ResourceChanges,
+): Promise<ApiResource | undefined> {
   return optimistically(async () => {
     const resource = await getResource(id, true);
     const entries = Object.entries(changes).filter(([, value]) => value !== undefined);
@@ -135,15 +142,19 @@ export function updateResource(id: string, changes: ResourceChanges): Promise<Ap
           ExpressionAttributeValues: { ...values, ':id': id },
         },
       },
-      auditPut('resource.updated', {
-        resourceId: id,
-        details: {
-          fields: entries
-            .map(([key]) => key)
-            .sort()
-            .join(','),
+      auditPut(
+        'resource.updated',
+        {
+          resourceId: id,
+          details: {
+            fields: entries
+              .map(([key]) => key)
+              .sort()
+              .join(','),
+          },
         },
-      }),
+        caller,
+      ),
     ]);
     return outcome.committed ? { ...resource, ...Object.fromEntries(entries) } : RETRY;
   });
@@ -156,6 +167,7 @@ export type ScopeWrite<T> = { status: 'ok'; value: T } | { status: 'not_found' |
  * changed meanwhile). `change` returns the new list and a value, or a refusal.
  */
 function changeScopes<T>(
+  caller: AuditCaller,
   resourceId: string,
   action: 'resource.scope_created' | 'resource.scope_updated' | 'resource.scope_deleted',
   change: (
@@ -185,14 +197,18 @@ function changeScopes<T>(
           ...condition,
         },
       },
-      auditPut(action, { resourceId, details: { scopeId: outcome.scope.id, name: outcome.scope.name } }),
+      auditPut(action, { resourceId, details: { scopeId: outcome.scope.id, name: outcome.scope.name } }, caller),
     ]);
     return committed.committed ? { status: 'ok' as const, value: outcome.value } : RETRY;
   });
 }
 
-export function addScope(resourceId: string, scope: ResourceScope): Promise<ScopeWrite<ResourceScope>> {
-  return changeScopes<ResourceScope>(resourceId, 'resource.scope_created', (scopes) =>
+export function addScope(
+  caller: AuditCaller,
+  resourceId: string,
+  scope: ResourceScope,
+): Promise<ScopeWrite<ResourceScope>> {
+  return changeScopes<ResourceScope>(caller, resourceId, 'resource.scope_created', (scopes) =>
     scopes.some((each) => each.name === scope.name)
       ? { status: 'name_exists' }
       : { scopes: [...scopes, scope], value: scope, scope },
@@ -200,11 +216,12 @@ export function addScope(resourceId: string, scope: ResourceScope): Promise<Scop
 }
 
 export function updateScope(
+  caller: AuditCaller,
   resourceId: string,
   scopeId: string,
   changes: { name?: string; description?: string | null },
 ): Promise<ScopeWrite<ResourceScope>> {
-  return changeScopes<ResourceScope>(resourceId, 'resource.scope_updated', (scopes) => {
+  return changeScopes<ResourceScope>(caller, resourceId, 'resource.scope_updated', (scopes) => {
     const current = scopes.find((each) => each.id === scopeId);
     if (!current) return { status: 'scope_not_found' };
     if (changes.name !== undefined && scopes.some((each) => each.name === changes.name && each.id !== scopeId)) {
@@ -220,8 +237,8 @@ export function updateScope(
 }
 
 /** Roles that granted the scope keep a reference to nothing: it grants no scope from then on. */
-export function deleteScope(resourceId: string, scopeId: string): Promise<ScopeWrite<true>> {
-  return changeScopes<true>(resourceId, 'resource.scope_deleted', (scopes) => {
+export function deleteScope(caller: AuditCaller, resourceId: string, scopeId: string): Promise<ScopeWrite<true>> {
+  return changeScopes<true>(caller, resourceId, 'resource.scope_deleted', (scopes) => {
     const scope = scopes.find((each) => each.id === scopeId);
     return scope
       ? { scopes: scopes.filter((each) => each.id !== scopeId), value: true as const, scope }

@@ -9,7 +9,7 @@ import { guarded } from '../aws/dependency-errors';
 import { env } from '../config';
 import { DependencyError } from '../errors';
 import { LEGACY_PAT_EPOCH } from '../model/user';
-import { auditPut } from './audit';
+import { auditPut, type AuditCaller } from './audit';
 import { keys } from './keys';
 import { transactWrite } from './transactions';
 
@@ -72,7 +72,7 @@ export interface RevokedToken {
 }
 
 /** Marks the token revoked until its exp; revoking it again changes nothing (and writes no event). */
-export async function revokeAccessToken(token: RevokedToken): Promise<boolean> {
+export async function revokeAccessToken(caller: AuditCaller, token: RevokedToken): Promise<boolean> {
   const outcome = await transactWrite([
     {
       Put: {
@@ -81,11 +81,15 @@ export async function revokeAccessToken(token: RevokedToken): Promise<boolean> {
         ConditionExpression: 'attribute_not_exists(pk)',
       },
     },
-    auditPut('token.revoked', {
-      userId: token.userId,
-      ...(token.patId ? { patId: token.patId } : {}),
-      details: { jti: token.jti, clientId: token.clientId },
-    }),
+    auditPut(
+      'token.revoked',
+      {
+        userId: token.userId,
+        ...(token.patId ? { patId: token.patId } : {}),
+        details: { jti: token.jti, clientId: token.clientId },
+      },
+      caller,
+    ),
   ]);
   return outcome.committed;
 }

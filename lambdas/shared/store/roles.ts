@@ -13,7 +13,7 @@ import type { Role, ScopeRef } from '../model/role';
 import { keys, listPartition } from './keys';
 import { listByKind } from './list-index';
 import { idChanges, sameIds, userRegisteredAt } from './assignments';
-import { auditPut, type AuditAction } from './audit';
+import { auditPut, type AuditAction, type AuditCaller } from './audit';
 import { optimistically, RETRY, transactWrite } from './transactions';
 import { consistentGet, number, texts } from './token-path-reads';
 
@@ -54,11 +54,11 @@ const claimName = (name: string, roleId: string) => ({
   },
 });
 
-export async function createRole(role: Role): Promise<'created' | 'name_in_use'> {
+export async function createRole(caller: AuditCaller, role: Role): Promise<'created' | 'name_in_use'> {
   const outcome = await transactWrite([
     { Put: { TableName: table(), Item: roleItem(role, 1), ConditionExpression: 'attribute_not_exists(pk)' } },
     claimName(role.name, role.id),
-    auditPut('role.created', { details: { roleId: role.id, name: role.name } }, role.createdAt),
+    auditPut('role.created', { details: { roleId: role.id, name: role.name } }, caller, role.createdAt),
   ]);
   return outcome.committed ? 'created' : 'name_in_use';
 }
@@ -76,6 +76,7 @@ export type RoleWrite<T> = { status: 'ok'; value: T } | { status: 'not_found' | 
 
 /** Read, change, write conditional on the role's version (again if it changed meanwhile). */
 function changeRole<T>(
+  caller: AuditCaller,
   id: string,
   action: AuditAction,
   change: (role: Role) => { role: Role; value: T; details?: Record<string, string> } | RoleWrite<T>,
@@ -110,7 +111,7 @@ function changeRole<T>(
             },
           ]
         : []),
-      auditPut(action, { details: { roleId: id, name: outcome.role.name, ...outcome.details } }),
+      auditPut(action, { details: { roleId: id, name: outcome.role.name, ...outcome.details } }, caller),
     ]);
     if (result.committed) return { status: 'ok' as const, value: outcome.value };
     if (renamed && result.reasons[1] === 'ConditionalCheckFailed') return { status: 'name_in_use' } as const;
@@ -119,25 +120,26 @@ function changeRole<T>(
 }
 
 export function updateRole(
+  caller: AuditCaller,
   id: string,
   changes: { name?: string; description?: string; isDefault?: boolean },
 ): Promise<RoleWrite<Role>> {
-  return changeRole<Role>(id, 'role.updated', (role) => {
+  return changeRole<Role>(caller, id, 'role.updated', (role) => {
     const updated = { ...role, ...changes };
     return { role: updated, value: updated };
   });
 }
 
-export function addRoleScopes(id: string, refs: readonly ScopeRef[]): Promise<RoleWrite<Role>> {
-  return changeRole<Role>(id, 'role.scopes_added', (role) => {
+export function addRoleScopes(caller: AuditCaller, id: string, refs: readonly ScopeRef[]): Promise<RoleWrite<Role>> {
+  return changeRole<Role>(caller, id, 'role.scopes_added', (role) => {
     if (refs.some((ref) => role.scopes.some((each) => each.scopeId === ref.scopeId))) return { status: 'scope_exists' };
     const updated = { ...role, scopes: [...role.scopes, ...refs] };
     return { role: updated, value: updated, details: { scopeIds: refs.map((ref) => ref.scopeId).join(',') } };
   });
 }
 
-export function removeRoleScope(id: string, scopeId: string): Promise<RoleWrite<boolean>> {
-  return changeRole(id, 'role.scope_removed', (role) => {
+export function removeRoleScope(caller: AuditCaller, id: string, scopeId: string): Promise<RoleWrite<boolean>> {
+  return changeRole(caller, id, 'role.scope_removed', (role) => {
     if (!role.scopes.some((each) => each.scopeId === scopeId)) return { status: 'ok', value: false };
     return {
       role: { ...role, scopes: role.scopes.filter((each) => each.scopeId !== scopeId) },
@@ -148,7 +150,7 @@ export function removeRoleScope(id: string, scopeId: string): Promise<RoleWrite<
 }
 
 /** Users keep the id of a deleted role; it grants nothing and no longer lists. */
-export function deleteRole(id: string): Promise<boolean> {
+export function deleteRole(caller: AuditCaller, id: string): Promise<boolean> {
   return optimistically(async () => {
     const item = await getRoleItem(id);
     if (!item) return false;
@@ -169,7 +171,7 @@ export function deleteRole(id: string): Promise<boolean> {
           ExpressionAttributeValues: { ':id': id },
         },
       },
-      auditPut('role.deleted', { details: { roleId: id, name: item.name as string } }),
+      auditPut('role.deleted', { details: { roleId: id, name: item.name as string } }, caller),
     ]);
     return outcome.committed ? true : RETRY;
   });
@@ -206,6 +208,7 @@ const assignedTo = (item: Record<string, unknown> | undefined, userCreatedAt: nu
  * registered at `userCreatedAt` and on the assignments not having changed meanwhile.
  */
 export function changeUserRoles<T>(
+  caller: AuditCaller,
   userId: string,
   userCreatedAt: number,
   action: AuditAction,
@@ -231,7 +234,7 @@ export function changeUserRoles<T>(
             : { ConditionExpression: 'attribute_not_exists(pk)' }),
         },
       },
-      auditPut(action, { userId, details: idChanges('RoleIds', current, roleIds) }),
+      auditPut(action, { userId, details: idChanges('RoleIds', current, roleIds) }, caller),
     ]);
     if (outcome.committed) return value;
     if (outcome.reasons[0] === 'ConditionalCheckFailed') return 'user_not_found' as const;

@@ -6,7 +6,7 @@
 import { DeleteCommand, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamo } from '../aws/dynamodb';
 import { guarded } from '../aws/dependency-errors';
-import { auditPut } from './audit';
+import { auditPut, type AuditCaller } from './audit';
 import { env } from '../config';
 import type { User, UserProfile } from '../model/user';
 import { conditionalWrite } from './conditional';
@@ -107,7 +107,7 @@ function takenKind(reasons: readonly string[], claimAt: ReadonlyMap<number, Uniq
  * Registers a user. A pre-users state item for the same id (a suspension recorded before users
  * existed) is replaced. PATs of an earlier user with this id are of another epoch and stay dead.
  */
-export async function createUser(user: User): Promise<UserWriteResult> {
+export async function createUser(caller: AuditCaller, user: User): Promise<UserWriteResult> {
   const claims = uniqueFields.flatMap(([field, kind]) => (user[field] ? [{ kind, value: user[field] }] : []));
   const outcome = await transactWrite([
     {
@@ -118,7 +118,7 @@ export async function createUser(user: User): Promise<UserWriteResult> {
       },
     },
     ...claims.map(({ kind, value }) => claim(kind, value, user.id)),
-    auditPut('user.created', { userId: user.id }, user.createdAt),
+    auditPut('user.created', { userId: user.id }, caller, user.createdAt),
   ]);
   if (outcome.committed) return { status: 'ok', user };
   if (outcome.reasons[0] === 'ConditionalCheckFailed') return { status: 'id_exists' };
@@ -131,7 +131,7 @@ export async function createUser(user: User): Promise<UserWriteResult> {
  * Replaces the given profile fields (Logto's PATCH /users/{id}: `null` or `''` clears a field),
  * moving unique identifiers in the same transaction.
  */
-export function updateUser(id: string, changes: Partial<UserProfile>): Promise<UserWriteResult> {
+export function updateUser(caller: AuditCaller, id: string, changes: Partial<UserProfile>): Promise<UserWriteResult> {
   return optimistically(async () => {
     const current = await getUser(id);
     if (!current) return { status: 'not_found' } as const;
@@ -159,7 +159,7 @@ export function updateUser(id: string, changes: Partial<UserProfile>): Promise<U
     }
     // Which fields changed, never their values (they may be personal data).
     const fields = Object.keys(changes).sort().join(',');
-    actions.push(auditPut('user.updated', { userId: id, details: { fields } }, updated.updatedAt));
+    actions.push(auditPut('user.updated', { userId: id, details: { fields } }, caller, updated.updatedAt));
     const outcome = await transactWrite(actions);
     if (outcome.committed) return { status: 'ok', user: updated } as const;
     const kind = takenKind(outcome.reasons, claimAt);
@@ -172,7 +172,7 @@ export function updateUser(id: string, changes: Partial<UserProfile>): Promise<U
  * One conditional update of the user item (with its audit event): every PAT of the user is refused from
  * the next exchange on. Setting the state it already has changes nothing and writes no event.
  */
-export function setSuspended(id: string, isSuspended: boolean): Promise<User | undefined> {
+export function setSuspended(caller: AuditCaller, id: string, isSuspended: boolean): Promise<User | undefined> {
   return optimistically(async () => {
     const current = await getUser(id);
     if (!current) return undefined;
@@ -193,7 +193,7 @@ export function setSuspended(id: string, isSuspended: boolean): Promise<User | u
           },
         },
       },
-      auditPut(isSuspended ? 'user.suspended' : 'user.unsuspended', { userId: id }, updated.updatedAt),
+      auditPut(isSuspended ? 'user.suspended' : 'user.unsuspended', { userId: id }, caller, updated.updatedAt),
     ]);
     return outcome.committed ? updated : RETRY;
   });
@@ -205,7 +205,7 @@ export function setSuspended(id: string, isSuspended: boolean): Promise<User | u
  * The PATs themselves are removed by `purgeUserPats`, inline for most users and by the maintenance job
  * for the rest, so a request never fans out into an unbounded number of writes.
  */
-export function deleteUser(id: string, deletedAt: number): Promise<User | undefined> {
+export function deleteUser(caller: AuditCaller, id: string, deletedAt: number): Promise<User | undefined> {
   return optimistically(async () => {
     const user = await getUser(id);
     if (!user) return undefined;
@@ -227,7 +227,7 @@ export function deleteUser(id: string, deletedAt: number): Promise<User | undefi
         },
       },
       ...uniqueFields.flatMap(([field, kind]) => (user[field] ? [release(kind, user[field], id)] : [])),
-      auditPut('user.deleted', { userId: id }, deletedAt),
+      auditPut('user.deleted', { userId: id }, caller, deletedAt),
     ]);
     return outcome.committed ? user : RETRY;
   });
