@@ -47,6 +47,20 @@ async function expectRefused(pat: string, description = 'The subject_token is in
   const response = await exchange(pat);
   expect(response.status).toBe(400);
   expect(response.json).toMatchObject({ error: 'invalid_request', error_description: description });
+  return response;
+}
+
+/** The user's audit events of the action; the token function's changes name the request (a public route). */
+async function expectAudited(userId: string, action: string, patName: string, response: { headers: Headers }) {
+  expect((await service.client.audit.list({ userId, action })).events).toEqual([
+    expect.objectContaining({
+      action,
+      patName,
+      callerArn: 'public',
+      sourceIp: '127.0.0.1',
+      requestId: response.headers.get('x-amzn-requestid'),
+    }),
+  ]);
 }
 
 const listed = async (userId: string, name: string) =>
@@ -140,7 +154,7 @@ describe('rotation', () => {
     const old = await service.client.pats.create(userId, { name: 'ci' });
     const rotated = await service.client.pats.rotate(userId, 'ci', { graceSeconds: 1 });
     await sleep(rotated.rotatedAt! + 1000 - Date.now() + 50);
-    await expectRefused(old.value);
+    const reused = await expectRefused(old.value);
     await expectRefused(rotated.value);
     expect(await listed(userId, 'ci')).toMatchObject({
       revokedAt: expect.any(Number),
@@ -150,6 +164,7 @@ describe('rotation', () => {
     // Presenting it again changes nothing.
     await expectRefused(old.value);
     expect((await listed(userId, 'ci')).revokedAt).toBe(revokedAt);
+    await expectAudited(userId, 'pat.revoked_reuse', 'ci', reused);
     const again = await service.client.raw('POST', rotatePath(userId, 'ci'), {});
     expect(again.status).toBe(400);
     expect(again.json).toMatchObject({ message: expect.stringContaining('revoked') });
@@ -421,6 +436,7 @@ describe('self-service with the PAT itself', () => {
       revokedAt: expect.any(Number),
       revokedReason: 'Revoked with itself (DELETE /me/personal-access-token).',
     });
+    await expectAudited(userId, 'pat.revoked_self', 'mine', revoked);
     const unknown = answer(await me('DELETE', `Bearer pat_${'x'.repeat(38)}`));
     expect(answer(await me('DELETE', `Bearer ${pat.value}`))).toEqual(unknown);
     expect(answer(await me('GET', `Bearer ${pat.value}`))).toEqual(unknown);
