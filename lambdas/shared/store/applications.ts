@@ -66,6 +66,11 @@ export async function updateApplication(
   if (!current || entries.length === 0) return current;
   const names = Object.fromEntries(entries.map(([key], i) => [`#f${i}`, key]));
   const values = Object.fromEntries(entries.map(([, value], i) => [`:v${i}`, value]));
+  // Which fields changed, never their values.
+  const fields = entries
+    .map(([key]) => key)
+    .sort()
+    .join(',');
   const outcome = await transactWrite([
     {
       Update: {
@@ -77,19 +82,7 @@ export async function updateApplication(
         ExpressionAttributeValues: values,
       },
     },
-    auditPut(
-      'application.updated',
-      {
-        applicationId: id,
-        details: {
-          fields: entries
-            .map(([key]) => key)
-            .sort()
-            .join(','),
-        },
-      },
-      caller,
-    ),
+    auditPut('application.updated', { applicationId: id, details: { fields } }, caller),
   ]);
   return outcome.committed ? { ...current, ...Object.fromEntries(entries) } : undefined;
 }

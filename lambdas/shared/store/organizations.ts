@@ -88,6 +88,9 @@ export async function updateOrganization(
     sets.push(`#${field} = :${field}`);
   }
   if (sets.length === 0) return getOrganization(id);
+  const fields = Object.keys(names)
+    .map((name) => name.slice(1))
+    .join(',');
   const outcome = await transactWrite([
     {
       Update: {
@@ -99,18 +102,7 @@ export async function updateOrganization(
         ExpressionAttributeValues: values,
       },
     },
-    auditPut(
-      'organization.updated',
-      {
-        details: {
-          organizationId: id,
-          fields: Object.keys(names)
-            .map((name) => name.slice(1))
-            .join(','),
-        },
-      },
-      caller,
-    ),
+    auditPut('organization.updated', { details: { organizationId: id, fields } }, caller),
   ]);
   if (!outcome.committed) return undefined;
   // A transaction returns no values: read the organization as written (strongly consistent).

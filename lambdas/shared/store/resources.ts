@@ -120,6 +120,10 @@ export function updateResource(
       ':zero': 0,
       ':one': 1,
     };
+    const fields = entries
+      .map(([key]) => key)
+      .sort()
+      .join(',');
     const update = `SET ${entries.map((_, i) => `#f${i} = :v${i}`).join(', ')}, scopesVersion = if_not_exists(scopesVersion, :zero) + :one`;
     const outcome = await transactWrite([
       {
@@ -142,19 +146,7 @@ export function updateResource(
           ExpressionAttributeValues: { ...values, ':id': id },
         },
       },
-      auditPut(
-        'resource.updated',
-        {
-          resourceId: id,
-          details: {
-            fields: entries
-              .map(([key]) => key)
-              .sort()
-              .join(','),
-          },
-        },
-        caller,
-      ),
+      auditPut('resource.updated', { resourceId: id, details: { fields } }, caller),
     ]);
     return outcome.committed ? { ...resource, ...Object.fromEntries(entries) } : RETRY;
   });
