@@ -6,7 +6,6 @@
  */
 import { randomUUID } from 'node:crypto';
 import { SignCommand } from '@aws-sdk/client-kms';
-import { base64url } from 'jose';
 import { kms } from '../aws/kms';
 import { cached } from '../cache';
 import { env } from '../config';
@@ -32,10 +31,16 @@ export interface SignedJwt {
   kid: string;
 }
 
+/** Node's own base64url: jose's portable encoder costs ~15 µs per token on the exchange's path. */
+const base64url = (data: string | Uint8Array) =>
+  (typeof data === 'string' ? Buffer.from(data) : Buffer.from(data.buffer, data.byteOffset, data.byteLength)).toString(
+    'base64url',
+  );
+
 export async function signJwt(payload: Record<string, unknown>, type = 'at+jwt'): Promise<SignedJwt> {
   const key = await currentKey.get();
   const header = { alg: key.alg, typ: type, kid: key.kid };
-  const signingInput = `${base64url.encode(JSON.stringify(header))}.${base64url.encode(JSON.stringify(payload))}`;
+  const signingInput = `${base64url(JSON.stringify(header))}.${base64url(JSON.stringify(payload))}`;
 
   let signature: Uint8Array;
   try {
@@ -56,7 +61,7 @@ export async function signJwt(payload: Record<string, unknown>, type = 'at+jwt')
   }
   const size = ecdsaSize[key.alg];
   const jws = size ? derToJose(signature, size) : signature;
-  return { token: `${signingInput}.${base64url.encode(jws)}`, kid: key.kid };
+  return { token: `${signingInput}.${base64url(jws)}`, kid: key.kid };
 }
 
 export const newJti = () => randomUUID();
