@@ -6,7 +6,12 @@
  * A store describes each read as an `ItemRead` (key, attributes, mapping); items read in the same round trip
  * go in one BatchGetItem: every AWS call costs ~0.3 ms of CPU (SDK pipeline, SigV4, socket writes).
  */
-import { BatchGetItemCommand, GetItemCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
+import {
+  BatchGetItemCommand,
+  GetItemCommand,
+  type AttributeValue,
+  type BatchGetItemCommandInput,
+} from '@aws-sdk/client-dynamodb';
 import { dynamoDb } from '../aws/dynamodb';
 import { guarded } from '../aws/dependency-errors';
 import { env } from '../config';
@@ -54,38 +59,46 @@ const UNPROCESSED_RETRIES: UnprocessedRetries = { retries: 3, delayMs: jitteredB
 const keyString = (pk: string | undefined, sk: string | undefined) => `${pk}\n${sk}`;
 
 /**
- * The items of `keys` (distinct, at most 100) in one BatchGetItem, in their order (undefined where none). The key
- * attributes are projected too: they tell which item of the answer is which.
+ * BatchGetItem of the reads' items (distinct, at most 100), strongly consistent, projecting the attributes any of
+ * them maps (every attribute if one needs all) and the key attributes, which tell the answer's items apart.
  */
-export async function consistentBatchGet(
-  keys: readonly Key[],
-  attributes?: readonly string[],
-): Promise<(Item | undefined)[]> {
+export function batchGetItemInput(table: string, reads: readonly ItemRead<unknown>[]) {
+  const every = reads.every((read) => read.attributes);
+  const attributes = every ? ['pk', 'sk', ...reads.flatMap((read) => read.attributes!)] : undefined;
+  return {
+    RequestItems: {
+      [table]: {
+        Keys: reads.map(({ key }): Item => ({ pk: { S: key.pk }, sk: { S: key.sk } })),
+        ConsistentRead: true,
+        ProjectionExpression: projection(attributes && [...new Set(attributes)]),
+      },
+    },
+  } satisfies BatchGetItemCommandInput;
+}
+
+/** The reads' items in one BatchGetItem, in their order (undefined where none); unprocessed keys asked again. */
+async function consistentBatchGet(reads: readonly ItemRead<unknown>[]): Promise<(Item | undefined)[]> {
   const table = env.tableName();
-  const ProjectionExpression = projection(attributes && [...new Set(['pk', 'sk', ...attributes])]);
+  const request = batchGetItemInput(table, reads).RequestItems[table]!;
   const items = await readUnprocessedAgain(
-    keys.map((key): Item => ({ pk: { S: key.pk }, sk: { S: key.sk } })),
+    request.Keys,
     async (pending) => {
       const { Responses, UnprocessedKeys } = await guarded('dynamodb', () =>
-        dynamoDb().send(
-          new BatchGetItemCommand({
-            RequestItems: { [table]: { Keys: [...pending], ConsistentRead: true, ProjectionExpression } },
-          }),
-        ),
+        dynamoDb().send(new BatchGetItemCommand({ RequestItems: { [table]: { ...request, Keys: [...pending] } } })),
       );
       return { items: Responses?.[table] ?? [], unprocessed: UnprocessedKeys?.[table]?.Keys ?? [] };
     },
     UNPROCESSED_RETRIES,
   );
   const byKey = new Map(items.map((item) => [keyString(item.pk?.S, item.sk?.S), item]));
-  return keys.map((key) => byKey.get(keyString(key.pk, key.sk)));
+  return reads.map(({ key }) => byKey.get(keyString(key.pk, key.sk)));
 }
 
 type ReadResults<T> = { [Name in keyof T]: T[Name] extends ItemRead<infer R> ? R : undefined };
 
 /**
- * Several stores' items in one AWS call: a GetItem for a single item, else a BatchGetItem projecting the
- * attributes any of them uses. A name given no read (undefined) gets undefined.
+ * Several stores' items in one AWS call: a GetItem for a single item, else a BatchGetItem. A name given no read
+ * (undefined) gets undefined.
  */
 export async function consistentReadAll<T extends Record<string, ItemRead<unknown> | undefined>>(
   reads: T,
@@ -96,11 +109,7 @@ export async function consistentReadAll<T extends Record<string, ItemRead<unknow
     const [name, read] = wanted[0]!;
     results[name] = await consistentRead(read);
   } else if (wanted.length > 1) {
-    const every = wanted.every(([, read]) => read.attributes);
-    const items = await consistentBatchGet(
-      wanted.map(([, read]) => read.key),
-      every ? wanted.flatMap(([, read]) => read.attributes!) : undefined,
-    );
+    const items = await consistentBatchGet(wanted.map(([, read]) => read));
     wanted.forEach(([name, read], index) => (results[name] = read.map(items[index])));
   }
   return results as ReadResults<T>;
