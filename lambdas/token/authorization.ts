@@ -3,7 +3,8 @@
  * depend on the owner's role assignments, which must be read strongly consistently beside KMS Sign; so the
  * token is first minted with the scopes this container last saw for the owner (`expected`), the assignments
  * are read in the same round trip as Sign, in one request with the owner's user item (`assignmentReads`), and
- * `confirm` says which scopes they really grant — the caller signs again only if they differ, so a token never carries stale roles.
+ * `confirm` says which scopes they really grant — the caller signs again only if they differ, so a token never
+ * carries stale roles.
  */
 import { OAuthError } from '../shared/errors';
 import { organizationAudience, organizationScopeNames } from '../shared/model/organization';

@@ -10,7 +10,8 @@
  * scopes than the role ids this container last saw for the owner (token/roles.ts). With `organization_id`,
  * the owner's membership and the organization item are read there instead: a non-member gets Logto's 403
  * access_denied, a member a token for urn:logto:organization:{id} with the scopes its organization roles grant.
- * So an exchange makes two or three AWS calls (GetItem; GetItem or BatchGetItem ∥ Sign), whatever it asks.
+ * So a warm exchange makes three AWS calls whatever it asks for: the lookup GetItem, then GetItem or
+ * BatchGetItem ∥ Sign.
  */
 import { env } from '../shared/config';
 import { hashPatValue, isWellFormedPat } from '../shared/crypto/pat-value';
