@@ -94,7 +94,8 @@ async function consistentBatchGet(reads: readonly ItemRead<unknown>[]): Promise<
   return reads.map(({ key }) => byKey.get(keyString(key.pk, key.sk)));
 }
 
-type ReadResults<T> = { [Name in keyof T]: T[Name] extends ItemRead<infer R> ? R : undefined };
+type ReadResult<R> = R extends ItemRead<infer T> ? T : undefined;
+type ReadResults<T> = { [Name in keyof T]: ReadResult<T[Name]> };
 
 /**
  * Several stores' items in one AWS call: a GetItem for a single item, else a BatchGetItem. A name given no read
