@@ -5,17 +5,37 @@
 import type { MiddlewareStack } from '@smithy/types';
 
 export interface AwsCall {
-  /** e.g. `DynamoDB GetItem PATHASH` (service, operation, and the kind of item from its key), `KMS Sign`. */
+  /**
+   * e.g. `DynamoDB GetItem PATHASH` (service, operation, and the kind of item from its key), `DynamoDB BatchGetItem
+   * USER USERROLES`, `KMS Sign`.
+   */
   label: string;
   start: number;
   end: number;
 }
 
-/** Item kind from a DynamoDB key: the sort key up to any `#` (PAT, PATHASH, USER, APP, RESIND; see store/keys.ts). */
-function itemKind(input: unknown): string | undefined {
-  const sk = (input as { Key?: { sk?: unknown } } | undefined)?.Key?.sk;
-  const value = typeof sk === 'string' ? sk : (sk as { S?: string } | undefined)?.S;
-  return value?.split('#')[0];
+type KeyValue = string | { S?: string } | undefined;
+const stringOf = (value: KeyValue) => (typeof value === 'string' ? value : value?.S);
+
+/**
+ * Item kind from a DynamoDB key: the sort key up to any `#` (PAT, PATHASH, USER, APP, RESIND; see store/keys.ts),
+ * but a membership's (its sort key is its member's `USER#{id}`) the partition key's: ORGMEMBER.
+ */
+function kindOf(key: { pk?: KeyValue; sk?: KeyValue } | undefined): string | undefined {
+  const sk = stringOf(key?.sk);
+  if (sk?.startsWith('USER#')) return stringOf(key?.pk)?.split('#')[0];
+  return sk?.split('#')[0];
+}
+
+/** The kinds of the items a call names: its Key's, or every key of a BatchGetItem's in request order. */
+function itemKinds(input: unknown): string | undefined {
+  const { Key, RequestItems } = (input ?? {}) as {
+    Key?: { pk?: KeyValue; sk?: KeyValue };
+    RequestItems?: Record<string, { Keys?: { pk?: KeyValue; sk?: KeyValue }[] }>;
+  };
+  if (Key) return kindOf(Key);
+  const kinds = Object.values(RequestItems ?? {}).flatMap((request) => request.Keys?.map(kindOf) ?? []);
+  return kinds.length > 0 ? kinds.join(' ') : undefined;
 }
 
 /** The calls made by the instrumented clients, with start and end times from performance.now(). */
@@ -40,7 +60,7 @@ export class AwsCallLog {
         } finally {
           const service = String(context.clientName).replace(/Client$/, '');
           const operation = String(context.commandName).replace(/Command$/, '');
-          const label = [service, operation, itemKind(args.input)].filter(Boolean).join(' ');
+          const label = [service, operation, itemKinds(args.input)].filter(Boolean).join(' ');
           this.inFlight--;
           this.lastActivity = performance.now();
           this.calls.push({ label, start, end: this.lastActivity });

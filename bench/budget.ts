@@ -9,11 +9,11 @@ import type { BenchResults, BudgetItem, ExchangeVsFloor } from './results';
 const MAX_ROUND_TRIPS = 2;
 /**
  * Service CPU per exchange at concurrency 1 (handler, SDK calls and the local gateway's HTTP parsing: the service
- * process during the exchange slices) as a multiple of the raw floor's CPU per GetItem + Sign, measured in slices
- * alternating with it. Before issue 17 it was 5.04×: `npm run bench` on the original code (commit 2e53f4c with this
- * bench) on 2026-12-03T07:38Z, 2 CPUs (Intel Xeon), Node 20.20: service 4.81 ms, raw floor 0.95 ms, SDK floor
- * 3.51 ms (3.68×), with other processes keeping 86 % of the machine busy (which inflates every c=1 figure about
- * alike). A shorter run at 08:00Z (`--concurrency 1,16 --seconds 6 --profile`) gave 5.09× (3.46 / 0.68 ms).
+ * process during the exchange slices) as a multiple of the raw floor's CPU per operation (the handler's AWS calls,
+ * hand-signed: children/load-generator.ts rawFloor), measured in slices alternating with it. Before issue 17 it
+ * was 5.04×: `npm run bench` on the original code (commit 2e53f4c with this bench) on 2026-12-03T07:38Z, 2 CPUs
+ * (Intel Xeon), Node 20.20: service 4.81 ms, raw floor 0.95 ms, SDK floor 3.51 ms (3.68×), with other processes
+ * keeping 86 % of the machine busy (which inflates every c=1 figure about alike). A shorter run at 08:00Z (`--concurrency 1,16 --seconds 6 --profile`) gave 5.09× (3.46 / 0.68 ms).
  * The budget is half of that ratio.
  */
 const TODAY_SERVICE_TO_RAW = 5.04;

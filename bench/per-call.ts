@@ -10,7 +10,7 @@
 import { randomUUID } from 'node:crypto';
 import { Agent } from 'node:http';
 import { parseArgs } from 'node:util';
-import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
+import { BatchGetItemCommand, DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { DescribeKeyCommand, KMSClient, SignCommand } from '@aws-sdk/client-kms';
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyResult } from 'aws-lambda';
@@ -19,6 +19,9 @@ import { PatgateClient } from '../client/management-client';
 import { dynamo, dynamoDb } from '../lambdas/shared/aws/dynamodb';
 import { kms } from '../lambdas/shared/aws/kms';
 import { keys } from '../lambdas/shared/store/keys';
+import { userStandingRead } from '../lambdas/shared/store/pats';
+import { roleAssignmentRead } from '../lambdas/shared/store/roles';
+import { batchGetItemInput } from '../lambdas/shared/store/token-path-reads';
 import { invokeProxyHandler } from '../local/gateway/lambda';
 import { loadHandler } from '../local/handlers';
 import { startDynamoDbLocal } from '../local/engines/dynamodb-local';
@@ -39,6 +42,8 @@ const { values } = parseArgs({
 
 /** The engines' callers (the KMS emulator verifies SigV4 against these). */
 const CREDENTIALS = { accessKeyId: 'AKIABENCHMARK', secretAccessKey: 'benchmark-secret' };
+/** A JWS signing input the size of an access token's header and claims; signed RAW, as the handler does. */
+const SIGNING_INPUT = Buffer.from('e'.repeat(420));
 
 async function main(): Promise<void> {
   const dynamodbLocal = await startDynamoDbLocal();
@@ -109,20 +114,27 @@ async function main(): Promise<void> {
     const events = bodies.map((body) => proxyEvent('POST', '/oidc/token', { headers, body }));
     const target = { handlerName: 'token', region: REGION, accountId: '000000000000' } as const;
 
+    // The second round trip's read, as the handler makes it: the owner and the owner's roles in one BatchGetItem.
+    const ownerAndRoles = (userId: string) =>
+      batchGetItemInput('per-call', [userStandingRead(userId), roleAssignmentRead(userId)]);
     const variants: Record<string, (index: number) => Promise<void>> = {
+      // The handler's calls, hand-signed: the lookup, then the owner and their role assignment beside Sign.
       raw: async (index) => {
         const key = keys.patHash(hashes[index % hashes.length]!);
-        await raw.dynamodb.call('GetItem', {
+        const { Item: lookup } = await raw.dynamodb.call<{ Item?: Record<string, { S?: string }> }>('GetItem', {
           TableName: 'per-call',
           Key: { pk: { S: key.pk }, sk: { S: key.sk } },
           ConsistentRead: true,
         });
-        await raw.kms.call('Sign', {
-          KeyId: keyArn,
-          Message: digest().toString('base64'),
-          MessageType: 'DIGEST',
-          SigningAlgorithm: 'ECDSA_SHA_256',
-        });
+        await Promise.all([
+          raw.dynamodb.call('BatchGetItem', ownerAndRoles(lookup!.userId!.S!)),
+          raw.kms.call('Sign', {
+            KeyId: keyArn,
+            Message: SIGNING_INPUT.toString('base64'),
+            MessageType: 'RAW',
+            SigningAlgorithm: 'ECDSA_SHA_256',
+          }),
+        ]);
       },
       sdkBefore: async (index) => {
         const Key = keys.patHash(hashes[index % hashes.length]!);
@@ -136,7 +148,7 @@ async function main(): Promise<void> {
       },
       sdkLowLevel: async (index) => {
         // The handler's calls (bench/children/load-generator.ts `sdkFloor`): the lookup, then the owner and their
-        // role assignment beside Sign.
+        // role assignment in one BatchGetItem beside Sign.
         const get = async (key: { pk: string; sk: string }) =>
           (
             await dynamoDb().send(
@@ -149,12 +161,11 @@ async function main(): Promise<void> {
           ).Item;
         const lookup = await get(keys.patHash(hashes[index % hashes.length]!));
         await Promise.all([
-          get(keys.user(lookup!.userId!.S!)),
-          get(keys.userRoles(lookup!.userId!.S!)),
+          dynamoDb().send(new BatchGetItemCommand(ownerAndRoles(lookup!.userId!.S!))),
           kms().send(
             new SignCommand({
               KeyId: keyArn,
-              Message: Buffer.from('e'.repeat(420)),
+              Message: SIGNING_INPUT,
               MessageType: 'RAW',
               SigningAlgorithm: 'ECDSA_SHA_256',
             }),

@@ -29,7 +29,7 @@ export interface Settings {
 }
 
 export interface FloorFigures extends LoadFigures {
-  /** CPU time of the process that ran the loop, per operation (GetItem + Sign, or one exchange). */
+  /** CPU time of the process that ran the loop, per operation (GetItem, then BatchGetItem ∥ Sign; or one exchange). */
   cpuMsPerOperation: number;
 }
 
@@ -37,7 +37,7 @@ export interface FloorFigures extends LoadFigures {
 export interface ExchangeVsFloor {
   concurrency: number;
   exchange: LoadFigures;
-  /** GetItem + Sign through the handlers' SDK clients (the SDK floor). */
+  /** GetItem, then BatchGetItem ∥ Sign, through the handlers' SDK clients (the SDK floor). */
   floor: FloorFigures;
   /** The same two calls hand-signed over node:http keep-alive (the raw floor: the work itself). */
   rawFloor: FloorFigures;

@@ -34,20 +34,18 @@ export function permissionsFor(handler: FunctionName, resources: GrantedResource
 
 const policies: Record<FunctionName, (resources: GrantedResources) => iam.PolicyStatement[]> = {
   token: ({ table, signingKeys }) => [
-    // Resolve the PAT, its owner (and the owner's roles, or membership and organization), the client application
-    // and the requested API resource.
+    // Resolve the PAT, its owner, the client application and the requested API resource.
     onItems(
       table,
       ['dynamodb:GetItem'],
-      [
-        keyPrefix.patHash,
-        keyPrefix.user,
-        keyPrefix.userRoles,
-        keyPrefix.membership,
-        keyPrefix.organization,
-        keyPrefix.application,
-        keyPrefix.resourceIndicator,
-      ],
+      [keyPrefix.patHash, keyPrefix.user, keyPrefix.application, keyPrefix.resourceIndicator],
+    ),
+    // The owner with the owner's roles, or with membership and organization, in one BatchGetItem (IAM checks all
+    // of its keys against one statement's prefixes).
+    onItems(
+      table,
+      ['dynamodb:BatchGetItem'],
+      [keyPrefix.user, keyPrefix.userRoles, keyPrefix.membership, keyPrefix.organization],
     ),
     // Role and organization role and scope definitions (cached): which scopes each role grants.
     onIndexPartitions(table, [listPartition.role, listPartition.organizationRole, listPartition.organizationScope]),

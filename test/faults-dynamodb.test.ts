@@ -111,6 +111,63 @@ describe('token endpoint', () => {
     expect(response.status).toBe(200);
     await service.verify((response.json as { access_token: string }).access_token);
   });
+
+  describe("with a resource: the owner and the owner's roles in one BatchGetItem", () => {
+    /** Requests after the first for keys DynamoDB left unprocessed (store/token-path-reads.ts). */
+    const UNPROCESSED_RETRIES = 3;
+    let rolePat: string;
+    let indicator: string;
+    beforeAll(async () => {
+      const userId = await service.newUser();
+      indicator = `https://faults.example.com/${userId}`;
+      const resource = await service.client.resources.create({ name: 'faults', indicator, scopes: ['read:f'] });
+      const [read] = await service.client.resources.scopes.list(resource.id);
+      const role = await service.client.roles.create({
+        name: `faults-${userId}`,
+        description: 'f',
+        scopeIds: [read!.id],
+      });
+      await service.client.roles.assign(userId, [role.id]);
+      rolePat = (await service.client.pats.create(userId, { name: 'faults' })).value;
+    });
+    const exchangeForResource = () =>
+      service.client.exchange({
+        pat: rolePat,
+        clientId: demo().clientId,
+        clientSecret: demo().clientSecret,
+        resource: indicator,
+        scope: 'read:f',
+      });
+    const batchGets = () => proxy.calls('BatchGetItem');
+
+    it('asks again for keys left unprocessed, up to 3 times; then 503, never a token decided on a partial read', async () => {
+      const unprocessed: FaultRule = { operations: ['BatchGetItem'], fault: { kind: 'unprocessed' } };
+      proxy.inject({ ...unprocessed, times: UNPROCESSED_RETRIES });
+      let before = batchGets();
+      const response = await exchangeForResource();
+      expect({ status: response.status, scope: (response.json as { scope?: string }).scope }).toEqual({
+        status: 200,
+        scope: 'read:f',
+      });
+      expect(batchGets() - before).toBe(1 + UNPROCESSED_RETRIES);
+
+      proxy.inject({ ...unprocessed, times: 1 + UNPROCESSED_RETRIES });
+      before = batchGets();
+      expectOAuthServerError(await exchangeForResource(), 'retryable');
+      expect(batchGets() - before).toBe(1 + UNPROCESSED_RETRIES);
+
+      expect((await exchangeForResource()).status).toBe(200);
+    });
+
+    it('absorbs InternalServerError on the BatchGetItem on fewer than 3 attempts, answers 503 on 3', async () => {
+      const failing: FaultRule = { operations: ['BatchGetItem'], fault: dynamoDbFaults.internalServerError };
+      proxy.inject({ ...failing, times: SDK_MAX_ATTEMPTS - 1 });
+      expect((await exchangeForResource()).status).toBe(200);
+      proxy.inject({ ...failing, times: SDK_MAX_ATTEMPTS });
+      expectOAuthServerError(await exchangeForResource(), 'retryable');
+      expect((await exchangeForResource()).status).toBe(200);
+    });
+  });
 });
 
 describe('management writes happen completely or not at all', () => {

@@ -317,14 +317,9 @@ describe('organization tokens', () => {
     expect(await organizationScope(pat, organization.id, both)).toBe(read.name);
     const calls = [...awsCalls.calls];
     expect(calls.map((call) => call.label).sort()).toEqual(
-      // The PAT, then its owner, membership and organization (a deleted one's memberships grant nothing) beside Sign.
-      [
-        'DynamoDB GetItem PATHASH',
-        'DynamoDB GetItem USER',
-        'DynamoDB GetItem USER',
-        'DynamoDB GetItem ORG',
-        'KMS Sign',
-      ].sort(),
+      // The PAT, then its owner, membership and organization (a deleted one's memberships grant nothing) in one
+      // BatchGetItem beside Sign.
+      ['DynamoDB GetItem PATHASH', 'DynamoDB BatchGetItem USER ORGMEMBER ORG', 'KMS Sign'].sort(),
     );
     expect(sequentialRoundTrips(calls)).toBe(2);
   });

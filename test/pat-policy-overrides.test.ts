@@ -244,7 +244,7 @@ describe('overrides at the exchange', () => {
     await expectWorks(pat.value, app, resource.indicator);
     const calls = [...awsCalls.calls];
     expect(calls.map((call) => call.label).sort()).toEqual(
-      ['DynamoDB GetItem PATHASH', 'DynamoDB GetItem USER', 'DynamoDB GetItem USERROLES', 'KMS Sign'].sort(),
+      ['DynamoDB GetItem PATHASH', 'DynamoDB BatchGetItem USER USERROLES', 'KMS Sign'].sort(),
     );
     expect(sequentialRoundTrips(calls)).toBe(2);
   });

@@ -300,10 +300,10 @@ describe('exchange with roles', () => {
     awsCalls.calls.length = 0;
     expect(await grantedScope(pat, resource.indicator, 'read:v')).toBe('read:v');
     const calls = [...awsCalls.calls];
-    // The PAT lookup; then the user, the user's roles and Sign beside each other (last-used was written
+    // The PAT lookup; then the user and the user's roles in one BatchGetItem, beside Sign (last-used was written
     // by the warm-up, and is written at most once per LAST_USED_INTERVAL_SECONDS).
     expect(calls.map((call) => call.label).sort()).toEqual(
-      ['DynamoDB GetItem PATHASH', 'DynamoDB GetItem USER', 'DynamoDB GetItem USERROLES', 'KMS Sign'].sort(),
+      ['DynamoDB GetItem PATHASH', 'DynamoDB BatchGetItem USER USERROLES', 'KMS Sign'].sort(),
     );
     expect(sequentialRoundTrips(calls)).toBe(2);
   });

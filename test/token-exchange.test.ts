@@ -1,5 +1,8 @@
 import { decodeProtectedHeader } from 'jose';
+import { AwsCallLog, sequentialRoundTrips } from '../bench/aws-calls';
 import { sendRequest } from '../client/signed-fetch';
+import { dynamo, dynamoDb } from '../lambdas/shared/aws/dynamodb';
+import { kms } from '../lambdas/shared/aws/kms';
 import { startTestService, type TestService } from './harness/service';
 
 const GRANT = 'urn:ietf:params:oauth:grant-type:token-exchange';
@@ -9,10 +12,15 @@ let service: TestService;
 let pat: string;
 let userId: string;
 
+const awsCalls = new AwsCallLog();
+
 beforeAll(async () => {
   service = await startTestService();
   userId = await service.newUser();
   pat = (await service.client.pats.create(userId, { name: 'ci' })).value;
+  awsCalls.instrument(dynamo());
+  awsCalls.instrument(dynamoDb());
+  awsCalls.instrument(kms());
 });
 afterAll(() => service.close());
 
@@ -83,6 +91,19 @@ describe('successful exchange', () => {
     expect(response.status).toBe(200);
     const listed = (await service.client.pats.list(userId)).find((pat) => pat.name === 'last-used');
     expect(listed!.lastUsedAt).toBeGreaterThanOrEqual(before);
+  });
+
+  it('makes three AWS calls in two sequential round trips once warm, without a resource: no batch for one item', async () => {
+    const exchange = () => tokenRequest(exchangeForm(), basic(demo().clientId, demo().clientSecret));
+    expect((await exchange()).status).toBe(200); // warms the caches; last-used is written at most once a minute
+    awsCalls.calls.length = 0;
+    expect((await exchange()).status).toBe(200);
+    const calls = [...awsCalls.calls];
+    // The PAT lookup; then the owner's user item beside Sign.
+    expect(calls.map((call) => call.label).sort()).toEqual(
+      ['DynamoDB GetItem PATHASH', 'DynamoDB GetItem USER', 'KMS Sign'].sort(),
+    );
+    expect(sequentialRoundTrips(calls)).toBe(2);
   });
 
   it('publishes discovery documents that point at the token endpoint and JWKS', async () => {

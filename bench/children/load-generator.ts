@@ -5,13 +5,16 @@
  */
 import { Agent } from 'node:http';
 import autocannon from 'autocannon';
-import { GetItemCommand } from '@aws-sdk/client-dynamodb';
+import { BatchGetItemCommand, GetItemCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
 import { DescribeKeyCommand, SignCommand } from '@aws-sdk/client-kms';
 import { PatgateClient } from '../../client/management-client';
 import type { DevConfig } from '../../local/service';
 import { dynamoDb } from '../../lambdas/shared/aws/dynamodb';
 import { kms } from '../../lambdas/shared/aws/kms';
 import { keys } from '../../lambdas/shared/store/keys';
+import { userStandingRead } from '../../lambdas/shared/store/pats';
+import { roleAssignmentRead } from '../../lambdas/shared/store/roles';
+import { batchGetItemInput } from '../../lambdas/shared/store/token-path-reads';
 import { serve } from '../child-process';
 import { RawAwsJsonClient } from '../raw-aws';
 import { closedLoop, LoadRecorder, type CpuLoadSamples, type LoadSamples } from '../stats';
@@ -89,10 +92,18 @@ type FloorOperation = (tokenHash: string) => Promise<void>;
 
 const keyOf = (key: { pk: string; sk: string }) => ({ pk: { S: key.pk }, sk: { S: key.sk } });
 
+/** The second round trip's read, as the handler makes it: the owner and the owner's roles in one BatchGetItem. */
+const ownerAndRoles = (tableName: string, userId: string) =>
+  batchGetItemInput(tableName, [userStandingRead(userId), roleAssignmentRead(userId)]);
+
+/** Whether a BatchGetItem's answer holds the owner's user item. */
+const ownerFound = (tableName: string, answer: { Responses?: Record<string, Record<string, AttributeValue>[]> }) =>
+  answer.Responses?.[tableName]?.some((item) => item.sk?.S === 'USER') ?? false;
+
 /**
- * The handler's AWS calls with the SDK clients it uses (lambdas/shared/store/pats.ts: the low-level client):
- * the PAT lookup, then the owner's user item and role assignment (the bench's users hold a role on the
- * resource) beside KMS Sign.
+ * The handler's AWS calls with the SDK clients it uses (lambdas/shared/store/token-path-reads.ts: the low-level
+ * client): the PAT lookup, then the owner's user item and role assignment (the bench's users hold a role on the
+ * resource) in one BatchGetItem beside KMS Sign.
  */
 function sdkFloor(load: FloorLoad, keyArn: string): FloorOperation {
   const get = async (key: { pk: string; sk: string }) =>
@@ -102,8 +113,7 @@ function sdkFloor(load: FloorLoad, keyArn: string): FloorOperation {
     const lookup = await get(keys.patHash(tokenHash));
     if (!lookup?.userId?.S) throw new Error('PAT lookup item not found');
     const [owner] = await Promise.all([
-      get(keys.user(lookup.userId.S)),
-      get(keys.userRoles(lookup.userId.S)),
+      dynamoDb().send(new BatchGetItemCommand(ownerAndRoles(load.tableName, lookup.userId.S))),
       kms().send(
         new SignCommand({
           KeyId: keyArn,
@@ -113,13 +123,13 @@ function sdkFloor(load: FloorLoad, keyArn: string): FloorOperation {
         }),
       ),
     ]);
-    if (!owner) throw new Error('owner not found');
+    if (!ownerFound(load.tableName, owner)) throw new Error('owner not found');
   };
 }
 
 let rawClients: { dynamodb: RawAwsJsonClient; kms: RawAwsJsonClient } | undefined;
 
-/** The same two calls without the SDK: the cost of the work itself. */
+/** The same three calls without the SDK: the cost of the work itself. */
 function rawFloor(load: FloorLoad, keyArn: string): FloorOperation {
   if (!rawClients) {
     const region = process.env.AWS_REGION!;
@@ -159,9 +169,11 @@ function rawFloor(load: FloorLoad, keyArn: string): FloorOperation {
   return async (tokenHash) => {
     const lookup = await get(keys.patHash(tokenHash));
     if (!lookup?.userId?.S) throw new Error('PAT lookup item not found');
-    const [owner, , { Signature }] = await Promise.all([
-      get(keys.user(lookup.userId.S)),
-      get(keys.userRoles(lookup.userId.S)),
+    const [owner, { Signature }] = await Promise.all([
+      clients.dynamodb.call<{ Responses?: Record<string, Record<string, AttributeValue>[]> }>(
+        'BatchGetItem',
+        ownerAndRoles(load.tableName, lookup.userId.S),
+      ),
       clients.kms.call<{ Signature?: string }>('Sign', {
         KeyId: keyArn,
         Message: message,
@@ -169,13 +181,13 @@ function rawFloor(load: FloorLoad, keyArn: string): FloorOperation {
         SigningAlgorithm: 'ECDSA_SHA_256',
       }),
     ]);
-    if (!owner || !Signature) throw new Error('owner or signature missing');
+    if (!ownerFound(load.tableName, owner) || !Signature) throw new Error('owner or signature missing');
   };
 }
 
 /**
- * What an exchange cannot avoid: the PAT lookup GetItem, then the owner's GetItem beside a KMS Sign of a JWT's
- * signing input (strongly consistent reads), through the SDK as the handlers make them (the SDK floor) or
+ * What an exchange cannot avoid: the PAT lookup GetItem, then the BatchGetItem of the owner and the owner's roles
+ * beside a KMS Sign of a JWT's signing input (strongly consistent reads), through the SDK as the handlers make them (the SDK floor) or
  * hand-signed (the raw floor).
  */
 async function ioFloor(load: FloorLoad): Promise<FloorSamples> {

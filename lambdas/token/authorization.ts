@@ -2,8 +2,9 @@
  * Which scopes a token may carry, and for which audience (Logto's RBAC and organization tokens). The scopes
  * depend on the owner's role assignments, which must be read strongly consistently beside KMS Sign; so the
  * token is first minted with the scopes this container last saw for the owner (`expected`), the assignments
- * are read in the same round trip as Sign (`readAssignments`), and `confirm` says which scopes they really
- * grant — the caller signs again only if they differ, so a token never carries stale roles.
+ * are read in the same round trip as Sign, in one request with the owner's user item (`assignmentReads`), and
+ * `confirm` says which scopes they really grant — the caller signs again only if they differ, so a token never
+ * carries stale roles.
  */
 import { OAuthError } from '../shared/errors';
 import { organizationAudience, organizationScopeNames } from '../shared/model/organization';
@@ -11,8 +12,8 @@ import type { PatCredential } from '../shared/model/pat';
 import type { ApiResource } from '../shared/model/resource';
 import { roleScopeNames } from '../shared/model/role';
 import type { UserStanding } from '../shared/model/user';
-import { getMembership, membershipOf, organizationExists } from '../shared/store/organizations';
-import { assignedRoleIds, getRoleAssignment } from '../shared/store/roles';
+import { membershipOf, membershipRead, organizationExistsRead, type Membership } from '../shared/store/organizations';
+import { assignedRoleIds, roleAssignmentRead, type RoleAssignment } from '../shared/store/roles';
 import {
   lastSeenRoleIds,
   loadOrganizationDefinitions,
@@ -26,11 +27,11 @@ import type { TokenExchangeRequest } from './token-request';
 
 type Roles = Awaited<ReturnType<typeof loadRoles>>;
 type OrganizationDefinitions = Awaited<ReturnType<typeof loadOrganizationDefinitions>>;
-type Assignments = [
-  Awaited<ReturnType<typeof getRoleAssignment>>,
-  Awaited<ReturnType<typeof getMembership>>,
-  organizationExists: boolean,
-];
+interface Assignments {
+  assignment?: RoleAssignment;
+  membership?: Membership;
+  organizationFound?: boolean;
+}
 
 /** The role and organization definitions the request may need, read (cached) in the first round trip. */
 export function loadDefinitions(request: TokenExchangeRequest) {
@@ -75,18 +76,18 @@ export async function authorize(
     expected: grant(lastSeenRoleIds(credential.userId, organizationId) ?? everyRoleId()),
 
     /**
-     * Read beside Sign: the owner's roles (with a resource), or membership and the organization itself (with an
-     * organization: a deleted organization's memberships may outlive it for a while, see deleteOrganization).
+     * What to read beside Sign: the owner's roles (with a resource), or membership and the organization itself
+     * (with an organization: a deleted organization's memberships may outlive it for a while, see
+     * deleteOrganization); nothing otherwise.
      */
-    readAssignments: (): Promise<Assignments> =>
-      Promise.all([
-        resource ? getRoleAssignment(credential.userId) : Promise.resolve(undefined),
-        organizationId === undefined ? Promise.resolve(undefined) : getMembership(organizationId, credential.userId),
-        organizationId === undefined ? Promise.resolve(false) : organizationExists(organizationId),
-      ]),
+    assignmentReads: {
+      assignment: resource ? roleAssignmentRead(credential.userId) : undefined,
+      membership: organizationId === undefined ? undefined : membershipRead(organizationId, credential.userId),
+      organizationFound: organizationId === undefined ? undefined : organizationExistsRead(organizationId),
+    },
 
     /** The scopes the owner's current assignments grant; a non-member gets Logto's access_denied. */
-    async confirm(owner: UserStanding, [assignment, membership, organizationFound]: Assignments): Promise<string[]> {
+    async confirm(owner: UserStanding, { assignment, membership, organizationFound }: Assignments): Promise<string[]> {
       if (organizationId !== undefined) {
         const member = organizationFound ? membershipOf(membership, owner.createdAt) : undefined;
         if (!member) throw new OAuthError('access_denied', 'The user is not a member of the organization.');

@@ -6,10 +6,12 @@
  * suspension, deletion or revoke-all bites at once. The owner can't be read in the first round trip
  * (its id is in the lookup item), and the claims don't depend on it, so the token is signed while the
  * owner is read, and thrown away unless the owner may act. With a resource, the owner's role ids are
- * read beside the owner too, and the token is signed again only if they grant other scopes than the
- * role ids this container last saw for the owner (token/roles.ts). With `organization_id`, the owner's
-membership is read there instead: a non-member gets Logto's 403 access_denied, a member a token for
-urn:logto:organization:{id} with the scopes its organization roles grant.
+ * read with the owner, in the same BatchGetItem, and the token is signed again only if they grant other
+ * scopes than the role ids this container last saw for the owner (token/roles.ts). With `organization_id`,
+ * the owner's membership and the organization item are read there instead: a non-member gets Logto's 403
+ * access_denied, a member a token for urn:logto:organization:{id} with the scopes its organization roles grant.
+ * So a warm exchange makes three AWS calls whatever it asks for: the lookup GetItem, then GetItem or
+ * BatchGetItem ∥ Sign.
  */
 import { env } from '../shared/config';
 import { hashPatValue, isWellFormedPat } from '../shared/crypto/pat-value';
@@ -28,7 +30,8 @@ import { ACCESS_TOKEN_TYPE } from '../shared/oauth';
 import { logger } from '../shared/observability';
 import { newJti, signJwt, type SignedJwt } from '../shared/signing/jwt-signer';
 import type { AuditCaller } from '../shared/store/audit';
-import { getUserStanding, lookupPat, revokeOnReuse } from '../shared/store/pats';
+import { lookupPat, revokeOnReuse, userStandingRead } from '../shared/store/pats';
+import { consistentReadAll } from '../shared/store/token-path-reads';
 import { loadResource, resolveAudience } from './audience';
 import { authorize, loadDefinitions } from './authorization';
 import { buildClaims, type AccessTokenClaims } from './claims';
@@ -110,6 +113,14 @@ export interface ExchangeContext {
   caller: AuditCaller;
 }
 
+/**
+ * Second round trip, beside Sign: the owner's user item and the assignments the authorization needs, in one
+ * request (a GetItem of the owner alone, a BatchGetItem with assignments).
+ */
+function readOwnerAndAssignments(credential: PatCredential, authorization: Awaited<ReturnType<typeof authorize>>) {
+  return consistentReadAll({ owner: userStandingRead(credential.userId), ...authorization.assignmentReads });
+}
+
 /** The owner must exist, be in the PAT's epoch and not be suspended (read beside Sign). */
 function ensureOwnerMayAct(credential: PatCredential, owner: UserStanding | undefined): UserStanding {
   const refusal = ownerRefusal(credential, owner);
@@ -165,13 +176,12 @@ export async function exchangeToken(
   });
   if (!claims) refuse('expired', policy);
 
-  const [standing, signed, assignments] = await Promise.all([
-    getUserStanding(credential.userId),
+  const [read, signed] = await Promise.all([
+    readOwnerAndAssignments(credential, authorization),
     signJwt({ ...claims }),
-    authorization.readAssignments(),
     recordPatUse(credential, reads.tokenHash!, { at: now, clientId: client.id, sourceIp: context.caller.sourceIp }),
   ]);
-  const owner = ensureOwnerMayAct(credential, standing);
-  const scopes = await authorization.confirm(owner, assignments);
+  const owner = ensureOwnerMayAct(credential, read.owner);
+  const scopes = await authorization.confirm(owner, read);
   return issued(claims, await withConfirmedScopes(claims, signed, scopes), credential);
 }

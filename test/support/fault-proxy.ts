@@ -12,7 +12,9 @@ export type Fault =
   /** Forward, and let the engine act, but answer with this error: the caller can't tell whether it happened. */
   | { kind: 'error-after-forwarding'; status: number; type: string; message: string }
   /** Forward after a delay (longer than the SDK's request timeout means a timeout). */
-  | { kind: 'delay'; ms: number };
+  | { kind: 'delay'; ms: number }
+  /** Answer a BatchGetItem as DynamoDB may under throttling: 200, no item, every key in UnprocessedKeys. */
+  | { kind: 'unprocessed' };
 
 export interface FaultRule {
   /** Operation names without the target prefix; all operations when omitted. */
@@ -99,6 +101,7 @@ export async function startFaultProxy(options: { target: string; targetPrefix: s
 
     const fault = takeFault(operation, body.toString('utf8'));
     if (fault?.kind === 'error') return sendError(res, fault, req.headers['content-type']);
+    if (fault?.kind === 'unprocessed') return sendUnprocessed(res, body, req.headers['content-type']);
     // The wait ends early when the caller hangs up (an SDK request timeout) or the proxy closes: no timer outlives
     // the test file (a pending one keeps Jest's worker from exiting).
     if (fault?.kind === 'delay') {
@@ -172,6 +175,18 @@ function sendError(
 ) {
   const payload = JSON.stringify({ __type: fault.type, message: fault.message });
   res.writeHead(fault.status, {
+    'Content-Type': contentType ?? 'application/x-amz-json-1.0',
+    'Content-Length': Buffer.byteLength(payload),
+    'x-amzn-RequestId': 'fault-proxy',
+  });
+  res.end(payload);
+}
+
+function sendUnprocessed(res: ServerResponse, body: Buffer, contentType?: string) {
+  const { RequestItems } = JSON.parse(body.toString('utf8')) as { RequestItems: Record<string, unknown> };
+  const Responses = Object.fromEntries(Object.keys(RequestItems).map((table) => [table, []]));
+  const payload = JSON.stringify({ Responses, UnprocessedKeys: RequestItems });
+  res.writeHead(200, {
     'Content-Type': contentType ?? 'application/x-amz-json-1.0',
     'Content-Length': Buffer.byteLength(payload),
     'x-amzn-RequestId': 'fault-proxy',

@@ -142,6 +142,41 @@ export function describeMotoLane(engines: MotoEngines): void {
       expect(protectedHeader.alg).toBe('ES256');
     });
 
+    it('exchanges for a resource or an organization (the owner read with roles, or membership and organization, in one BatchGetItem)', async () => {
+      const value = (await service.client.pats.create(userId, { name: 'batch' })).value;
+      const grant = async (extra: { resource: string } | { organizationId: string }, scope: string) => {
+        const response = await service.client.exchange({
+          pat: value,
+          clientId: demo().clientId,
+          clientSecret: demo().clientSecret,
+          scope,
+          ...extra,
+        });
+        return { status: response.status, scope: (response.json as { scope?: string }).scope };
+      };
+      const indicator = `https://moto-batch-${Date.now()}.example.test`;
+      const resource = await service.client.resources.create({ name: 'batch api', indicator, scopes: ['read:b'] });
+      const [read] = await service.client.resources.scopes.list(resource.id);
+      const role = await service.client.roles.create({
+        name: `batch-${Date.now()}`,
+        description: 'b',
+        scopeIds: [read!.id],
+      });
+      expect(await grant({ resource: indicator }, 'read:b')).toEqual({ status: 200, scope: '' });
+      await service.client.roles.assign(userId, [role.id]);
+      expect(await grant({ resource: indicator }, 'read:b')).toEqual({ status: 200, scope: 'read:b' });
+      await service.client.roles.unassign(userId, role.id);
+      expect(await grant({ resource: indicator }, 'read:b')).toEqual({ status: 200, scope: '' });
+
+      const organization = await service.client.organizations.create({ name: `batch ${Date.now()}` });
+      expect((await grant({ organizationId: organization.id }, '')).status).toBe(403);
+      await service.client.organizations.addMembers(organization.id, [userId]);
+      expect(await grant({ organizationId: organization.id }, '')).toEqual({ status: 200, scope: '' });
+      await service.client.organizations.delete(organization.id);
+      expect((await grant({ organizationId: organization.id }, '')).status).toBe(403);
+      await service.client.pats.delete(userId, 'batch');
+    });
+
     it('rotates the signing key: old tokens keep verifying, new ones carry the new kid, retire unpublishes', async () => {
       const kms = new KMSClient({});
       const oldKid = decodeProtectedHeader(firstToken).kid!;

@@ -15,7 +15,7 @@ import { auditPut, type AuditAction, type AuditCaller } from './audit';
 import { GSI1, keyPrefix, keys, listPartition } from './keys';
 import { listByKind, queryAll } from './list-index';
 import { optimistically, RETRY, transactWrite } from './transactions';
-import { consistentGet, number, text, texts } from './token-path-reads';
+import { consistentRead, number, text, texts, type ItemRead } from './token-path-reads';
 
 const table = () => env.tableName();
 
@@ -194,9 +194,11 @@ export async function purgeDeletedOrganizations(
 }
 
 /** Read beside the membership by the token endpoint: a deleted organization's memberships grant nothing. */
-export async function organizationExists(id: string): Promise<boolean> {
-  return (await consistentGet(keys.organization(id), 'pk')) !== undefined;
-}
+export const organizationExistsRead = (id: string): ItemRead<boolean> => ({
+  key: keys.organization(id),
+  attributes: ['pk'],
+  map: (item) => item !== undefined,
+});
 
 // Organization scopes and roles: named, versioned entities
 
@@ -449,18 +451,21 @@ const toMembership = (item: Record<string, unknown>): Membership => ({
 });
 
 /** Read strongly consistently: the token endpoint relies on it for "removing a member bites at once". */
-export async function getMembership(organizationId: string, userId: string): Promise<Membership | undefined> {
-  const item = await consistentGet(keys.membership(organizationId, userId));
-  return (
+export const membershipRead = (organizationId: string, userId: string): ItemRead<Membership | undefined> => ({
+  key: keys.membership(organizationId, userId),
+  attributes: ['userId', 'userCreatedAt', 'roleIds', 'version'],
+  map: (item) =>
     item && {
       organizationId,
       userId: text(item.userId)!,
       userCreatedAt: number(item.userCreatedAt)!,
       roleIds: texts(item.roleIds) ?? [],
       version: number(item.version) ?? 0,
-    }
-  );
-}
+    },
+});
+
+export const getMembership = (organizationId: string, userId: string) =>
+  consistentRead(membershipRead(organizationId, userId));
 
 /** The membership of the user registered at `userCreatedAt`, not of an earlier user with the same id. */
 export const membershipOf = (membership: Membership | undefined, userCreatedAt: number | undefined) =>

@@ -20,7 +20,7 @@ import { chunk, optimistically, RETRY, transactWrite, type TransactItems } from 
 import { completePurge, getUser, purgeMarker, type PendingPurge } from './users';
 import { randomString } from '../crypto/secrets';
 import { auditPut, type AuditCaller, type AuditTarget } from './audit';
-import { consistentGet, number, text, texts } from './token-path-reads';
+import { consistentGet, consistentRead, number, text, texts, type ItemRead } from './token-path-reads';
 
 /** Expired PATs stay listable (as expired) for this long before DynamoDB TTL removes both items. */
 const EXPIRED_RETENTION_SECONDS = 30 * 24 * 3600;
@@ -457,13 +457,21 @@ export async function lookupPat(tokenHash: string): Promise<PatCredential | unde
   };
 }
 
-/** The token endpoint's second read, beside Sign: the owner's standing, strongly consistent. */
-export async function getUserStanding(userId: string): Promise<UserStanding | undefined> {
-  const Item = await consistentGet(keys.user(userId), 'patEpoch, isSuspended, createdAt');
-  const patEpoch = text(Item?.patEpoch);
-  if (patEpoch === undefined) return undefined;
-  return { patEpoch, isSuspended: Item?.isSuspended?.BOOL === true, createdAt: number(Item?.createdAt) ?? undefined };
-}
+/**
+ * The token endpoint's second read, beside Sign (with the owner's assignments when the request needs them): the
+ * owner's standing, strongly consistent.
+ */
+export const userStandingRead = (userId: string): ItemRead<UserStanding | undefined> => ({
+  key: keys.user(userId),
+  attributes: ['patEpoch', 'isSuspended', 'createdAt'],
+  map: (item) => {
+    const patEpoch = text(item?.patEpoch);
+    if (patEpoch === undefined) return undefined;
+    return { patEpoch, isSuspended: item?.isSuspended?.BOOL === true, createdAt: number(item?.createdAt) ?? undefined };
+  },
+});
+
+export const getUserStanding = (userId: string) => consistentRead(userStandingRead(userId));
 
 export interface PatUse {
   at: number;

@@ -7,11 +7,11 @@ import { BatchGetCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamo } from '../aws/dynamodb';
 import { guarded } from '../aws/dependency-errors';
 import { env } from '../config';
-import { DependencyError } from '../errors';
 import { LEGACY_PAT_EPOCH } from '../model/user';
 import { auditPut, type AuditCaller } from './audit';
 import { keys } from './keys';
 import { transactWrite } from './transactions';
+import { readUnprocessedAgain } from './unprocessed-keys';
 
 export interface TokenStanding {
   pat: { userId: string; patEpoch: string; expiresAt: number | null } | undefined;
@@ -19,27 +19,25 @@ export interface TokenStanding {
   revoked: boolean;
 }
 
-const MAX_UNPROCESSED_RETRIES = 5;
+/** Unprocessed keys (throttling) are asked again after 20, 40, 80, 160 and 320 ms. */
+const UNPROCESSED_RETRIES = { retries: 5, delayMs: (retry: number) => 10 * 2 ** retry };
 
-/** BatchGetItem of up to 100 keys, strongly consistent, retrying unprocessed keys (throttling) a few times. */
+/** BatchGetItem of up to 100 keys, strongly consistent, retrying unprocessed keys a few times. */
 export async function batchGet(requestKeys: Record<string, string>[]): Promise<Record<string, unknown>[]> {
   const table = env.tableName();
-  const found: Record<string, unknown>[] = [];
-  let pending = requestKeys;
-  for (let attempt = 0; pending.length > 0; attempt++) {
-    if (attempt > MAX_UNPROCESSED_RETRIES) {
-      throw new DependencyError('dynamodb', true, {
-        cause: new Error('BatchGetItem left keys unprocessed'),
-      });
-    }
-    if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, 10 * 2 ** attempt));
-    const result = await guarded('dynamodb', () =>
-      dynamo().send(new BatchGetCommand({ RequestItems: { [table]: { Keys: pending, ConsistentRead: true } } })),
-    );
-    found.push(...(result.Responses?.[table] ?? []));
-    pending = (result.UnprocessedKeys?.[table]?.Keys as Record<string, string>[] | undefined) ?? [];
-  }
-  return found;
+  return readUnprocessedAgain(
+    requestKeys,
+    async (pending) => {
+      const { Responses, UnprocessedKeys } = await guarded('dynamodb', () =>
+        dynamo().send(new BatchGetCommand({ RequestItems: { [table]: { Keys: [...pending], ConsistentRead: true } } })),
+      );
+      return {
+        items: Responses?.[table] ?? [],
+        unprocessed: (UnprocessedKeys?.[table]?.Keys as Record<string, string>[] | undefined) ?? [],
+      };
+    },
+    UNPROCESSED_RETRIES,
+  );
 }
 
 export async function getTokenStanding(patId: string, userId: string, jti: string): Promise<TokenStanding> {

@@ -15,7 +15,7 @@ import { listByKind } from './list-index';
 import { idChanges, sameIds, userRegisteredAt } from './assignments';
 import { auditPut, type AuditAction, type AuditCaller } from './audit';
 import { optimistically, RETRY, transactWrite } from './transactions';
-import { consistentGet, number, texts } from './token-path-reads';
+import { consistentRead, number, texts, type ItemRead } from './token-path-reads';
 
 const table = () => env.tableName();
 
@@ -184,10 +184,13 @@ export interface RoleAssignment {
 }
 
 /** Read strongly consistently: the token endpoint relies on it for "removing a role bites at once". */
-export async function getRoleAssignment(userId: string): Promise<RoleAssignment | undefined> {
-  const item = await consistentGet(keys.userRoles(userId), 'roleIds, userCreatedAt');
-  return item ? { roleIds: texts(item.roleIds) ?? [], userCreatedAt: number(item.userCreatedAt)! } : undefined;
-}
+export const roleAssignmentRead = (userId: string): ItemRead<RoleAssignment | undefined> => ({
+  key: keys.userRoles(userId),
+  attributes: ['roleIds', 'userCreatedAt'],
+  map: (item) => item && { roleIds: texts(item.roleIds) ?? [], userCreatedAt: number(item.userCreatedAt)! },
+});
+
+export const getRoleAssignment = (userId: string) => consistentRead(roleAssignmentRead(userId));
 
 /** The role ids of the user registered at `userCreatedAt`: none if the assignment was another user's of that id. */
 export const assignedRoleIds = (assignment: RoleAssignment | undefined, userCreatedAt: number | undefined): string[] =>
