@@ -114,13 +114,15 @@ export function summarizeCpuLoad(slices: readonly CpuLoadSamples[]): LoadFigures
 /** Runs `operation` in `concurrency` loops until `seconds` have passed: a closed-loop load. */
 export async function closedLoop(
   concurrency: number,
-  seconds: number,
+  length: number | { amount: number },
   operation: (loop: number) => Promise<void>,
 ): Promise<LoadSamples> {
   const recorder = new LoadRecorder(concurrency);
-  const deadline = performance.now() + seconds * 1000;
+  // A number of seconds, or of operations in all.
+  const deadline = typeof length === 'number' ? performance.now() + length * 1000 : Infinity;
+  let remaining = typeof length === 'number' ? Infinity : length.amount;
   const loop = async (index: number) => {
-    while (performance.now() < deadline) {
+    while (performance.now() < deadline && remaining-- > 0) {
       const started = performance.now();
       try {
         await operation(index);
