@@ -6,9 +6,9 @@
  * A PAT belongs to its owner's PAT epoch (model/user.ts). PAT items left from an ended epoch are
  * invisible, dead at the token endpoint, replaced when their name is reused, and removed by `purgePats`.
  */
-import { GetCommand, TransactGetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { dynamo } from '../aws/dynamodb';
+import { GetCommand, TransactGetCommand } from '@aws-sdk/lib-dynamodb';
+import { TransactionCanceledException, UpdateItemCommand, type UpdateItemCommandInput } from '@aws-sdk/client-dynamodb';
+import { dynamo, dynamoDb } from '../aws/dynamodb';
 import { guarded, toDependencyError } from '../aws/dependency-errors';
 import { env } from '../config';
 import { isLive, valueIssuedAt, type Pat, type PatCredential } from '../model/pat';
@@ -483,37 +483,34 @@ export interface PatUse {
  * Records use of a PAT on its item (time, client, source IP) and on the lookup item (time, for the
  * unused-PAT policy the token endpoint checks), both at once. Conditional on the hash so a renamed,
  * rotated or deleted PAT is never resurrected; a rotated-out value in its grace records nothing.
+ * On the token path, so through the low-level client like its reads (token-path-reads.ts): on a container's
+ * first exchange the document client would be a second client, with connections of its own to open.
  */
 export async function touchPat(credential: PatCredential, tokenHash: string, use: PatUse): Promise<void> {
   if (credential.rotatedOut) return;
+  const at = { N: String(use.at) };
+  const update = (key: { pk: string; sk: string }, rest: Omit<UpdateItemCommandInput, 'TableName' | 'Key'>) =>
+    conditionalWrite(() =>
+      dynamoDb().send(
+        new UpdateItemCommand({ TableName: table(), Key: { pk: { S: key.pk }, sk: { S: key.sk } }, ...rest }),
+      ),
+    );
   await Promise.all([
-    conditionalWrite(() =>
-      dynamo().send(
-        new UpdateCommand({
-          TableName: table(),
-          Key: keys.pat(credential.userId, credential.name),
-          UpdateExpression: 'SET lastUsedAt = :at, lastClientId = :client, lastSourceIp = :ip',
-          ConditionExpression: 'tokenHash = :hash',
-          ExpressionAttributeValues: {
-            ':at': use.at,
-            ':hash': tokenHash,
-            ':client': use.clientId,
-            ':ip': use.sourceIp,
-          },
-        }),
-      ),
-    ),
-    conditionalWrite(() =>
-      dynamo().send(
-        new UpdateCommand({
-          TableName: table(),
-          Key: keys.patHash(tokenHash),
-          UpdateExpression: 'SET lastUsedAt = :at',
-          ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(rotatedOut)',
-          ExpressionAttributeValues: { ':at': use.at },
-        }),
-      ),
-    ),
+    update(keys.pat(credential.userId, credential.name), {
+      UpdateExpression: 'SET lastUsedAt = :at, lastClientId = :client, lastSourceIp = :ip',
+      ConditionExpression: 'tokenHash = :hash',
+      ExpressionAttributeValues: {
+        ':at': at,
+        ':hash': { S: tokenHash },
+        ':client': { S: use.clientId },
+        ':ip': use.sourceIp === null ? { NULL: true } : { S: use.sourceIp },
+      },
+    }),
+    update(keys.patHash(tokenHash), {
+      UpdateExpression: 'SET lastUsedAt = :at',
+      ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(rotatedOut)',
+      ExpressionAttributeValues: { ':at': at },
+    }),
   ]);
 }
 
