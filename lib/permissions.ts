@@ -40,12 +40,21 @@ const policies: Record<FunctionName, (resources: GrantedResources) => iam.Policy
       ['dynamodb:GetItem'],
       [keyPrefix.patHash, keyPrefix.user, keyPrefix.application, keyPrefix.resourceIndicator],
     ),
-    // The owner with the owner's roles, or with membership and organization, in one BatchGetItem (IAM checks all
-    // of its keys against one statement's prefixes).
+    // BatchGetItem: the PAT lookup with the application and resource a cold container doesn't know yet; the owner
+    // with the owner's roles, or with membership and organization (IAM checks all of a request's keys against one
+    // statement's prefixes).
     onItems(
       table,
       ['dynamodb:BatchGetItem'],
-      [keyPrefix.user, keyPrefix.userRoles, keyPrefix.membership, keyPrefix.organization],
+      [
+        keyPrefix.patHash,
+        keyPrefix.application,
+        keyPrefix.resourceIndicator,
+        keyPrefix.user,
+        keyPrefix.userRoles,
+        keyPrefix.membership,
+        keyPrefix.organization,
+      ],
     ),
     // Role and organization role and scope definitions (cached): which scopes each role grants.
     onIndexPartitions(table, [listPartition.role, listPartition.organizationRole, listPartition.organizationScope]),

@@ -129,6 +129,8 @@ describe('token endpoint', () => {
       });
       await service.client.roles.assign(userId, [role.id]);
       rolePat = (await service.client.pats.create(userId, { name: 'faults' })).value;
+      // Once, so that the resource is known: a cold container reads it with the PAT lookup, in a BatchGetItem too.
+      expect((await exchangeForResource()).status).toBe(200);
     });
     const exchangeForResource = () =>
       service.client.exchange({

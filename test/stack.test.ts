@@ -477,7 +477,11 @@ describe('least privilege', () => {
   it("token: reads PAT hashes, their owners and owners' roles or memberships and organizations, applications, resource indicators and roles, stamps last use, revokes on reuse, signs", () => {
     expectGrants('token', [
       ...allow(['dynamodb:GetItem'], [table()], leadingKeys('PATHASH#*', 'USER#*', 'APP#*', 'RESIND#*')),
-      ...allow(['dynamodb:BatchGetItem'], [table()], leadingKeys('USER#*', 'USERROLES#*', 'ORGMEMBER#*', 'ORG#*')),
+      ...allow(
+        ['dynamodb:BatchGetItem'],
+        [table()],
+        leadingKeys('PATHASH#*', 'APP#*', 'RESIND#*', 'USER#*', 'USERROLES#*', 'ORGMEMBER#*', 'ORG#*'),
+      ),
       ...allow(['dynamodb:Query'], [index()], indexPartitions('ROLE', 'ORGROLE', 'ORGSCOPE')),
       ...allow(['dynamodb:UpdateItem'], [table()], leadingKeys('USER#*', 'PATHASH#*')),
       ...allow(['dynamodb:DeleteItem'], [table()], leadingKeys('PATHASH#*', 'PATID#*')),

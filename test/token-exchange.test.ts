@@ -193,6 +193,41 @@ describe('API resources', () => {
     expect((response.json as { scope: string }).scope).toBe('read:later');
   });
 
+  it('reads a client and a resource the container does not know yet with the PAT lookup, in one request', async () => {
+    // A confidential client and a resource no exchange has named yet: nothing about them is cached.
+    const app = await service.client.applications.create({
+      name: 'cold',
+      type: 'Traditional',
+      allowTokenExchange: true,
+    });
+    const cold = `https://api.example.com/${service.newUserId()}`;
+    const resource = await service.client.resources.create({ name: 'cold', indicator: cold, scopes: ['read:cold'] });
+    await grantAllScopes(resource.id, userId);
+    const exchange = () =>
+      tokenRequest(exchangeForm({ resource: cold, scope: 'read:cold' }), basic(app.id, app.secret!));
+    const labels = (calls: readonly { label: string }[]) => calls.map((call) => call.label).sort();
+
+    awsCalls.calls.length = 0;
+    const first = await exchange();
+    expect(first.status).toBe(200);
+    expect((first.json as { scope: string }).scope).toBe('read:cold');
+    const coldCalls = [...awsCalls.calls];
+    expect(labels(coldCalls)).toContain('DynamoDB BatchGetItem PATHASH APP RESIND');
+    expect(labels(coldCalls).filter((label) => /GetItem (APP|RESIND)$/.test(label))).toEqual([]);
+
+    awsCalls.calls.length = 0;
+    expect((await exchange()).status).toBe(200);
+    const warmCalls = [...awsCalls.calls];
+    expect(labels(warmCalls)).toEqual(
+      ['DynamoDB GetItem PATHASH', 'DynamoDB BatchGetItem USER USERROLES', 'KMS Sign'].sort(),
+    );
+    expect(sequentialRoundTrips(warmCalls)).toBe(2);
+
+    // A wrong secret for a client read this way is refused like any other (the batch read caches the application).
+    const wrong = await tokenRequest(exchangeForm({ resource: cold }), basic(app.id, 'not-the-secret'));
+    expect(wrong.status).toBe(401);
+  });
+
   it('rejects an unregistered or malformed resource with invalid_target', async () => {
     for (const resource of ['https://unknown.example.com', 'not a uri', 'https://api.example.com/#frag']) {
       const response = await tokenRequest(exchangeForm({ resource }), basic(demo().clientId, demo().clientSecret));

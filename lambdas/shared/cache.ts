@@ -52,11 +52,18 @@ export function cached<T>(load: () => Promise<T>, ttlMs: () => number) {
 export function keyedCache<T>(load: (key: string) => Promise<T | null>, ttlMs: () => number, maxEntries = 1000) {
   const entries = new Map<string, ReturnType<typeof cached<T | null>>>();
   return {
-    get(key: string): Promise<T | null> {
+    has: (key: string) => entries.has(key),
+    /** `first`, when given, is the value of a key not cached yet, read elsewhere (refreshes use `load`). */
+    get(key: string, first?: Promise<T | null>): Promise<T | null> {
       const known = entries.get(key);
       if (known) return known.get();
       if (entries.size >= maxEntries) entries.delete(entries.keys().next().value as string);
-      const entry = cached(() => load(key), ttlMs);
+      let firstValue = first;
+      const entry = cached(() => {
+        const value = firstValue ?? load(key);
+        firstValue = undefined;
+        return value;
+      }, ttlMs);
       entries.set(key, entry);
       const value = entry.get();
       value.then(

@@ -13,9 +13,15 @@ const resources = keyedCache(
   () => env.clientCacheTtlSeconds() * 1000,
 );
 
-export function loadResource(indicator: string | undefined): Promise<ApiResource | null> {
-  return indicator === undefined ? Promise.resolve(null) : resources.get(indicator);
+/** `first`: the resource read with the PAT lookup, for a container that doesn't know it yet (`isResourceCached`). */
+export function loadResource(
+  indicator: string | undefined,
+  first?: Promise<ApiResource | null>,
+): Promise<ApiResource | null> {
+  return indicator === undefined ? Promise.resolve(null) : resources.get(indicator, first);
 }
+
+export const isResourceCached = (indicator: string) => resources.has(indicator);
 
 export function resolveAudience(indicator: string | undefined, resource: ApiResource | null): ApiResource | null {
   if (indicator !== undefined && !resource) {

@@ -16,10 +16,15 @@ const applications = keyedCache(
   () => env.clientCacheTtlSeconds() * 1000,
 );
 
-/** Starts the application read; callers await it later so it overlaps with the PAT lookup. */
-export function loadApplication(clientId: string): Promise<Application | null> {
-  return applications.get(clientId);
+/**
+ * Starts the application read; callers await it later so it overlaps with the PAT lookup. `first`: the
+ * application read with the lookup, for a container that doesn't know it yet (`isApplicationCached`).
+ */
+export function loadApplication(clientId: string, first?: Promise<Application | null>): Promise<Application | null> {
+  return applications.get(clientId, first);
 }
+
+export const isApplicationCached = (clientId: string) => applications.has(clientId);
 
 export function authenticateClient(app: Application | null, credentials: ClientCredentials): Application {
   const authenticated = authenticateApplication(app, credentials);

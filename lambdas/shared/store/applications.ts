@@ -1,5 +1,6 @@
 /** Applications (OAuth clients) that may call the token endpoint. */
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { dynamo } from '../aws/dynamodb';
 import { env } from '../config';
 import { guarded } from '../aws/dependency-errors';
@@ -7,6 +8,7 @@ import { auditPut, type AuditCaller } from './audit';
 import { keys, listPartition } from './keys';
 import { transactWrite } from './transactions';
 import { listByKind } from './list-index';
+import type { ItemRead } from './token-path-reads';
 import type { Application, ApplicationType } from '../model/application';
 import type { PatPolicyOverride } from '../model/pat-policy';
 
@@ -44,6 +46,12 @@ export async function putApplication(caller: AuditCaller, app: Application): Pro
   ]);
   if (!outcome.committed) throw new Error('application id collision');
 }
+
+/** An application as the token endpoint reads it with the PAT lookup when its container doesn't know it yet. */
+export const applicationRead = (id: string): ItemRead<Application | undefined> => ({
+  key: keys.application(id),
+  map: (item) => (item ? toApplication(unmarshall(item)) : undefined),
+});
 
 export async function getApplication(id: string, consistent = false): Promise<Application | undefined> {
   const { Item } = await guarded('dynamodb', () =>

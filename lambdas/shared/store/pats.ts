@@ -20,7 +20,7 @@ import { chunk, optimistically, RETRY, transactWrite, type TransactItems } from 
 import { completePurge, getUser, purgeMarker, type PendingPurge } from './users';
 import { randomString } from '../crypto/secrets';
 import { auditPut, type AuditCaller, type AuditTarget } from './audit';
-import { consistentGet, consistentRead, number, text, texts, type ItemRead } from './token-path-reads';
+import { consistentRead, number, text, texts, type ItemRead } from './token-path-reads';
 
 /** Expired PATs stay listable (as expired) for this long before DynamoDB TTL removes both items. */
 const EXPIRED_RETENTION_SECONDS = 30 * 24 * 3600;
@@ -441,21 +441,23 @@ export async function purgePats(purge: PendingPurge, maxPats: number): Promise<b
 }
 
 /** The token endpoint's first read. Strongly consistent: a PAT deleted a moment ago must not work. */
-export async function lookupPat(tokenHash: string): Promise<PatCredential | undefined> {
-  const Item = await consistentGet(keys.patHash(tokenHash));
-  if (!Item) return undefined;
-  return {
-    id: text(Item.id) ?? null,
-    userId: text(Item.userId)!,
-    name: text(Item.name)!,
-    expiresAt: number(Item.expiresAt),
-    scopes: texts(Item.scopes),
-    patEpoch: text(Item.patEpoch) ?? LEGACY_PAT_EPOCH,
-    issuedAt: number(Item.issuedAt),
-    lastUsedAt: number(Item.lastUsedAt),
-    ...(Item.rotatedOut?.BOOL ? { rotatedOut: { graceUntil: number(Item.graceUntil)! } } : {}),
-  };
-}
+export const patLookupRead = (tokenHash: string): ItemRead<PatCredential | undefined> => ({
+  key: keys.patHash(tokenHash),
+  map: (item) =>
+    item && {
+      id: text(item.id) ?? null,
+      userId: text(item.userId)!,
+      name: text(item.name)!,
+      expiresAt: number(item.expiresAt),
+      scopes: texts(item.scopes),
+      patEpoch: text(item.patEpoch) ?? LEGACY_PAT_EPOCH,
+      issuedAt: number(item.issuedAt),
+      lastUsedAt: number(item.lastUsedAt),
+      ...(item.rotatedOut?.BOOL ? { rotatedOut: { graceUntil: number(item.graceUntil)! } } : {}),
+    },
+});
+
+export const lookupPat = (tokenHash: string) => consistentRead(patLookupRead(tokenHash));
 
 /**
  * The token endpoint's second read, beside Sign (with the owner's assignments when the request needs them): the

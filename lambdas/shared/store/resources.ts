@@ -5,11 +5,13 @@
  * resource, in the same (cached) read.
  */
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { dynamo } from '../aws/dynamodb';
 import { env } from '../config';
 import { guarded } from '../aws/dependency-errors';
 import { keys, listPartition } from './keys';
 import { listByKind } from './list-index';
+import type { ItemRead } from './token-path-reads';
 import { auditPut, type AuditCaller } from './audit';
 import { optimistically, RETRY, transactWrite } from './transactions';
 import { toScopes, type ApiResource, type ResourceScope } from '../model/resource';
@@ -67,6 +69,12 @@ export async function getResource(id: string, consistent = false): Promise<ApiRe
   );
   return Item ? toResource(Item) : undefined;
 }
+
+/** A resource as the token endpoint reads it with the PAT lookup when its container doesn't know it yet. */
+export const resourceByIndicatorRead = (indicator: string): ItemRead<ApiResource | undefined> => ({
+  key: keys.resourceByIndicator(indicator),
+  map: (item) => (item ? toResource(unmarshall(item)) : undefined),
+});
 
 export async function getResourceByIndicator(indicator: string): Promise<ApiResource | undefined> {
   const { Item } = await guarded('dynamodb', () =>
