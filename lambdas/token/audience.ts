@@ -6,10 +6,11 @@ import { keyedCache } from '../shared/cache';
 import { env } from '../shared/config';
 import { OAuthError } from '../shared/errors';
 import type { ApiResource } from '../shared/model/resource';
-import { getResourceByIndicator } from '../shared/store/resources';
+import { resourceByIndicatorRead } from '../shared/store/resources';
+import { consistentRead } from '../shared/store/token-path-reads';
 
 const resources = keyedCache(
-  async (indicator: string) => (await getResourceByIndicator(indicator)) ?? null,
+  async (indicator: string) => (await consistentRead(resourceByIndicatorRead(indicator))) ?? null,
   () => env.clientCacheTtlSeconds() * 1000,
 );
 

@@ -8,11 +8,12 @@ import { env } from '../shared/config';
 import { constantTimeEqual, sha256Hex } from '../shared/crypto/secrets';
 import { OAuthError } from '../shared/errors';
 import { isConfidential, type Application } from '../shared/model/application';
-import { getApplication } from '../shared/store/applications';
+import { applicationRead } from '../shared/store/applications';
+import { consistentRead } from '../shared/store/token-path-reads';
 import { invalidClient, type ClientCredentials } from './token-request';
 
 const applications = keyedCache(
-  async (id: string) => (await getApplication(id)) ?? null,
+  async (id: string) => (await consistentRead(applicationRead(id))) ?? null,
   () => env.clientCacheTtlSeconds() * 1000,
 );
 

@@ -47,7 +47,7 @@ export async function putApplication(caller: AuditCaller, app: Application): Pro
   if (!outcome.committed) throw new Error('application id collision');
 }
 
-/** An application as the token endpoint reads it with the PAT lookup when its container doesn't know it yet. */
+/** An application as the token endpoint reads it (alone, or with the PAT lookup on a cold container). */
 export const applicationRead = (id: string): ItemRead<Application | undefined> => ({
   key: keys.application(id),
   map: (item) => (item ? toApplication(unmarshall(item)) : undefined),

@@ -70,18 +70,11 @@ export async function getResource(id: string, consistent = false): Promise<ApiRe
   return Item ? toResource(Item) : undefined;
 }
 
-/** A resource as the token endpoint reads it with the PAT lookup when its container doesn't know it yet. */
+/** A resource by indicator, as the token endpoint reads it (alone, or with the PAT lookup on a cold container). */
 export const resourceByIndicatorRead = (indicator: string): ItemRead<ApiResource | undefined> => ({
   key: keys.resourceByIndicator(indicator),
   map: (item) => (item ? toResource(unmarshall(item)) : undefined),
 });
-
-export async function getResourceByIndicator(indicator: string): Promise<ApiResource | undefined> {
-  const { Item } = await guarded('dynamodb', () =>
-    dynamo().send(new GetCommand({ TableName: table(), Key: keys.resourceByIndicator(indicator) })),
-  );
-  return Item ? toResource(Item) : undefined;
-}
 
 export async function listResources(): Promise<ApiResource[]> {
   return (await listByKind(listPartition.resource)).map(toResource);
