@@ -21,7 +21,7 @@ import { kms } from '../lambdas/shared/aws/kms';
 import { keys } from '../lambdas/shared/store/keys';
 import { userStandingRead } from '../lambdas/shared/store/pats';
 import { roleAssignmentRead } from '../lambdas/shared/store/roles';
-import { batchGetItemInput } from '../lambdas/shared/store/token-path-reads';
+import { batchGetItemInput, itemKey } from '../lambdas/shared/store/token-path-reads';
 import { invokeProxyHandler } from '../local/gateway/lambda';
 import { loadHandler } from '../local/handlers';
 import { startDynamoDbLocal } from '../local/engines/dynamodb-local';
@@ -123,7 +123,7 @@ async function main(): Promise<void> {
         const key = keys.patHash(hashes[index % hashes.length]!);
         const { Item: lookup } = await raw.dynamodb.call<{ Item?: Record<string, { S?: string }> }>('GetItem', {
           TableName: 'per-call',
-          Key: { pk: { S: key.pk }, sk: { S: key.sk } },
+          Key: itemKey(key),
           ConsistentRead: true,
         });
         await Promise.all([
@@ -154,7 +154,7 @@ async function main(): Promise<void> {
             await dynamoDb().send(
               new GetItemCommand({
                 TableName: 'per-call',
-                Key: { pk: { S: key.pk }, sk: { S: key.sk } },
+                Key: itemKey(key),
                 ConsistentRead: true,
               }),
             )

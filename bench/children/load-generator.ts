@@ -12,7 +12,7 @@ import { kms } from '../../lambdas/shared/aws/kms';
 import { keys } from '../../lambdas/shared/store/keys';
 import { userStandingRead } from '../../lambdas/shared/store/pats';
 import { roleAssignmentRead } from '../../lambdas/shared/store/roles';
-import { batchGetItemInput } from '../../lambdas/shared/store/token-path-reads';
+import { batchGetItemInput, itemKey } from '../../lambdas/shared/store/token-path-reads';
 import { serve } from '../child-process';
 import { RawAwsJsonClient } from '../raw-aws';
 import { closedLoop, type CpuLoadSamples, type LoadSamples } from '../stats';
@@ -106,8 +106,6 @@ const SIGNING_INPUT = Buffer.from('e'.repeat(420));
 
 type FloorOperation = (tokenHash: string) => Promise<void>;
 
-const keyOf = (key: { pk: string; sk: string }) => ({ pk: { S: key.pk }, sk: { S: key.sk } });
-
 /** The second round trip's read, as the handler makes it: the owner and the owner's roles in one BatchGetItem. */
 const ownerAndRoles = (tableName: string, userId: string) =>
   batchGetItemInput(tableName, [userStandingRead(userId), roleAssignmentRead(userId)]);
@@ -123,7 +121,7 @@ const ownerFound = (tableName: string, answer: { Responses?: Record<string, Reco
  */
 function sdkFloor(load: FloorLoad, keyArn: string): FloorOperation {
   const get = async (key: { pk: string; sk: string }) =>
-    (await dynamoDb().send(new GetItemCommand({ TableName: load.tableName, Key: keyOf(key), ConsistentRead: true })))
+    (await dynamoDb().send(new GetItemCommand({ TableName: load.tableName, Key: itemKey(key), ConsistentRead: true })))
       .Item;
   return async (tokenHash) => {
     const lookup = await get(keys.patHash(tokenHash));
@@ -177,7 +175,7 @@ function rawFloor(load: FloorLoad, keyArn: string): FloorOperation {
     (
       await clients.dynamodb.call<{ Item?: Record<string, { S?: string }> }>('GetItem', {
         TableName: load.tableName,
-        Key: keyOf(key),
+        Key: itemKey(key),
         ConsistentRead: true,
       })
     ).Item;

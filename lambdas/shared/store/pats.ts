@@ -20,7 +20,7 @@ import { chunk, optimistically, RETRY, transactWrite, type TransactItems } from 
 import { completePurge, getUser, purgeMarker, type PendingPurge } from './users';
 import { randomString } from '../crypto/secrets';
 import { auditPut, type AuditCaller, type AuditTarget } from './audit';
-import { consistentRead, number, text, texts, type ItemRead } from './token-path-reads';
+import { consistentRead, itemKey, number, text, texts, type ItemRead } from './token-path-reads';
 
 /** Expired PATs stay listable (as expired) for this long before DynamoDB TTL removes both items. */
 const EXPIRED_RETENTION_SECONDS = 30 * 24 * 3600;
@@ -492,11 +492,7 @@ export async function touchPat(credential: PatCredential, tokenHash: string, use
   if (credential.rotatedOut) return;
   const at = { N: String(use.at) };
   const update = (key: { pk: string; sk: string }, rest: Omit<UpdateItemCommandInput, 'TableName' | 'Key'>) =>
-    conditionalWrite(() =>
-      dynamoDb().send(
-        new UpdateItemCommand({ TableName: table(), Key: { pk: { S: key.pk }, sk: { S: key.sk } }, ...rest }),
-      ),
-    );
+    conditionalWrite(() => dynamoDb().send(new UpdateItemCommand({ TableName: table(), Key: itemKey(key), ...rest })));
   await Promise.all([
     update(keys.pat(credential.userId, credential.name), {
       UpdateExpression: 'SET lastUsedAt = :at, lastClientId = :client, lastSourceIp = :ip',

@@ -21,6 +21,9 @@ export type Item = Record<string, AttributeValue>;
 type Attribute = AttributeValue | undefined;
 type Key = { pk: string; sk: string };
 
+/** A table key in the low-level client's attribute format. */
+export const itemKey = (key: Key): Item => ({ pk: { S: key.pk }, sk: { S: key.sk } });
+
 export const text = (value: Attribute) => value?.S;
 export const number = (value: Attribute) => (value?.N === undefined ? null : Number(value.N));
 /** A list of strings, as the document client writes a JavaScript string array. */
@@ -40,7 +43,7 @@ export async function consistentGet(key: Key, attributes?: readonly string[]): P
     dynamoDb().send(
       new GetItemCommand({
         TableName: env.tableName(),
-        Key: { pk: { S: key.pk }, sk: { S: key.sk } },
+        Key: itemKey(key),
         ConsistentRead: true,
         ProjectionExpression: projection(attributes),
       }),
@@ -68,7 +71,7 @@ export function batchGetItemInput(table: string, reads: readonly ItemRead<unknow
   return {
     RequestItems: {
       [table]: {
-        Keys: reads.map(({ key }): Item => ({ pk: { S: key.pk }, sk: { S: key.sk } })),
+        Keys: reads.map(({ key }) => itemKey(key)),
         ConsistentRead: true,
         ProjectionExpression: projection(attributes && [...new Set(attributes)]),
       },
