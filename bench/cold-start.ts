@@ -6,12 +6,11 @@
 import { execFile } from 'node:child_process';
 import { statSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { build, type Metafile } from 'esbuild';
-import { esbuildOptions, handlerEntry, projectRoot } from '../lib/bundling';
+import { bundleFile, esbuildOptions, handlerEntry, projectRoot } from '../lib/bundling';
 import type { HandlerName } from '../lambdas/routes';
 import { median } from './stats';
 
@@ -46,8 +45,10 @@ const run = promisify(execFile);
 
 /** Runs in the fresh process: import, then one invocation; prints one result line. */
 const PROBE = `
+import { createRequire } from 'node:module';
 const started = performance.now();
-const { handler } = await import(process.env.BENCH_BUNDLE_URL);
+// As Lambda's runtime loads a CommonJS handler.
+const { handler } = createRequire(import.meta.url)(process.env.BENCH_BUNDLE_PATH);
 const imported = performance.now();
 const context = {
   functionName: 'bench', functionVersion: '$LATEST', invokedFunctionArn: 'arn:aws:lambda:us-east-1:000000000000:function:bench',
@@ -80,7 +81,7 @@ async function probe(
       env: {
         PATH: process.env.PATH ?? '',
         ...env,
-        BENCH_BUNDLE_URL: pathToFileURL(bundle).href,
+        BENCH_BUNDLE_PATH: bundle,
         BENCH_EVENT: JSON.stringify(event),
       },
       maxBuffer: 16 * 1024 * 1024,
@@ -107,8 +108,7 @@ function largestInputs(metafile: Metafile, outfile: string): BundleFigures['larg
 }
 
 export async function measureBundle(name: HandlerName, options: ColdStartOptions): Promise<BundleFigures> {
-  // NodejsFunction emits ES module bundles as index.mjs.
-  const outfile = join(options.outDir, name, 'index.mjs');
+  const outfile = join(options.outDir, name, bundleFile);
   const { metafile } = await build({
     ...esbuildOptions,
     entryPoints: [handlerEntry(name)],

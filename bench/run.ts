@@ -29,6 +29,7 @@ import type { KmsEmulatorHandlers } from './children/kms-emulator';
 import type { FloorSamples, LoadGeneratorHandlers } from './children/load-generator';
 import type { ServiceHandlers } from './children/service';
 import { measureBundle } from './cold-start';
+import { startTlsFront } from './tls-front';
 import { summarizeProfile, type ProfileEntry } from './cpu-profile';
 import { CpuMeter } from './process-cpu';
 import { summarizeCpuLoad, summarizeLoad, type LoadSamples } from './stats';
@@ -362,21 +363,32 @@ function coldStartEvents(context: Context): Record<HandlerName, ReturnType<typeo
 async function measureColdStarts(context: Context): Promise<BenchResults['coldStart']> {
   const outDir = join(OUT_DIR, 'bundles');
   rmSync(outDir, { recursive: true, force: true });
-  const options = {
-    nodePath: context.settings.nodePath,
-    outDir,
-    runs: context.settings.coldStartRuns,
-    env: lambdaEnvironment(context.config),
-    events: coldStartEvents(context),
-  };
-  const figures = [];
-  for (const name of handlerNames) {
-    progress(
-      `cold start of ${name}: bundle, then ${options.runs} times a bare node -e 0 and fresh imports with and without source maps`,
-    );
-    figures.push(await measureBundle(name, options));
+  // The probes reach the engines over TLS, as deployed functions reach AWS (see tls-front.ts).
+  const front = await startTlsFront({ dynamodb: context.config.endpoints.dynamodb, kms: context.config.endpoints.kms });
+  try {
+    const options = {
+      nodePath: context.settings.nodePath,
+      outDir,
+      runs: context.settings.coldStartRuns,
+      env: {
+        ...lambdaEnvironment(context.config),
+        AWS_ENDPOINT_URL_DYNAMODB: front.endpoints.dynamodb!,
+        AWS_ENDPOINT_URL_KMS: front.endpoints.kms!,
+        NODE_EXTRA_CA_CERTS: front.caFile,
+      },
+      events: coldStartEvents(context),
+    };
+    const figures = [];
+    for (const name of handlerNames) {
+      progress(
+        `cold start of ${name}: bundle, then ${options.runs} times a bare node -e 0 and fresh imports with and without source maps`,
+      );
+      figures.push(await measureBundle(name, options));
+    }
+    return figures;
+  } finally {
+    await front.close();
   }
-  return figures;
 }
 
 async function benchmark(settings: Settings, cleanup: Cleanup): Promise<Omit<BenchResults, 'budget'>> {

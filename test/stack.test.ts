@@ -6,14 +6,13 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import * as path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 import { App, Stack, type CfnResource } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import type * as iam from 'aws-cdk-lib/aws-iam';
 import { handlerNames, routes, type HandlerName } from '../lambdas/routes';
 import type { FunctionName } from '../lib/functions';
-import { filesBesideBundle, requireShimBanner, unusedInLambda } from '../lib/bundling';
+import { bundleFile, filesBesideBundle, unusedInLambda } from '../lib/bundling';
 import { PatgateStack } from '../lib/patgate-stack';
 import { node24, node24Runs } from './support/node24';
 
@@ -333,22 +332,23 @@ describe('functions', () => {
       return { directory, files: readdirSync(directory).sort() };
     };
 
-    it('is one minified ES module with its source map, and the files it reads at run time', () => {
+    it('is one minified CommonJS module with its source map, and the files it reads at run time', () => {
       const { directory, files } = assetFiles();
       const beside = filesBesideBundle[name] ?? [];
-      expect(files).toEqual(['index.mjs', 'index.mjs.map', ...beside.map((file) => file.target)].sort());
+      expect(files).toEqual([bundleFile, `${bundleFile}.map`, ...beside.map((file) => file.target)].sort());
       for (const { source, target } of beside) {
         expect(readFileSync(path.join(directory, target), 'utf8')).toBe(
           readFileSync(path.join(__dirname, '..', source), 'utf8'),
         );
       }
-      const code = readFileSync(path.join(directory, 'index.mjs'), 'utf8');
-      expect(code.startsWith(requireShimBanner)).toBe(true);
-      expect(code).toMatch(/\/\/# sourceMappingURL=index\.mjs\.map\s*$/);
+      const code = readFileSync(path.join(directory, bundleFile), 'utf8');
+      // A CommonJS module (see lib/bundling.ts): built-ins are `require`d, not imported.
+      expect(code).toContain('module.exports=');
+      expect(code).toMatch(/\/\/# sourceMappingURL=index\.js\.map\s*$/);
     });
 
     it('imports nothing but Node.js built-ins and credential providers Lambda never loads: the rest is bundled', async () => {
-      const imported = await importsOf(path.join(assetFiles().directory, 'index.mjs'));
+      const imported = await importsOf(path.join(assetFiles().directory, bundleFile));
       expect(imported.length).toBeGreaterThan(0);
       const builtins = new Set(builtinModules);
       const unused = (specifier: string) =>
@@ -362,10 +362,11 @@ describe('functions', () => {
     onNode24(
       `loads on Node.js 24 (Lambda's runtime)${node24Runs ? '' : ': needs linux-x64'} and exports the handler`,
       () => {
-        const entry = pathToFileURL(path.join(assetFiles().directory, 'index.mjs')).href;
+        const entry = path.join(assetFiles().directory, bundleFile);
         const exported = execFileSync(
           node24,
-          ['--input-type=module', '-e', `console.log(typeof (await import('${entry}')).handler)`],
+          // As Lambda's runtime loads a CommonJS handler.
+          ['-e', `console.log(typeof require(${JSON.stringify(entry)}).handler)`],
           // Fake credentials and an unreachable endpoint: module initialisation may start AWS calls, which fail fast.
           {
             env: {
@@ -385,7 +386,7 @@ describe('functions', () => {
     if (name === 'admin') {
       onNode24('serves the OpenAPI document from the file beside the bundle, as in Lambda', () => {
         const { directory } = assetFiles();
-        const entry = pathToFileURL(path.join(directory, 'index.mjs')).href;
+        const entry = path.join(directory, bundleFile);
         const event = {
           httpMethod: 'GET',
           resource: '/api/openapi.json',
@@ -400,11 +401,10 @@ describe('functions', () => {
         const answered = execFileSync(
           node24,
           [
-            '--input-type=module',
             '-e',
-            `const { handler } = await import('${entry}');
-             const response = await handler(${JSON.stringify(event)}, { awsRequestId: 'stack-test', getRemainingTimeInMillis: () => 10000 });
-             console.log(JSON.stringify(response));`,
+            `const { handler } = require(${JSON.stringify(entry)});
+             handler(${JSON.stringify(event)}, { awsRequestId: 'stack-test', getRemainingTimeInMillis: () => 10000 })
+               .then((response) => console.log(JSON.stringify(response)));`,
           ],
           {
             env: {
