@@ -41,8 +41,8 @@ const policies: Record<FunctionName, (resources: GrantedResources) => iam.Policy
       [keyPrefix.patHash, keyPrefix.user, keyPrefix.application, keyPrefix.resourceIndicator],
     ),
     // BatchGetItem: the PAT lookup with the application and resource a cold container doesn't know yet; the owner
-    // with the owner's roles, or with membership and organization (IAM checks all of a request's keys against one
-    // statement's prefixes).
+    // with the owner's roles, or with membership and organization, or (self-service) with the PAT item (IAM checks
+    // all of a request's keys against one statement's prefixes).
     onItems(
       table,
       ['dynamodb:BatchGetItem'],

@@ -9,10 +9,15 @@ import { sendRequest } from '../client/signed-fetch';
 import { generatePatValue, hashPatValue } from '../lambdas/shared/crypto/pat-value';
 import { keys } from '../lambdas/shared/store/keys';
 import { startTestService, type TestService } from './harness/service';
+import { AwsCallLog, sequentialRoundTrips } from '../bench/aws-calls';
+import { dynamo, dynamoDb } from '../lambdas/shared/aws/dynamodb';
 
 let service: TestService;
+const awsCalls = new AwsCallLog();
 beforeAll(async () => {
   service = await startTestService();
+  awsCalls.instrument(dynamo());
+  awsCalls.instrument(dynamoDb());
 });
 afterAll(() => service.close());
 
@@ -422,6 +427,16 @@ describe('self-service with the PAT itself', () => {
     expect(response.text).not.toContain(pat.value);
     // The scheme is case-insensitive (RFC 7235).
     expect((await me('GET', `bearer ${pat.value}`)).status).toBe(200);
+  });
+
+  it('reads the lookup item, then the owner and the PAT item in one request', async () => {
+    const userId = await service.newUser();
+    const pat = await service.client.pats.create(userId, { name: 'mine' });
+    awsCalls.calls.length = 0;
+    expect((await me('GET', `Bearer ${pat.value}`)).status).toBe(200);
+    const calls = [...awsCalls.calls];
+    expect(calls.map((call) => call.label)).toEqual(['DynamoDB GetItem PATHASH', 'DynamoDB BatchGetItem USER PAT']);
+    expect(sequentialRoundTrips(calls)).toBe(2);
   });
 
   it('revokes the presented PAT: it stops at once, stays listed as revoked, and a second DELETE is like an unknown value', async () => {

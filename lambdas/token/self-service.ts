@@ -11,7 +11,8 @@ import { json, noContent, noStore } from '../shared/http/responses';
 import { credentialRefusal, ownerRefusal, type Pat, type PatCredential } from '../shared/model/pat';
 import { logger } from '../shared/observability';
 import type { AuditCaller } from '../shared/store/audit';
-import { getPatItem, getUserStanding, lookupPat, revokeByHolder } from '../shared/store/pats';
+import { lookupPat, patItemRead, revokeByHolder, userStandingRead } from '../shared/store/pats';
+import { consistentReadAll } from '../shared/store/token-path-reads';
 import { patView } from '../pats/views';
 
 const REALM = 'Bearer realm="patgate"';
@@ -41,10 +42,11 @@ async function authenticate(event: APIGatewayProxyEvent, now: number): Promise<H
   if (!credential || credential.rotatedOut || credentialRefusal(credential, now, env.patPolicy())) {
     return unauthorized(true);
   }
-  const [owner, pat] = await Promise.all([
-    getUserStanding(credential.userId),
-    getPatItem(credential.userId, credential.name),
-  ]);
+  // The owner and the PAT item in one request, as the exchange reads its second round trip.
+  const { owner, pat } = await consistentReadAll({
+    owner: userStandingRead(credential.userId),
+    pat: patItemRead(credential.userId, credential.name),
+  });
   if (ownerRefusal(credential, owner) || !pat || pat.tokenHash !== tokenHash || pat.revokedAt) {
     return unauthorized(true);
   }

@@ -8,6 +8,7 @@
  */
 import { GetCommand, TransactGetCommand } from '@aws-sdk/lib-dynamodb';
 import { TransactionCanceledException, UpdateItemCommand, type UpdateItemCommandInput } from '@aws-sdk/client-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { dynamo, dynamoDb } from '../aws/dynamodb';
 import { guarded, toDependencyError } from '../aws/dependency-errors';
 import { env } from '../config';
@@ -131,6 +132,12 @@ export async function getPatItem(userId: string, name: string): Promise<Pat | un
   );
   return Item ? toPat(Item) : undefined;
 }
+
+/** A PAT item as read with others in one request (self-service reads it with its owner: token/self-service.ts). */
+export const patItemRead = (userId: string, name: string): ItemRead<Pat | undefined> => ({
+  key: keys.pat(userId, name),
+  map: (item) => (item ? toPat(unmarshall(item)) : undefined),
+});
 
 /** The PAT of the user's current epoch under the name. */
 export async function getPat(owner: User, name: string): Promise<Pat | undefined> {
