@@ -1,20 +1,29 @@
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 
-/** Case-insensitive header lookup (API Gateway keeps the client's header name casing). */
-export function header(event: APIGatewayProxyEvent, name: string): string | undefined {
+/**
+ * The value under the first of `map`'s keys equal to `name` ignoring case. Keys are walked without `Object.entries`,
+ * which would allocate a pair per header (an API Gateway event carries 15–25) on every lookup.
+ */
+function caseInsensitive<T>(map: Record<string, T | undefined> | null, name: string): T | undefined {
+  if (!map) return undefined;
   const wanted = name.toLowerCase();
-  for (const [key, value] of Object.entries(event.headers ?? {})) {
-    if (key.toLowerCase() === wanted && value !== undefined) return value;
+  for (const key in map) {
+    if (!Object.hasOwn(map, key) || key.toLowerCase() !== wanted) continue;
+    const value = map[key];
+    if (value !== undefined && value !== null) return value;
   }
   return undefined;
 }
 
+/** Case-insensitive header lookup (API Gateway keeps the client's header name casing). */
+export function header(event: APIGatewayProxyEvent, name: string): string | undefined {
+  return caseInsensitive(event.headers, name);
+}
+
 /** All values of a header, including repeats (multiValueHeaders). */
 export function headerValues(event: APIGatewayProxyEvent, name: string): string[] {
-  const wanted = name.toLowerCase();
-  for (const [key, values] of Object.entries(event.multiValueHeaders ?? {})) {
-    if (key.toLowerCase() === wanted && values) return values;
-  }
+  const values = caseInsensitive(event.multiValueHeaders, name);
+  if (values) return values;
   const single = header(event, name);
   return single === undefined ? [] : [single];
 }
