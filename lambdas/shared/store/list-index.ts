@@ -1,5 +1,7 @@
+import { QueryCommand as LowLevelQueryCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
 import { QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
-import { dynamo } from '../aws/dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import { dynamo, dynamoDb } from '../aws/dynamodb';
 import { env } from '../config';
 import { guarded } from '../aws/dependency-errors';
 import { GSI1 } from './keys';
@@ -20,11 +22,28 @@ export async function queryAll(input: Omit<QueryCommandInput, 'TableName' | 'Exc
   return items;
 }
 
-/** All items of one kind, oldest first, from the listing index. */
-export function listByKind(kind: string): Promise<Item[]> {
-  return queryAll({
-    IndexName: GSI1,
-    KeyConditionExpression: 'gsi1pk = :kind',
-    ExpressionAttributeValues: { ':kind': kind },
-  });
+/**
+ * All items of one kind, oldest first, from the listing index. Through the low-level client, like the token path's
+ * other reads: the token function loads its role definitions with it, and would otherwise start the document client
+ * (a client of its own, with its own first-call set-up and connections) on a cold start for this one Query.
+ */
+export async function listByKind(kind: string): Promise<Item[]> {
+  const items: Item[] = [];
+  let startKey: Record<string, AttributeValue> | undefined;
+  do {
+    const page = await guarded('dynamodb', () =>
+      dynamoDb().send(
+        new LowLevelQueryCommand({
+          TableName: env.tableName(),
+          IndexName: GSI1,
+          KeyConditionExpression: 'gsi1pk = :kind',
+          ExpressionAttributeValues: { ':kind': { S: kind } },
+          ExclusiveStartKey: startKey,
+        }),
+      ),
+    );
+    for (const item of page.Items ?? []) items.push(unmarshall(item));
+    startKey = page.LastEvaluatedKey;
+  } while (startKey);
+  return items;
 }
