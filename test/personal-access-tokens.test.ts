@@ -1,4 +1,4 @@
-import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient, ScanCommand, type ScanCommandOutput } from '@aws-sdk/client-dynamodb';
 import { startTestService, type TestService } from './harness/service';
 
 let service: TestService;
@@ -11,7 +11,7 @@ const patsPath = (userId: string) => `/api/users/${encodeURIComponent(userId)}/p
 
 describe('create', () => {
   it('returns the value once, Logto-shaped, and lists it without the value', async () => {
-    const userId = (await service.newUser());
+    const userId = await service.newUser();
     const expiresAt = Date.now() + 86_400_000;
     const response = await service.client.raw('POST', patsPath(userId), {
       name: 'deploy',
@@ -51,7 +51,7 @@ describe('create', () => {
   });
 
   it('rejects a duplicate name with 422 user.personal_access_token_name_exists', async () => {
-    const userId = (await service.newUser());
+    const userId = await service.newUser();
     await service.client.pats.create(userId, { name: 'dup' });
     const response = await service.client.raw('POST', patsPath(userId), { name: 'dup' });
     expect(response.status).toBe(422);
@@ -60,7 +60,7 @@ describe('create', () => {
       message: expect.any(String),
     });
     // Another user may use the same name.
-    expect((await service.client.raw('POST', patsPath((await service.newUser())), { name: 'dup' })).status).toBe(201);
+    expect((await service.client.raw('POST', patsPath(await service.newUser()), { name: 'dup' })).status).toBe(201);
   });
 
   it.each([
@@ -72,7 +72,7 @@ describe('create', () => {
     ['unknown fields', { name: 'n', admin: true }],
     ['scopes that are not scope tokens', { name: 'n', scopes: ['a b'] }],
   ])('rejects %s with 400 guard.invalid_input', async (_label, body) => {
-    const response = await service.client.raw('POST', patsPath((await service.newUser())), body);
+    const response = await service.client.raw('POST', patsPath(await service.newUser()), body);
     expect(response.status).toBe(400);
     expect(response.json).toMatchObject({ code: 'guard.invalid_input', message: expect.any(String) });
   });
@@ -97,7 +97,7 @@ describe('create', () => {
   });
 
   it('accepts 256-character unicode names and null expiry, and returns them byte-identical', async () => {
-    const userId = (await service.newUser());
+    const userId = await service.newUser();
     const name = '🔑'.repeat(256);
     const created = await service.client.pats.create(userId, { name, expiresAt: null });
     expect(created.name).toBe(name);
@@ -106,7 +106,7 @@ describe('create', () => {
   });
 
   it('rejects bad JSON and invalid user ids', async () => {
-    const badJson = await service.client.raw('POST', patsPath((await service.newUser())), '{"name":', {});
+    const badJson = await service.client.raw('POST', patsPath(await service.newUser()), '{"name":', {});
     expect(badJson.status).toBe(400);
     expect(badJson.json).toMatchObject({ code: 'guard.invalid_input' });
     const badUser = await service.client.raw('POST', patsPath('bad user!'), { name: 'x' });
@@ -114,7 +114,7 @@ describe('create', () => {
   });
 
   it('lets exactly one of many concurrent creates of one name win', async () => {
-    const userId = (await service.newUser());
+    const userId = await service.newUser();
     const statuses = await Promise.all(
       Array.from({ length: 20 }, () => service.client.raw('POST', patsPath(userId), { name: 'race' })),
     ).then((responses) => responses.map((response) => response.status));
@@ -126,7 +126,7 @@ describe('create', () => {
 
 describe('rename and delete', () => {
   it('renames through the body form and the path form; the PAT keeps working', async () => {
-    const userId = (await service.newUser());
+    const userId = await service.newUser();
     const { value } = await service.client.pats.create(userId, { name: 'old' });
     const renamed = await service.client.raw('PATCH', patsPath(userId), { currentName: 'old', name: 'new/name %' });
     expect(renamed.status).toBe(200);
@@ -144,7 +144,7 @@ describe('rename and delete', () => {
   });
 
   it('answers 404 for an unknown PAT and 422 for a taken name', async () => {
-    const userId = (await service.newUser());
+    const userId = await service.newUser();
     await service.client.pats.create(userId, { name: 'a' });
     await service.client.pats.create(userId, { name: 'b' });
     expect((await service.client.raw('PATCH', patsPath(userId), { currentName: 'zz', name: 'c' })).status).toBe(404);
@@ -154,7 +154,7 @@ describe('rename and delete', () => {
   });
 
   it('deletes through POST .../delete and DELETE .../{name}', async () => {
-    const userId = (await service.newUser());
+    const userId = await service.newUser();
     await service.client.pats.create(userId, { name: 'one' });
     await service.client.pats.create(userId, { name: 'two words' });
     expect((await service.client.raw('POST', `${patsPath(userId)}/delete`, { name: 'one' })).status).toBe(204);
@@ -165,8 +165,8 @@ describe('rename and delete', () => {
   });
 
   it('revokes all PATs of a user, and only theirs', async () => {
-    const userId = (await service.newUser());
-    const bystander = (await service.newUser());
+    const userId = await service.newUser();
+    const bystander = await service.newUser();
     await Promise.all(['a', 'b', 'c'].map((name) => service.client.pats.create(userId, { name })));
     await service.client.pats.create(bystander, { name: 'a' });
     expect((await service.client.raw('DELETE', patsPath(userId))).status).toBe(204);
@@ -177,12 +177,21 @@ describe('rename and delete', () => {
 
 describe('storage', () => {
   it('never stores a PAT value, and keeps one hash item per PAT item', async () => {
-    const userId = (await service.newUser());
+    const userId = await service.newUser();
     const values = await Promise.all(
       ['x', 'y'].map(async (name) => (await service.client.pats.create(userId, { name })).value),
     );
     const dynamodb = new DynamoDBClient({});
-    const { Items = [] } = await dynamodb.send(new ScanCommand({ TableName: service.config.tableName }));
+    // Every page: a Scan returns at most 1 MB per call.
+    const Items: NonNullable<ScanCommandOutput['Items']> = [];
+    let startKey: ScanCommandOutput['LastEvaluatedKey'];
+    do {
+      const page = await dynamodb.send(
+        new ScanCommand({ TableName: service.config.tableName, ExclusiveStartKey: startKey }),
+      );
+      Items.push(...(page.Items ?? []));
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
     const dump = JSON.stringify(Items);
     for (const value of values) expect(dump).not.toContain(value);
     const patItems = Items.filter((item) => item.pk?.S?.startsWith('USER#') && item.sk?.S?.startsWith('PAT#'));
