@@ -8,17 +8,29 @@ import { GSI1 } from './keys';
 
 type Item = Record<string, unknown>;
 
-/** Every item a Query matches, page after page (the table name is filled in). */
-export async function queryAll(input: Omit<QueryCommandInput, 'TableName' | 'ExclusiveStartKey'>): Promise<Item[]> {
-  const items: Item[] = [];
-  let startKey: Item | undefined;
+/**
+ * Reads page after page, each from where the last one ended (`readPage` gets its `LastEvaluatedKey`), until the last
+ * page or until `enough` items are in (`more` then says whether it stopped early).
+ */
+export async function readPages<T, K>(
+  readPage: (startKey: K | undefined) => Promise<{ Items?: T[]; LastEvaluatedKey?: K }>,
+  enough = Infinity,
+): Promise<{ items: T[]; more: boolean }> {
+  const items: T[] = [];
+  let startKey: K | undefined;
   do {
-    const page = await guarded('dynamodb', () =>
-      dynamo().send(new QueryCommand({ ...input, TableName: env.tableName(), ExclusiveStartKey: startKey })),
-    );
+    const page = await guarded('dynamodb', () => readPage(startKey));
     items.push(...(page.Items ?? []));
     startKey = page.LastEvaluatedKey;
-  } while (startKey);
+  } while (startKey && items.length < enough);
+  return { items, more: startKey !== undefined };
+}
+
+/** Every item a Query matches, page after page (the table name is filled in). */
+export async function queryAll(input: Omit<QueryCommandInput, 'TableName' | 'ExclusiveStartKey'>): Promise<Item[]> {
+  const { items } = await readPages((startKey: Item | undefined) =>
+    dynamo().send(new QueryCommand({ ...input, TableName: env.tableName(), ExclusiveStartKey: startKey })),
+  );
   return items;
 }
 
@@ -28,22 +40,16 @@ export async function queryAll(input: Omit<QueryCommandInput, 'TableName' | 'Exc
  * (a client of its own, with its own first-call set-up and connections) on a cold start for this one Query.
  */
 export async function listByKind(kind: string): Promise<Item[]> {
-  const items: Item[] = [];
-  let startKey: Record<string, AttributeValue> | undefined;
-  do {
-    const page = await guarded('dynamodb', () =>
-      dynamoDb().send(
-        new LowLevelQueryCommand({
-          TableName: env.tableName(),
-          IndexName: GSI1,
-          KeyConditionExpression: 'gsi1pk = :kind',
-          ExpressionAttributeValues: { ':kind': { S: kind } },
-          ExclusiveStartKey: startKey,
-        }),
-      ),
-    );
-    for (const item of page.Items ?? []) items.push(unmarshall(item));
-    startKey = page.LastEvaluatedKey;
-  } while (startKey);
-  return items;
+  const { items } = await readPages((startKey: Record<string, AttributeValue> | undefined) =>
+    dynamoDb().send(
+      new LowLevelQueryCommand({
+        TableName: env.tableName(),
+        IndexName: GSI1,
+        KeyConditionExpression: 'gsi1pk = :kind',
+        ExpressionAttributeValues: { ':kind': { S: kind } },
+        ExclusiveStartKey: startKey,
+      }),
+    ),
+  );
+  return items.map((item) => unmarshall(item));
 }

@@ -12,7 +12,7 @@ import { valueIssuedAt } from '../model/pat';
 import { LEGACY_PAT_EPOCH } from '../model/user';
 import { conditionalWrite } from './conditional';
 import { keyPrefix, keys, listPartition, migrationPrefix, patSortKeyPrefix } from './keys';
-import { listByKind, queryAll } from './list-index';
+import { listByKind, queryAll, readPages } from './list-index';
 import { getPatItem, newPatId } from './pats';
 import { transactWrite } from './transactions';
 import { userItem } from './users';
@@ -49,10 +49,8 @@ async function scanFor(
   values: Record<string, unknown>,
   enough = Infinity,
 ): Promise<{ items: Record<string, unknown>[]; more: boolean }> {
-  const items: Record<string, unknown>[] = [];
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const page = await guarded('dynamodb', () =>
+  return readPages(
+    (startKey: Record<string, unknown> | undefined) =>
       dynamo().send(
         new ScanCommand({
           TableName: env.tableName(),
@@ -62,11 +60,8 @@ async function scanFor(
           ExclusiveStartKey: startKey,
         }),
       ),
-    );
-    items.push(...(page.Items ?? []));
-    startKey = page.LastEvaluatedKey;
-  } while (startKey && items.length < enough);
-  return { items, more: startKey !== undefined };
+    enough,
+  );
 }
 
 export async function migrateLegacyUsers(now: number): Promise<number | 'already done'> {
