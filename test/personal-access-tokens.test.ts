@@ -1,5 +1,5 @@
-import { DynamoDBClient, ScanCommand, type ScanCommandOutput } from '@aws-sdk/client-dynamodb';
 import { startTestService, type TestService } from './harness/service';
+import { scanItems } from './support/table-invariants';
 
 let service: TestService;
 beforeAll(async () => {
@@ -181,23 +181,13 @@ describe('storage', () => {
     const values = await Promise.all(
       ['x', 'y'].map(async (name) => (await service.client.pats.create(userId, { name })).value),
     );
-    const dynamodb = new DynamoDBClient({});
-    // Every page: a Scan returns at most 1 MB per call.
-    const Items: NonNullable<ScanCommandOutput['Items']> = [];
-    let startKey: ScanCommandOutput['LastEvaluatedKey'];
-    do {
-      const page = await dynamodb.send(
-        new ScanCommand({ TableName: service.config.tableName, ExclusiveStartKey: startKey }),
-      );
-      Items.push(...(page.Items ?? []));
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
-    const dump = JSON.stringify(Items);
+    const items = await scanItems(service.config.endpoints.dynamodb, service.config.tableName);
+    const dump = JSON.stringify(items);
     for (const value of values) expect(dump).not.toContain(value);
-    const patItems = Items.filter((item) => item.pk?.S?.startsWith('USER#') && item.sk?.S?.startsWith('PAT#'));
-    const hashItems = Items.filter((item) => item.pk?.S?.startsWith('PATHASH#'));
-    expect(new Set(hashItems.map((item) => item.pk!.S!.slice('PATHASH#'.length)))).toEqual(
-      new Set(patItems.map((item) => item.tokenHash!.S)),
+    const patItems = items.filter((item) => String(item.pk).startsWith('USER#') && String(item.sk).startsWith('PAT#'));
+    const hashItems = items.filter((item) => String(item.pk).startsWith('PATHASH#'));
+    expect(new Set(hashItems.map((item) => String(item.pk).slice('PATHASH#'.length)))).toEqual(
+      new Set(patItems.map((item) => item.tokenHash)),
     );
   });
 });

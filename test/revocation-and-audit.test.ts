@@ -11,7 +11,7 @@ import type { TestService } from './harness/service';
 import { startServiceBehindDynamoDbFaults, type ServiceBehindFaults } from './support/behind-dynamodb-faults';
 import { dynamoDbFaults, type FaultProxy } from './support/fault-proxy';
 import { headerOf, type AnyResponse } from './support/protocol-errors';
-import { patInvariantViolations, scanTable } from './support/table-invariants';
+import { patInvariantViolations, scanItems, scanTable } from './support/table-invariants';
 import type { AuditEvent } from '../client/types';
 import { PAT_TOKEN_TYPE } from '../lambdas/shared/oauth';
 
@@ -347,25 +347,7 @@ describe('leaked-credential revocation (POST /credentials/revoke)', () => {
 });
 
 /** Every item of the table, read from the engine itself (not through the proxy). */
-async function rawItems(): Promise<Record<string, unknown>[]> {
-  const { DynamoDBClient } = await import('@aws-sdk/client-dynamodb');
-  const { DynamoDBDocumentClient, ScanCommand } = await import('@aws-sdk/lib-dynamodb');
-  const dynamo = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: engineUrl }));
-  const items: Record<string, unknown>[] = [];
-  let startKey: Record<string, unknown> | undefined;
-  try {
-    do {
-      const page = await dynamo.send(
-        new ScanCommand({ TableName: service.config.tableName, ConsistentRead: true, ExclusiveStartKey: startKey }),
-      );
-      items.push(...(page.Items ?? []));
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
-  } finally {
-    dynamo.destroy();
-  }
-  return items;
-}
+const rawItems = () => scanItems(engineUrl, service.config.tableName);
 
 const auditItemsOf = async (userId: string) => (await rawItems()).filter((item) => item.pk === `AUDIT#USER#${userId}`);
 

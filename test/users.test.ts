@@ -3,12 +3,13 @@
  * suspension, revoke-all and deletion bite at once for any number of PATs, with one write each.
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DeleteCommand, DynamoDBDocumentClient, PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { PatgateApiError } from '../client/management-client';
 import { generatePatValue, hashPatValue } from '../lambdas/shared/crypto/pat-value';
 import { keys } from '../lambdas/shared/store/keys';
 import { createPat } from '../lambdas/shared/store/pats';
 import { startTestService, type TestService } from './harness/service';
+import { scanItems } from './support/table-invariants';
 
 let service: TestService;
 let table: DynamoDBDocumentClient;
@@ -71,27 +72,12 @@ async function createPats(userId: string, count: number, prefix = 'pat'): Promis
 const sample = <T>(values: readonly T[], size: number) =>
   Array.from({ length: size }, (_, i) => values[Math.floor((i * values.length) / size)]!);
 
-/**
- * The user's items, not its audit events: those stay for their retention, after the user is gone. Every page: a
- * Scan reads at most 1 MB per call before filtering, and a user with 2,000 PATs alone is more than that.
- */
+/** The user's items, not its audit events: those stay for their retention, after the user is gone. */
 async function itemsOfUser(userId: string) {
-  const items: Record<string, unknown>[] = [];
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const page = await table.send(
-      new ScanCommand({
-        TableName: service.config.tableName,
-        ConsistentRead: true,
-        FilterExpression: '(pk = :pk OR userId = :userId) AND NOT begins_with(pk, :audit)',
-        ExpressionAttributeValues: { ':pk': keys.user(userId).pk, ':userId': userId, ':audit': 'AUDIT#' },
-        ExclusiveStartKey: startKey,
-      }),
-    );
-    items.push(...(page.Items ?? []));
-    startKey = page.LastEvaluatedKey;
-  } while (startKey);
-  return items;
+  const { pk } = keys.user(userId);
+  return (await scanItems(service.config.endpoints.dynamodb, service.config.tableName)).filter(
+    (item) => (item.pk === pk || item.userId === userId) && !String(item.pk).startsWith('AUDIT#'),
+  );
 }
 
 describe("Logto's user routes", () => {

@@ -27,8 +27,11 @@ export interface TableSnapshot {
   patIds: Item[];
 }
 
-/** `endpoint` should be the engine itself, not a fault proxy in front of it. */
-export async function scanTable(endpoint: string, tableName: string): Promise<TableSnapshot> {
+/**
+ * Every item of the table, strongly consistent, page after page (a Scan reads at most 1 MB per call, filter or not).
+ * `endpoint` should be the engine itself, not a fault proxy in front of it.
+ */
+export async function scanItems(endpoint: string, tableName: string): Promise<Item[]> {
   const client = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint }));
   const items: Item[] = [];
   let startKey: Item | undefined;
@@ -43,6 +46,12 @@ export async function scanTable(endpoint: string, tableName: string): Promise<Ta
   } finally {
     client.destroy();
   }
+  return items;
+}
+
+/** `endpoint` should be the engine itself, not a fault proxy in front of it. */
+export async function scanTable(endpoint: string, tableName: string): Promise<TableSnapshot> {
+  const items = await scanItems(endpoint, tableName);
   const isUserItem = (item: Item) => String(item.pk).startsWith(keyPrefix.user);
   return {
     pats: items.filter((item) => isUserItem(item) && String(item.sk).startsWith('PAT#')),
