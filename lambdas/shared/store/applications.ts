@@ -1,6 +1,5 @@
 /** Applications (OAuth clients) that may call the token endpoint. */
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { dynamo } from '../aws/dynamodb';
 import { env } from '../config';
 import { guarded } from '../aws/dependency-errors';
@@ -8,7 +7,7 @@ import { auditPut, type AuditCaller } from './audit';
 import { keys, listPartition } from './keys';
 import { transactWrite } from './transactions';
 import { listByKind } from './list-index';
-import type { ItemRead } from './token-path-reads';
+import { unmarshalledAs, type ItemRead } from './token-path-reads';
 import type { Application, ApplicationType } from '../model/application';
 import type { PatPolicyOverride } from '../model/pat-policy';
 
@@ -50,7 +49,7 @@ export async function putApplication(caller: AuditCaller, app: Application): Pro
 /** An application as the token endpoint reads it (alone, or with the PAT lookup on a cold container). */
 export const applicationRead = (id: string): ItemRead<Application | undefined> => ({
   key: keys.application(id),
-  map: (item) => (item ? toApplication(unmarshall(item)) : undefined),
+  map: unmarshalledAs(toApplication),
 });
 
 export async function getApplication(id: string, consistent = false): Promise<Application | undefined> {

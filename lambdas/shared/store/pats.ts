@@ -8,7 +8,6 @@
  */
 import { GetCommand, TransactGetCommand } from '@aws-sdk/lib-dynamodb';
 import { TransactionCanceledException, UpdateItemCommand, type UpdateItemCommandInput } from '@aws-sdk/client-dynamodb';
-import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { dynamo, dynamoDb } from '../aws/dynamodb';
 import { guarded, toDependencyError } from '../aws/dependency-errors';
 import { env } from '../config';
@@ -21,7 +20,7 @@ import { chunk, optimistically, RETRY, transactWrite, type TransactItems } from 
 import { completePurge, getUser, purgeMarker, type PendingPurge } from './users';
 import { randomString } from '../crypto/secrets';
 import { auditPut, type AuditCaller, type AuditTarget } from './audit';
-import { consistentRead, itemKey, number, text, texts, type ItemRead } from './token-path-reads';
+import { consistentRead, itemKey, number, text, texts, unmarshalledAs, type ItemRead } from './token-path-reads';
 
 /** Expired PATs stay listable (as expired) for this long before DynamoDB TTL removes both items. */
 const EXPIRED_RETENTION_SECONDS = 30 * 24 * 3600;
@@ -136,7 +135,7 @@ export async function getPatItem(userId: string, name: string): Promise<Pat | un
 /** A PAT item as read with others in one request (self-service reads it with its owner: token/self-service.ts). */
 export const patItemRead = (userId: string, name: string): ItemRead<Pat | undefined> => ({
   key: keys.pat(userId, name),
-  map: (item) => (item ? toPat(unmarshall(item)) : undefined),
+  map: unmarshalledAs(toPat),
 });
 
 /** The PAT of the user's current epoch under the name. */

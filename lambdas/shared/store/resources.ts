@@ -5,13 +5,12 @@
  * resource, in the same (cached) read.
  */
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { dynamo } from '../aws/dynamodb';
 import { env } from '../config';
 import { guarded } from '../aws/dependency-errors';
 import { keys, listPartition } from './keys';
 import { listByKind } from './list-index';
-import type { ItemRead } from './token-path-reads';
+import { unmarshalledAs, type ItemRead } from './token-path-reads';
 import { auditPut, type AuditCaller } from './audit';
 import { optimistically, RETRY, transactWrite } from './transactions';
 import { toScopes, type ApiResource, type ResourceScope } from '../model/resource';
@@ -73,7 +72,7 @@ export async function getResource(id: string, consistent = false): Promise<ApiRe
 /** A resource by indicator, as the token endpoint reads it (alone, or with the PAT lookup on a cold container). */
 export const resourceByIndicatorRead = (indicator: string): ItemRead<ApiResource | undefined> => ({
   key: keys.resourceByIndicator(indicator),
-  map: (item) => (item ? toResource(unmarshall(item)) : undefined),
+  map: unmarshalledAs(toResource),
 });
 
 export async function listResources(): Promise<ApiResource[]> {

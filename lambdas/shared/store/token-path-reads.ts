@@ -12,6 +12,7 @@ import {
   type AttributeValue,
   type BatchGetItemCommandInput,
 } from '@aws-sdk/client-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { dynamoDb } from '../aws/dynamodb';
 import { guarded } from '../aws/dependency-errors';
 import { env } from '../config';
@@ -28,6 +29,15 @@ export const text = (value: Attribute) => value?.S;
 export const number = (value: Attribute) => (value?.N === undefined ? null : Number(value.N));
 /** A list of strings, as the document client writes a JavaScript string array. */
 export const texts = (value: Attribute) => value?.L?.map((entry) => entry.S!) ?? null;
+
+/**
+ * A mapping for items whose stores map them in the document client's form (every attribute read): the item
+ * unmarshalled, then mapped; undefined where there is no item.
+ */
+export const unmarshalledAs =
+  <T>(map: (item: Record<string, unknown>) => T) =>
+  (item: Item | undefined): T | undefined =>
+    item ? map(unmarshall(item)) : undefined;
 
 /** One item as a store reads it: the key, the attributes its mapping uses (every one when omitted), the mapping. */
 export interface ItemRead<T> {
