@@ -18,7 +18,10 @@ const MAX_ROUND_TRIPS = 2;
  */
 const TODAY_SERVICE_TO_RAW = 5.04;
 const MAX_SERVICE_TO_RAW = TODAY_SERVICE_TO_RAW / 2;
-/** The handler's own CPU per exchange beyond the SDK floor's, in-process at concurrency 1. */
+/**
+ * The handler's own CPU per exchange beyond the SDK floor's, in-process at concurrency 1: direct invocations minus the
+ * SDK floor run in the same (service) process, in alternating slices.
+ */
 const MAX_HANDLER_OWN_MS = 0.2;
 /** Median latency at concurrency 1 (what a Lambda container sees) over the SDK floor's. */
 const MAX_C1_LATENCY_OVER_FLOOR_MS = 1;
@@ -60,7 +63,8 @@ export function cpuRatios(results: Pick<BenchResults, 'exchange'>) {
     serviceToRaw: row.service.cpuMsPerRequest / raw,
     sdkToRaw: row.floor.cpuMsPerOperation / raw,
     directToRaw: row.direct.cpuMsPerOperation / raw,
-    handlerOwnMs: row.direct.cpuMsPerOperation - row.floor.cpuMsPerOperation,
+    sdkInServiceMs: row.floorInService.cpuMsPerOperation,
+    handlerOwnMs: row.direct.cpuMsPerOperation - row.floorInService.cpuMsPerOperation,
   };
 }
 
@@ -101,7 +105,7 @@ export function checkBudget(results: Omit<BenchResults, 'budget'>): BudgetItem[]
   check(
     `Handler's own CPU beyond the SDK floor, c=${ratios.concurrency}`,
     `≤ ${MAX_HANDLER_OWN_MS} ms`,
-    `${fixed(ratios.handlerOwnMs)} ms (${fixed(ratios.directMs)} − ${fixed(ratios.sdkMs)})`,
+    `${fixed(ratios.handlerOwnMs)} ms (${fixed(ratios.directMs)} − ${fixed(ratios.sdkInServiceMs)})`,
     ratios.handlerOwnMs <= MAX_HANDLER_OWN_MS,
   );
 

@@ -1,10 +1,14 @@
 /**
  * The benchmark's processes talk over Node's IPC channel with one tiny request/response protocol:
- * the parent calls a named handler of the child and awaits its result. Children are TypeScript
- * modules run through tsx, and exit as soon as the channel closes (parent finished or died).
+ * the parent calls a named handler of the child and awaits its result. Children are modules of bench/children, run as
+ * bundles built with the Lambda functions' esbuild settings (`bundleChildren`), and exit as soon as the channel closes
+ * (parent finished or died).
  */
-import { fork, type ChildProcess } from 'node:child_process';
+import { execFileSync, fork, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import { join } from 'node:path';
+import { build } from 'esbuild';
+import { esbuildOptions } from '../lib/bundling';
 
 /** What a child exposes; its module exports `typeof handlers` so the parent's calls are typed. */
 export type Handlers = Record<string, (input: never) => Promise<unknown>>;
@@ -31,6 +35,34 @@ export interface ChildOptions {
   output?: number;
   /** Node.js binary to run the child on; the parent's when omitted. */
   execPath?: string;
+}
+
+const CHILDREN = ['service', 'load-generator', 'kms-emulator'] as const;
+export type ChildName = (typeof CHILDREN)[number];
+
+/**
+ * Bundles the children as Lambda's functions are bundled (lib/bundling.ts), for the Node.js that will run them, so
+ * that the handlers measured in the service process are the code Lambda runs. Through tsx they were not: tsx
+ * transforms with esbuild's `keepNames`, which defines `name` on every function it creates (`__name(fn, "x")`, an
+ * Object.defineProperty per closure per call) — 0.1 ms more CPU per exchange in the service process, in the handler's
+ * share only (the SDK in node_modules isn't transformed). With `readableNames` (for CPU profiles) identifiers are kept:
+ * they change nothing at run time but the profile's function names.
+ */
+export async function bundleChildren(
+  outDir: string,
+  nodePath: string,
+  readableNames: boolean,
+): Promise<Record<ChildName, string>> {
+  const nodeVersion = execFileSync(nodePath, ['-p', 'process.versions.node'], { encoding: 'utf8' }).trim();
+  await build({
+    ...esbuildOptions,
+    target: `node${nodeVersion}`,
+    ...(readableNames && { minify: false, minifyWhitespace: true, minifySyntax: true }),
+    entryPoints: Object.fromEntries(CHILDREN.map((name) => [name, join(__dirname, 'children', `${name}.ts`)])),
+    outdir: outDir,
+    logLevel: 'warning',
+  });
+  return Object.fromEntries(CHILDREN.map((name) => [name, join(outDir, `${name}.js`)])) as Record<ChildName, string>;
 }
 
 /** Runs the handlers of this (child) process until the parent disconnects, then calls `onExit`. */
@@ -62,7 +94,8 @@ export async function startChild<H extends Handlers>(
 ): Promise<Child<H>> {
   const output = options.output ?? 'inherit';
   const child = fork(modulePath, [], {
-    execArgv: ['--import', 'tsx', ...(options.nodeOptions ?? [])],
+    // Bundles (bundleChildren) run as they are; a TypeScript module (bench/per-call.ts's engine) through tsx.
+    execArgv: [...(modulePath.endsWith('.ts') ? ['--import', 'tsx'] : []), ...(options.nodeOptions ?? [])],
     ...(options.execPath && { execPath: options.execPath }),
     env: { ...process.env, ...options.env },
     stdio: ['ignore', output, output, 'ipc'],

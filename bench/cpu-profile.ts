@@ -1,10 +1,22 @@
-/** Summarizes a V8 .cpuprofile (from node --cpu-prof): where the self time went, by package or project folder. */
-import { readFileSync } from 'node:fs';
-import { pathToFileURL } from 'node:url';
+/**
+ * Summarizes a V8 .cpuprofile (from node --cpu-prof): where the self time went, by package or project folder. Frames
+ * of a bundle are traced back to their source files through the bundle's source map.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { SourceMap } from 'node:module';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+interface CallFrame {
+  functionName: string;
+  url: string;
+  lineNumber: number;
+  columnNumber: number;
+}
 
 interface ProfileNode {
   id: number;
-  callFrame: { functionName: string; url: string; lineNumber: number };
+  callFrame: CallFrame;
 }
 
 interface CpuProfile {
@@ -34,6 +46,29 @@ function fileWithin(url: string): string {
   return ` ${url.split('/').slice(-2).join('/')}`;
 }
 
+/** A frame's source file and line: through the bundle's source map when its file has one beside it. */
+function sourceLocator(): (frame: CallFrame) => { url: string; line: number } {
+  const maps = new Map<string, { map: SourceMap; dir: string } | undefined>();
+  const mapOf = (url: string) => {
+    if (!maps.has(url)) {
+      const file = url.startsWith('file:') ? `${fileURLToPath(url)}.map` : undefined;
+      maps.set(
+        url,
+        file && existsSync(file)
+          ? { map: new SourceMap(JSON.parse(readFileSync(file, 'utf8'))), dir: dirname(file) }
+          : undefined,
+      );
+    }
+    return maps.get(url);
+  };
+  return (frame) => {
+    const bundle = mapOf(frame.url);
+    const entry = bundle?.map.findEntry(frame.lineNumber, frame.columnNumber);
+    if (!bundle || !entry || !('originalSource' in entry)) return { url: frame.url, line: frame.lineNumber };
+    return { url: pathToFileURL(resolve(bundle.dir, entry.originalSource)).href, line: entry.originalLine };
+  };
+}
+
 export function summarizeProfile(
   path: string,
   projectRoot: string,
@@ -44,15 +79,17 @@ export function summarizeProfile(
   const nodes = new Map(profile.nodes.map((node) => [node.id, node]));
   const byGroup = new Map<string, number>();
   const byFunction = new Map<string, number>();
+  const locate = sourceLocator();
   let total = 0;
   profile.samples.forEach((id, index) => {
     const frame = nodes.get(id)!.callFrame;
     if (frame.functionName === '(idle)') return;
     const micros = profile.timeDeltas[index] ?? 0;
     total += micros;
-    const group = groupOf(frame.url, frame.functionName, projectUrl);
+    const { url, line } = locate(frame);
+    const group = groupOf(url, frame.functionName, projectUrl);
     byGroup.set(group, (byGroup.get(group) ?? 0) + micros);
-    const fn = `${frame.functionName || '(anonymous)'} ${group}${fileWithin(frame.url)}:${frame.lineNumber + 1}`;
+    const fn = `${frame.functionName || '(anonymous)'} ${group}${fileWithin(url)}:${line + 1}`;
     byFunction.set(fn, (byFunction.get(fn) ?? 0) + micros);
   });
   const rank = (entries: Map<string, number>) =>

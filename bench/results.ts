@@ -43,6 +43,11 @@ export interface ExchangeVsFloor {
   rawFloor: FloorFigures;
   /** Exchanges invoked in the service process, as the Lambda runtime invokes the handler: without the HTTP hop. */
   direct: FloorFigures;
+  /**
+   * The SDK floor run in the service process, beside `direct`: the same heap, loaded code and clients (the bench's
+   * call recorder on them included), so that `direct` minus this is the handler's own work and nothing else.
+   */
+  floorInService: FloorFigures;
   /** The service process during the exchange load. */
   service: ServiceFigures;
   /** Where the CPU went, per request, in each load (Linux only). */

@@ -24,9 +24,10 @@ import { ensureTable } from '../local/bootstrap';
 import { startDynamoDbLocal } from '../local/engines/dynamodb-local';
 import { PUBLISHED_KEY_ALIASES, SIGNING_KEY_ALIAS, type DevConfig } from '../local/service';
 import { checkBudget } from './budget';
-import { startChild, type Child } from './child-process';
+import { bundleChildren, startChild, type Child } from './child-process';
 import type { KmsEmulatorHandlers } from './children/kms-emulator';
-import type { FloorSamples, LoadGeneratorHandlers } from './children/load-generator';
+import type { LoadGeneratorHandlers } from './children/load-generator';
+import type { FloorSamples } from './floors';
 import type { ServiceHandlers } from './children/service';
 import { measureBundle } from './cold-start';
 import { startTlsFront } from './tls-front';
@@ -131,9 +132,8 @@ async function startProcesses(
   cleanup.add(() => dynamodb.stop());
   await warmDynamoDbLocal(dynamodb.url);
   const execPath = settings.nodePath;
-  const kmsEmulator = await startChild<KmsEmulatorHandlers>(join(__dirname, 'children', 'kms-emulator.ts'), {
-    execPath,
-  });
+  const children = await bundleChildren(join(OUT_DIR, 'children'), execPath, settings.profileService);
+  const kmsEmulator = await startChild<KmsEmulatorHandlers>(children['kms-emulator'], { execPath });
   cleanup.add(() => kmsEmulator.stop());
 
   const engines = {
@@ -144,7 +144,7 @@ async function startProcesses(
     AWS_ENDPOINT_URL_KMS: await kmsEmulator.call('start', { region: REGION, credentials: ENGINE_CREDENTIALS }),
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
   };
-  const service = await startChild<ServiceHandlers>(join(__dirname, 'children', 'service.ts'), {
+  const service = await startChild<ServiceHandlers>(children.service, {
     // As deployed: INFO logs and metrics (EMF) on stdout, which go to a file here.
     env: { ...engines, ...BENCH_PAT_POLICY, POWERTOOLS_LOG_LEVEL: 'INFO', POWERTOOLS_METRICS_DISABLED: 'false' },
     output: openSync(join(OUT_DIR, 'service.log'), 'w'),
@@ -152,7 +152,7 @@ async function startProcesses(
     nodeOptions: settings.profileService ? ['--cpu-prof', '--cpu-prof-dir', PROFILE_DIR] : [],
   });
   cleanup.add(() => service.stop());
-  const load = await startChild<LoadGeneratorHandlers>(join(__dirname, 'children', 'load-generator.ts'), {
+  const load = await startChild<LoadGeneratorHandlers>(children['load-generator'], {
     env: engines,
     execPath,
   });
@@ -179,15 +179,22 @@ function exchangeLoad(context: Context, connections: number, length: { seconds: 
   });
 }
 
-function floorLoad(context: Context, client: 'sdk' | 'raw', concurrency: number, seconds: number) {
-  return context.load.call('ioFloor', {
+function floorLoad(
+  context: Context,
+  client: 'sdk' | 'raw',
+  concurrency: number,
+  seconds: number,
+  where: 'load' | 'service' = 'load',
+) {
+  const load = {
     client,
     tableName: TABLE_NAME,
     signingKeyAlias: SIGNING_KEY_ALIAS,
     tokenHashes: context.fixtures.pats.map((pat) => pat.tokenHash),
     concurrency,
     seconds,
-  });
+  };
+  return where === 'load' ? context.load.call('ioFloor', load) : context.service.call('ioFloor', load);
 }
 
 async function warmUp(context: Context): Promise<void> {
@@ -196,6 +203,7 @@ async function warmUp(context: Context): Promise<void> {
   await floorLoad(context, 'sdk', 16, WARM_UP_SECONDS);
   await floorLoad(context, 'raw', 16, WARM_UP_SECONDS / 2);
   await context.service.call('directLoad', { events: directEvents(context), concurrency: 16, seconds: 1 });
+  await floorLoad(context, 'sdk', 16, 1, 'service');
   await context.load.call('httpLoad', { ...jwksRequest(context), connections: 1, amount: 1 });
 }
 
@@ -217,6 +225,7 @@ async function compareWithFloor(context: Context): Promise<ExchangeVsFloor[]> {
       floor: [] as FloorSamples[],
       rawFloor: [] as FloorSamples[],
       direct: [] as FloorSamples[],
+      floorInService: [] as FloorSamples[],
     };
     const cpu = {
       exchange: new CpuMeter(context.pids),
@@ -243,12 +252,15 @@ async function compareWithFloor(context: Context): Promise<ExchangeVsFloor[]> {
       cpu.direct.resume();
       slices.direct.push(await context.service.call('directLoad', { events, concurrency, seconds: slice }));
       cpu.direct.pause();
+
+      slices.floorInService.push(await floorLoad(context, 'sdk', concurrency, slice, 'service'));
     }
     const service = await context.service.call('endPhase', { sequential: false });
     const exchange = summarizeLoad(slices.exchange);
     const floor = summarizeCpuLoad(slices.floor);
     const rawFloor = summarizeCpuLoad(slices.rawFloor);
     const direct = summarizeCpuLoad(slices.direct);
+    const floorInService = summarizeCpuLoad(slices.floorInService);
     const breakdown = {
       exchange: cpu.exchange.result(exchange.requests),
       floor: cpu.floor.result(floor.requests),
@@ -270,6 +282,7 @@ async function compareWithFloor(context: Context): Promise<ExchangeVsFloor[]> {
       floor,
       rawFloor,
       direct,
+      floorInService,
       service,
       ...(cpuBreakdown && { cpu: cpuBreakdown }),
     });

@@ -16,6 +16,7 @@ import { loadHandler } from '../../local/handlers';
 import { startLocalService, type DevConfig, type LocalService } from '../../local/service';
 import { AwsCallLog, countByLabel, sequentialRoundTrips } from '../aws-calls';
 import { serve } from '../child-process';
+import { ioFloor, type FloorLoad, type FloorSamples } from '../floors';
 import { closedLoop, median, type CpuLoadSamples } from '../stats';
 
 export interface ServiceFigures {
@@ -37,12 +38,13 @@ interface RequestWindow {
 }
 
 /**
- * Set while a direct (in-process) load runs: its calls are left out of the HTTP requests' counts. A flag, not an
+ * Set while an in-process load (direct invocations or the SDK floor) runs: its calls are left out of the HTTP
+ * requests' counts. A flag, not an
  * AsyncLocalStorage: on Node 20 one `run` turns on promise hooks for the whole process, which would add their cost to
- * every measured request. Direct loads and HTTP loads never overlap (they alternate, and phases settle first).
+ * every measured request. In-process loads and HTTP loads never overlap (they alternate, and phases settle first).
  */
-let directLoadRunning = false;
-const awsCalls = new AwsCallLog(() => directLoadRunning);
+let inProcessLoadRunning = false;
+const awsCalls = new AwsCallLog(() => inProcessLoadRunning);
 const { calls } = awsCalls;
 const requests: RequestWindow[] = [];
 let service: LocalService | undefined;
@@ -119,12 +121,25 @@ const handlers = {
       if (response.statusCode !== 200) throw new Error(`HTTP ${response.statusCode}: ${response.body.slice(0, 300)}`);
     };
     const cpuBefore = process.cpuUsage();
-    directLoadRunning = true;
+    inProcessLoadRunning = true;
     const samples = await closedLoop(input.concurrency, input.seconds, invoke).finally(() => {
-      directLoadRunning = false;
+      inProcessLoadRunning = false;
     });
     const cpu = process.cpuUsage(cpuBefore);
     return { ...samples, cpuMs: (cpu.user + cpu.system) / 1000 };
+  },
+
+  /**
+   * The SDK floor in this process, through the clients the in-process invocations use: the same process state (heap,
+   * loaded code, the call recorder on the clients) as `directLoad`, so that their difference is the handler's own.
+   */
+  async ioFloor(load: FloorLoad): Promise<FloorSamples> {
+    inProcessLoadRunning = true;
+    try {
+      return await ioFloor(load);
+    } finally {
+      inProcessLoadRunning = false;
+    }
   },
 
   /** Starts measuring, once left-over work is done. `pausePhase` and `resumePhase` leave out periods between. */
