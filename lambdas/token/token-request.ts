@@ -44,6 +44,8 @@ export interface TokenExchangeRequest {
 const invalid = (description: string) => new OAuthError('invalid_request', description);
 
 function decodeComponent(value: string): string {
+  // Most names and values (PATs, client ids, the grant's URNs) need no decoding.
+  if (!value.includes('%') && !value.includes('+')) return value;
   try {
     return decodeURIComponent(value.replace(/\+/g, ' '));
   } catch {
@@ -94,7 +96,8 @@ function basicCredentials(authorization: readonly string[]): { clientId: string;
       'Unsupported client authentication; use HTTP Basic or client_secret_post.',
     );
   }
-  const decoded = new TextDecoder('utf-8', { fatal: false }).decode(Buffer.from(match[1]!, 'base64'));
+  // Invalid UTF-8 becomes U+FFFD (as a non-fatal TextDecoder would), and then fails the client id's pattern.
+  const decoded = Buffer.from(match[1]!, 'base64').toString('utf8');
   const colon = decoded.indexOf(':');
   if (colon === -1) throw invalid('The Basic credentials must be client_id:client_secret.');
   // RFC 6749 §2.3.1: both parts are form-urlencoded before being joined.

@@ -105,6 +105,35 @@ describe('parseTokenRequest', () => {
     const bearer = thrown(() => parseTokenRequest(http(valid, { authorization: ['Bearer x'] })));
     expect([bearer.error, bearer.headers['WWW-Authenticate']]).toEqual(['invalid_client', 'Basic realm="patgate"']);
   });
+
+  it('decodes the form and Basic credentials strictly, encoded or not, and reads the media type with or without parameters', () => {
+    const raw = (body: string, extra: Partial<TokenHttpRequest> = {}) =>
+      parseTokenRequest({ ...http({}), body, bodyBytes: Buffer.byteLength(body), ...extra });
+    const form = `grant_type=${encodeURIComponent(GRANT)}&client_id=app1&subject_token=pat_x&subject_token_type=${PAT_TYPE}`;
+    expect(raw(`${form}&scope=read+write%20admin`).scopes).toEqual(['read', 'write', 'admin']);
+    expect(raw(form).scopes).toBeUndefined();
+    expect(thrown(() => raw(`${form}&scope=%E0%A4%A`)).description).toMatch(
+      /not valid application\/x-www-form-urlencoded/,
+    );
+    expect(thrown(() => raw(`${form}&client_id=app1`)).description).toMatch(/must not be repeated/);
+    for (const contentType of [
+      'Application/X-WWW-Form-Urlencoded',
+      'application/x-www-form-urlencoded ; charset="UTF-8"',
+    ]) {
+      expect(raw(form, { contentType }).subjectToken).toBe('pat_x');
+    }
+    expect(
+      thrown(() => raw(form, { contentType: 'application/x-www-form-urlencoded; charset=latin1' })).description,
+    ).toMatch(/UTF-8/);
+    // RFC 6749 §2.3.1: each part of the Basic credentials is form-encoded before they are joined.
+    const basic = `Basic ${Buffer.from('app1:s%3Ac+r%25t').toString('base64')}`;
+    const client = raw(form.replace('&client_id=app1', ''), { authorization: [basic] }).client;
+    expect(client).toEqual({ clientId: 'app1', clientSecret: 's:c r%t', method: 'client_secret_basic' });
+    const notUtf8 = `Basic ${Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(':s')]).toString('base64')}`;
+    expect(thrown(() => raw(form.replace('&client_id=app1', ''), { authorization: [notUtf8] })).error).toBe(
+      'invalid_client',
+    );
+  });
 });
 
 describe('PAT rules', () => {

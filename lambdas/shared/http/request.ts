@@ -2,13 +2,14 @@ import type { APIGatewayProxyEvent } from 'aws-lambda';
 
 /**
  * The value under the first of `map`'s keys equal to `name` ignoring case. Keys are walked without `Object.entries`,
- * which would allocate a pair per header (an API Gateway event carries 15–25) on every lookup.
+ * which would allocate a pair per header (an API Gateway event carries 15–25) on every lookup, and only keys of the
+ * right length are lower-cased.
  */
 function caseInsensitive<T>(map: Record<string, T | undefined> | null, name: string): T | undefined {
   if (!map) return undefined;
   const wanted = name.toLowerCase();
   for (const key in map) {
-    if (!Object.hasOwn(map, key) || key.toLowerCase() !== wanted) continue;
+    if (key.length !== wanted.length || !Object.hasOwn(map, key) || key.toLowerCase() !== wanted) continue;
     const value = map[key];
     if (value !== undefined && value !== null) return value;
   }
@@ -36,6 +37,7 @@ export function mediaType(event: APIGatewayProxyEvent): { type: string; charset?
 /** A Content-Type value's media type (lower-cased) and charset parameter. */
 export function parseMediaType(value: string | undefined): { type: string; charset?: string } | undefined {
   if (!value) return undefined;
+  if (!value.includes(';')) return { type: value.trim().toLowerCase() };
   const [type = '', ...params] = value.split(';').map((part) => part.trim());
   const charset = params
     .map((param) => param.split('='))
