@@ -105,11 +105,22 @@ describe('token endpoint', () => {
     expect((await exchange(pat)).status).toBe(200);
   });
 
-  it('still issues the token when only the last-used write fails', async () => {
-    proxy.inject({ operations: ['UpdateItem'], fault: dynamoDbFaults.internalServerError });
-    const response = await exchange(pat);
+  it('still issues the token when only the last-used write fails, and records the use at the next exchange', async () => {
+    // A PAT of its own: a warm container writes lastUsedAt at most once per LAST_USED_INTERVAL_SECONDS per PAT.
+    const userId = await service.newUser();
+    const fresh = await service.client.pats.create(userId, { name: 'last-used' });
+    // The PAT item and its lookup in one TransactWriteItems (store/pats.ts touchPat), failing on every attempt.
+    proxy.inject({ operations: ['TransactWriteItems'], fault: dynamoDbFaults.internalServerError });
+    const before = proxy.injected;
+    const response = await exchange(fresh.value);
     expect(response.status).toBe(200);
     await service.verify((response.json as { access_token: string }).access_token);
+    expect(proxy.injected - before).toBe(SDK_MAX_ATTEMPTS);
+    expect((await service.client.pats.list(userId))[0]!.lastUsedAt).toBeNull();
+
+    proxy.clear();
+    expect((await exchange(fresh.value)).status).toBe(200);
+    expect((await service.client.pats.list(userId))[0]!.lastUsedAt).toEqual(expect.any(Number));
   });
 
   describe("with a resource: the owner and the owner's roles in one BatchGetItem", () => {

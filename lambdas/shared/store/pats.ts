@@ -7,13 +7,12 @@
  * invisible, dead at the token endpoint, replaced when their name is reused, and removed by `purgePats`.
  */
 import { GetCommand, TransactGetCommand } from '@aws-sdk/lib-dynamodb';
-import { TransactionCanceledException, UpdateItemCommand, type UpdateItemCommandInput } from '@aws-sdk/client-dynamodb';
+import { TransactionCanceledException, TransactWriteItemsCommand, type Update } from '@aws-sdk/client-dynamodb';
 import { dynamo, dynamoDb } from '../aws/dynamodb';
 import { guarded, toDependencyError } from '../aws/dependency-errors';
 import { env } from '../config';
 import { isLive, valueIssuedAt, type Pat, type PatCredential } from '../model/pat';
 import { LEGACY_PAT_EPOCH, type User, type UserStanding } from '../model/user';
-import { conditionalWrite } from './conditional';
 import { keys, patSortKeyPrefix } from './keys';
 import { queryAll } from './list-index';
 import { chunk, optimistically, RETRY, transactWrite, type TransactItems } from './transactions';
@@ -489,33 +488,50 @@ export interface PatUse {
 
 /**
  * Records use of a PAT on its item (time, client, source IP) and on the lookup item (time, for the
- * unused-PAT policy the token endpoint checks), both at once. Conditional on the hash so a renamed,
+ * unused-PAT policy the token endpoint checks), in one transaction. Conditional on the hash so a renamed,
  * rotated or deleted PAT is never resurrected; a rotated-out value in its grace records nothing.
  * On the token path, so through the low-level client like its reads (token-path-reads.ts): on a container's
- * first exchange the document client would be a second client, with connections of its own to open.
+ * first exchange the document client would be a second client, with connections of its own to open. One request,
+ * not an UpdateItem per item: written beside Sign and the owner's read, on a cold container each parallel request
+ * opens a connection (a TLS handshake) of its own. Both conditions fail together (rotation and deletion change both
+ * items in one transaction), so atomicity changes nothing but that; the price is 2 WCU more per write, at most once
+ * per PAT per LAST_USED_INTERVAL_SECONDS and container.
  */
 export async function touchPat(credential: PatCredential, tokenHash: string, use: PatUse): Promise<void> {
   if (credential.rotatedOut) return;
   const at = { N: String(use.at) };
-  const update = (key: { pk: string; sk: string }, rest: Omit<UpdateItemCommandInput, 'TableName' | 'Key'>) =>
-    conditionalWrite(() => dynamoDb().send(new UpdateItemCommand({ TableName: table(), Key: itemKey(key), ...rest })));
-  await Promise.all([
-    update(keys.pat(credential.userId, credential.name), {
-      UpdateExpression: 'SET lastUsedAt = :at, lastClientId = :client, lastSourceIp = :ip',
-      ConditionExpression: 'tokenHash = :hash',
-      ExpressionAttributeValues: {
-        ':at': at,
-        ':hash': { S: tokenHash },
-        ':client': { S: use.clientId },
-        ':ip': use.sourceIp === null ? { NULL: true } : { S: use.sourceIp },
-      },
-    }),
-    update(keys.patHash(tokenHash), {
-      UpdateExpression: 'SET lastUsedAt = :at',
-      ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(rotatedOut)',
-      ExpressionAttributeValues: { ':at': at },
-    }),
-  ]);
+  const update = (key: { pk: string; sk: string }, rest: Omit<Update, 'TableName' | 'Key'>) => ({
+    Update: { TableName: table(), Key: itemKey(key), ...rest },
+  });
+  try {
+    await dynamoDb().send(
+      new TransactWriteItemsCommand({
+        TransactItems: [
+          update(keys.pat(credential.userId, credential.name), {
+            UpdateExpression: 'SET lastUsedAt = :at, lastClientId = :client, lastSourceIp = :ip',
+            ConditionExpression: 'tokenHash = :hash',
+            ExpressionAttributeValues: {
+              ':at': at,
+              ':hash': { S: tokenHash },
+              ':client': { S: use.clientId },
+              ':ip': use.sourceIp === null ? { NULL: true } : { S: use.sourceIp },
+            },
+          }),
+          update(keys.patHash(tokenHash), {
+            UpdateExpression: 'SET lastUsedAt = :at',
+            ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(rotatedOut)',
+            ExpressionAttributeValues: { ':at': at },
+          }),
+        ],
+      }),
+    );
+  } catch (error) {
+    // Renamed, rotated or deleted meanwhile: nothing to record. Anything else (a conflict with a concurrent write to
+    // the PAT included) is the caller's to log; the next exchange records the use.
+    const reasons = error instanceof TransactionCanceledException ? (error.CancellationReasons ?? []) : [];
+    if (reasons.some((reason) => reason.Code === 'ConditionalCheckFailed')) return;
+    throw toDependencyError('dynamodb', error);
+  }
 }
 
 /** Rotated-out lookup items are kept this long after their grace, so reuse is still detected. */
