@@ -58,7 +58,8 @@ const policies: Record<FunctionName, (resources: GrantedResources) => iam.Policy
     ),
     // Role and organization role and scope definitions (cached): which scopes each role grants.
     onIndexPartitions(table, [listPartition.role, listPartition.organizationRole, listPartition.organizationScope]),
-    // Record when a PAT was last used (PAT item and lookup); on reuse of a rotated-out value, revoke the PAT.
+    // Record when a PAT was last used (PAT item and lookup, one TransactWriteItems: IAM checks each of its updates as an
+    // UpdateItem); on reuse of a rotated-out value, revoke the PAT.
     onItems(table, ['dynamodb:UpdateItem'], [keyPrefix.user, keyPrefix.patHash]),
     // Revoking a PAT (reuse of a rotated-out value, or its holder's DELETE /me/personal-access-token): its current
     // value's lookup and its id item go, with an audit event.
