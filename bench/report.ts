@@ -240,7 +240,7 @@ export function renderReport(results: BenchResults): string {
       "\n(× : as a multiple of a bare node -e 0 start, measured in turn with the same function's probes)",
   );
 
-  const { create, list, createUser, listUsers } = results.management;
+  const { create, list, createUser, listUsers, listUserRoles, createOrganization } = results.management;
   sections.push(
     `Management API (SigV4-signed, concurrency ${settings.managementConcurrency}), latencies in ms\n` +
       table(
@@ -259,6 +259,18 @@ export function renderReport(results: BenchResults): string {
             count(listUsers.requestsPerSecond),
             ...latencies(listUsers),
             String(listUsers.errors),
+          ],
+          [
+            "list a user's roles",
+            count(listUserRoles.requestsPerSecond),
+            ...latencies(listUserRoles),
+            String(listUserRoles.errors),
+          ],
+          [
+            'create organization',
+            count(createOrganization.requestsPerSecond),
+            ...latencies(createOrganization),
+            String(createOrganization.errors),
           ],
         ],
       ),

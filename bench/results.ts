@@ -74,7 +74,14 @@ export interface BenchResults {
   settings: Settings;
   exchange: ExchangeVsFloor[];
   work: WorkPerExchange;
-  management: { create: LoadFigures; list: LoadFigures; createUser: LoadFigures; listUsers: LoadFigures };
+  management: {
+    create: LoadFigures;
+    list: LoadFigures;
+    createUser: LoadFigures;
+    listUsers: LoadFigures;
+    listUserRoles: LoadFigures;
+    createOrganization: LoadFigures;
+  };
   coldStart: BundleFigures[];
   durationSeconds: number;
   budget: BudgetItem[];

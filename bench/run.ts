@@ -314,18 +314,26 @@ async function measureWork(context: Context): Promise<WorkPerExchange> {
 
 async function measureManagement(context: Context): Promise<BenchResults['management']> {
   const { managementConcurrency: concurrency, secondsPerLoad: seconds } = context.settings;
-  progress(`Management API: create and list PATs, list and create users, ${seconds} s each`);
+  progress(
+    `Management API: create and list PATs, list and create users, list a user's roles, create organizations, ${seconds} s each`,
+  );
   const load = { config: context.config, userIds: context.fixtures.userIds, concurrency, seconds };
   const create = await context.load.call('managementLoad', { ...load, operation: 'create' });
   const list = await context.load.call('managementLoad', { ...load, operation: 'list' });
   // Listed before the create load adds its hundreds of users: listing reads the whole users index (Total-Number).
   const listUsers = await context.load.call('managementLoad', { ...load, operation: 'listUsers' });
   const createUser = await context.load.call('managementLoad', { ...load, operation: 'createUser' });
+  // Routes of the roles and organizations functions: a read every assignment screen makes, and a write with its audit
+  // event in the same transaction.
+  const listUserRoles = await context.load.call('managementLoad', { ...load, operation: 'listUserRoles' });
+  const createOrganization = await context.load.call('managementLoad', { ...load, operation: 'createOrganization' });
   return {
     create: summarizeLoad([create]),
     list: summarizeLoad([list]),
     createUser: summarizeLoad([createUser]),
     listUsers: summarizeLoad([listUsers]),
+    listUserRoles: summarizeLoad([listUserRoles]),
+    createOrganization: summarizeLoad([createOrganization]),
   };
 }
 

@@ -24,8 +24,8 @@ export interface HttpLoad {
 
 export interface ManagementLoad {
   config: DevConfig;
-  operation: 'create' | 'list' | 'createUser' | 'listUsers';
-  /** For `list`: users whose PATs are listed, in turn. */
+  operation: 'create' | 'list' | 'createUser' | 'listUsers' | 'listUserRoles' | 'createOrganization';
+  /** For `list` and `listUserRoles`: users whose PATs (roles) are listed, in turn. */
   userIds: string[];
   concurrency: number;
   seconds: number;
@@ -109,6 +109,12 @@ function managementLoad(load: ManagementLoad): Promise<LoadSamples> {
       case 'listUsers':
         // One page of Logto's default size, as the console asks for it.
         await client.users.list({ page: 1, pageSize: 20 });
+        return;
+      case 'listUserRoles':
+        await client.roles.ofUser(load.userIds[next++ % load.userIds.length]!);
+        return;
+      case 'createOrganization':
+        await client.organizations.create({ name: `bench-org-${runId}-${next++}` });
         return;
     }
   });
