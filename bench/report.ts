@@ -241,37 +241,23 @@ export function renderReport(results: BenchResults): string {
   );
 
   const { create, list, createUser, listUsers, listUserRoles, createOrganization } = results.management;
+  const managementRow = (label: string, load: LoadFigures) => [
+    label,
+    count(load.requestsPerSecond),
+    ...latencies(load),
+    String(load.errors),
+  ];
   sections.push(
     `Management API (SigV4-signed, concurrency ${settings.managementConcurrency}), latencies in ms\n` +
       table(
         ['operation', 'req/s', 'p50', 'p90', 'p99', 'errors'],
         [
-          ['create PAT', count(create.requestsPerSecond), ...latencies(create), String(create.errors)],
-          [
-            `list PATs (~${Math.round(settings.pats / settings.users)} per user)`,
-            count(list.requestsPerSecond),
-            ...latencies(list),
-            String(list.errors),
-          ],
-          ['create user', count(createUser.requestsPerSecond), ...latencies(createUser), String(createUser.errors)],
-          [
-            'list users (page of 20)',
-            count(listUsers.requestsPerSecond),
-            ...latencies(listUsers),
-            String(listUsers.errors),
-          ],
-          [
-            "list a user's roles",
-            count(listUserRoles.requestsPerSecond),
-            ...latencies(listUserRoles),
-            String(listUserRoles.errors),
-          ],
-          [
-            'create organization',
-            count(createOrganization.requestsPerSecond),
-            ...latencies(createOrganization),
-            String(createOrganization.errors),
-          ],
+          managementRow('create PAT', create),
+          managementRow(`list PATs (~${Math.round(settings.pats / settings.users)} per user)`, list),
+          managementRow('create user', createUser),
+          managementRow('list users (page of 20)', listUsers),
+          managementRow("list a user's roles", listUserRoles),
+          managementRow('create organization', createOrganization),
         ],
       ),
   );
