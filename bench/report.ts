@@ -21,6 +21,13 @@ const ms = (value: number) => value.toFixed(value < 10 ? 2 : 1);
 const count = (value: number) => Math.round(value).toLocaleString('en-US');
 const kB = (bytes: number) => `${(bytes / 1000).toFixed(0)} kB`;
 const latencies = (load: LoadFigures) => [ms(load.latencyMs.p50), ms(load.latencyMs.p90), ms(load.latencyMs.p99)];
+/** A load's throughput, latencies and errors, as the tables show them. */
+const loadCells = (load: LoadFigures) => [count(load.requestsPerSecond), ...latencies(load), String(load.errors)];
+/** A load's throughput as a share of its floor's, and its p99 as a multiple of the floor's. */
+const vsFloor = (load: LoadFigures, floor: LoadFigures) => [
+  `${((load.requestsPerSecond / floor.requestsPerSecond) * 100).toFixed(0)} %`,
+  (load.latencyMs.p99 / floor.latencyMs.p99).toFixed(2),
+];
 
 export function renderReport(results: BenchResults): string {
   const { machine, settings, work } = results;
@@ -56,14 +63,9 @@ export function renderReport(results: BenchResults): string {
         ],
         results.exchange.map((row) => [
           String(row.concurrency),
-          count(row.exchange.requestsPerSecond),
-          ...latencies(row.exchange),
-          String(row.exchange.errors),
-          count(row.floor.requestsPerSecond),
-          ...latencies(row.floor),
-          String(row.floor.errors),
-          `${((row.exchange.requestsPerSecond / row.floor.requestsPerSecond) * 100).toFixed(0)} %`,
-          (row.exchange.latencyMs.p99 / row.floor.latencyMs.p99).toFixed(2),
+          ...loadCells(row.exchange),
+          ...loadCells(row.floor),
+          ...vsFloor(row.exchange, row.floor),
           `${(row.service.cpuCores * 100).toFixed(0)} %`,
           `${(row.service.eventLoopUtilization * 100).toFixed(0)} %`,
         ]),
@@ -90,11 +92,8 @@ export function renderReport(results: BenchResults): string {
         ],
         results.exchange.map((row) => [
           String(row.concurrency),
-          count(row.direct.requestsPerSecond),
-          ...latencies(row.direct),
-          String(row.direct.errors),
-          `${((row.direct.requestsPerSecond / row.floor.requestsPerSecond) * 100).toFixed(0)} %`,
-          (row.direct.latencyMs.p99 / row.floor.latencyMs.p99).toFixed(2),
+          ...loadCells(row.direct),
+          ...vsFloor(row.direct, row.floor),
           ms(row.direct.cpuMsPerOperation),
           ms(row.floor.cpuMsPerOperation),
           ms(row.floorInService.cpuMsPerOperation),
@@ -241,12 +240,7 @@ export function renderReport(results: BenchResults): string {
   );
 
   const { create, list, createUser, listUsers, listUserRoles, createOrganization } = results.management;
-  const managementRow = (label: string, load: LoadFigures) => [
-    label,
-    count(load.requestsPerSecond),
-    ...latencies(load),
-    String(load.errors),
-  ];
+  const managementRow = (label: string, load: LoadFigures) => [label, ...loadCells(load)];
   sections.push(
     `Management API (SigV4-signed, concurrency ${settings.managementConcurrency}), latencies in ms\n` +
       table(
