@@ -32,7 +32,7 @@ export type FloorSamples = CpuLoadSamples;
 /** A JWS signing input the size of an access token's header and claims; signed RAW, as the handler does. */
 const SIGNING_INPUT = Buffer.from('e'.repeat(420));
 
-type FloorOperation = (tokenHash: string) => Promise<void>;
+export type FloorOperation = (tokenHash: string) => Promise<void>;
 
 /** The second round trip's read, as the handler makes it: the owner and the owner's roles in one BatchGetItem. */
 const ownerAndRoles = (tableName: string, userId: string) =>
@@ -47,15 +47,14 @@ const ownerFound = (tableName: string, answer: { Responses?: Record<string, Reco
  * client): the PAT lookup, then the owner's user item and role assignment (the bench's users hold a role on the
  * resource) in one BatchGetItem beside KMS Sign.
  */
-function sdkFloor(load: FloorLoad, keyArn: string): FloorOperation {
+export function sdkFloor(tableName: string, keyArn: string): FloorOperation {
   const get = async (key: { pk: string; sk: string }) =>
-    (await dynamoDb().send(new GetItemCommand({ TableName: load.tableName, Key: itemKey(key), ConsistentRead: true })))
-      .Item;
+    (await dynamoDb().send(new GetItemCommand({ TableName: tableName, Key: itemKey(key), ConsistentRead: true }))).Item;
   return async (tokenHash) => {
     const lookup = await get(keys.patHash(tokenHash));
     if (!lookup?.userId?.S) throw new Error('PAT lookup item not found');
     const [owner] = await Promise.all([
-      dynamoDb().send(new BatchGetItemCommand(ownerAndRoles(load.tableName, lookup.userId.S))),
+      dynamoDb().send(new BatchGetItemCommand(ownerAndRoles(tableName, lookup.userId.S))),
       kms().send(
         new SignCommand({
           KeyId: keyArn,
@@ -65,14 +64,14 @@ function sdkFloor(load: FloorLoad, keyArn: string): FloorOperation {
         }),
       ),
     ]);
-    if (!ownerFound(load.tableName, owner)) throw new Error('owner not found');
+    if (!ownerFound(tableName, owner)) throw new Error('owner not found');
   };
 }
 
 let rawClients: { dynamodb: RawAwsJsonClient; kms: RawAwsJsonClient } | undefined;
 
 /** The same three calls without the SDK: the cost of the work itself. */
-function rawFloor(load: FloorLoad, keyArn: string): FloorOperation {
+export function rawFloor(tableName: string, keyArn: string): FloorOperation {
   if (!rawClients) {
     const region = process.env.AWS_REGION!;
     const credentials = {
@@ -102,7 +101,7 @@ function rawFloor(load: FloorLoad, keyArn: string): FloorOperation {
   const get = async (key: { pk: string; sk: string }) =>
     (
       await clients.dynamodb.call<{ Item?: Record<string, { S?: string }> }>('GetItem', {
-        TableName: load.tableName,
+        TableName: tableName,
         Key: itemKey(key),
         ConsistentRead: true,
       })
@@ -114,7 +113,7 @@ function rawFloor(load: FloorLoad, keyArn: string): FloorOperation {
     const [owner, { Signature }] = await Promise.all([
       clients.dynamodb.call<{ Responses?: Record<string, Record<string, AttributeValue>[]> }>(
         'BatchGetItem',
-        ownerAndRoles(load.tableName, lookup.userId.S),
+        ownerAndRoles(tableName, lookup.userId.S),
       ),
       clients.kms.call<{ Signature?: string }>('Sign', {
         KeyId: keyArn,
@@ -123,7 +122,7 @@ function rawFloor(load: FloorLoad, keyArn: string): FloorOperation {
         SigningAlgorithm: 'ECDSA_SHA_256',
       }),
     ]);
-    if (!ownerFound(load.tableName, owner) || !Signature) throw new Error('owner or signature missing');
+    if (!ownerFound(tableName, owner) || !Signature) throw new Error('owner or signature missing');
   };
 }
 
@@ -135,7 +134,7 @@ function rawFloor(load: FloorLoad, keyArn: string): FloorOperation {
 export async function ioFloor(load: FloorLoad): Promise<FloorSamples> {
   const { KeyMetadata } = await kms().send(new DescribeKeyCommand({ KeyId: load.signingKeyAlias }));
   const keyArn = KeyMetadata!.Arn!;
-  const operation = load.client === 'raw' ? rawFloor(load, keyArn) : sdkFloor(load, keyArn);
+  const operation = (load.client === 'raw' ? rawFloor : sdkFloor)(load.tableName, keyArn);
   let next = 0;
   const cpuBefore = process.cpuUsage();
   const samples = await closedLoop(load.concurrency, load.seconds, () =>

@@ -10,20 +10,16 @@
  * between variants of one run here, and with `npm run bench` (which runs bundles, bench/child-process.ts) not at all.
  */
 import { randomUUID } from 'node:crypto';
-import { Agent } from 'node:http';
 import { parseArgs } from 'node:util';
-import { BatchGetItemCommand, DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DescribeKeyCommand, KMSClient, SignCommand } from '@aws-sdk/client-kms';
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyResult } from 'aws-lambda';
 import { createHash } from 'node:crypto';
 import { PatgateClient } from '../client/management-client';
-import { dynamo, dynamoDb } from '../lambdas/shared/aws/dynamodb';
+import { dynamo } from '../lambdas/shared/aws/dynamodb';
 import { kms } from '../lambdas/shared/aws/kms';
 import { keys } from '../lambdas/shared/store/keys';
-import { userStandingRead } from '../lambdas/shared/store/pats';
-import { roleAssignmentRead } from '../lambdas/shared/store/roles';
-import { batchGetItemInput, itemKey } from '../lambdas/shared/store/token-path-reads';
 import { invokeProxyHandler } from '../local/gateway/lambda';
 import { loadHandler } from '../local/handlers';
 import { startDynamoDbLocal } from '../local/engines/dynamodb-local';
@@ -31,7 +27,7 @@ import { SIGNING_KEY_ALIAS, startLocalService } from '../local/service';
 import { startChild } from './child-process';
 import type { KmsEmulatorHandlers } from './children/kms-emulator';
 import { createFixtures, exchangeRequests, proxyEvent } from './fixtures';
-import { RawAwsJsonClient } from './raw-aws';
+import { rawFloor, sdkFloor } from './floors';
 
 const REGION = 'us-east-1';
 const { values } = parseArgs({
@@ -44,8 +40,6 @@ const { values } = parseArgs({
 
 /** The engines' callers (the KMS emulator verifies SigV4 against these). */
 const CREDENTIALS = { accessKeyId: 'AKIABENCHMARK', secretAccessKey: 'benchmark-secret' };
-/** A JWS signing input the size of an access token's header and claims; signed RAW, as the handler does. */
-const SIGNING_INPUT = Buffer.from('e'.repeat(420));
 
 async function main(): Promise<void> {
   const dynamodbLocal = await startDynamoDbLocal();
@@ -74,28 +68,6 @@ async function main(): Promise<void> {
     const keyArn = KeyMetadata!.Arn!;
     const digest = () => createHash('sha256').update('e'.repeat(420)).digest();
     const hashes = fixtures.pats.map((pat) => pat.tokenHash);
-    const agent = new Agent({ keepAlive: true });
-    const credentials = { accessKeyId: 'AKIABENCHMARK', secretAccessKey: 'benchmark-secret' };
-    const raw = {
-      dynamodb: new RawAwsJsonClient({
-        endpoint: config.endpoints.dynamodb,
-        region: REGION,
-        service: 'dynamodb',
-        targetPrefix: 'DynamoDB_20120810',
-        jsonVersion: '1.0',
-        credentials,
-        agent,
-      }),
-      kms: new RawAwsJsonClient({
-        endpoint: config.endpoints.kms,
-        region: REGION,
-        service: 'kms',
-        targetPrefix: 'TrentService',
-        jsonVersion: '1.1',
-        credentials,
-        agent,
-      }),
-    };
     // The clients as they were before issue 17, for comparison.
     const untuned = {
       maxAttempts: 3,
@@ -116,64 +88,24 @@ async function main(): Promise<void> {
     const events = bodies.map((body) => proxyEvent('POST', '/oidc/token', { headers, body }));
     const target = { handlerName: 'token', region: REGION, accountId: '000000000000' } as const;
 
-    // The second round trip's read, as the handler makes it: the owner and the owner's roles in one BatchGetItem.
-    const ownerAndRoles = (userId: string) =>
-      batchGetItemInput('per-call', [userStandingRead(userId), roleAssignmentRead(userId)]);
+    // The handler's calls (the lookup, then the owner and their role assignment in one BatchGetItem beside Sign),
+    // hand-signed and through the handlers' SDK clients: the bench's floors (bench/floors.ts).
+    const rawCalls = rawFloor('per-call', keyArn);
+    const sdkCalls = sdkFloor('per-call', keyArn);
+    const tokenHash = (index: number) => hashes[index % hashes.length]!;
     const variants: Record<string, (index: number) => Promise<void>> = {
-      // The handler's calls, hand-signed: the lookup, then the owner and their role assignment beside Sign.
-      raw: async (index) => {
-        const key = keys.patHash(hashes[index % hashes.length]!);
-        const { Item: lookup } = await raw.dynamodb.call<{ Item?: Record<string, { S?: string }> }>('GetItem', {
-          TableName: 'per-call',
-          Key: itemKey(key),
-          ConsistentRead: true,
-        });
-        await Promise.all([
-          raw.dynamodb.call('BatchGetItem', ownerAndRoles(lookup!.userId!.S!)),
-          raw.kms.call('Sign', {
-            KeyId: keyArn,
-            Message: SIGNING_INPUT.toString('base64'),
-            MessageType: 'RAW',
-            SigningAlgorithm: 'ECDSA_SHA_256',
-          }),
-        ]);
-      },
+      raw: (index) => rawCalls(tokenHash(index)),
       sdkBefore: async (index) => {
-        const Key = keys.patHash(hashes[index % hashes.length]!);
+        const Key = keys.patHash(tokenHash(index));
         await before.dynamo.send(new GetCommand({ TableName: 'per-call', Key, ConsistentRead: true }));
         await sign(before.kms);
       },
       sdkDocument: async (index) => {
-        const Key = keys.patHash(hashes[index % hashes.length]!);
+        const Key = keys.patHash(tokenHash(index));
         await dynamo().send(new GetCommand({ TableName: 'per-call', Key, ConsistentRead: true }));
         await sign();
       },
-      sdkLowLevel: async (index) => {
-        // The handler's calls (bench/children/load-generator.ts `sdkFloor`): the lookup, then the owner and their
-        // role assignment in one BatchGetItem beside Sign.
-        const get = async (key: { pk: string; sk: string }) =>
-          (
-            await dynamoDb().send(
-              new GetItemCommand({
-                TableName: 'per-call',
-                Key: itemKey(key),
-                ConsistentRead: true,
-              }),
-            )
-          ).Item;
-        const lookup = await get(keys.patHash(hashes[index % hashes.length]!));
-        await Promise.all([
-          dynamoDb().send(new BatchGetItemCommand(ownerAndRoles(lookup!.userId!.S!))),
-          kms().send(
-            new SignCommand({
-              KeyId: keyArn,
-              Message: SIGNING_INPUT,
-              MessageType: 'RAW',
-              SigningAlgorithm: 'ECDSA_SHA_256',
-            }),
-          ),
-        ]);
-      },
+      sdkLowLevel: (index) => sdkCalls(tokenHash(index)),
       handler: async (index) => {
         const response = (await invokeProxyHandler(handler, events[index % events.length]!, {
           ...target,
