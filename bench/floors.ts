@@ -9,7 +9,8 @@ import { DescribeKeyCommand, SignCommand } from '@aws-sdk/client-kms';
 import { dynamoDb } from '../lambdas/shared/aws/dynamodb';
 import { kms } from '../lambdas/shared/aws/kms';
 import { keys } from '../lambdas/shared/store/keys';
-import { userStandingRead } from '../lambdas/shared/store/pats';
+import { patLookupRead, userStandingRead } from '../lambdas/shared/store/pats';
+import { recordPatUse } from '../lambdas/token/last-used';
 import { roleAssignmentRead } from '../lambdas/shared/store/roles';
 import { batchGetItemInput, itemKey } from '../lambdas/shared/store/token-path-reads';
 import { RawAwsJsonClient } from './raw-aws';
@@ -24,10 +25,20 @@ export interface FloorLoad {
   tokenHashes: string[];
   concurrency: number;
   seconds: number;
+  /**
+   * Record each PAT's use as the token handler does, beside the BatchGetItem and Sign (lambdas/token/last-used.ts
+   * `recordPatUse`, with the handler's own memory of what this process last wrote: at most once per PAT per
+   * LAST_USED_INTERVAL_SECONDS). For the SDK floor in the service process: its in-process invocations pay that
+   * amortized TransactWriteItems for whichever PAT is due, and the floor they are compared with must pay it as often.
+   */
+  recordUse?: boolean;
 }
 
 /** With the CPU time of this process: the client's own cost of the calls. */
 export type FloorSamples = CpuLoadSamples;
+
+/** The client a floor's recorded use names (the PAT items' lastClientId; bench data only). */
+const FLOOR_CLIENT_ID = 'bench-floor';
 
 /** A JWS signing input the size of an access token's header and claims; signed RAW, as the handler does. */
 const SIGNING_INPUT = Buffer.from('e'.repeat(420));
@@ -45,9 +56,9 @@ const ownerFound = (tableName: string, answer: { Responses?: Record<string, Reco
 /**
  * The handler's AWS calls with the SDK clients it uses (lambdas/shared/store/token-path-reads.ts: the low-level
  * client): the PAT lookup, then the owner's user item and role assignment (the bench's users hold a role on the
- * resource) in one BatchGetItem beside KMS Sign.
+ * resource) in one BatchGetItem beside KMS Sign; with `recordUse`, the lastUsedAt write when the handler would make it.
  */
-export function sdkFloor(tableName: string, keyArn: string): FloorOperation {
+export function sdkFloor(tableName: string, keyArn: string, { recordUse = false } = {}): FloorOperation {
   const get = async (key: { pk: string; sk: string }) =>
     (await dynamoDb().send(new GetItemCommand({ TableName: tableName, Key: itemKey(key), ConsistentRead: true }))).Item;
   return async (tokenHash) => {
@@ -63,6 +74,12 @@ export function sdkFloor(tableName: string, keyArn: string): FloorOperation {
           SigningAlgorithm: 'ECDSA_SHA_256',
         }),
       ),
+      recordUse &&
+        recordPatUse(patLookupRead(tokenHash).map(lookup)!, tokenHash, {
+          at: Date.now(),
+          clientId: FLOOR_CLIENT_ID,
+          sourceIp: null,
+        }),
     ]);
     if (!ownerFound(tableName, owner)) throw new Error('owner not found');
   };
@@ -134,7 +151,10 @@ export function rawFloor(tableName: string, keyArn: string): FloorOperation {
 export async function ioFloor(load: FloorLoad): Promise<FloorSamples> {
   const { KeyMetadata } = await kms().send(new DescribeKeyCommand({ KeyId: load.signingKeyAlias }));
   const keyArn = KeyMetadata!.Arn!;
-  const operation = (load.client === 'raw' ? rawFloor : sdkFloor)(load.tableName, keyArn);
+  const operation =
+    load.client === 'raw'
+      ? rawFloor(load.tableName, keyArn)
+      : sdkFloor(load.tableName, keyArn, { recordUse: load.recordUse });
   let next = 0;
   const cpuBefore = process.cpuUsage();
   const samples = await closedLoop(load.concurrency, load.seconds, () =>

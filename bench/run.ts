@@ -194,7 +194,9 @@ function floorLoad(
     concurrency,
     seconds,
   };
-  return where === 'load' ? context.load.call('ioFloor', load) : context.service.call('ioFloor', load);
+  return where === 'load'
+    ? context.load.call('ioFloor', load)
+    : context.service.call('ioFloor', { ...load, recordUse: true });
 }
 
 async function warmUp(context: Context): Promise<void> {
