@@ -482,8 +482,11 @@ describe('secrets', () => {
     for (const call of Object.values(calls)) await call();
 
     const output = captured.join('\n');
-    // The capture really saw the handlers' structured logs, errors and event logging included.
-    expect(output).toMatch(/"message":"token issued"/);
+    // The capture really saw the handlers' structured logs, errors, event logging and metrics included (the success
+    // line counts TokenExchangeSucceeded itself: observability.ts infoCounting).
+    expect(output).toMatch(
+      /"message":"token issued".*"_aws":\{"Timestamp":\d+,"CloudWatchMetrics".*"TokenExchangeSucceeded":1/,
+    );
     expect(output).toMatch(/"message":"pat.created"/);
     expect(output).toMatch(/"level":"ERROR","message":"request failed"/);
     expect(output).toMatch(/"level":"DEBUG"/);

@@ -2,7 +2,7 @@
 import { createHandler } from '../shared/http/handler';
 import { formRequest } from '../shared/http/request';
 import { json, noStore, toOAuthError } from '../shared/http/responses';
-import { countMetric, logger } from '../shared/observability';
+import { countMetric, infoCounting, logger } from '../shared/observability';
 import { warmSigningKey } from '../shared/signing/jwt-signer';
 import { exchangeToken } from './exchange';
 import { getSelfPersonalAccessToken, revokeSelfPersonalAccessToken } from './self-service';
@@ -17,8 +17,7 @@ export const handler = createHandler('token', 'oauth', {
   exchangeToken: async (event, caller) => {
     try {
       const issued = await exchangeToken(parseTokenRequest(formRequest(event)), Date.now(), { caller });
-      countMetric('TokenExchangeSucceeded');
-      logger.info('token issued', {
+      infoCounting('token issued', 'TokenExchangeSucceeded', {
         sub: issued.claims.sub,
         clientId: issued.claims.client_id,
         patName: issued.patName,
