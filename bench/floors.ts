@@ -27,9 +27,9 @@ export interface FloorLoad {
   seconds: number;
   /**
    * Record each PAT's use as the token handler does, beside the BatchGetItem and Sign (lambdas/token/last-used.ts
-   * `recordPatUse`, with the handler's own memory of what this process last wrote: at most once per PAT per
-   * LAST_USED_INTERVAL_SECONDS). For the SDK floor in the service process: its in-process invocations pay that
-   * amortized TransactWriteItems for whichever PAT is due, and the floor they are compared with must pay it as often.
+   * `recordPatUse`, the handler's own code and memory: at most once per PAT per LAST_USED_INTERVAL_SECONDS). For the
+   * SDK floor in the service process: its in-process invocations pay that amortized TransactWriteItems for whichever
+   * PAT is due, and the floor they are compared with must pay it as often.
    */
   recordUse?: boolean;
 }

@@ -3,6 +3,8 @@ import { AwsCallLog, sequentialRoundTrips } from '../bench/aws-calls';
 import { sendRequest } from '../client/signed-fetch';
 import { dynamo, dynamoDb } from '../lambdas/shared/aws/dynamodb';
 import { kms } from '../lambdas/shared/aws/kms';
+import { hashPatValue } from '../lambdas/shared/crypto/pat-value';
+import { lookupPat, touchPat } from '../lambdas/shared/store/pats';
 import { startTestService, type TestService } from './harness/service';
 
 const GRANT = 'urn:ietf:params:oauth:grant-type:token-exchange';
@@ -91,6 +93,38 @@ describe('successful exchange', () => {
     expect(response.status).toBe(200);
     const listed = (await service.client.pats.list(userId)).find((pat) => pat.name === 'last-used');
     expect(listed!.lastUsedAt).toBeGreaterThanOrEqual(before);
+  });
+
+  it("skips the lastUsedAt write while another container's record of the PAT's use is within the interval", async () => {
+    // What another container wrote (touchPat, as the token function writes it), 10 s and then 61 s ago: the
+    // interval (LAST_USED_INTERVAL_SECONDS, 60 s here) holds across containers through the lookup item.
+    const recordedElsewhere = async (value: string, at: number) => {
+      const tokenHash = hashPatValue(value);
+      await touchPat((await lookupPat(tokenHash))!, tokenHash, { at, clientId: 'another-container', sourceIp: null });
+    };
+    const exchangeWrites = async (value: string) => {
+      awsCalls.calls.length = 0;
+      const response = await tokenRequest(
+        exchangeForm({ subject_token: value }),
+        basic(demo().clientId, demo().clientSecret),
+      );
+      expect(response.status).toBe(200);
+      return awsCalls.calls.filter((call) => call.label.startsWith('DynamoDB TransactWriteItems')).length;
+    };
+    const lastUsedAt = async (name: string) =>
+      (await service.client.pats.list(userId)).find((listed) => listed.name === name)!.lastUsedAt;
+
+    const recent = await service.client.pats.create(userId, { name: 'used-elsewhere' });
+    const tenSecondsAgo = Date.now() - 10_000;
+    await recordedElsewhere(recent.value, tenSecondsAgo);
+    expect(await exchangeWrites(recent.value)).toBe(0);
+    expect(await lastUsedAt('used-elsewhere')).toBe(tenSecondsAgo);
+
+    const stale = await service.client.pats.create(userId, { name: 'used-elsewhere-long-ago' });
+    await recordedElsewhere(stale.value, Date.now() - 61_000);
+    const before = Date.now();
+    expect(await exchangeWrites(stale.value)).toBe(1);
+    expect(await lastUsedAt('used-elsewhere-long-ago')).toBeGreaterThanOrEqual(before);
   });
 
   it('makes three AWS calls in two sequential round trips once warm, without a resource: no batch for one item', async () => {

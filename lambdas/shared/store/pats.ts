@@ -494,8 +494,8 @@ export interface PatUse {
  * first exchange the document client would be a second client, with connections of its own to open. One request,
  * not an UpdateItem per item: written beside Sign and the owner's read, on a cold container each parallel request
  * opens a connection (a TLS handshake) of its own. Both conditions fail together (rotation and deletion change both
- * items in one transaction), so atomicity changes nothing but that; the price is 2 WCU more per write, at most once
- * per PAT per LAST_USED_INTERVAL_SECONDS and container.
+ * items in one transaction), so atomicity changes nothing but that; the price is 2 WCU more per write, about once
+ * per PAT per LAST_USED_INTERVAL_SECONDS (token/last-used.ts).
  */
 export async function touchPat(credential: PatCredential, tokenHash: string, use: PatUse): Promise<void> {
   if (credential.rotatedOut) return;
