@@ -14,32 +14,10 @@ type ServiceOnlyMetric = {
   [N in MetricName]: Record<string, never> extends MetricDimensions[N] ? N : never;
 }[MetricName];
 
-/** A count's embedded metric format members but the timestamp: the `_aws` block's metric list, the value. */
-interface CountBlock {
-  cloudWatchMetrics: unknown;
-  values: Record<string, unknown>;
-}
-
 class Metrics extends PowertoolsMetrics {
-  readonly #countBlocks = new Map<ServiceOnlyMetric, CountBlock>();
-
-  /**
-   * The embedded metric format members that count `name` once with the default dimensions, as Powertools serializes
-   * them (namespace, `service` dimension), for a log line to carry; none while metrics are disabled. Built once per
-   * name by a Powertools instance of its own, so the invocation's stored metrics are left alone.
-   */
-  countMembers(name: ServiceOnlyMetric): Record<string, unknown> | undefined {
-    if (this.isDisabled()) return undefined;
-    let block = this.#countBlocks.get(name);
-    if (!block) {
-      const serializer = new PowertoolsMetrics();
-      serializer.addMetric(name, MetricUnit.Count, 1);
-      // `service` is left to the log line, whose root member of that name the dimension refers to.
-      const { _aws, service: _service, ...values } = serializer.serializeMetrics();
-      block = { cloudWatchMetrics: _aws.CloudWatchMetrics, values };
-      this.#countBlocks.set(name, block);
-    }
-    return { _aws: { Timestamp: Date.now(), CloudWatchMetrics: block.cloudWatchMetrics }, ...block.values };
+  /** Powertools' own switch (POWERTOOLS_METRICS_DISABLED, POWERTOOLS_DEV), for a count a log line carries. */
+  get enabled(): boolean {
+    return !this.isDisabled();
   }
 }
 
@@ -72,5 +50,31 @@ export function countMetric<N extends MetricName>(name: N, dimensions?: MetricDi
  * per exchange on the bench's machine (README, seventh pass), and half the log events.
  */
 export function infoCounting(message: string, metric: ServiceOnlyMetric, attributes: Record<string, unknown>): void {
-  logger.info(message, { ...attributes, ...metrics.countMembers(metric) });
+  logger.info(message, metrics.enabled ? { ...attributes, ...countMembers(metric) } : attributes);
+}
+
+/** A count's embedded metric format members but the timestamp: the `_aws` block's metric list, the value. */
+interface CountBlock {
+  cloudWatchMetrics: unknown;
+  values: Record<string, unknown>;
+}
+
+const countBlocks = new Map<ServiceOnlyMetric, CountBlock>();
+
+/**
+ * The embedded metric format members that count `name` once with the default dimensions, as Powertools serializes
+ * them (namespace, `service` dimension). Built once per name by a Powertools instance of its own, so the
+ * invocation's stored metrics are left alone.
+ */
+function countMembers(name: ServiceOnlyMetric): Record<string, unknown> {
+  let block = countBlocks.get(name);
+  if (!block) {
+    const serializer = new PowertoolsMetrics();
+    serializer.addMetric(name, MetricUnit.Count, 1);
+    // `service` is left to the log line, whose root member of that name the dimension refers to.
+    const { _aws, service: _service, ...values } = serializer.serializeMetrics();
+    block = { cloudWatchMetrics: _aws.CloudWatchMetrics, values };
+    countBlocks.set(name, block);
+  }
+  return { _aws: { Timestamp: Date.now(), CloudWatchMetrics: block.cloudWatchMetrics }, ...block.values };
 }
