@@ -183,6 +183,35 @@ describe('token endpoint', () => {
   });
 });
 
+describe('a limit check straddled by a write', () => {
+  afterEach(() => void delete process.env.PAT_MAX_PER_USER);
+
+  it('a creation whose count saw a rename under both names looks again instead of refusing (PAT_MAX_PER_USER)', async () => {
+    process.env.PAT_MAX_PER_USER = '2';
+    const userId = await service.newUser();
+    await service.client.pats.create(userId, { name: 'a' });
+    // The count reads the guard's snapshot of the user's PATs, then Queries them: the Query is held back (a slow
+    // network) until a rename of 'a' has committed, so the snapshot shows 'a' and the Query 'a2'.
+    proxy.resetCounts();
+    proxy.inject({
+      operations: ['Query'],
+      when: (body) => body.includes(userId),
+      fault: { kind: 'delay', ms: 600 },
+      times: 1,
+    });
+    const creating = service.client.raw('POST', patsPath(userId), { name: 'x' });
+    for (const started = Date.now(); proxy.calls('Query') === 0 && Date.now() - started < 5_000;) {
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    expect(proxy.injected).toBeGreaterThan(0);
+    expect((await service.client.raw('PATCH', patsPath(userId), { currentName: 'a', name: 'a2' })).status).toBe(200);
+
+    const created = await creating;
+    expect({ status: created.status, body: created.json }).toEqual({ status: 201, body: expect.anything() });
+    expect((await service.client.pats.list(userId)).map((pat) => pat.name).sort()).toEqual(['a2', 'x']);
+  });
+});
+
 describe('management writes happen completely or not at all', () => {
   // Throttling backs off from 500 ms per attempt, so one throttling kind here keeps the file quick.
   const writeFaults = retryableFaults.filter(([name]) => name !== 'ProvisionedThroughputExceededException');

@@ -267,7 +267,12 @@ async function checkLimit(
       isLive(pat, limit.now) &&
       (except === undefined || patSk(pat) !== patSk(except)),
   );
-  if (live.length >= limit.maxPerUser) return { tooMany: live.length };
+  if (live.length >= limit.maxPerUser) {
+    // A refusal has no transaction to check the guard: the snapshot and the query may straddle a write (a rename
+    // seen as its old name in one and its new name in the other counts twice), so it stands only if the guard
+    // did not move.
+    return (await readPatGuard(owner.id)).nonce === guard.nonce ? { tooMany: live.length } : undefined;
+  }
   const stillTracked = live.map(patSk).filter((sk) => trackedSks.has(sk));
   return { guard: [patGuardAdvance(owner.id, guard.nonce, [...stillTracked, patSk(becomesLive)], limit.now)] };
 }
