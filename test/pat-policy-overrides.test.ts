@@ -240,12 +240,18 @@ describe('overrides at the exchange', () => {
     await sleep(200);
     await expectWorks(pat.value, app, resource.indicator);
 
-    awsCalls.calls.length = 0;
-    await expectWorks(pat.value, app, resource.indicator);
-    const calls = [...awsCalls.calls];
-    expect(calls.map((call) => call.label).sort()).toEqual(
-      ['DynamoDB GetItem PATHASH', 'DynamoDB BatchGetItem USER USERROLES', 'KMS Sign'].sort(),
-    );
+    // The definitions' TTL is 1 s in this file: on a slow machine the measured exchange may come after they went
+    // stale, and their refresh (a background Query or GetItem, stale-while-revalidate) shows among its calls. Such an
+    // exchange is measured again, at most twice: a call added to every exchange still fails.
+    const expected = ['DynamoDB GetItem PATHASH', 'DynamoDB BatchGetItem USER USERROLES', 'KMS Sign'].sort();
+    let calls: typeof awsCalls.calls = [];
+    for (let attempt = 0; attempt < 3; attempt++) {
+      awsCalls.calls.length = 0;
+      await expectWorks(pat.value, app, resource.indicator);
+      calls = [...awsCalls.calls];
+      if (JSON.stringify(calls.map((call) => call.label).sort()) === JSON.stringify(expected)) break;
+    }
+    expect(calls.map((call) => call.label).sort()).toEqual(expected);
     expect(sequentialRoundTrips(calls)).toBe(2);
   });
 });
