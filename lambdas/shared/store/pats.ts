@@ -15,7 +15,7 @@ import { isLive, valueIssuedAt, type Pat, type PatCredential } from '../model/pa
 import { LEGACY_PAT_EPOCH, type User, type UserStanding } from '../model/user';
 import { keys, patSortKeyPrefix } from './keys';
 import { queryAll } from './list-index';
-import { chunk, optimistically, RETRY, transactWrite, type TransactItems } from './transactions';
+import { cancellationCodes, chunk, optimistically, RETRY, transactWrite, type TransactItems } from './transactions';
 import { completePurge, getUser, purgeMarker, type PendingPurge } from './users';
 import { randomString } from '../crypto/secrets';
 import { auditPut, type AuditCaller, type AuditTarget } from './audit';
@@ -533,8 +533,7 @@ export async function touchPat(credential: PatCredential, tokenHash: string, use
   } catch (error) {
     // Renamed, rotated or deleted meanwhile: nothing to record. Anything else (a conflict with a concurrent write to
     // the PAT included) is the caller's to log; the next exchange records the use.
-    const reasons = error instanceof TransactionCanceledException ? (error.CancellationReasons ?? []) : [];
-    if (reasons.some((reason) => reason.Code === 'ConditionalCheckFailed')) return;
+    if (cancellationCodes(error)?.includes('ConditionalCheckFailed')) return;
     throw toDependencyError('dynamodb', error);
   }
 }

@@ -21,8 +21,8 @@ export async function transactWrite(items: TransactItems): Promise<TransactionOu
       await dynamo().send(new TransactWriteCommand({ TransactItems: items }));
       return { committed: true };
     } catch (error) {
-      if (!(error instanceof TransactionCanceledException)) throw toDependencyError('dynamodb', error);
-      const reasons = (error.CancellationReasons ?? []).map((reason) => reason.Code ?? 'None');
+      const reasons = cancellationCodes(error);
+      if (!reasons) throw toDependencyError('dynamodb', error);
       if (reasons.includes('ConditionalCheckFailed')) return { committed: false, reasons };
       const retryable = reasons.every(
         (code) => code === 'None' || code === 'TransactionConflict' || code === 'ThrottlingError',
@@ -34,6 +34,12 @@ export async function transactWrite(items: TransactItems): Promise<TransactionOu
       await new Promise((resolve) => setTimeout(resolve, Math.random() * 20 * 2 ** attempt));
     }
   }
+}
+
+/** A cancelled transaction's reason codes, one per item (`None` where that item was fine); otherwise undefined. */
+export function cancellationCodes(error: unknown): string[] | undefined {
+  if (!(error instanceof TransactionCanceledException)) return undefined;
+  return (error.CancellationReasons ?? []).map((reason) => reason.Code ?? 'None');
 }
 
 /** Splits items into chunks that fit one transaction (100 actions). */
