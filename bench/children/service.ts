@@ -40,7 +40,8 @@ interface RequestWindow {
 /**
  * Set while an in-process load (direct invocations or the SDK floor) runs: its calls are left out of the HTTP
  * requests' counts. A flag, not an AsyncLocalStorage: on Node 20 one `run` turns on promise hooks for the whole
- * process, which would add their cost to every measured request. In-process loads and HTTP loads never overlap (they alternate, and phases settle first).
+ * process, which would add their cost to every measured request. In-process loads and HTTP loads never overlap
+ * (they alternate, and phases settle first).
  */
 let inProcessLoadRunning = false;
 const awsCalls = new AwsCallLog(() => inProcessLoadRunning);
