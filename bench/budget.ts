@@ -168,11 +168,15 @@ export function checkBudget(results: Omit<BenchResults, 'budget'>): BudgetItem[]
     );
   }
 
+  // --decompose's extra loads are a diagnosis the default run doesn't make.
+  const decompositionSeconds = results.exchange.reduce((sum, row) => sum + (row.decomposition?.seconds ?? 0), 0);
+  const runSeconds = results.durationSeconds - decompositionSeconds;
   check(
     'Whole benchmark run',
     `< ${MAX_RUN_SECONDS / 60} min`,
-    `${fixed(results.durationSeconds, 0)} s`,
-    results.durationSeconds < MAX_RUN_SECONDS,
+    `${fixed(runSeconds, 0)} s` +
+      (decompositionSeconds > 0 ? ` (+${fixed(decompositionSeconds, 0)} s --decompose)` : ''),
+    runSeconds < MAX_RUN_SECONDS,
   );
   return items;
 }

@@ -8,17 +8,22 @@ import { BatchGetItemCommand, GetItemCommand, type AttributeValue } from '@aws-s
 import { DescribeKeyCommand, SignCommand } from '@aws-sdk/client-kms';
 import { dynamoDb } from '../lambdas/shared/aws/dynamodb';
 import { kms } from '../lambdas/shared/aws/kms';
+import { envVars } from '../lambdas/shared/env-contract';
 import { keys } from '../lambdas/shared/store/keys';
 import { patLookupRead, userStandingRead } from '../lambdas/shared/store/pats';
+import { newJti, signJwt } from '../lambdas/shared/signing/jwt-signer';
 import { recordPatUse } from '../lambdas/token/last-used';
 import { roleAssignmentRead } from '../lambdas/shared/store/roles';
-import { batchGetItemInput, itemKey } from '../lambdas/shared/store/token-path-reads';
+import { batchGetItemInput, consistentReadAll, itemKey } from '../lambdas/shared/store/token-path-reads';
 import { RawAwsJsonClient } from './raw-aws';
 import { closedLoop, type CpuLoadSamples } from './stats';
 
 export interface FloorLoad {
-  /** `sdk`: the handlers' own SDK clients; `raw`: hand-signed requests over node:http (see raw-aws.ts). */
-  client: 'sdk' | 'raw';
+  /**
+   * `sdk`: the handlers' own SDK clients; `raw`: hand-signed requests over node:http (see raw-aws.ts); `stores`: the
+   * same calls through the token handler's stores and JWT signer (service process only, `--decompose`).
+   */
+  client: 'sdk' | 'raw' | 'stores';
   tableName: string;
   signingKeyAlias: string;
   /** SHA-256 hashes of existing PATs: each operation reads the next one's lookup item. */
@@ -39,6 +44,9 @@ export type FloorSamples = CpuLoadSamples;
 
 /** The client a floor's recorded use names (the PAT items' lastClientId; bench data only). */
 const FLOOR_CLIENT_ID = 'bench-floor';
+
+/** An access token's audience of the bench's resource indicator's length (bench/fixtures.ts). */
+const BENCH_AUDIENCE = 'https://api.bench.example/00000000-0000-0000-0000-000000000000';
 
 /** A JWS signing input the size of an access token's header and claims; signed RAW, as the handler does. */
 const SIGNING_INPUT = Buffer.from('e'.repeat(420));
@@ -82,6 +90,34 @@ export function sdkFloor(tableName: string, keyArn: string, { recordUse = false 
         }),
     ]);
     if (!ownerFound(tableName, owner)) throw new Error('owner not found');
+  };
+}
+
+/**
+ * The SDK floor's calls as the token handler makes them, without the rest of its pipeline: the PAT lookup, then the
+ * owner and the owner's roles beside the signing of an access token's claims (its stores' mappings, the JWT's
+ * encoding and signature conversion), and the use recorded when due. What this adds to `sdkFloor` is the stores'
+ * and the signer's share of the handler's own work (`--decompose`).
+ */
+export function storesFloor(): FloorOperation {
+  const issuer = process.env[envVars.issuer]!;
+  return async (tokenHash) => {
+    const { credential } = await consistentReadAll({ credential: patLookupRead(tokenHash) });
+    if (!credential) throw new Error('PAT lookup item not found');
+    const now = Date.now();
+    const iat = Math.floor(now / 1000);
+    const claims = { jti: newJti(), sub: credential.userId, iss: issuer, aud: BENCH_AUDIENCE, iat, exp: iat + 3600 };
+    const [read] = await Promise.all([
+      consistentReadAll({ owner: userStandingRead(credential.userId), roles: roleAssignmentRead(credential.userId) }),
+      signJwt({
+        ...claims,
+        client_id: FLOOR_CLIENT_ID,
+        scope: 'read:bench',
+        ...(credential.id && { pat_id: credential.id }),
+      }),
+      recordPatUse(credential, tokenHash, { at: now, clientId: FLOOR_CLIENT_ID, sourceIp: null }),
+    ]);
+    if (!read.owner) throw new Error('owner not found');
   };
 }
 
@@ -154,7 +190,9 @@ export async function ioFloor(load: FloorLoad): Promise<FloorSamples> {
   const operation =
     load.client === 'raw'
       ? rawFloor(load.tableName, keyArn)
-      : sdkFloor(load.tableName, keyArn, { recordUse: load.recordUse });
+      : load.client === 'stores'
+        ? storesFloor()
+        : sdkFloor(load.tableName, keyArn, { recordUse: load.recordUse });
   let next = 0;
   const cpuBefore = process.cpuUsage();
   const samples = await closedLoop(load.concurrency, load.seconds, () =>

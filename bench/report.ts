@@ -104,6 +104,44 @@ export function renderReport(results: BenchResults): string {
       'BatchGetItem ∥ Sign; here: the same floor run in the service process, beside the invocations; handler own: CPU/exch − here)',
   );
 
+  const decomposed = results.exchange.filter((row) => row.decomposition);
+  if (decomposed.length > 0) {
+    sections.push(
+      "The handler's own share in layers (--decompose), CPU ms per exchange in the service process\n" +
+        table(
+          [
+            'conc',
+            'SDK floor',
+            'stores',
+            'pipeline',
+            'handler',
+            'stores + JWT',
+            'pipeline steps',
+            'middy + Powertools',
+            'own',
+          ],
+          decomposed.map((row) => {
+            const { stores, pipeline } = row.decomposition!;
+            const floor = row.floorInService.cpuMsPerOperation;
+            return [
+              String(row.concurrency),
+              ms(floor),
+              ms(stores.cpuMsPerOperation),
+              ms(pipeline.cpuMsPerOperation),
+              ms(row.direct.cpuMsPerOperation),
+              ms(stores.cpuMsPerOperation - floor),
+              ms(pipeline.cpuMsPerOperation - stores.cpuMsPerOperation),
+              ms(row.direct.cpuMsPerOperation - pipeline.cpuMsPerOperation),
+              ms(row.direct.cpuMsPerOperation - floor),
+            ];
+          }),
+        ) +
+        "\n(stores: the floor's calls through the handler's stores and JWT signer; pipeline: the handler's parsing, exchange and\n" +
+        'response without middy, Powertools and the log line; handler: the in-process invocations above. The last four\n' +
+        "columns are the differences: what each layer adds, and the handler's own share in all)",
+    );
+  }
+
   sections.push(
     'Floors: GetItem, then BatchGetItem ∥ Sign, through the SDK clients, and hand-signed over node:http keep-alive (raw), latencies in ms\n' +
       table(

@@ -24,6 +24,8 @@ export interface Settings {
   sequentialExchanges: number;
   coldStartRuns: number;
   profileService: boolean;
+  /** Also measure the handler's own share in layers (`--decompose`): see ExchangeVsFloor.decomposition. */
+  decompose: boolean;
   /** Node.js binary for every child process and cold-start probe (default: the one running the bench). */
   nodePath: string;
 }
@@ -48,6 +50,17 @@ export interface ExchangeVsFloor {
    * call recorder on them included), so that `direct` minus this is the handler's own work and nothing else.
    */
   floorInService: FloorFigures;
+  /**
+   * With `--decompose`, in the service process beside `direct` and `floorInService`: the exchange pipeline without
+   * middy, Powertools and the log line (children/service.ts `exchangePipeline`), and the SDK floor's calls through
+   * the handler's stores and JWT signer (floors.ts `storesFloor`).
+   */
+  decomposition?: {
+    pipeline: FloorFigures;
+    stores: FloorFigures;
+    /** Wall time of these extra loads, which the run-time budget item leaves out. */
+    seconds: number;
+  };
   /** The service process during the exchange load. */
   service: ServiceFigures;
   /** Where the CPU went, per request, in each load (Linux only). */

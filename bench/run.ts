@@ -7,7 +7,8 @@
  * stderr, the report to stdout, the figures to .bench/latest.json; the exit code is 1 when the budget
  * is missed. Options: --seconds (per load), --pats, --runs (cold start), --concurrency 1,16,64,
  * --node <path>: run the children and cold-start probes on another Node.js (e.g. the Lambda runtime's 24), and
- * --profile: CPU-profile the service process and print where its time went.
+ * --profile: CPU-profile the service process and print where its time went, --decompose: split the handler's own
+ * share into layers (extra in-process loads).
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, openSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -27,7 +28,7 @@ import { checkBudget } from './budget';
 import { bundleChildren, startChild, type Child } from './child-process';
 import type { KmsEmulatorHandlers } from './children/kms-emulator';
 import type { LoadGeneratorHandlers } from './children/load-generator';
-import type { FloorSamples } from './floors';
+import type { FloorLoad, FloorSamples } from './floors';
 import type { ServiceHandlers } from './children/service';
 import { measureBundle } from './cold-start';
 import { startTlsFront } from './tls-front';
@@ -63,6 +64,7 @@ function readSettings(): Settings {
       runs: { type: 'string', default: '11' },
       concurrency: { type: 'string', default: '1,16,64' },
       profile: { type: 'boolean', default: false },
+      decompose: { type: 'boolean', default: false },
       node: { type: 'string', default: process.execPath },
     },
   });
@@ -75,6 +77,7 @@ function readSettings(): Settings {
     sequentialExchanges: 300,
     coldStartRuns: Number(values.runs),
     profileService: values.profile,
+    decompose: values.decompose,
     nodePath: values.node,
   };
 }
@@ -181,7 +184,7 @@ function exchangeLoad(context: Context, connections: number, length: { seconds: 
 
 function floorLoad(
   context: Context,
-  client: 'sdk' | 'raw',
+  client: FloorLoad['client'],
   concurrency: number,
   seconds: number,
   where: 'load' | 'service' = 'load',
@@ -206,6 +209,15 @@ async function warmUp(context: Context): Promise<void> {
   await floorLoad(context, 'raw', 16, WARM_UP_SECONDS / 2);
   await context.service.call('directLoad', { events: directEvents(context), concurrency: 16, seconds: 1 });
   await floorLoad(context, 'sdk', 16, 1, 'service');
+  if (context.settings.decompose) {
+    await context.service.call('directLoad', {
+      events: directEvents(context),
+      concurrency: 16,
+      seconds: 1,
+      layer: 'pipeline',
+    });
+    await floorLoad(context, 'stores', 16, 1, 'service');
+  }
   await context.load.call('httpLoad', { ...jwksRequest(context), connections: 1, amount: 1 });
 }
 
@@ -228,7 +240,10 @@ async function compareWithFloor(context: Context): Promise<ExchangeVsFloor[]> {
       rawFloor: [] as FloorSamples[],
       direct: [] as FloorSamples[],
       floorInService: [] as FloorSamples[],
+      pipeline: [] as FloorSamples[],
+      stores: [] as FloorSamples[],
     };
+    let decompositionSeconds = 0;
     const cpu = {
       exchange: new CpuMeter(context.pids),
       floor: new CpuMeter(context.pids),
@@ -256,6 +271,15 @@ async function compareWithFloor(context: Context): Promise<ExchangeVsFloor[]> {
       cpu.direct.pause();
 
       slices.floorInService.push(await floorLoad(context, 'sdk', concurrency, slice, 'service'));
+
+      if (context.settings.decompose) {
+        const started = performance.now();
+        slices.pipeline.push(
+          await context.service.call('directLoad', { events, concurrency, seconds: slice, layer: 'pipeline' }),
+        );
+        slices.stores.push(await floorLoad(context, 'stores', concurrency, slice, 'service'));
+        decompositionSeconds += (performance.now() - started) / 1000;
+      }
     }
     const service = await context.service.call('endPhase', { sequential: false });
     const exchange = summarizeLoad(slices.exchange);
@@ -263,6 +287,13 @@ async function compareWithFloor(context: Context): Promise<ExchangeVsFloor[]> {
     const rawFloor = summarizeCpuLoad(slices.rawFloor);
     const direct = summarizeCpuLoad(slices.direct);
     const floorInService = summarizeCpuLoad(slices.floorInService);
+    const decomposition = context.settings.decompose
+      ? {
+          pipeline: summarizeCpuLoad(slices.pipeline),
+          stores: summarizeCpuLoad(slices.stores),
+          seconds: decompositionSeconds,
+        }
+      : undefined;
     const breakdown = {
       exchange: cpu.exchange.result(exchange.requests),
       floor: cpu.floor.result(floor.requests),
@@ -285,6 +316,7 @@ async function compareWithFloor(context: Context): Promise<ExchangeVsFloor[]> {
       rawFloor,
       direct,
       floorInService,
+      ...(decomposition && { decomposition }),
       service,
       ...(cpuBreakdown && { cpu: cpuBreakdown }),
     });

@@ -11,6 +11,10 @@ import { setTimeout } from 'node:timers/promises';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { dynamo, dynamoDb } from '../../lambdas/shared/aws/dynamodb';
 import { kms } from '../../lambdas/shared/aws/kms';
+import { formRequest } from '../../lambdas/shared/http/request';
+import { json, noStore } from '../../lambdas/shared/http/responses';
+import { exchangeToken } from '../../lambdas/token/exchange';
+import { parseTokenRequest } from '../../lambdas/token/token-request';
 import { invokeProxyHandler } from '../../local/gateway/lambda';
 import { loadHandler } from '../../local/handlers';
 import { startLocalService, type DevConfig, type LocalService } from '../../local/service';
@@ -30,6 +34,14 @@ export interface ServiceFigures {
   awsCallsPerRequest: Record<string, number>;
   /** Only for phases whose requests were sequential, so that calls can be attributed to requests. */
   perRequest?: { roundTrips: { median: number; max: number }; awsCalls: { median: number; max: number } };
+}
+
+/** lambdas/token/handler.ts's exchange operation without what wraps it (middy, Powertools, dispatch, log line). */
+async function exchangePipeline(event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> {
+  const { identity, requestId } = event.requestContext;
+  const caller = { callerArn: 'public', sourceIp: identity?.sourceIp ?? null, requestId: requestId ?? null };
+  const issued = await exchangeToken(parseTokenRequest(formRequest(event)), Date.now(), { caller });
+  return json(200, issued.response, noStore);
 }
 
 interface RequestWindow {
@@ -105,13 +117,18 @@ const handlers = {
     return service.config;
   },
 
-  /** Token exchanges invoked in-process as the Lambda runtime invokes the handler: no HTTP, no gateway. */
+  /**
+   * Token exchanges invoked in-process as the Lambda runtime invokes the handler: no HTTP, no gateway. With `layer:
+   * 'pipeline'` (`--decompose`), the handler's exchange pipeline alone: the same parsing, exchange and response,
+   * without middy, Powertools' middlewares, dispatch and the log line.
+   */
   async directLoad(input: {
     events: APIGatewayProxyEvent[];
     concurrency: number;
     seconds: number;
+    layer?: 'handler' | 'pipeline';
   }): Promise<CpuLoadSamples> {
-    const handler = await loadHandler('token');
+    const handler = input.layer === 'pipeline' ? exchangePipeline : await loadHandler('token');
     const target = { handlerName: 'token', region: service!.config.region, accountId: '000000000000' } as const;
     // Each invocation gets its event freshly parsed from JSON, as from the Runtime API (the parse is counted in):
     // handing the same few hundred long-lived objects round again would read them from wherever they aged to.
