@@ -8,7 +8,7 @@ import { BatchGetItemCommand, GetItemCommand, type AttributeValue } from '@aws-s
 import { DescribeKeyCommand, SignCommand } from '@aws-sdk/client-kms';
 import { dynamoDb } from '../lambdas/shared/aws/dynamodb';
 import { kms } from '../lambdas/shared/aws/kms';
-import { envVars } from '../lambdas/shared/env-contract';
+import { env } from '../lambdas/shared/config';
 import { keys } from '../lambdas/shared/store/keys';
 import { patLookupRead, userStandingRead } from '../lambdas/shared/store/pats';
 import { newJti, signJwt } from '../lambdas/shared/signing/jwt-signer';
@@ -100,7 +100,7 @@ export function sdkFloor(tableName: string, keyArn: string, { recordUse = false 
  * and the signer's share of the handler's own work (`--decompose`).
  */
 export function storesFloor(): FloorOperation {
-  const issuer = process.env[envVars.issuer]!;
+  const issuer = env.issuer();
   return async (tokenHash) => {
     const { credential } = await consistentReadAll({ credential: patLookupRead(tokenHash) });
     if (!credential) throw new Error('PAT lookup item not found');
