@@ -11,6 +11,7 @@ import { setTimeout } from 'node:timers/promises';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { dynamo, dynamoDb } from '../../lambdas/shared/aws/dynamodb';
 import { kms } from '../../lambdas/shared/aws/kms';
+import { auditCaller } from '../../lambdas/shared/http/handler';
 import { formRequest } from '../../lambdas/shared/http/request';
 import { json, noStore } from '../../lambdas/shared/http/responses';
 import { exchangeToken } from '../../lambdas/token/exchange';
@@ -38,9 +39,7 @@ export interface ServiceFigures {
 
 /** lambdas/token/handler.ts's exchange operation without what wraps it (middy, Powertools, dispatch, log line). */
 async function exchangePipeline(event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> {
-  const { identity, requestId } = event.requestContext;
-  const caller = { callerArn: 'public', sourceIp: identity?.sourceIp ?? null, requestId: requestId ?? null };
-  const issued = await exchangeToken(parseTokenRequest(formRequest(event)), Date.now(), { caller });
+  const issued = await exchangeToken(parseTokenRequest(formRequest(event)), Date.now(), { caller: auditCaller(event) });
   return json(200, issued.response, noStore);
 }
 

@@ -23,6 +23,16 @@ export type Operation = (event: APIGatewayProxyEvent, caller: AuditCaller) => Pr
 /** The method's operation name, which API Gateway's REST proxy events carry and @types/aws-lambda omits. */
 export type OperationNamed = { requestContext: { operationName?: string } };
 
+/** The IAM caller: API Gateway fills it in only on IAM-authorized methods; on public ones it is null. */
+const iamCallerOf = ({ requestContext: { identity } }: APIGatewayProxyEvent) =>
+  identity?.userArn ?? identity?.caller ?? undefined;
+
+/** Who sent the request, as its audit events record it: the IAM caller, or `public` on public routes. */
+export function auditCaller(event: APIGatewayProxyEvent, iamCaller = iamCallerOf(event)): AuditCaller {
+  const { identity, requestId } = event.requestContext;
+  return { callerArn: iamCaller ?? 'public', sourceIp: identity?.sourceIp ?? null, requestId: requestId ?? null };
+}
+
 export function createHandler<H extends HandlerName>(
   _handlerName: H,
   protocol: Protocol,
@@ -34,19 +44,11 @@ export function createHandler<H extends HandlerName>(
       name !== undefined && Object.hasOwn(operations, name) ? operations[name as OperationsOf<H>] : undefined;
     if (!operation) return json(404, { code: 'route.not_found', message: 'No such route.' });
 
-    // API Gateway fills in the caller only on IAM-authorized methods; on public ones these are null.
-    const identity = event.requestContext.identity;
-    const iamCaller = identity?.userArn ?? identity?.caller ?? undefined;
+    const iamCaller = iamCallerOf(event);
     logger.setCorrelationId(event.requestContext.requestId);
     logger.appendKeys({ operation: name, ...(iamCaller !== undefined ? { caller: iamCaller } : {}) });
-    // Audit events record who asked: the IAM caller, or `public` on public routes.
-    const caller: AuditCaller = {
-      callerArn: iamCaller ?? 'public',
-      sourceIp: identity?.sourceIp ?? null,
-      requestId: event.requestContext.requestId ?? null,
-    };
     try {
-      return await operation(event, caller);
+      return await operation(event, auditCaller(event, iamCaller));
     } catch (error) {
       const response = errorResponse(protocol, error);
       if (response.statusCode >= 500) {
